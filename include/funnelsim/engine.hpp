@@ -1,0 +1,36 @@
+#pragma once
+/// Runs replications of a compiled model in parallel (oneTBB). Replication r is a pure
+/// function of (model, seed, r); results land in r's own slots and are independent of the
+/// thread count and scheduling.
+#include <cstdint>
+#include <functional>
+
+#include "funnelsim/model.hpp"
+#include "funnelsim/replication_table.hpp"
+
+namespace funnelsim {
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  std::uint64_t replications = 1;
+  std::uint64_t first_replication = 0;  ///< to split one run across machines: [first, first + replications)
+  int threads = 0;                      ///< 0 = all available cores
+  /// Called from worker threads after each finished replication with (done, total); it must be
+  /// thread-safe and cheap. The library never prints.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+/// Work done, for throughput figures: not part of any result.
+struct RunWork {
+  std::uint64_t leads = 0;
+  std::uint64_t events = 0;  ///< arrivals + behavioural events + MQL decisions
+};
+
+struct RunResult {
+  ReplicationTable table;
+  RunWork work;
+};
+
+RunResult run_replications(const CompiledModel& model, const RunOptions& options);
+
+}  // namespace funnelsim

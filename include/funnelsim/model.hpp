@@ -1,0 +1,90 @@
+#pragma once
+/// The compiled model: a Scenario turned into flat, precomputed tables that the event loop
+/// reads without lookups by name, allocation or transcendental set-up work.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "funnelsim/scenario.hpp"
+
+namespace funnelsim {
+
+inline constexpr double kNoCap = std::numeric_limits<double>::infinity();
+
+/// Readiness as a function of a uniform u in [0, 1]: the Beta quantile tabulated at
+/// kPoints points and interpolated linearly (a Beta quantile per lead would dominate the
+/// lead's cost), or a constant.
+class ReadinessQuantile {
+ public:
+  static constexpr int kIntervals = 4096;
+  explicit ReadinessQuantile(const ReadinessSpec& spec);
+  double operator()(double u) const noexcept;
+
+ private:
+  std::vector<double> table_;  // empty for a fixed readiness
+  double fixed_ = 0.0;
+};
+
+struct CompiledAttribute {
+  std::uint32_t tag = 0;       ///< stream tag of "attribute:<name>"
+  double z_threshold = 0.0;    ///< present when rho*z_r + noise_scale*eps > z_threshold
+  double rho = 0.0;
+  double noise_scale = 1.0;    ///< sqrt(1 - rho^2)
+  double points = 0.0;
+  bool disqualifies = false;
+};
+
+struct CompiledEvent {
+  std::uint32_t tag = 0;          ///< stream tag of "event:<name>"
+  double rate_per_day_at_0 = 0.0;
+  double rate_per_day_slope = 0.0;  ///< rate(r) = at_0 + slope * r
+  double half_life_days = 0.0;    ///< 0 = constant rate
+  double points = 0.0;
+  int group = 0;
+  bool instant = false;
+};
+
+struct CompiledSegment {
+  double cumulative_weight = 0.0;  ///< upper end of this segment in the source's segment CDF
+  Thresholds thresholds;
+};
+
+struct CompiledSource {
+  std::string name;
+  std::uint32_t tag = 0;
+  std::vector<double> daily_rate;  ///< expected leads on each day of the horizon (Poisson mean)
+  double overdispersion = 0.0;
+  double cost_per_lead = 0.0;
+  double fixed_spend = 0.0;        ///< spend over the whole horizon when spend_per_week is set
+  ReadinessQuantile readiness;
+  std::vector<CompiledSegment> segments;
+  std::vector<CompiledAttribute> attributes;  ///< only those that score or disqualify
+  std::vector<CompiledEvent> events;          ///< only those that score or trigger an instant MQL
+};
+
+struct CompiledScoring {
+  ScoringSpec::Rule rule = ScoringSpec::Rule::threshold;
+  ScoringSpec::Decay decay = ScoringSpec::Decay::none;
+  double half_life_days = 30.0;
+  double window_days = 30.0;
+  double fit_cap = kNoCap, engagement_cap = kNoCap, total_cap = kNoCap;
+  std::vector<double> group_caps;  ///< by group index
+  std::vector<std::string> group_names;
+};
+
+struct CompiledModel {
+  Scenario scenario;
+  int horizon_days = 0;
+  int weeks = 0;
+  std::vector<CompiledSource> sources;
+  CompiledScoring scoring;
+  SalesAcceptanceSpec acceptance;
+  std::size_t max_events_per_source = 0;  ///< sizes per-thread scratch once
+};
+
+/// Builds the compiled model. Throws ScenarioError if two names in one family hash to the
+/// same stream tag (vanishingly rare; renaming one fixes it).
+CompiledModel compile_model(const Scenario& scenario);
+
+}  // namespace funnelsim

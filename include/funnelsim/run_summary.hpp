@@ -1,0 +1,28 @@
+#pragma once
+/// Statistics across replications, computed in replication order from the table.
+#include <string>
+#include <vector>
+
+#include "funnelsim/metrics.hpp"
+#include "funnelsim/replication_table.hpp"
+#include "funnelsim/statistics.hpp"
+
+namespace funnelsim {
+
+struct RunSummary {
+  std::vector<std::string> scopes;     ///< "all", then sources
+  std::size_t weeks = 0;
+  std::vector<SummaryStats> metrics;   ///< [scope][metric]
+  std::vector<SummaryStats> weekly;    ///< [scope][series][week]
+
+  const SummaryStats& metric(std::size_t scope, Metric m) const {
+    return metrics[scope * kMetricCount + static_cast<std::size_t>(m)];
+  }
+  const SummaryStats& week(std::size_t scope, Series s, std::size_t w) const {
+    return weekly[(scope * kSeriesCount + static_cast<std::size_t>(s)) * weeks + w];
+  }
+};
+
+RunSummary summarize_run(const ReplicationTable& table);
+
+}  // namespace funnelsim

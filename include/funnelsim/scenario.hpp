@@ -1,0 +1,128 @@
+#pragma once
+/// The validated, typed scenario: immutable once loaded, passed by const&.
+/// Field meanings, units and defaults are documented in scenarios/schema.json.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace funnelsim {
+
+struct ReadinessSpec {
+  enum class Distribution { beta, fixed };
+  Distribution distribution = Distribution::beta;
+  double alpha = 2.0;
+  double beta = 5.0;
+  double value = 0.5;
+  /// E[r]: alpha / (alpha + beta) or value.
+  double mean() const noexcept;
+};
+
+struct AttributeSpec {
+  std::string name;
+  double probability = 0.0;
+  double readiness_correlation = 0.0;
+};
+
+struct EventTypeSpec {
+  std::string name;
+  double rate_at_readiness_0 = 0.0;  ///< events per week
+  double rate_at_readiness_1 = 0.0;  ///< events per week
+  std::optional<double> half_life_days;
+};
+
+struct SegmentWeight {
+  std::string segment;
+  double weight = 0.0;  ///< normalised to sum to 1 within the source
+};
+
+struct LeadProfile {
+  std::vector<SegmentWeight> segment_mix;
+  ReadinessSpec readiness;
+  std::vector<AttributeSpec> attributes;  ///< sorted by name
+  std::vector<EventTypeSpec> events;      ///< sorted by name
+};
+
+struct SourceSpec {
+  std::string name;
+  std::string description;
+  double leads_per_week = 0.0;
+  std::vector<double> week_multipliers;
+  std::array<double, 7> day_of_week_weights{1, 1, 1, 1, 1, 1, 1};  ///< Monday first, mean 1
+  double overdispersion = 0.0;
+  double cost_per_lead = 0.0;
+  std::optional<double> spend_per_week;  ///< when set, spend is fixed and cost_per_lead is 0
+  LeadProfile profile;
+};
+
+struct Thresholds {
+  double mql = 65.0;
+  double fit = 20.0;
+  double engagement = 30.0;
+};
+
+struct ThresholdOverride {
+  std::optional<double> mql, fit, engagement;
+  Thresholds apply(Thresholds base) const noexcept;
+};
+
+struct ScoringSpec {
+  enum class Rule { threshold, fit_and_engagement };
+  enum class Decay { none, half_life, window };
+  struct NamedValue {
+    std::string name;
+    double value = 0.0;
+  };
+  struct NamedOverride {
+    std::string name;
+    ThresholdOverride value;
+  };
+
+  std::vector<NamedValue> attribute_points;
+  std::vector<NamedValue> event_points;
+  std::vector<std::pair<std::string, std::string>> event_groups;  ///< event -> group
+  std::optional<double> fit_cap, engagement_cap, total_cap;
+  std::vector<NamedValue> group_caps;
+  Decay decay = Decay::none;
+  double half_life_days = 30.0;
+  double window_days = 30.0;
+  std::vector<std::string> disqualifiers;
+  std::vector<std::string> instant_mql_events;
+  Rule rule = Rule::threshold;
+  Thresholds thresholds;
+  std::vector<NamedOverride> by_segment;
+  std::vector<NamedOverride> by_source;
+
+  /// Thresholds for a lead of this source and segment: source override, then segment, then global.
+  Thresholds thresholds_for(const std::string& source, const std::string& segment) const;
+};
+
+struct SalesAcceptanceSpec {
+  enum class Model { linear, logistic };
+  Model model = Model::linear;
+  double at_readiness_0 = 0.0;
+  double at_readiness_1 = 1.0;
+  double midpoint = 0.5;
+  double steepness = 10.0;
+  double ceiling = 1.0;
+  /// P(sales accepts | readiness r), in [0, 1].
+  double probability(double readiness) const noexcept;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  int horizon_days = 90;
+  int start_weekday = 0;  ///< 0 = Monday
+  std::uint64_t seed = 1;
+  std::uint64_t replications = 200;
+  std::vector<SourceSpec> sources;
+  ScoringSpec scoring;
+  SalesAcceptanceSpec sales_acceptance;
+
+  /// Number of weekly buckets: ceil(horizon_days / 7).
+  int weeks() const noexcept { return (horizon_days + 6) / 7; }
+};
+
+}  // namespace funnelsim

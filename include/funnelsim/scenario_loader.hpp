@@ -1,0 +1,44 @@
+#pragma once
+/// Reading scenario files: JSON text -> --set overrides -> schema validation -> profile
+/// merge -> defaults -> semantic checks -> typed Scenario. Every problem is reported as a
+/// ScenarioError naming the JSON Pointer path, what was expected and what was found.
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "funnelsim/scenario.hpp"
+#include "funnelsim/scenario_error.hpp"
+
+namespace funnelsim {
+
+/// A command-line override: `--set /json/pointer=value`. The value is read as JSON when it
+/// parses as JSON (numbers, true, null, "quoted", {...}) and as a plain string otherwise.
+struct Override {
+  std::string pointer;
+  std::string value;
+  /// Parses "PTR=VALUE"; throws ScenarioError when there is no '=' or PTR is not a pointer.
+  static Override parse(std::string_view text);
+};
+
+/// Applies overrides in order. The parent of each pointer must exist; the last token may
+/// name a new object key or an array index (or "-" to append).
+void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides);
+
+/// Validates a scenario document and builds the typed scenario. `fallback_name` names the
+/// scenario when the document has no "name".
+Scenario scenario_from_json(const nlohmann::json& doc, const std::string& fallback_name);
+
+/// Reads a scenario file and applies the overrides; no validation yet. File and JSON syntax
+/// errors are ScenarioErrors at path "".
+nlohmann::json read_scenario_document(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
+
+/// Reads, overrides, validates and builds.
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
+
+/// The document after merge and defaults, as the engine sees it (for `validate --resolved`).
+nlohmann::json resolved_scenario_json(const nlohmann::json& doc);
+
+}  // namespace funnelsim

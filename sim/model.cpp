@@ -1,0 +1,175 @@
+#include "funnelsim/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <fmt/format.h>
+
+#include "funnelsim/random.hpp"
+#include "funnelsim/scenario_error.hpp"
+
+namespace funnelsim {
+namespace {
+
+double points_for(const std::vector<ScoringSpec::NamedValue>& list, const std::string& name) {
+  for (const auto& nv : list)
+    if (nv.name == name) return nv.value;
+  return 0.0;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+/// Guards common random numbers: two names of one family must not share a stream.
+void check_unique_tags(const std::vector<std::string>& names, const std::string& family) {
+  std::map<std::uint32_t, std::string> seen;
+  for (const auto& name : names) {
+    auto [it, inserted] = seen.emplace(stream_tag(family + ":" + name), name);
+    if (!inserted && it->second != name)
+      throw ScenarioError({Issue{"", fmt::format("{} names with distinct random-stream tags", family),
+                                 fmt::format("\"{}\" and \"{}\" collide; rename one", it->second, name)}});
+  }
+}
+
+std::vector<double> daily_rates(const SourceSpec& s, int horizon_days, int start_weekday) {
+  std::vector<double> rates(horizon_days);
+  for (int day = 0; day < horizon_days; ++day) {
+    const std::size_t week = static_cast<std::size_t>(day / 7);
+    const double week_multiplier = week < s.week_multipliers.size() ? s.week_multipliers[week] : 1.0;
+    rates[day] = s.leads_per_week / 7.0 * week_multiplier * s.day_of_week_weights[(start_weekday + day) % 7];
+  }
+  return rates;
+}
+
+CompiledScoring compile_scoring(const Scenario& scenario) {
+  const ScoringSpec& spec = scenario.scoring;
+  CompiledScoring c;
+  c.rule = spec.rule;
+  c.decay = spec.decay;
+  c.half_life_days = spec.half_life_days;
+  c.window_days = spec.window_days;
+  c.fit_cap = spec.fit_cap.value_or(kNoCap);
+  c.engagement_cap = spec.engagement_cap.value_or(kNoCap);
+  c.total_cap = spec.total_cap.value_or(kNoCap);
+  // Groups: every named group, and each ungrouped event as a group of its own.
+  std::vector<std::string> groups;
+  for (const auto& [event, group] : spec.event_groups) groups.push_back(group);
+  for (const auto& source : scenario.sources)
+    for (const auto& e : source.profile.events) groups.push_back(e.name);
+  std::sort(groups.begin(), groups.end());
+  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+  c.group_names = groups;
+  c.group_caps.assign(groups.size(), kNoCap);
+  for (const auto& cap : spec.group_caps) {
+    auto it = std::lower_bound(groups.begin(), groups.end(), cap.name);
+    c.group_caps[it - groups.begin()] = cap.value;
+  }
+  return c;
+}
+
+int group_of(const ScoringSpec& spec, const CompiledScoring& scoring, const std::string& event) {
+  std::string group = event;
+  for (const auto& [e, g] : spec.event_groups)
+    if (e == event) group = g;
+  auto it = std::lower_bound(scoring.group_names.begin(), scoring.group_names.end(), group);
+  return static_cast<int>(it - scoring.group_names.begin());
+}
+
+CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, const CompiledScoring& scoring) {
+  const ScoringSpec& spec = scenario.scoring;
+  CompiledSource c{s.name, stream_tag(s.name), daily_rates(s, scenario.horizon_days, scenario.start_weekday),
+                   s.overdispersion, s.cost_per_lead, 0.0, ReadinessQuantile(s.profile.readiness), {}, {}, {}};
+  if (s.spend_per_week) c.fixed_spend = *s.spend_per_week * scenario.horizon_days / 7.0;
+
+  double cumulative = 0.0;
+  for (const auto& seg : s.profile.segment_mix) {
+    cumulative += seg.weight;
+    c.segments.push_back({cumulative, spec.thresholds_for(s.name, seg.segment)});
+  }
+  c.segments.back().cumulative_weight = 1.0;  // guard against rounding leaving a gap at the top
+
+  const boost::math::normal standard_normal;
+  std::vector<std::string> names;
+  for (const auto& a : s.profile.attributes) {
+    names.push_back(a.name);
+    const double points = points_for(spec.attribute_points, a.name);
+    const bool disqualifies = contains(spec.disqualifiers, a.name);
+    if (points == 0.0 && !disqualifies) continue;  // cannot change any outcome: skip its draws
+    CompiledAttribute ca;
+    ca.tag = stream_tag("attribute:" + a.name);
+    ca.z_threshold = a.probability <= 0.0   ? kNoCap
+                     : a.probability >= 1.0 ? -kNoCap
+                                            : boost::math::quantile(boost::math::complement(standard_normal, a.probability));
+    ca.rho = a.readiness_correlation;
+    ca.noise_scale = std::sqrt(std::max(0.0, 1.0 - ca.rho * ca.rho));
+    ca.points = points;
+    ca.disqualifies = disqualifies;
+    c.attributes.push_back(ca);
+  }
+  check_unique_tags(names, "attribute");
+
+  names.clear();
+  for (const auto& e : s.profile.events) {
+    names.push_back(e.name);
+    const double points = points_for(spec.event_points, e.name);
+    const bool instant = contains(spec.instant_mql_events, e.name);
+    if (points == 0.0 && !instant) continue;
+    if (e.rate_at_readiness_0 == 0.0 && e.rate_at_readiness_1 == 0.0) continue;
+    CompiledEvent ce;
+    ce.tag = stream_tag("event:" + e.name);
+    ce.rate_per_day_at_0 = e.rate_at_readiness_0 / 7.0;
+    ce.rate_per_day_slope = (e.rate_at_readiness_1 - e.rate_at_readiness_0) / 7.0;
+    ce.half_life_days = e.half_life_days.value_or(0.0);
+    ce.points = points;
+    ce.group = group_of(spec, scoring, e.name);
+    ce.instant = instant;
+    c.events.push_back(ce);
+  }
+  check_unique_tags(names, "event");
+  return c;
+}
+
+}  // namespace
+
+ReadinessQuantile::ReadinessQuantile(const ReadinessSpec& spec) {
+  if (spec.distribution == ReadinessSpec::Distribution::fixed) {
+    fixed_ = spec.value;
+    return;
+  }
+  const boost::math::beta_distribution<double> dist(spec.alpha, spec.beta);
+  table_.resize(kIntervals + 1);
+  table_.front() = 0.0;
+  table_.back() = 1.0;
+  for (int i = 1; i < kIntervals; ++i) table_[i] = boost::math::quantile(dist, static_cast<double>(i) / kIntervals);
+}
+
+double ReadinessQuantile::operator()(double u) const noexcept {
+  if (table_.empty()) return fixed_;
+  const double x = u * kIntervals;
+  const int i = std::min(static_cast<int>(x), kIntervals - 1);
+  const double frac = x - i;
+  return table_[i] + frac * (table_[i + 1] - table_[i]);
+}
+
+CompiledModel compile_model(const Scenario& scenario) {
+  CompiledModel m;
+  m.scenario = scenario;
+  m.horizon_days = scenario.horizon_days;
+  m.weeks = scenario.weeks();
+  m.scoring = compile_scoring(scenario);
+  m.acceptance = scenario.sales_acceptance;
+  std::vector<std::string> source_names;
+  for (const auto& s : scenario.sources) {
+    source_names.push_back(s.name);
+    m.sources.push_back(compile_source(scenario, s, m.scoring));
+    m.max_events_per_source = std::max(m.max_events_per_source, m.sources.back().events.size());
+  }
+  check_unique_tags(source_names, "source");
+  return m;
+}
+
+}  // namespace funnelsim

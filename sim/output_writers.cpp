@@ -1,0 +1,114 @@
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "funnelsim/output.hpp"
+
+namespace funnelsim {
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+ordered_json number_or_null(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
+
+ordered_json stats_json(const SummaryStats& s) {
+  ordered_json j = ordered_json::object();
+  for (std::string_view name : statistic_names()) {
+    if (name == "n_defined") j[std::string(name)] = s.n_defined;
+    else j[std::string(name)] = number_or_null(s.get(name));
+  }
+  return j;
+}
+
+ordered_json scope_json(const RunSummary& summary, std::size_t scope) {
+  ordered_json j = ordered_json::object();
+  for (std::size_t m = 0; m < kMetricCount; ++m)
+    j[std::string(metric_defs()[m].name)] = stats_json(summary.metric(scope, static_cast<Metric>(m)));
+  return j;
+}
+
+std::string_view better_name(Better b) {
+  return b == Better::higher ? "higher" : b == Better::lower ? "lower" : "neither";
+}
+
+class SummaryJsonWriter final : public OutputWriter {
+ public:
+  std::string file_name() const override { return "summary.json"; }
+  std::string render(const RunReport& report) const override {
+    ordered_json j;
+    j["funnelsim_version"] = FUNNELSIM_VERSION;
+    j["scenario"] = report.info.scenario;
+    j["seed"] = report.info.seed;
+    j["replications"] = report.info.replications;
+    if (report.info.first_replication != 0) j["first_replication"] = report.info.first_replication;
+    j["horizon_days"] = report.info.horizon_days;
+    j["metrics"] = scope_json(report.summary, 0);
+    j["by_source"] = ordered_json::object();
+    for (std::size_t scope = 1; scope < report.summary.scopes.size(); ++scope)
+      j["by_source"][report.summary.scopes[scope]] = scope_json(report.summary, scope);
+    ordered_json definitions = ordered_json::object();
+    for (const MetricDef& d : metric_defs())
+      definitions[std::string(d.name)] = {{"unit", d.unit}, {"better", better_name(d.better)}, {"description", d.description}};
+    j["metric_definitions"] = definitions;
+    return j.dump(2) + "\n";
+  }
+};
+
+class ReplicationsCsvWriter final : public OutputWriter {
+ public:
+  std::string file_name() const override { return "replications.csv"; }
+  std::string render(const RunReport& report) const override {
+    const ReplicationTable& t = report.table;
+    std::string out = "replication";
+    for (std::size_t scope = 0; scope < t.scopes(); ++scope)
+      for (const MetricDef& d : metric_defs())
+        out += scope == 0 ? fmt::format(",{}", d.name) : fmt::format(",{}.{}", t.scope_names()[scope], d.name);
+    out += '\n';
+    for (std::size_t r = 0; r < t.replications(); ++r) {
+      out += fmt::format("{}", report.info.first_replication + r);
+      for (std::size_t scope = 0; scope < t.scopes(); ++scope)
+        for (double v : t.row(r, scope)) (out += ',') += format_number(v);
+      out += '\n';
+    }
+    return out;
+  }
+};
+
+class WeeklyCsvWriter final : public OutputWriter {
+ public:
+  std::string file_name() const override { return "weekly.csv"; }
+  std::string render(const RunReport& report) const override {
+    const RunSummary& s = report.summary;
+    std::string out = "source,series,week,first_day";
+    for (std::string_view name : statistic_names()) (out += ',') += name;
+    out += '\n';
+    for (std::size_t scope = 0; scope < s.scopes.size(); ++scope) {
+      for (std::size_t k = 0; k < kSeriesCount; ++k) {
+        for (std::size_t w = 0; w < s.weeks; ++w) {
+          const SummaryStats& st = s.week(scope, static_cast<Series>(k), w);
+          out += fmt::format("{},{},{},{}", s.scopes[scope], series_names()[k], w + 1, 7 * w);
+          for (std::string_view name : statistic_names()) (out += ',') += format_number(st.get(name));
+          out += '\n';
+        }
+      }
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<OutputWriter> summary_json_writer() { return std::make_unique<SummaryJsonWriter>(); }
+std::unique_ptr<OutputWriter> replications_csv_writer() { return std::make_unique<ReplicationsCsvWriter>(); }
+std::unique_ptr<OutputWriter> weekly_csv_writer() { return std::make_unique<WeeklyCsvWriter>(); }
+
+std::vector<std::unique_ptr<OutputWriter>> run_output_writers() {
+  std::vector<std::unique_ptr<OutputWriter>> writers;
+  writers.push_back(summary_json_writer());
+  writers.push_back(replications_csv_writer());
+  writers.push_back(weekly_csv_writer());
+  return writers;
+}
+
+}  // namespace funnelsim

@@ -1,0 +1,345 @@
+#include "funnelsim/scenario_loader.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "funnelsim/embedded_schema.hpp"
+#include "funnelsim/json_schema.hpp"
+
+namespace funnelsim {
+namespace {
+
+using nlohmann::json;
+
+const JsonSchema& scenario_schema() {
+  static const JsonSchema schema(json::parse(embedded_schema_text()));
+  return schema;
+}
+
+std::string quoted(const std::string& s) { return fmt::format("\"{}\"", s); }
+
+std::string escape_token(const std::string& token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+/// Semantic checks the schema cannot express, collected so the user sees them all at once.
+class SemanticChecker {
+ public:
+  explicit SemanticChecker(const json& doc) : doc_(doc) {
+    for (const auto& source : doc_["sources"]) {
+      source_names_.push_back(source["name"].get<std::string>());
+      const json& profile = source["profile"];
+      for (const auto& [name, _] : profile["attributes"].items()) attributes_.insert(name);
+      for (const auto& [name, _] : profile["events"].items()) events_.insert(name);
+      for (const auto& [name, _] : profile["segment_mix"].items()) segments_.insert(name);
+    }
+  }
+
+  std::vector<Issue> run() {
+    check_sources();
+    check_scoring();
+    return std::move(issues_);
+  }
+
+ private:
+  void add(std::string path, std::string expected, std::string found) {
+    issues_.push_back(Issue{std::move(path), std::move(expected), std::move(found)});
+  }
+
+  void check_sources() {
+    std::set<std::string> seen;
+    const json& sources = doc_["sources"];
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const json& s = sources[i];
+      const std::string base = fmt::format("/sources/{}", i);
+      const auto name = s["name"].get<std::string>();
+      if (!seen.insert(name).second)
+        add(base + "/name", "a name not used by an earlier source", quoted(name));
+      if (s.contains("cost_per_lead") && s.contains("spend_per_week"))
+        add(base + "/spend_per_week", "either cost_per_lead or spend_per_week, not both",
+            "both (cost_per_lead is also set)");
+      double dow_sum = 0.0;
+      for (const auto& w : s["day_of_week_weights"]) dow_sum += w.get<double>();
+      if (!(dow_sum > 0.0))
+        add(base + "/day_of_week_weights", "at least one positive weight", "all weights 0");
+      check_profile(s["profile"], base + "/profile");
+    }
+  }
+
+  void check_profile(const json& profile, const std::string& base) {
+    double mix_sum = 0.0;
+    for (const auto& [_, w] : profile["segment_mix"].items()) mix_sum += w.get<double>();
+    if (!(mix_sum > 0.0))
+      add(base + "/segment_mix", "at least one segment with a positive weight",
+          profile["segment_mix"].empty() ? "no segments" : "all weights 0");
+    for (const auto& [name, attribute] : profile["attributes"].items()) {
+      if (!attribute.contains("probability"))
+        add(base + "/attributes/" + name + "/probability",
+            fmt::format("a probability (set it here or in /profile_defaults/attributes/{})", name),
+            "nothing");
+    }
+  }
+
+  void check_names(const json& object, const std::string& base, const std::set<std::string>& known,
+                   const char* what) {
+    for (const auto& [name, _] : object.items()) check_name(name, base + "/" + escape_token(name), known, what);
+  }
+
+  void check_name(const std::string& name, const std::string& path, const std::set<std::string>& known,
+                  const char* what) {
+    if (known.count(name)) return;
+    std::vector<std::string> candidates(known.begin(), known.end());
+    std::string expected = fmt::format("the name of {} defined in a source profile", what);
+    if (candidates.empty()) expected = fmt::format("the name of {} (no source defines any)", what);
+    if (auto guess = closest_match(name, candidates); !guess.empty())
+      expected += fmt::format(" (did you mean \"{}\"?)", guess);
+    add(path, expected, fmt::format("unknown {} \"{}\"", what, name));
+  }
+
+  void check_scoring() {
+    const json& scoring = doc_["scoring"];
+    check_names(scoring["attribute_points"], "/scoring/attribute_points", attributes_, "an attribute");
+    check_names(scoring["event_points"], "/scoring/event_points", events_, "an event type");
+    check_names(scoring["event_groups"], "/scoring/event_groups", events_, "an event type");
+    const json& disqualifiers = scoring["disqualifiers"];
+    for (std::size_t i = 0; i < disqualifiers.size(); ++i)
+      check_name(disqualifiers[i], fmt::format("/scoring/disqualifiers/{}", i), attributes_, "an attribute");
+    const json& instant = scoring["instant_mql_events"];
+    for (std::size_t i = 0; i < instant.size(); ++i)
+      check_name(instant[i], fmt::format("/scoring/instant_mql_events/{}", i), events_, "an event type");
+
+    std::set<std::string> groups;
+    for (const auto& event : events_) groups.insert(event);
+    for (const auto& [_, group] : scoring["event_groups"].items()) groups.insert(group.get<std::string>());
+    check_names(scoring["caps"]["groups"], "/scoring/caps/groups", groups, "an event group");
+    check_names(scoring["by_segment"], "/scoring/by_segment", segments_, "a segment");
+    std::set<std::string> sources(source_names_.begin(), source_names_.end());
+    for (const auto& [name, _] : scoring["by_source"].items()) {
+      if (!sources.count(name)) {
+        std::string expected = "the name of a source";
+        if (auto guess = closest_match(name, source_names_); !guess.empty())
+          expected += fmt::format(" (did you mean \"{}\"?)", guess);
+        add("/scoring/by_source/" + escape_token(name), expected, fmt::format("unknown source \"{}\"", name));
+      }
+    }
+  }
+
+  const json& doc_;
+  std::vector<std::string> source_names_;
+  std::set<std::string> attributes_, events_, segments_;
+  std::vector<Issue> issues_;
+};
+
+std::optional<double> optional_number(const json& value) {
+  if (value.is_null()) return std::nullopt;
+  return value.get<double>();
+}
+
+ThresholdOverride threshold_override_from(const json& j) {
+  ThresholdOverride o;
+  if (j.contains("mql_threshold")) o.mql = j["mql_threshold"].get<double>();
+  if (j.contains("fit_threshold")) o.fit = j["fit_threshold"].get<double>();
+  if (j.contains("engagement_threshold")) o.engagement = j["engagement_threshold"].get<double>();
+  return o;
+}
+
+LeadProfile profile_from(const json& j) {
+  LeadProfile p;
+  double mix_sum = 0.0;
+  for (const auto& [name, w] : j["segment_mix"].items()) mix_sum += w.get<double>();
+  for (const auto& [name, w] : j["segment_mix"].items()) p.segment_mix.push_back({name, w.get<double>() / mix_sum});
+  const json& r = j["readiness"];
+  p.readiness.distribution =
+      r["distribution"] == "fixed" ? ReadinessSpec::Distribution::fixed : ReadinessSpec::Distribution::beta;
+  p.readiness.alpha = r["alpha"].get<double>();
+  p.readiness.beta = r["beta"].get<double>();
+  p.readiness.value = r["value"].get<double>();
+  for (const auto& [name, a] : j["attributes"].items())
+    p.attributes.push_back({name, a["probability"].get<double>(), a["readiness_correlation"].get<double>()});
+  for (const auto& [name, e] : j["events"].items())
+    p.events.push_back({name, e["rate_at_readiness_0"].get<double>(), e["rate_at_readiness_1"].get<double>(),
+                        optional_number(e["half_life_days"])});
+  return p;
+}
+
+SourceSpec source_from(const json& j) {
+  SourceSpec s;
+  s.name = j["name"].get<std::string>();
+  s.description = j.value("description", "");
+  s.leads_per_week = j["leads_per_week"].get<double>();
+  s.week_multipliers = j["week_multipliers"].get<std::vector<double>>();
+  double dow_sum = 0.0;
+  for (int d = 0; d < 7; ++d) dow_sum += j["day_of_week_weights"][d].get<double>();
+  for (int d = 0; d < 7; ++d) s.day_of_week_weights[d] = 7.0 * j["day_of_week_weights"][d].get<double>() / dow_sum;
+  s.overdispersion = j["overdispersion"].get<double>();
+  if (j.contains("spend_per_week")) s.spend_per_week = j["spend_per_week"].get<double>();
+  else s.cost_per_lead = j.value("cost_per_lead", 0.0);
+  s.profile = profile_from(j["profile"]);
+  return s;
+}
+
+std::vector<ScoringSpec::NamedValue> named_values(const json& object) {
+  std::vector<ScoringSpec::NamedValue> out;
+  for (const auto& [name, v] : object.items()) out.push_back({name, v.get<double>()});
+  return out;
+}
+
+std::vector<ScoringSpec::NamedOverride> named_overrides(const json& object) {
+  std::vector<ScoringSpec::NamedOverride> out;
+  for (const auto& [name, v] : object.items()) out.push_back({name, threshold_override_from(v)});
+  return out;
+}
+
+ScoringSpec scoring_from(const json& j) {
+  ScoringSpec s;
+  s.attribute_points = named_values(j["attribute_points"]);
+  s.event_points = named_values(j["event_points"]);
+  for (const auto& [event, group] : j["event_groups"].items()) s.event_groups.emplace_back(event, group);
+  const json& caps = j["caps"];
+  s.fit_cap = optional_number(caps["fit"]);
+  s.engagement_cap = optional_number(caps["engagement"]);
+  s.total_cap = optional_number(caps["total"]);
+  s.group_caps = named_values(caps["groups"]);
+  const json& decay = j["decay"];
+  const auto model = decay["model"].get<std::string>();
+  s.decay = model == "half_life" ? ScoringSpec::Decay::half_life
+            : model == "window"  ? ScoringSpec::Decay::window
+                                 : ScoringSpec::Decay::none;
+  s.half_life_days = decay["half_life_days"].get<double>();
+  s.window_days = decay["window_days"].get<double>();
+  s.disqualifiers = j["disqualifiers"].get<std::vector<std::string>>();
+  s.instant_mql_events = j["instant_mql_events"].get<std::vector<std::string>>();
+  s.rule = j["rule"] == "fit_and_engagement" ? ScoringSpec::Rule::fit_and_engagement : ScoringSpec::Rule::threshold;
+  s.thresholds = {j["mql_threshold"].get<double>(), j["fit_threshold"].get<double>(),
+                  j["engagement_threshold"].get<double>()};
+  s.by_segment = named_overrides(j["by_segment"]);
+  s.by_source = named_overrides(j["by_source"]);
+  return s;
+}
+
+SalesAcceptanceSpec acceptance_from(const json& j) {
+  SalesAcceptanceSpec a;
+  a.model = j["model"] == "logistic" ? SalesAcceptanceSpec::Model::logistic : SalesAcceptanceSpec::Model::linear;
+  a.at_readiness_0 = j["at_readiness_0"].get<double>();
+  a.at_readiness_1 = j["at_readiness_1"].get<double>();
+  a.midpoint = j["midpoint"].get<double>();
+  a.steepness = j["steepness"].get<double>();
+  a.ceiling = j["ceiling"].get<double>();
+  return a;
+}
+
+int weekday_index(const std::string& name) {
+  static const char* names[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+  for (int i = 0; i < 7; ++i)
+    if (name == names[i]) return i;
+  return 0;  // unreachable: the schema's enum admits only these names
+}
+
+}  // namespace
+
+Override Override::parse(std::string_view text) {
+  const auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0 || text.front() != '/')
+    throw ScenarioError({Issue{"", "--set /json/pointer=value (e.g. --set /scoring/mql_threshold=75)",
+                               fmt::format("\"{}\"", text)}});
+  return Override{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+}
+
+void apply_overrides(json& doc, const std::vector<Override>& overrides) {
+  for (const auto& o : overrides) {
+    json::json_pointer pointer;
+    try {
+      pointer = json::json_pointer(o.pointer);
+    } catch (const json::exception&) {
+      throw ScenarioError({Issue{o.pointer, "a JSON Pointer such as /sources/0/leads_per_week (in --set)",
+                                 fmt::format("\"{}\"", o.pointer)}});
+    }
+    json value = json::parse(o.value, nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) value = o.value;  // not JSON: take it as a plain string
+    const auto parent = pointer.parent_pointer();
+    const std::string parent_text = parent.to_string().empty() ? "/" : parent.to_string();
+    if (!doc.contains(parent))
+      throw ScenarioError({Issue{o.pointer, fmt::format("a path whose parent {} exists (in --set)", parent_text),
+                                 "no such parent"}});
+    json& target = doc[parent];
+    const std::string last = pointer.back();
+    if (target.is_object()) {
+      target[last] = std::move(value);
+    } else if (target.is_array()) {
+      if (last == "-") {
+        target.push_back(std::move(value));
+        continue;
+      }
+      std::size_t index = 0;
+      auto [end, ec] = std::from_chars(last.data(), last.data() + last.size(), index);
+      if (ec != std::errc{} || end != last.data() + last.size() || index >= target.size())
+        throw ScenarioError({Issue{o.pointer,
+                                   fmt::format("an index below {} or - to append (in --set)", target.size()),
+                                   fmt::format("\"{}\"", last)}});
+      target[index] = std::move(value);
+    } else {
+      throw ScenarioError({Issue{o.pointer, fmt::format("{} to be an object or an array (in --set)", parent_text),
+                                 fmt::format("a {}", target.type_name())}});
+    }
+  }
+}
+
+json resolved_scenario_json(const json& doc) {
+  if (auto issues = scenario_schema().validate(doc); !issues.empty()) throw ScenarioError(std::move(issues));
+  json merged = doc;
+  const json defaults = doc.value("profile_defaults", json::object());
+  for (auto& source : merged["sources"]) {
+    // Merging onto an empty object drops nulls in both layers (RFC 7386), so a source can
+    // remove an inherited attribute or event with null.
+    json profile = json::object();
+    profile.merge_patch(defaults);
+    if (source.contains("profile")) profile.merge_patch(source["profile"]);
+    source["profile"] = std::move(profile);
+  }
+  merged.erase("profile_defaults");
+  json resolved = scenario_schema().with_defaults(merged);
+  if (auto issues = SemanticChecker(resolved).run(); !issues.empty()) throw ScenarioError(std::move(issues));
+  return resolved;
+}
+
+Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
+  const json j = resolved_scenario_json(doc);
+  Scenario s;
+  s.name = j.value("name", fallback_name);
+  s.description = j.value("description", "");
+  s.horizon_days = j["horizon_days"].get<int>();
+  s.start_weekday = weekday_index(j["start_weekday"].get<std::string>());
+  s.seed = j["seed"].get<std::uint64_t>();
+  s.replications = j["replications"].get<std::uint64_t>();
+  for (const auto& source : j["sources"]) s.sources.push_back(source_from(source));
+  s.scoring = scoring_from(j["scoring"]);
+  s.sales_acceptance = acceptance_from(j["sales_acceptance"]);
+  return s;
+}
+
+json read_scenario_document(const std::filesystem::path& file, const std::vector<Override>& overrides) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw ScenarioError({Issue{"", "a readable scenario file", fmt::format("cannot open \"{}\"", file.string())}});
+  std::stringstream text;
+  text << in.rdbuf();
+  json doc = parse_json_text(text.str());
+  apply_overrides(doc, overrides);
+  return doc;
+}
+
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<Override>& overrides) {
+  return scenario_from_json(read_scenario_document(file, overrides), file.stem().string());
+}
+
+}  // namespace funnelsim

@@ -1,0 +1,49 @@
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "funnelsim/output.hpp"
+
+namespace funnelsim {
+namespace {
+
+/// How a metric reads in the table: counts with no decimals, ratios as percentages, money with 2.
+std::string show(double v, std::string_view unit) {
+  if (std::isnan(v)) return "n/a";
+  if (unit == "ratio") return fmt::format("{:.1f}%", 100.0 * v);
+  if (unit.starts_with("currency")) return fmt::format("{:.2f}", v);
+  if (unit == "days") return fmt::format("{:.1f}", v);
+  return fmt::format("{:.1f}", v);
+}
+
+}  // namespace
+
+std::string summary_table(const RunReport& report) {
+  const RunSummary& s = report.summary;
+  std::string out = fmt::format("funnelsim {} | scenario {} | {} replications of {} days | seed {}\n\n",
+                                FUNNELSIM_VERSION, report.info.scenario, report.info.replications,
+                                report.info.horizon_days, report.info.seed);
+  out += fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}\n", "metric (whole funnel)", "mean", "95% CI of mean",
+                     "P10", "P50", "P90");
+  for (std::size_t m = 0; m < kMetricCount; ++m) {
+    const MetricDef& d = metric_defs()[m];
+    const SummaryStats& st = s.metric(0, static_cast<Metric>(m));
+    const std::string ci = fmt::format("[{}, {}]", show(st.ci95_low, d.unit), show(st.ci95_high, d.unit));
+    std::string line = fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}", d.name, show(st.mean, d.unit), ci,
+                                   show(st.p10, d.unit), show(st.p50, d.unit), show(st.p90, d.unit));
+    if (st.n_defined < report.info.replications)
+      line += fmt::format("  (defined in {} of {})", st.n_defined, report.info.replications);
+    out += line + '\n';
+  }
+  out += fmt::format("\n{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", "by source (means)", "leads",
+                     "MQLs", "lead>MQL", "SQLs", "MQL>SQL", "cost/MQL", "cost/SQL");
+  for (std::size_t scope = 1; scope < s.scopes.size(); ++scope) {
+    auto mean = [&](Metric m) { return show(s.metric(scope, m).mean, metric_def(m).unit); };
+    out += fmt::format("{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", s.scopes[scope], mean(Metric::leads),
+                       mean(Metric::mqls), mean(Metric::lead_to_mql_rate), mean(Metric::sqls),
+                       mean(Metric::mql_to_sql_rate), mean(Metric::cost_per_mql), mean(Metric::cost_per_sql));
+  }
+  return out;
+}
+
+}  // namespace funnelsim

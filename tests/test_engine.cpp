@@ -1,0 +1,191 @@
+// Replication-level checks: arrival processes against Poisson theory, thinning, determinism
+// across thread counts and machine splits, and common random numbers across variants.
+#include <cmath>
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "funnelsim/statistics.hpp"
+#include "test_support.hpp"
+
+using namespace funnelsim;
+using nlohmann::json;
+
+namespace {
+
+std::vector<double> column(const RunResult& r, std::size_t scope, Metric m) {
+  std::vector<double> out;
+  r.table.column(scope, m, out);
+  return out;
+}
+
+/// Checks the sample mean and variance of counts against a Poisson(lambda) law. The se of a
+/// sample variance is sqrt((2/(n-1) + kurtosis/n)) * var, with excess kurtosis 1/lambda.
+void check_poisson(const std::vector<double>& counts, double lambda) {
+  const MeanVar mv = mean_variance(counts);
+  const double n = static_cast<double>(mv.n);
+  INFO("mean " << mv.mean << " variance " << mv.variance << " lambda " << lambda);
+  CHECK(std::abs(mv.mean - lambda) < test::kSigmas * std::sqrt(lambda / n));
+  const double se_var = lambda * std::sqrt(2.0 / (n - 1) + 1.0 / (lambda * n));
+  CHECK(std::abs(mv.variance - lambda) < test::kSigmas * se_var);
+}
+
+json thinning_scenario() {
+  // 10 leads a day for 28 days; each lead has the attribute with probability 0.25 and then
+  // MQLs at arrival, so MQLs are Poisson arrivals thinned by 0.25.
+  return json{{"horizon_days", 28},
+              {"sources", json::array({json{{"name", "s"}, {"leads_per_week", 70},
+                                            {"profile", {{"attributes", {{"fit", {{"probability", 0.25}}}}}}}}})},
+              {"scoring", {{"attribute_points", {{"fit", 100}}}, {"mql_threshold", 50}}}};
+}
+
+json baseline() {
+  std::ifstream in(test::source_path() + "/scenarios/saas_baseline.json");
+  return json::parse(in);
+}
+
+bool same_table(const ReplicationTable& a, const ReplicationTable& b) {
+  for (std::size_t r = 0; r < a.replications(); ++r)
+    for (std::size_t s = 0; s < a.scopes(); ++s) {
+      auto x = a.row(r, s), y = b.row(r, s);
+      for (std::size_t m = 0; m < x.size(); ++m)
+        if (!(x[m] == y[m] || (std::isnan(x[m]) && std::isnan(y[m])))) return false;
+      for (std::size_t k = 0; k < kSeriesCount; ++k) {
+        auto p = a.weekly(r, s, static_cast<Series>(k)), q = b.weekly(r, s, static_cast<Series>(k));
+        if (!std::equal(p.begin(), p.end(), q.begin())) return false;
+      }
+    }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("engine: lead arrivals are Poisson with the configured mean", "[engine][theory]") {
+  const RunResult r = test::run(thinning_scenario(), 4000);
+  check_poisson(column(r, 0, Metric::leads), 280.0);
+}
+
+TEST_CASE("engine: Poisson arrivals thinned by a fixed probability give Poisson MQLs", "[engine][theory]") {
+  const RunResult r = test::run(thinning_scenario(), 4000);
+  check_poisson(column(r, 0, Metric::mqls), 280.0 * 0.25);
+}
+
+TEST_CASE("engine: week multipliers and day-of-week weights shape the expected arrivals", "[engine][theory]") {
+  json doc = thinning_scenario();
+  doc["horizon_days"] = 14;
+  doc["start_weekday"] = "wednesday";
+  doc["sources"][0]["week_multipliers"] = {2.0};
+  doc["sources"][0]["day_of_week_weights"] = {1, 1, 1, 1, 1, 0, 0};
+  // Weights rescale to 7/5 on weekdays. Week 1 (x2) from Wednesday holds 5 weekdays, week 2 too.
+  const double expected = 70.0 / 7 * 1.4 * (5 * 2.0 + 5 * 1.0);
+  const RunResult r = test::run(doc, 4000);
+  check_poisson(column(r, 0, Metric::leads), expected);
+  double week1 = 0;
+  for (std::size_t i = 0; i < r.table.replications(); ++i) week1 += r.table.weekly(i, 0, Series::leads)[0];
+  const double mean_week1 = week1 / static_cast<double>(r.table.replications());
+  CHECK(std::abs(mean_week1 - 140.0) < test::kSigmas * std::sqrt(140.0 / 4000));
+}
+
+TEST_CASE("engine: overdispersion makes weekly counts negative binomial (variance m + k m^2)", "[engine][theory]") {
+  json doc = thinning_scenario();
+  doc["horizon_days"] = 7;
+  doc["sources"][0]["overdispersion"] = 0.1;
+  const RunResult r = test::run(doc, 6000);
+  const std::vector<double> leads = column(r, 0, Metric::leads);
+  const MeanVar mv = mean_variance(leads);
+  const double m = 70, expected_var = m + 0.1 * m * m;
+  // se of the sample variance from the sample's own fourth central moment.
+  double m4 = 0;
+  for (double x : leads) m4 += std::pow(x - mv.mean, 4);
+  const double n = static_cast<double>(leads.size());
+  m4 /= n;
+  const double se_var = std::sqrt((m4 - mv.variance * mv.variance * (n - 3) / (n - 1)) / n);
+  INFO("variance " << mv.variance << " expected " << expected_var << " se " << se_var);
+  CHECK(std::abs(mv.mean - m) < test::kSigmas * std::sqrt(expected_var / n));
+  CHECK(std::abs(mv.variance - expected_var) < test::kSigmas * se_var);
+}
+
+TEST_CASE("engine: results do not depend on the thread count", "[engine][determinism]") {
+  const json doc = baseline();
+  const RunResult one = test::run(doc, 24, 1);
+  const RunResult two = test::run(doc, 24, 2);
+  REQUIRE(same_table(one.table, two.table));
+}
+
+TEST_CASE("engine: a run split across machines gives the same replications", "[engine][determinism]") {
+  const CompiledModel model = compile_model(test::scenario_from(baseline()));
+  RunOptions whole{7, 12, 0, 0, {}};
+  RunOptions second_half{7, 6, 6, 0, {}};
+  const RunResult all = run_replications(model, whole);
+  const RunResult part = run_replications(model, second_half);
+  for (std::size_t r = 0; r < 6; ++r)
+    for (std::size_t s = 0; s < all.table.scopes(); ++s) {
+      auto x = all.table.row(r + 6, s), y = part.table.row(r, s);
+      for (std::size_t m = 0; m < x.size(); ++m) REQUIRE((x[m] == y[m] || (std::isnan(x[m]) && std::isnan(y[m]))));
+    }
+}
+
+TEST_CASE("engine: raising the threshold never raises MQLs in any replication (common random numbers)",
+          "[engine][crn]") {
+  json low = baseline(), high = baseline();
+  high["scoring"]["mql_threshold"] = 75;
+  const RunResult a = test::run(low, 60), b = test::run(high, 60);
+  const auto leads_a = column(a, 0, Metric::leads), leads_b = column(b, 0, Metric::leads);
+  const auto mqls_a = column(a, 0, Metric::mqls), mqls_b = column(b, 0, Metric::mqls);
+  const auto instant_a = column(a, 0, Metric::mqls_instant), instant_b = column(b, 0, Metric::mqls_instant);
+  const auto ready_a = column(a, 0, Metric::ready_leads), ready_b = column(b, 0, Metric::ready_leads);
+  bool some_fewer = false;
+  for (std::size_t r = 0; r < leads_a.size(); ++r) {
+    REQUIRE(leads_a[r] == leads_b[r]);  // the very same leads...
+    REQUIRE(ready_a[r] == ready_b[r]);  // ...with the same latent readiness and acceptance coins
+    REQUIRE(mqls_b[r] <= mqls_a[r]);
+    some_fewer = some_fewer || mqls_b[r] < mqls_a[r];
+    // Instant MQLs can only grow: leads that no longer MQL by score may still request a demo later.
+    REQUIRE(instant_b[r] >= instant_a[r]);
+  }
+  CHECK(some_fewer);
+}
+
+TEST_CASE("engine: weekly series add up to the replication totals", "[engine]") {
+  const RunResult r = test::run(baseline(), 8);
+  for (std::size_t rep = 0; rep < r.table.replications(); ++rep)
+    for (std::size_t s = 0; s < r.table.scopes(); ++s) {
+      const auto row = r.table.row(rep, s);
+      const std::pair<Series, Metric> pairs[] = {
+          {Series::leads, Metric::leads}, {Series::mqls, Metric::mqls}, {Series::sqls, Metric::sqls}};
+      for (auto [series, metric] : pairs) {
+        double sum = 0;
+        for (double v : r.table.weekly(rep, s, series)) sum += v;
+        REQUIRE(sum == row[static_cast<std::size_t>(metric)]);
+      }
+      REQUIRE(row[static_cast<std::size_t>(Metric::mqls)] ==
+              row[static_cast<std::size_t>(Metric::mqls_instant)] + row[static_cast<std::size_t>(Metric::mqls_engagement)]);
+    }
+}
+
+TEST_CASE("engine: undefined ratios are NaN in the row and counted out of n_defined", "[engine]") {
+  json doc = thinning_scenario();
+  doc["scoring"]["mql_threshold"] = 1000;  // nobody qualifies
+  doc["sources"][0]["cost_per_lead"] = 10;
+  const RunResult r = test::run(doc, 5);
+  for (std::size_t rep = 0; rep < 5; ++rep) {
+    CHECK(std::isnan(r.table.row(rep, 0)[static_cast<std::size_t>(Metric::cost_per_sql)]));
+    CHECK(std::isnan(r.table.row(rep, 0)[static_cast<std::size_t>(Metric::time_to_mql_days)]));
+  }
+  const SummaryStats s = summarize(column(r, 0, Metric::cost_per_sql));
+  CHECK(s.n_defined == 0);
+  CHECK(std::isnan(s.mean));
+}
+
+TEST_CASE("engine: spend follows cost per lead or a fixed weekly budget", "[engine]") {
+  json doc = thinning_scenario();
+  doc["sources"][0]["cost_per_lead"] = 12.5;
+  RunResult r = test::run(doc, 3);
+  for (std::size_t rep = 0; rep < 3; ++rep)
+    CHECK(r.table.row(rep, 0)[static_cast<std::size_t>(Metric::spend)] ==
+          12.5 * r.table.row(rep, 0)[static_cast<std::size_t>(Metric::leads)]);
+  doc["sources"][0].erase("cost_per_lead");
+  doc["sources"][0]["spend_per_week"] = 700;
+  r = test::run(doc, 3);
+  for (std::size_t rep = 0; rep < 3; ++rep) CHECK(r.table.row(rep, 0)[static_cast<std::size_t>(Metric::spend)] == 2800.0);
+}

@@ -1,0 +1,81 @@
+// `funnelsim bench`: throughput per core and parallel efficiency. A benchmark, not a test:
+// it prints measurements and asserts nothing about them.
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "funnelsim/engine.hpp"
+#include "funnelsim/scenario_loader.hpp"
+#include "run_options.hpp"
+
+namespace funnelsim::cli {
+namespace {
+
+struct Timing {
+  double seconds = 0.0;
+  RunResult result;
+};
+
+Timing best_of(const CompiledModel& model, RunOptions options, int threads, int repeats) {
+  options.threads = threads;
+  Timing best{std::numeric_limits<double>::infinity(), run_replications(model, options)};  // also warms up
+  for (int i = 0; i < repeats; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    RunResult result = run_replications(model, options);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (seconds < best.seconds) best = Timing{seconds, std::move(result)};
+  }
+  return best;
+}
+
+bool same_rows(const ReplicationTable& a, const ReplicationTable& b) {
+  for (std::size_t r = 0; r < a.replications(); ++r)
+    for (std::size_t s = 0; s < a.scopes(); ++s) {
+      auto x = a.row(r, s), y = b.row(r, s);
+      if (!std::equal(x.begin(), x.end(), y.begin(), [](double p, double q) { return p == q || (p != p && q != q); }))
+        return false;
+    }
+  return true;
+}
+
+}  // namespace
+
+Command add_bench_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("bench", "Measure leads/s and events/s per core and parallel efficiency");
+  auto opts = std::make_shared<ScenarioOptions>();
+  auto repeats = std::make_shared<int>(3);
+  auto max_threads = std::make_shared<int>(2);
+  add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
+  cmd->add_option("--repeats", *repeats, "Timed runs per thread count; the best is reported")->check(CLI::Range(1, 100));
+  cmd->add_option("--max-threads", *max_threads, "Largest thread count to measure")->check(CLI::Range(1, 1024));
+  return [opts, repeats, max_threads]() {
+    const Scenario scenario = load_scenario(opts->scenario, parse_overrides(opts->sets));
+    const CompiledModel model = compile_model(scenario);
+    RunOptions run = run_options_for(scenario, *opts);
+    fmt::print("benchmark: scenario {}, {} replications of {} days, best of {} runs; hardware threads: {}\n",
+               scenario.name, run.replications, scenario.horizon_days, *repeats, std::thread::hardware_concurrency());
+    fmt::print("{:>7} {:>9} {:>12} {:>14} {:>16} {:>17} {:>11}\n", "threads", "seconds", "leads", "events",
+               "leads/s/core", "events/s/core", "efficiency");
+    double single = 0.0;
+    std::optional<RunResult> reference;
+    bool identical = true;
+    for (int threads = 1; threads <= *max_threads; threads *= 2) {
+      Timing t = best_of(model, run, threads, *repeats);
+      if (threads == 1) single = t.seconds;
+      const double per_core = t.seconds * threads;
+      const double efficiency = single / (t.seconds * threads);
+      fmt::print("{:>7} {:>9.3f} {:>12} {:>14} {:>16.0f} {:>17.0f} {:>10.1f}%\n", threads, t.seconds, t.result.work.leads,
+                 t.result.work.events, static_cast<double>(t.result.work.leads) / per_core,
+                 static_cast<double>(t.result.work.events) / per_core, 100.0 * efficiency);
+      if (reference) identical = identical && same_rows(reference->table, t.result.table);
+      else reference = std::move(t.result);
+    }
+    fmt::print("results identical across thread counts: {}\n", identical ? "yes" : "NO");
+    return identical ? 0 : 1;
+  };
+}
+
+}  // namespace funnelsim::cli

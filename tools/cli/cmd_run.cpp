@@ -1,0 +1,43 @@
+#include <cstdio>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "funnelsim/engine.hpp"
+#include "funnelsim/output.hpp"
+#include "funnelsim/scenario_loader.hpp"
+#include "progress_bar.hpp"
+#include "run_options.hpp"
+
+namespace funnelsim::cli {
+
+Command add_run_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("run", "Simulate a scenario and summarize its replications");
+  auto opts = std::make_shared<ScenarioOptions>();
+  auto out = std::make_shared<std::string>();
+  auto quiet = std::make_shared<bool>(false);
+  add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
+  cmd->add_option("--out", *out, "Folder for summary.json, replications.csv and weekly.csv");
+  cmd->add_flag("--quiet", *quiet, "Print nothing on success");
+  return [opts, out, quiet]() {
+    const Scenario scenario = load_scenario(opts->scenario, parse_overrides(opts->sets));
+    const CompiledModel model = compile_model(scenario);
+    RunOptions run = run_options_for(scenario, *opts);
+    ProgressBar bar(!*quiet);
+    run.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+    const RunResult result = run_replications(model, run);
+    const RunSummary summary = summarize_run(result.table);
+    const RunInfo info{scenario.name, run.seed, run.replications, run.first_replication, scenario.horizon_days};
+    const RunReport report{info, result.table, summary};
+    if (!out->empty()) {
+      std::vector<std::pair<std::string, std::string>> files;
+      for (const auto& writer : run_output_writers()) files.emplace_back(writer->file_name(), writer->render(report));
+      write_files_atomically(*out, files);
+    }
+    if (!*quiet) std::fputs(summary_table(report).c_str(), stdout);
+    return 0;
+  };
+}
+
+}  // namespace funnelsim::cli

@@ -1,0 +1,16 @@
+#pragma once
+// The funnelsim subcommands. Each registers its options on the CLI11 app and returns the
+// function that runs it; exit codes: 0 success, 2 bad usage or bad input, 1 internal error.
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace funnelsim::cli {
+
+using Command = std::function<int()>;
+
+Command add_run_command(CLI::App& app);
+Command add_validate_command(CLI::App& app);
+Command add_bench_command(CLI::App& app);
+
+}  // namespace funnelsim::cli

@@ -1,0 +1,42 @@
+// funnelsim: the command-line front end. The library never prints; this layer does.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "funnelsim/scenario_error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"funnelsim: Monte Carlo simulation of a B2B lead funnel", "funnelsim"};
+  app.set_version_flag("--version", FUNNELSIM_VERSION);
+  app.require_subcommand(1);
+  using namespace funnelsim::cli;
+  const Command commands[] = {add_run_command(app), add_validate_command(app), add_bench_command(app)};
+  const char* names[] = {"run", "validate", "bench"};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  try {
+    for (std::size_t i = 0; i < std::size(names); ++i)
+      if (app.got_subcommand(names[i])) return commands[i]();
+  } catch (const funnelsim::ScenarioError& e) {
+    fmt::print(stderr, "funnelsim: invalid scenario:\n");
+    for (const auto& issue : e.issues())
+      fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, issue.expected,
+                 issue.found);
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "funnelsim: internal error: {}\n", e.what());
+    return 1;
+  }
+  return 2;
+}

@@ -1,0 +1,32 @@
+#include "run_options.hpp"
+
+namespace funnelsim::cli {
+
+void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls) {
+  cmd.add_option("scenario", opts.scenario, "Scenario JSON file")->required();
+  cmd.add_option("--set", opts.sets, "Override a field: --set /json/pointer=value (repeatable)");
+  if (!with_run_controls) return;
+  cmd.add_option("--replications", opts.replications, "Replications (default: the scenario's)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+  cmd.add_option("--seed", opts.seed, "Master seed (default: the scenario's)");
+  cmd.add_option("--first-replication", opts.first_replication,
+                 "Index of the first replication, to split one run across machines");
+  cmd.add_option("--threads", opts.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+}
+
+std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
+  std::vector<Override> overrides;
+  for (const auto& s : sets) overrides.push_back(Override::parse(s));
+  return overrides;
+}
+
+RunOptions run_options_for(const Scenario& scenario, const ScenarioOptions& opts) {
+  RunOptions run;
+  run.seed = opts.seed.value_or(scenario.seed);
+  run.replications = opts.replications.value_or(scenario.replications);
+  run.first_replication = opts.first_replication;
+  run.threads = opts.threads;
+  return run;
+}
+
+}  // namespace funnelsim::cli
