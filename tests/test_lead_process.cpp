@@ -141,6 +141,9 @@ TEST_CASE("lead: readiness scales event rates linearly", "[lead]") {
 
 namespace {
 
+// Large enough to detect a scoring error of half a day in a 6-day window.
+constexpr int kReferenceLeads = 200000;
+
 /// An independent re-implementation of one scored event stream, driven by std::mt19937_64:
 /// events at constant rate `per_day` from day 0, 10 points each, MQL when the score >= threshold.
 template <typename Score>
@@ -168,7 +171,7 @@ void compare_with_reference(const json& decay, double threshold, double referenc
                                {"events", {{"visit", {{"rate_at_readiness_0", per_week}, {"rate_at_readiness_1", per_week}}}}}},
                               {{"event_points", {{"visit", 10}}}, {"mql_threshold", threshold}, {"decay", decay}},
                               static_cast<int>(horizon));
-  const int n = 30000;
+  const int n = kReferenceLeads;
   double hits = 0;
   for_leads(doc, n, [&](const LeadOutcome& o) { hits += o.path == MqlPath::engagement; });
   const double p = hits / n;
@@ -181,7 +184,7 @@ void compare_with_reference(const json& decay, double threshold, double referenc
 
 TEST_CASE("lead: half-life decay matches a direct computation of decayed points", "[lead][scoring]") {
   const double half_life = 4, threshold = 35;
-  const double reference = reference_mql_share(2.0 / 7, 60, 30000, [&](const std::vector<double>& t) {
+  const double reference = reference_mql_share(2.0 / 7, 60, kReferenceLeads, [&](const std::vector<double>& t) {
     double score = 0;
     for (double ti : t) score += 10 * std::exp2(-(t.back() - ti) / half_life);
     return score >= threshold;
@@ -191,7 +194,7 @@ TEST_CASE("lead: half-life decay matches a direct computation of decayed points"
 
 TEST_CASE("lead: a points window matches a direct count of recent events", "[lead][scoring]") {
   const double window = 6, threshold = 30;
-  const double reference = reference_mql_share(2.0 / 7, 60, 30000, [&](const std::vector<double>& t) {
+  const double reference = reference_mql_share(2.0 / 7, 60, kReferenceLeads, [&](const std::vector<double>& t) {
     double score = 0;
     for (double ti : t) score += (t.back() - ti < window) ? 10 : 0;
     return score >= threshold;
