@@ -306,8 +306,8 @@ json resolved_scenario_json(const json& doc) {
     if (source.contains("profile")) profile.merge_patch(source["profile"]);
     source["profile"] = std::move(profile);
   }
-  merged.erase("profile_defaults");
   json resolved = scenario_schema().with_defaults(merged);
+  resolved.erase("profile_defaults");  // merged into every source; erased after defaults re-add it
   if (auto issues = SemanticChecker(resolved).run(); !issues.empty()) throw ScenarioError(std::move(issues));
   return resolved;
 }

@@ -1,0 +1,60 @@
+#pragma once
+// Runs the funnelsim binary as a user would, capturing exit code, stdout and stderr.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace funnelsim::test {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// A fresh, empty folder unique to this process and call; removed by the destructor.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("funnelsim_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Runs `funnelsim ARGS` from the source folder (so scenarios/... paths work).
+inline CliResult cli(const std::string& args) {
+  TempDir capture;
+  const std::string command = "cd '" + std::string(FUNNELSIM_SOURCE_DIR) + "' && '" + FUNNELSIM_CLI + "' " + args +
+                              " >'" + (capture / "out").string() + "' 2>'" + (capture / "err").string() + "' </dev/null";
+  const int status = std::system(command.c_str());
+  CliResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(capture / "out");
+  r.err = read_file(capture / "err");
+  return r;
+}
+
+}  // namespace funnelsim::test
