@@ -24,7 +24,7 @@ TEST_CASE("random: every key component selects a different stream", "[random]") 
   seen.insert(first(RandomStream(42, 4, base)));                                                    // replication
   seen.insert(first(RandomStream(42, 3, StreamId{18, base.source, base.purpose})));                 // lead
   seen.insert(first(RandomStream(42, 3, StreamId{17, stream_tag("referral"), base.purpose})));      // source
-  seen.insert(first(RandomStream(42, 3, StreamId{17, base.source, purpose::ACCEPTANCE})));          // purpose
+  seen.insert(first(RandomStream(42, 3, StreamId{17, base.source, purpose::ARRIVALS})));          // purpose
   REQUIRE(seen.size() == 6);
 }
 

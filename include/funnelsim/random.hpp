@@ -34,9 +34,7 @@ constexpr std::uint32_t stream_tag(std::string_view name) noexcept {
 namespace purpose {
 inline constexpr std::uint32_t ARRIVALS = stream_tag("arrivals");          // lead slot = day index
 inline constexpr std::uint32_t OVERDISPERSION = stream_tag("overdispersion");  // lead slot = week index
-inline constexpr std::uint32_t READINESS = stream_tag("readiness");
-inline constexpr std::uint32_t SEGMENT = stream_tag("segment");
-inline constexpr std::uint32_t ACCEPTANCE = stream_tag("acceptance");
+inline constexpr std::uint32_t READINESS = stream_tag("readiness");  // z_r, then segment, then acceptance coin
 }  // namespace purpose
 
 /// Identifies one stream within a replication.
