@@ -25,10 +25,11 @@ bool contains(const std::vector<std::string>& list, const std::string& name) {
 }
 
 /// Guards common random numbers: two names of one family must not share a stream.
-void check_unique_tags(const std::vector<std::string>& names, const std::string& family) {
+/// `prefix` must be exactly what the engine hashes ("" for sources, "attribute:" ...).
+void check_unique_tags(const std::vector<std::string>& names, const std::string& family, const std::string& prefix) {
   std::map<std::uint32_t, std::string> seen;
   for (const auto& name : names) {
-    auto [it, inserted] = seen.emplace(stream_tag(family + ":" + name), name);
+    auto [it, inserted] = seen.emplace(stream_tag(prefix + name), name);
     if (!inserted && it->second != name)
       throw ScenarioError({Issue{"", fmt::format("{} names with distinct random-stream tags", family),
                                  fmt::format("\"{}\" and \"{}\" collide; rename one", it->second, name)}});
@@ -81,6 +82,7 @@ int group_of(const ScoringSpec& spec, const CompiledScoring& scoring, const std:
 
 CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, const CompiledScoring& scoring) {
   const ScoringSpec& spec = scenario.scoring;
+  // The tag is the one check_unique_tags(source_names, "source", "") guards.
   CompiledSource c{s.name, stream_tag(s.name), daily_rates(s, scenario.horizon_days, scenario.start_weekday),
                    s.overdispersion, s.cost_per_lead, 0.0, ReadinessQuantile(s.profile.readiness), {}, {}, {}};
   if (s.spend_per_week) c.fixed_spend = *s.spend_per_week * scenario.horizon_days / 7.0;
@@ -110,7 +112,7 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
     ca.disqualifies = disqualifies;
     c.attributes.push_back(ca);
   }
-  check_unique_tags(names, "attribute");
+  check_unique_tags(names, "attribute", "attribute:");
 
   names.clear();
   for (const auto& e : s.profile.events) {
@@ -129,7 +131,7 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
     ce.instant = instant;
     c.events.push_back(ce);
   }
-  check_unique_tags(names, "event");
+  check_unique_tags(names, "event", "event:");
   return c;
 }
 
@@ -171,7 +173,7 @@ CompiledModel compile_model(const Scenario& scenario) {
     m.sources.push_back(compile_source(scenario, s, m.scoring));
     m.max_events_per_source = std::max(m.max_events_per_source, m.sources.back().events.size());
   }
-  check_unique_tags(source_names, "source");
+  check_unique_tags(source_names, "source", "");
   return m;
 }
 

@@ -35,7 +35,9 @@ std::string escape_token(const std::string& token) {
 /// Semantic checks the schema cannot express, collected so the user sees them all at once.
 class SemanticChecker {
  public:
-  explicit SemanticChecker(const json& doc) : doc_(doc) {
+  /// `doc` is resolved (profiles merged, defaults filled); `raw` is as written, so problems are
+  /// reported where the user wrote them (a source profile or profile_defaults).
+  SemanticChecker(const json& doc, const json& raw) : doc_(doc), raw_(raw) {
     for (const auto& source : doc_["sources"]) {
       source_names_.push_back(source["name"].get<std::string>());
       const json& profile = source["profile"];
@@ -72,69 +74,88 @@ class SemanticChecker {
       for (const auto& w : s["day_of_week_weights"]) dow_sum += w.get<double>();
       if (!(dow_sum > 0.0))
         add(base + "/day_of_week_weights", "at least one positive weight", "all weights 0");
-      check_profile(s["profile"], base + "/profile");
+      const json& raw_source = raw_["sources"][i];
+      check_profile(s["profile"], base + "/profile", raw_source.value("profile", json::object()));
     }
   }
 
-  void check_profile(const json& profile, const std::string& base) {
+  /// The path of a profile field: in the source's own profile when it sets the field there,
+  /// else in profile_defaults (reported once, however many sources inherit it).
+  std::optional<std::string> locate(const json& raw_profile, const std::string& base, const std::string& tail,
+                                    const json::json_pointer& field) {
+    if (raw_profile.contains(field)) return base + tail;
+    const std::string path = "/profile_defaults" + tail;
+    if (!reported_defaults_.insert(path).second) return std::nullopt;
+    return path;
+  }
+
+  void check_profile(const json& profile, const std::string& base, const json& raw_profile) {
     double mix_sum = 0.0;
     for (const auto& [_, w] : profile["segment_mix"].items()) mix_sum += w.get<double>();
-    if (!(mix_sum > 0.0))
-      add(base + "/segment_mix", "at least one segment with a positive weight",
-          profile["segment_mix"].empty() ? "no segments" : "all weights 0");
+    if (!(mix_sum > 0.0)) {
+      if (auto path = locate(raw_profile, base, "/segment_mix", json::json_pointer("/segment_mix")))
+        add(*path, "at least one segment with a positive weight",
+            profile["segment_mix"].empty() ? "no segments" : "all weights 0");
+    }
     for (const auto& [name, attribute] : profile["attributes"].items()) {
-      if (!attribute.contains("probability"))
-        add(base + "/attributes/" + name + "/probability",
-            fmt::format("a probability (set it here or in /profile_defaults/attributes/{})", name),
-            "nothing");
+      if (attribute.contains("probability")) continue;
+      const std::string tail = "/attributes/" + escape_token(name);
+      if (auto path = locate(raw_profile, base, tail, json::json_pointer(tail)))
+        add(*path + "/probability",
+            fmt::format("a probability (set it here or in /profile_defaults/attributes/{})", name), "nothing");
     }
   }
 
-  void check_names(const json& object, const std::string& base, const std::set<std::string>& known,
-                   const char* what) {
-    for (const auto& [name, _] : object.items()) check_name(name, base + "/" + escape_token(name), known, what);
+  /// A name that must be defined elsewhere: `noun` is e.g. "attribute", `defined_where` says where
+  /// such names come from.
+  struct NameFamily {
+    const std::set<std::string>& known;
+    const char* noun;
+    const char* defined_where = "defined in a source profile";
+  };
+
+  void check_names(const json& object, const std::string& base, const NameFamily& family) {
+    for (const auto& [name, _] : object.items()) check_name(name, base + "/" + escape_token(name), family);
   }
 
-  void check_name(const std::string& name, const std::string& path, const std::set<std::string>& known,
-                  const char* what) {
-    if (known.count(name)) return;
-    std::vector<std::string> candidates(known.begin(), known.end());
-    std::string expected = fmt::format("the name of {} defined in a source profile", what);
-    if (candidates.empty()) expected = fmt::format("the name of {} (no source defines any)", what);
+  void check_name(const std::string& name, const std::string& path, const NameFamily& family) {
+    if (family.known.count(name)) return;
+    const std::vector<std::string> candidates(family.known.begin(), family.known.end());
+    const char* article = std::string_view("aeiou").find(family.noun[0]) != std::string_view::npos ? "an" : "a";
+    std::string expected = candidates.empty()
+                               ? fmt::format("the name of {} {} (none is defined)", article, family.noun)
+                               : fmt::format("the name of {} {} {}", article, family.noun, family.defined_where);
     if (auto guess = closest_match(name, candidates); !guess.empty())
       expected += fmt::format(" (did you mean \"{}\"?)", guess);
-    add(path, expected, fmt::format("unknown {} \"{}\"", what, name));
+    add(path, expected, fmt::format("unknown {} \"{}\"", family.noun, name));
   }
 
   void check_scoring() {
     const json& scoring = doc_["scoring"];
-    check_names(scoring["attribute_points"], "/scoring/attribute_points", attributes_, "an attribute");
-    check_names(scoring["event_points"], "/scoring/event_points", events_, "an event type");
-    check_names(scoring["event_groups"], "/scoring/event_groups", events_, "an event type");
+    const NameFamily attributes{attributes_, "attribute"}, events{events_, "event type"};
+    check_names(scoring["attribute_points"], "/scoring/attribute_points", attributes);
+    check_names(scoring["event_points"], "/scoring/event_points", events);
+    check_names(scoring["event_groups"], "/scoring/event_groups", events);
     const json& disqualifiers = scoring["disqualifiers"];
     for (std::size_t i = 0; i < disqualifiers.size(); ++i)
-      check_name(disqualifiers[i], fmt::format("/scoring/disqualifiers/{}", i), attributes_, "an attribute");
+      check_name(disqualifiers[i], fmt::format("/scoring/disqualifiers/{}", i), attributes);
     const json& instant = scoring["instant_mql_events"];
     for (std::size_t i = 0; i < instant.size(); ++i)
-      check_name(instant[i], fmt::format("/scoring/instant_mql_events/{}", i), events_, "an event type");
+      check_name(instant[i], fmt::format("/scoring/instant_mql_events/{}", i), events);
 
     std::set<std::string> groups;
     for (const auto& event : events_) groups.insert(event);
     for (const auto& [_, group] : scoring["event_groups"].items()) groups.insert(group.get<std::string>());
-    check_names(scoring["caps"]["groups"], "/scoring/caps/groups", groups, "an event group");
-    check_names(scoring["by_segment"], "/scoring/by_segment", segments_, "a segment");
-    std::set<std::string> sources(source_names_.begin(), source_names_.end());
-    for (const auto& [name, _] : scoring["by_source"].items()) {
-      if (!sources.count(name)) {
-        std::string expected = "the name of a source";
-        if (auto guess = closest_match(name, source_names_); !guess.empty())
-          expected += fmt::format(" (did you mean \"{}\"?)", guess);
-        add("/scoring/by_source/" + escape_token(name), expected, fmt::format("unknown source \"{}\"", name));
-      }
-    }
+    check_names(scoring["caps"]["groups"], "/scoring/caps/groups",
+                {groups, "event group", "(an event type, or a group named in /scoring/event_groups)"});
+    check_names(scoring["by_segment"], "/scoring/by_segment", {segments_, "segment", "named in a segment_mix"});
+    const std::set<std::string> sources(source_names_.begin(), source_names_.end());
+    check_names(scoring["by_source"], "/scoring/by_source", {sources, "source", "in /sources"});
   }
 
   const json& doc_;
+  const json& raw_;
+  std::set<std::string> reported_defaults_;
   std::vector<std::string> source_names_;
   std::set<std::string> attributes_, events_, segments_;
   std::vector<Issue> issues_;
@@ -308,7 +329,7 @@ json resolved_scenario_json(const json& doc) {
   }
   json resolved = scenario_schema().with_defaults(merged);
   resolved.erase("profile_defaults");  // merged into every source; erased after defaults re-add it
-  if (auto issues = SemanticChecker(resolved).run(); !issues.empty()) throw ScenarioError(std::move(issues));
+  if (auto issues = SemanticChecker(resolved, doc).run(); !issues.empty()) throw ScenarioError(std::move(issues));
   return resolved;
 }
 

@@ -22,8 +22,9 @@ Command add_validate_command(CLI::App& app) {
       fmt::print("{}\n", resolved_scenario_json(doc).dump(2));
       return 0;
     }
-    fmt::print("{}: valid scenario \"{}\": {} sources, {} days, {} replications by default\n", opts->scenario,
-               scenario.name, scenario.sources.size(), scenario.horizon_days, scenario.replications);
+    fmt::print("{}: valid scenario \"{}\": {} source{}, {} days, {} replications by default\n", opts->scenario,
+               scenario.name, scenario.sources.size(), scenario.sources.size() == 1 ? "" : "s", scenario.horizon_days,
+               scenario.replications);
     return 0;
   };
 }
