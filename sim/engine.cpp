@@ -20,14 +20,13 @@ namespace {
 class ReplicationRunner {
  public:
   explicit ReplicationRunner(const CompiledModel& model)
-      : model_(model), leads_(model), counts_(model.sources.size()), time_to_mql_(model.sources.size()) {}
+      : model_(model), leads_(model), tallies_(model.sources.size()) {}
 
   RunWork run(std::uint64_t seed, std::uint64_t replication, std::size_t slot, ReplicationTable& table) {
     const ReplicationStreams streams(seed, replication);
     RunWork work;
     for (std::size_t s = 0; s < model_.sources.size(); ++s) {
-      counts_[s] = FunnelCounts{};
-      time_to_mql_[s].clear();
+      tallies_[s].clear();
       for (std::size_t k = 0; k < kSeriesCount; ++k) {
         auto series = table.weekly(slot, s + 1, static_cast<Series>(k));
         std::fill(series.begin(), series.end(), 0.0);
@@ -64,17 +63,18 @@ class ReplicationRunner {
       for (double t = gap(arrivals); t < 1.0; t += gap(arrivals), ++order) {
         const std::uint64_t lead_id = (static_cast<std::uint64_t>(day) << 32) | order;
         const LeadOutcome outcome = leads_.simulate(source, streams, lead_id, day + t);
-        account(s, outcome, slot, table);
+        account_lead(s, outcome, slot, table);
         work.events += 1 + outcome.events + (outcome.path != MqlPath::none ? 1 : 0);
         ++work.leads;
       }
     }
-    FunnelCounts& c = counts_[s];
+    FunnelCounts& c = tallies_[s].counts;
     c.spend = source.fixed_spend > 0.0 ? source.fixed_spend : c.leads * source.cost_per_lead;
   }
 
-  void account(std::size_t s, const LeadOutcome& lead, std::size_t slot, ReplicationTable& table) {
-    FunnelCounts& c = counts_[s];
+  void account_lead(std::size_t s, const LeadOutcome& lead, std::size_t slot, ReplicationTable& table) {
+    FunnelTally& tally = tallies_[s];
+    FunnelCounts& c = tally.counts;
     c.leads += 1;
     table.weekly(slot, s + 1, Series::leads)[week_of(lead.arrival_day)] += 1;
     if (lead.disqualified) c.disqualified += 1;
@@ -84,25 +84,35 @@ class ReplicationRunner {
     (lead.path == MqlPath::instant ? c.mqls_instant : c.mqls_engagement) += 1;
     const double days_to_mql = lead.mql_day - lead.arrival_day;
     c.time_to_mql_sum += days_to_mql;
-    time_to_mql_[s].push_back(days_to_mql);
+    tally.time_to_mql_days.push_back(days_to_mql);
     table.weekly(slot, s + 1, Series::mqls)[week_of(lead.mql_day)] += 1;
     if (lead.ready) c.ready_mqls += 1;
-    // Without rep capacity, sales decides at MQL time: it accepts exactly the ready leads.
+    decide_at_mql(s, lead, slot, table);
+  }
+
+  /// Without rep capacity, sales decides at MQL time and accepts exactly the ready leads.
+  void decide_at_mql(std::size_t s, const LeadOutcome& lead, std::size_t slot, ReplicationTable& table) {
+    FunnelCounts& c = tallies_[s].counts;
     if (lead.ready) {
       c.sqls += 1;
       table.weekly(slot, s + 1, Series::sqls)[week_of(lead.mql_day)] += 1;
+    } else if (lead.readiness < model_.acceptance.bad_fit_below_readiness) {
+      c.rejected_bad_fit += 1;
+    } else {
+      c.rejected_not_ready += 1;
     }
   }
 
   void finalize(std::size_t slot, ReplicationTable& table) {
-    FunnelCounts total;
-    all_times_.clear();
+    total_.clear();
     for (std::size_t s = 0; s < model_.sources.size(); ++s) {
-      total.add(counts_[s]);
-      all_times_.insert(all_times_.end(), time_to_mql_[s].begin(), time_to_mql_[s].end());
-      compute_metrics(counts_[s], time_to_mql_[s], table.row(slot, s + 1));
+      total_.counts.add(tallies_[s].counts);
+      const FunnelTally& t = tallies_[s];
+      total_.time_to_mql_days.insert(total_.time_to_mql_days.end(), t.time_to_mql_days.begin(), t.time_to_mql_days.end());
+      total_.response_hours.insert(total_.response_hours.end(), t.response_hours.begin(), t.response_hours.end());
+      compute_metrics(tallies_[s], table.row(slot, s + 1));
     }
-    compute_metrics(total, all_times_, table.row(slot, 0));
+    compute_metrics(total_, table.row(slot, 0));
     for (std::size_t k = 0; k < kSeriesCount; ++k) {
       const auto series = static_cast<Series>(k);
       auto all = table.weekly(slot, 0, series);
@@ -116,21 +126,20 @@ class ReplicationRunner {
 
   const CompiledModel& model_;
   LeadSimulator leads_;
-  std::vector<FunnelCounts> counts_;
-  std::vector<std::vector<double>> time_to_mql_;
-  std::vector<double> all_times_;
+  std::vector<FunnelTally> tallies_;
+  FunnelTally total_;
 };
 
-std::vector<std::string> scope_names(const CompiledModel& model) {
-  std::vector<std::string> names{"all"};
-  for (const auto& s : model.sources) names.push_back(s.name);
-  return names;
+std::vector<Scope> scopes_of(const CompiledModel& model) {
+  std::vector<Scope> scopes{{"all", ScopeKind::funnel}};
+  for (const auto& s : model.sources) scopes.push_back({s.name, ScopeKind::funnel});
+  return scopes;
 }
 
 }  // namespace
 
 RunResult run_replications(const CompiledModel& model, const RunOptions& options) {
-  RunResult result{ReplicationTable(options.replications, scope_names(model), static_cast<std::size_t>(model.weeks)),
+  RunResult result{ReplicationTable(options.replications, scopes_of(model), static_cast<std::size_t>(model.weeks)),
                    RunWork{}};
   std::vector<RunWork> work(options.replications);
   std::unique_ptr<tbb::global_control> limit;

@@ -23,9 +23,17 @@ ordered_json stats_json(const SummaryStats& s) {
 
 ordered_json scope_json(const RunSummary& summary, std::size_t scope) {
   ordered_json j = ordered_json::object();
-  for (std::size_t m = 0; m < kMetricCount; ++m)
-    j[std::string(metric_defs()[m].name)] = stats_json(summary.metric(scope, static_cast<Metric>(m)));
+  const auto defs = metric_defs(summary.scopes[scope].kind);
+  for (std::size_t m = 0; m < defs.size(); ++m) j[std::string(defs[m].name)] = stats_json(summary.metric(scope, m));
   return j;
+}
+
+/// Column prefix of a scope in replications.csv: "" for the whole funnel, "<source>.",
+/// "team.<team>.", "rep.<team>.<n>.".
+std::string column_prefix(const Scope& scope, std::size_t index) {
+  if (index == 0) return "";
+  if (scope.kind == ScopeKind::funnel) return scope.name + ".";
+  return fmt::format("{}.{}.", scope_kind_name(scope.kind), scope.name);
 }
 
 std::string_view better_name(Better b) {
@@ -44,12 +52,19 @@ class SummaryJsonWriter final : public OutputWriter {
     if (report.info.first_replication != 0) j["first_replication"] = report.info.first_replication;
     j["horizon_days"] = report.info.horizon_days;
     j["metrics"] = scope_json(report.summary, 0);
-    j["by_source"] = ordered_json::object();
-    for (std::size_t scope = 1; scope < report.summary.scopes.size(); ++scope)
-      j["by_source"][report.summary.scopes[scope]] = scope_json(report.summary, scope);
+    const char* sections[] = {"by_source", "by_team", "by_rep"};
+    for (const char* section : sections) j[section] = ordered_json::object();
+    for (std::size_t scope = 1; scope < report.summary.scopes.size(); ++scope) {
+      const Scope& sc = report.summary.scopes[scope];
+      j[sections[static_cast<std::size_t>(sc.kind)]][sc.name] = scope_json(report.summary, scope);
+    }
     ordered_json definitions = ordered_json::object();
-    for (const MetricDef& d : metric_defs())
-      definitions[std::string(d.name)] = {{"unit", d.unit}, {"better", better_name(d.better)}, {"description", d.description}};
+    for (ScopeKind kind : {ScopeKind::funnel, ScopeKind::team, ScopeKind::rep}) {
+      ordered_json set = ordered_json::object();
+      for (const MetricDef& d : metric_defs(kind))
+        set[std::string(d.name)] = {{"unit", d.unit}, {"better", better_name(d.better)}, {"description", d.description}};
+      definitions[std::string(scope_kind_name(kind))] = set;
+    }
     j["metric_definitions"] = definitions;
     return j.dump(2) + "\n";
   }
@@ -62,8 +77,8 @@ class ReplicationsCsvWriter final : public OutputWriter {
     const ReplicationTable& t = report.table;
     std::string out = "replication";
     for (std::size_t scope = 0; scope < t.scopes(); ++scope)
-      for (const MetricDef& d : metric_defs())
-        out += scope == 0 ? fmt::format(",{}", d.name) : fmt::format(",{}.{}", t.scope_names()[scope], d.name);
+      for (const MetricDef& d : metric_defs(t.scope(scope).kind))
+        out += fmt::format(",{}{}", column_prefix(t.scope(scope), scope), d.name);
     out += '\n';
     for (std::size_t r = 0; r < t.replications(); ++r) {
       out += fmt::format("{}", report.info.first_replication + r);
@@ -83,11 +98,11 @@ class WeeklyCsvWriter final : public OutputWriter {
     std::string out = "source,series,week,first_day";
     for (std::string_view name : statistic_names()) (out += ',') += name;
     out += '\n';
-    for (std::size_t scope = 0; scope < s.scopes.size(); ++scope) {
+    for (std::size_t scope = 0; scope < report.table.funnel_scopes(); ++scope) {
       for (std::size_t k = 0; k < kSeriesCount; ++k) {
         for (std::size_t w = 0; w < s.weeks; ++w) {
           const SummaryStats& st = s.week(scope, static_cast<Series>(k), w);
-          out += fmt::format("{},{},{},{}", s.scopes[scope], series_names()[k], w + 1, 7 * w);
+          out += fmt::format("{},{},{},{}", s.scopes[scope].name, series_names()[k], w + 1, 7 * w);
           for (std::string_view name : statistic_names()) (out += ',') += format_number(st.get(name));
           out += '\n';
         }

@@ -1,36 +1,47 @@
 #include "funnelsim/replication_table.hpp"
 
+#include <stdexcept>
+
 namespace funnelsim {
 
-ReplicationTable::ReplicationTable(std::size_t replications, std::vector<std::string> scope_names, std::size_t weeks)
-    : replications_(replications),
-      scope_names_(std::move(scope_names)),
-      weeks_(weeks),
-      metrics_(replications * scope_names_.size() * kMetricCount, 0.0),
-      weekly_(replications * scope_names_.size() * kSeriesCount * weeks, 0.0) {}
+ReplicationTable::ReplicationTable(std::size_t replications, std::vector<Scope> scopes, std::size_t weeks)
+    : replications_(replications), scopes_(std::move(scopes)), weeks_(weeks) {
+  for (const Scope& s : scopes_) {
+    if (s.kind == ScopeKind::funnel) {
+      if (funnel_scopes_ != offsets_.size()) throw std::invalid_argument("funnel scopes must come first");
+      ++funnel_scopes_;
+    }
+    offsets_.push_back(record_size_);
+    record_size_ += metric_defs(s.kind).size();
+  }
+  metrics_.assign(replications_ * record_size_, 0.0);
+  weekly_.assign(replications_ * funnel_scopes_ * kSeriesCount * weeks_, 0.0);
+}
 
 std::span<double> ReplicationTable::row(std::size_t replication, std::size_t scope) noexcept {
-  return {metrics_.data() + (replication * scopes() + scope) * kMetricCount, kMetricCount};
+  return {metrics_.data() + replication * record_size_ + offsets_[scope], metric_defs(scopes_[scope].kind).size()};
 }
 
 std::span<const double> ReplicationTable::row(std::size_t replication, std::size_t scope) const noexcept {
-  return {metrics_.data() + (replication * scopes() + scope) * kMetricCount, kMetricCount};
+  return {metrics_.data() + replication * record_size_ + offsets_[scope], metric_defs(scopes_[scope].kind).size()};
 }
 
 std::span<double> ReplicationTable::weekly(std::size_t replication, std::size_t scope, Series series) noexcept {
-  const std::size_t offset = ((replication * scopes() + scope) * kSeriesCount + static_cast<std::size_t>(series)) * weeks_;
+  const std::size_t offset =
+      ((replication * funnel_scopes_ + scope) * kSeriesCount + static_cast<std::size_t>(series)) * weeks_;
   return {weekly_.data() + offset, weeks_};
 }
 
 std::span<const double> ReplicationTable::weekly(std::size_t replication, std::size_t scope,
                                                  Series series) const noexcept {
-  const std::size_t offset = ((replication * scopes() + scope) * kSeriesCount + static_cast<std::size_t>(series)) * weeks_;
+  const std::size_t offset =
+      ((replication * funnel_scopes_ + scope) * kSeriesCount + static_cast<std::size_t>(series)) * weeks_;
   return {weekly_.data() + offset, weeks_};
 }
 
-void ReplicationTable::column(std::size_t scope, Metric metric, std::vector<double>& out) const {
+void ReplicationTable::column(std::size_t scope, std::size_t metric, std::vector<double>& out) const {
   out.resize(replications_);
-  for (std::size_t r = 0; r < replications_; ++r) out[r] = row(r, scope)[static_cast<std::size_t>(metric)];
+  for (std::size_t r = 0; r < replications_; ++r) out[r] = row(r, scope)[metric];
 }
 
 }  // namespace funnelsim

@@ -256,6 +256,7 @@ SalesAcceptanceSpec acceptance_from(const json& j) {
   a.midpoint = j["midpoint"].get<double>();
   a.steepness = j["steepness"].get<double>();
   a.ceiling = j["ceiling"].get<double>();
+  a.bad_fit_below_readiness = j["bad_fit_below_readiness"].get<double>();
   return a;
 }
 

@@ -16,6 +16,9 @@ std::string show(double v, std::string_view unit) {
   return fmt::format("{:.1f}", v);
 }
 
+/// Sales metrics are undefined in every replication of a scenario without sales teams: skip them.
+bool is_unused_sales_metric(const RunSummary& s, std::size_t m) { return s.metric(0, m).n_defined == 0 && m >= static_cast<std::size_t>(Metric::response_time_hours); }
+
 }  // namespace
 
 std::string summary_table(const RunReport& report) {
@@ -27,6 +30,7 @@ std::string summary_table(const RunReport& report) {
                      "P10", "P50", "P90");
   for (std::size_t m = 0; m < kMetricCount; ++m) {
     const MetricDef& d = metric_defs()[m];
+    if (is_unused_sales_metric(s, m)) continue;
     const SummaryStats& st = s.metric(0, static_cast<Metric>(m));
     const std::string ci = fmt::format("[{}, {}]", show(st.ci95_low, d.unit), show(st.ci95_high, d.unit));
     std::string line = fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}", d.name, show(st.mean, d.unit), ci,
@@ -37,11 +41,29 @@ std::string summary_table(const RunReport& report) {
   }
   out += fmt::format("\n{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", "by source (means)", "leads",
                      "MQLs", "lead>MQL", "SQLs", "MQL>SQL", "cost/MQL", "cost/SQL");
-  for (std::size_t scope = 1; scope < s.scopes.size(); ++scope) {
+  for (std::size_t scope = 1; scope < s.scopes.size() && s.scopes[scope].kind == ScopeKind::funnel; ++scope) {
     auto mean = [&](Metric m) { return show(s.metric(scope, m).mean, metric_def(m).unit); };
-    out += fmt::format("{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", s.scopes[scope], mean(Metric::leads),
+    out += fmt::format("{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", s.scopes[scope].name, mean(Metric::leads),
                        mean(Metric::mqls), mean(Metric::lead_to_mql_rate), mean(Metric::sqls),
                        mean(Metric::mql_to_sql_rate), mean(Metric::cost_per_mql), mean(Metric::cost_per_sql));
+  }
+  bool header = false;
+  for (std::size_t scope = 1; scope < s.scopes.size(); ++scope) {
+    if (s.scopes[scope].kind != ScopeKind::team) continue;
+    if (!header) {
+      out += fmt::format("\n{:<22} {:>8} {:>11} {:>11} {:>8} {:>10} {:>9} {:>7} {:>7}\n", "by team (means)", "MQLs",
+                         "response h", "resp. P90", "SLA", "queue len", "utiliz.", "SQLs", "cold");
+      header = true;
+    }
+    auto mean = [&](TeamMetric m) {
+      const std::size_t i = static_cast<std::size_t>(m);
+      return show(s.metric(scope, i).mean, metric_defs(ScopeKind::team)[i].unit);
+    };
+    out += fmt::format("{:<22} {:>8} {:>11} {:>11} {:>8} {:>10} {:>9} {:>7} {:>7}\n", s.scopes[scope].name,
+                       mean(TeamMetric::mqls), mean(TeamMetric::response_time_hours),
+                       mean(TeamMetric::response_time_hours_p90), mean(TeamMetric::sla_attainment),
+                       mean(TeamMetric::queue_length_mean), mean(TeamMetric::rep_utilization), mean(TeamMetric::sqls),
+                       mean(TeamMetric::cold_leads));
   }
   return out;
 }

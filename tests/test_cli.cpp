@@ -77,8 +77,8 @@ TEST_CASE("cli: summary.json and replications.csv have the documented shape", "[
   CHECK(static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) == 7 * kMetricCount);
   CHECK(header.find(",webinar.cost_per_sql") != std::string::npos);
   const std::string weekly = read_file(dir / "weekly.csv");
-  // 7 scopes x 3 series x 13 weeks, plus the header.
-  CHECK(count_lines(weekly) == 1 + 7 * 3 * 13);
+  // 7 funnel scopes x 4 series (leads, mqls, sqls, backlog) x 13 weeks, plus the header.
+  CHECK(count_lines(weekly) == 1 + 7 * kSeriesCount * 13);
 }
 
 TEST_CASE("cli: an undefined metric is null in JSON and an empty CSV cell", "[cli]") {

@@ -1,8 +1,10 @@
 #pragma once
-/// The metrics of one replication, for the whole funnel and for each source.
-/// Each metric is declared once here with its unit and which direction is better.
+/// The metrics of one replication. Three kinds of scope each have their own metric set:
+/// the funnel (the whole funnel and each source), a sales team, and one rep. Each metric is
+/// declared once, with its unit and which direction is better.
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -18,36 +20,88 @@ struct MetricDef {
   std::string_view description;
 };
 
-/// Metric indices; the order is the output column order.
+enum class ScopeKind : std::uint8_t { funnel, team, rep };
+std::string_view scope_kind_name(ScopeKind kind);
+
+/// Funnel metrics (whole funnel and per source); the order is the output column order.
 enum class Metric : std::size_t {
   leads, disqualified_leads, mqls, mqls_instant, mqls_engagement, sqls,
   lead_to_mql_rate, mql_to_sql_rate, lead_to_sql_rate,
   spend, cost_per_lead, cost_per_mql, cost_per_sql,
   time_to_mql_days, time_to_mql_days_p90,
   ready_leads, mql_precision, mql_recall, missed_ready_leads,
+  response_time_hours, response_time_hours_p50, response_time_hours_p90,
+  sla_attainment, sla_attainment_instant, sla_attainment_engagement,
+  queue_wait_hours, contact_attempts, cold_leads,
+  rejections_bad_fit, rejections_not_ready, rejections_unreachable,
   count
 };
 inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::count);
 
-std::span<const MetricDef> metric_defs();
-const MetricDef& metric_def(Metric m);
-/// Index of a metric by name, or kMetricCount.
-std::size_t metric_index(std::string_view name);
+/// Sales-team metrics.
+enum class TeamMetric : std::size_t {
+  mqls, attempts, contacts, sqls, acceptance_rate,
+  response_time_hours, response_time_hours_p50, response_time_hours_p90, sla_attainment,
+  queue_entries, queue_wait_hours, queue_wait_share, queue_length_mean, queue_length_max,
+  rep_utilization, cold_leads, rejections_bad_fit, rejections_not_ready, rejections_unreachable,
+  count
+};
 
-/// Weekly series, bucketed by the week the step happened in.
-enum class Series : std::size_t { leads, mqls, sqls, count };
+/// Per-rep metrics.
+enum class RepMetric : std::size_t { attempts, contacts, sqls, acceptance_rate, utilization, count };
+
+std::span<const MetricDef> metric_defs(ScopeKind kind = ScopeKind::funnel);
+const MetricDef& metric_def(Metric m);
+/// Index of a metric by name within a kind's set, or the set's size when unknown.
+std::size_t metric_index(std::string_view name, ScopeKind kind = ScopeKind::funnel);
+
+/// Weekly series of funnel scopes, bucketed by the week each step happened in; backlog is
+/// the number of MQLs routed to sales and not yet resolved at the end of the week.
+enum class Series : std::size_t { leads, mqls, sqls, backlog, count };
 inline constexpr std::size_t kSeriesCount = static_cast<std::size_t>(Series::count);
 std::span<const std::string_view> series_names();
 
-/// Raw counts of one scope (whole funnel or one source) in one replication.
+/// Raw counts of one funnel scope (whole funnel or one source) in one replication.
 struct FunnelCounts {
   double leads = 0, disqualified = 0, mqls = 0, mqls_instant = 0, mqls_engagement = 0, sqls = 0;
   double ready_leads = 0, ready_mqls = 0, spend = 0, time_to_mql_sum = 0;
+  // Sales handoff (zero when the scenario has no sales teams).
+  double responded = 0, response_hours_sum = 0;
+  std::array<double, 2> sla_due{}, sla_met{};  ///< by path: instant, engagement
+  double queue_entries = 0, queue_wait_hours_sum = 0, attempts = 0, cold = 0;
+  double rejected_bad_fit = 0, rejected_not_ready = 0, rejected_unreachable = 0;
+  bool has_sales = false;
   void add(const FunnelCounts& other) noexcept;
 };
 
-/// Fills one metrics row from counts. `time_to_mql` holds the scope's times to MQL (days);
-/// it is partially reordered to take the p90. Undefined ratios (x / 0) are NaN.
-void compute_metrics(const FunnelCounts& counts, std::span<double> time_to_mql, std::span<double> row);
+/// A funnel scope's counts plus the samples it takes percentiles of.
+struct FunnelTally {
+  FunnelCounts counts;
+  std::vector<double> time_to_mql_days;
+  std::vector<double> response_hours;
+  void clear() noexcept;
+};
+
+/// Fills one funnel metrics row. Sorts the tally's samples in place. Undefined ratios are NaN.
+void compute_metrics(FunnelTally& tally, std::span<double> row);
+
+struct TeamCounts {
+  double mqls = 0, attempts = 0, contacts = 0, sqls = 0, responded = 0, response_hours_sum = 0;
+  double sla_due = 0, sla_met = 0, queue_entries = 0, queue_wait_hours_sum = 0, waited_entries = 0;
+  double queue_area_hours = 0, queue_max = 0, busy_hours = 0, scheduled_hours = 0;
+  double cold = 0, rejected_bad_fit = 0, rejected_not_ready = 0, rejected_unreachable = 0;
+};
+struct TeamTally {
+  TeamCounts counts;
+  std::vector<double> response_hours;
+  void clear() noexcept;
+};
+/// `horizon_hours` turns the queue-length area into a time average.
+void compute_team_metrics(TeamTally& tally, double horizon_hours, std::span<double> row);
+
+struct RepCounts {
+  double attempts = 0, contacts = 0, sqls = 0, busy_hours = 0, scheduled_hours = 0;
+};
+void compute_rep_metrics(const RepCounts& counts, std::span<double> row);
 
 }  // namespace funnelsim

@@ -1,7 +1,7 @@
 #pragma once
-/// One metrics row per replication and scope, plus weekly series: the only storage that
-/// grows with the replication count. Each replication writes only its own slots, so
-/// parallel replications need no locks, and readers see them in replication order.
+/// One metrics row per replication and scope, plus weekly series for funnel scopes: the only
+/// storage that grows with the replication count. Each replication writes only its own
+/// slots, so parallel replications need no locks, and readers see them in replication order.
 #include <cstddef>
 #include <span>
 #include <string>
@@ -11,30 +11,44 @@
 
 namespace funnelsim {
 
+/// A scope: the whole funnel ("all"), a source, a sales team, or one rep ("<team>.<n>").
+struct Scope {
+  std::string name;
+  ScopeKind kind = ScopeKind::funnel;
+};
+
 class ReplicationTable {
  public:
-  /// Scope 0 is the whole funnel ("all"); scope s + 1 is source s.
-  ReplicationTable(std::size_t replications, std::vector<std::string> scope_names, std::size_t weeks);
+  /// Funnel scopes must come first (scope 0 is the whole funnel); weekly series exist for them only.
+  ReplicationTable(std::size_t replications, std::vector<Scope> scopes, std::size_t weeks);
 
   std::size_t replications() const noexcept { return replications_; }
-  std::size_t scopes() const noexcept { return scope_names_.size(); }
+  std::size_t scopes() const noexcept { return scopes_.size(); }
   std::size_t weeks() const noexcept { return weeks_; }
-  const std::vector<std::string>& scope_names() const noexcept { return scope_names_; }
+  const Scope& scope(std::size_t s) const noexcept { return scopes_[s]; }
+  const std::vector<Scope>& scope_list() const noexcept { return scopes_; }
+  std::size_t funnel_scopes() const noexcept { return funnel_scopes_; }
 
   std::span<double> row(std::size_t replication, std::size_t scope) noexcept;
   std::span<const double> row(std::size_t replication, std::size_t scope) const noexcept;
   std::span<double> weekly(std::size_t replication, std::size_t scope, Series series) noexcept;
   std::span<const double> weekly(std::size_t replication, std::size_t scope, Series series) const noexcept;
 
-  /// One metric of one scope across replications, in replication order, into `out`.
-  void column(std::size_t scope, Metric metric, std::vector<double>& out) const;
+  /// One metric (index into the scope's metric set) across replications, in replication order.
+  void column(std::size_t scope, std::size_t metric, std::vector<double>& out) const;
+  void column(std::size_t scope, Metric metric, std::vector<double>& out) const {
+    column(scope, static_cast<std::size_t>(metric), out);
+  }
 
  private:
   std::size_t replications_;
-  std::vector<std::string> scope_names_;
+  std::vector<Scope> scopes_;
   std::size_t weeks_;
-  std::vector<double> metrics_;  // [replication][scope][metric]
-  std::vector<double> weekly_;   // [replication][scope][series][week]
+  std::size_t funnel_scopes_ = 0;
+  std::vector<std::size_t> offsets_;  // start of each scope's row within a replication's record
+  std::size_t record_size_ = 0;
+  std::vector<double> metrics_;  // [replication][record]
+  std::vector<double> weekly_;   // [replication][funnel scope][series][week]
 };
 
 }  // namespace funnelsim

@@ -10,14 +10,13 @@
 namespace funnelsim {
 
 struct RunSummary {
-  std::vector<std::string> scopes;     ///< "all", then sources
+  std::vector<Scope> scopes;
   std::size_t weeks = 0;
-  std::vector<SummaryStats> metrics;   ///< [scope][metric]
-  std::vector<SummaryStats> weekly;    ///< [scope][series][week]
+  std::vector<std::vector<SummaryStats>> metrics;  ///< [scope][metric of the scope's set]
+  std::vector<SummaryStats> weekly;                ///< [funnel scope][series][week]
 
-  const SummaryStats& metric(std::size_t scope, Metric m) const {
-    return metrics[scope * kMetricCount + static_cast<std::size_t>(m)];
-  }
+  const SummaryStats& metric(std::size_t scope, std::size_t m) const { return metrics[scope][m]; }
+  const SummaryStats& metric(std::size_t scope, Metric m) const { return metrics[scope][static_cast<std::size_t>(m)]; }
   const SummaryStats& week(std::size_t scope, Series s, std::size_t w) const {
     return weekly[(scope * kSeriesCount + static_cast<std::size_t>(s)) * weeks + w];
   }

@@ -106,6 +106,7 @@ struct SalesAcceptanceSpec {
   double midpoint = 0.5;
   double steepness = 10.0;
   double ceiling = 1.0;
+  double bad_fit_below_readiness = 0.25;
   /// P(sales accepts | readiness r), in [0, 1].
   double probability(double readiness) const noexcept;
 };
