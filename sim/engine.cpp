@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <optional>
+#include <tuple>
 
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/gamma_distribution.hpp>
@@ -12,6 +15,7 @@
 #include <tbb/parallel_for.h>
 
 #include "funnelsim/lead_process.hpp"
+#include "funnelsim/sales_process.hpp"
 
 namespace funnelsim {
 namespace {
@@ -20,19 +24,27 @@ namespace {
 class ReplicationRunner {
  public:
   explicit ReplicationRunner(const CompiledModel& model)
-      : model_(model), leads_(model), tallies_(model.sources.size()) {}
+      : model_(model), leads_(model), tallies_(model.sources.size()) {
+    if (model.sales) {
+      sales_.emplace(model);
+      team_tallies_.resize(model.sales->teams.size());
+    }
+  }
 
   RunWork run(std::uint64_t seed, std::uint64_t replication, std::size_t slot, ReplicationTable& table) {
     const ReplicationStreams streams(seed, replication);
     RunWork work;
+    mqls_.clear();
     for (std::size_t s = 0; s < model_.sources.size(); ++s) {
       tallies_[s].clear();
+      tallies_[s].counts.has_sales = model_.sales.has_value();
       for (std::size_t k = 0; k < kSeriesCount; ++k) {
         auto series = table.weekly(slot, s + 1, static_cast<Series>(k));
         std::fill(series.begin(), series.end(), 0.0);
       }
       simulate_source(streams, s, slot, table, work);
     }
+    if (sales_) run_sales(streams, slot, table, work);
     finalize(slot, table);
     return work;
   }
@@ -63,7 +75,7 @@ class ReplicationRunner {
       for (double t = gap(arrivals); t < 1.0; t += gap(arrivals), ++order) {
         const std::uint64_t lead_id = (static_cast<std::uint64_t>(day) << 32) | order;
         const LeadOutcome outcome = leads_.simulate(source, streams, lead_id, day + t);
-        account_lead(s, outcome, slot, table);
+        account_lead(s, outcome, lead_id, slot, table);
         work.events += 1 + outcome.events + (outcome.path != MqlPath::none ? 1 : 0);
         ++work.leads;
       }
@@ -72,7 +84,8 @@ class ReplicationRunner {
     c.spend = source.fixed_spend > 0.0 ? source.fixed_spend : c.leads * source.cost_per_lead;
   }
 
-  void account_lead(std::size_t s, const LeadOutcome& lead, std::size_t slot, ReplicationTable& table) {
+  void account_lead(std::size_t s, const LeadOutcome& lead, std::uint64_t lead_id, std::size_t slot,
+                    ReplicationTable& table) {
     FunnelTally& tally = tallies_[s];
     FunnelCounts& c = tally.counts;
     c.leads += 1;
@@ -87,7 +100,81 @@ class ReplicationRunner {
     tally.time_to_mql_days.push_back(days_to_mql);
     table.weekly(slot, s + 1, Series::mqls)[week_of(lead.mql_day)] += 1;
     if (lead.ready) c.ready_mqls += 1;
-    decide_at_mql(s, lead, slot, table);
+    if (sales_) {
+      mqls_.push_back(MqlRecord{lead.mql_day, lead.readiness, lead.accept_draw, lead.score, lead_id,
+                                static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(lead.segment), lead.path,
+                                lead.ready});
+    } else {
+      decide_at_mql(s, lead, slot, table);
+    }
+  }
+
+  /// MQLs from every source meet in the sales queues, in time order.
+  void run_sales(const ReplicationStreams& streams, std::size_t slot, ReplicationTable& table, RunWork& work) {
+    std::sort(mqls_.begin(), mqls_.end(), [](const MqlRecord& a, const MqlRecord& b) {
+      return std::tie(a.mql_day, a.source, a.lead_id) < std::tie(b.mql_day, b.source, b.lead_id);
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const std::uint64_t events = sales_->run(streams, mqls_, outcomes_, team_counts_, rep_counts_);
+    work.sales_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    work.sales_events += events;
+    work.events += events;
+    for (std::size_t t = 0; t < team_tallies_.size(); ++t) {
+      team_tallies_[t].clear();
+      team_tallies_[t].counts = team_counts_[t];
+    }
+    for (std::size_t i = 0; i < mqls_.size(); ++i) account_sales(mqls_[i], outcomes_[i], slot, table);
+  }
+
+  void account_sales(const MqlRecord& mql, const MqlOutcome& o, std::size_t slot, ReplicationTable& table) {
+    FunnelTally& tally = tallies_[mql.source];
+    FunnelCounts& c = tally.counts;
+    TeamTally& team_tally = team_tallies_[o.team];
+    TeamCounts& t = team_tally.counts;
+    const CompiledTeam& team = model_.sales->teams[o.team];
+    const std::size_t scope = mql.source + 1;
+    t.mqls += 1;
+    c.queue_entries += o.entries;
+    c.queue_wait_hours_sum += 24.0 * o.wait_days;
+    c.attempts += o.attempts;
+    if (o.attempts > 0) {
+      const double hours = 24.0 * (o.first_attempt_day - mql.mql_day);
+      c.responded += 1;
+      c.response_hours_sum += hours;
+      tally.response_hours.push_back(hours);
+      t.responded += 1;
+      t.response_hours_sum += hours;
+      team_tally.response_hours.push_back(hours);
+    }
+    // An SLA is due once it was met or its deadline passed within the horizon.
+    const std::size_t path = mql.path == MqlPath::instant ? 0 : 1;
+    const double deadline = mql.mql_day + team.sla_days[path];
+    if (o.attempts > 0 || deadline < model_.horizon_days) {
+      const bool met = o.attempts > 0 && o.first_attempt_day <= deadline;
+      c.sla_due[path] += 1;
+      t.sla_due += 1;
+      c.sla_met[path] += met;
+      t.sla_met += met;
+    }
+    switch (o.resolution) {
+      case Resolution::sql:
+        c.sqls += 1;
+        t.sqls += 1;
+        table.weekly(slot, scope, Series::sqls)[week_of(o.resolution_day)] += 1;
+        break;
+      case Resolution::bad_fit: c.rejected_bad_fit += 1, t.rejected_bad_fit += 1; break;
+      case Resolution::not_ready: c.rejected_not_ready += 1, t.rejected_not_ready += 1; break;
+      case Resolution::unreachable: c.rejected_unreachable += 1, t.rejected_unreachable += 1; break;
+      case Resolution::cold: c.cold += 1, t.cold += 1; break;
+      case Resolution::open: break;
+    }
+    // Backlog: routed and unresolved at the end of each week.
+    auto backlog = table.weekly(slot, scope, Series::backlog);
+    for (std::size_t w = week_of(mql.mql_day); w < backlog.size(); ++w) {
+      const double week_end = std::min(7.0 * static_cast<double>(w + 1), static_cast<double>(model_.horizon_days));
+      if (o.resolution == Resolution::open || o.resolution_day > week_end) backlog[w] += 1;
+      else break;
+    }
   }
 
   /// Without rep capacity, sales decides at MQL time and accepts exactly the ready leads.
@@ -113,6 +200,13 @@ class ReplicationRunner {
       compute_metrics(tallies_[s], table.row(slot, s + 1));
     }
     compute_metrics(total_, table.row(slot, 0));
+    if (sales_) {
+      const std::size_t first_team = model_.sources.size() + 1;
+      const std::size_t first_rep = first_team + team_tallies_.size();
+      for (std::size_t t = 0; t < team_tallies_.size(); ++t)
+        compute_team_metrics(team_tallies_[t], 24.0 * model_.horizon_days, table.row(slot, first_team + t));
+      for (std::size_t r = 0; r < rep_counts_.size(); ++r) compute_rep_metrics(rep_counts_[r], table.row(slot, first_rep + r));
+    }
     for (std::size_t k = 0; k < kSeriesCount; ++k) {
       const auto series = static_cast<Series>(k);
       auto all = table.weekly(slot, 0, series);
@@ -128,11 +222,22 @@ class ReplicationRunner {
   LeadSimulator leads_;
   std::vector<FunnelTally> tallies_;
   FunnelTally total_;
+  std::optional<SalesSimulator> sales_;
+  std::vector<MqlRecord> mqls_;
+  std::vector<MqlOutcome> outcomes_;
+  std::vector<TeamCounts> team_counts_;
+  std::vector<RepCounts> rep_counts_;
+  std::vector<TeamTally> team_tallies_;
 };
 
 std::vector<Scope> scopes_of(const CompiledModel& model) {
   std::vector<Scope> scopes{{"all", ScopeKind::funnel}};
   for (const auto& s : model.sources) scopes.push_back({s.name, ScopeKind::funnel});
+  if (model.sales) {
+    for (const auto& t : model.sales->teams) scopes.push_back({t.name, ScopeKind::team});
+    for (const auto& t : model.sales->teams)
+      for (int r = 1; r <= t.headcount; ++r) scopes.push_back({t.name + "." + std::to_string(r), ScopeKind::rep});
+  }
   return scopes;
 }
 
@@ -160,6 +265,8 @@ RunResult run_replications(const CompiledModel& model, const RunOptions& options
   for (const RunWork& w : work) {
     result.work.leads += w.leads;
     result.work.events += w.events;
+    result.work.sales_events += w.sales_events;
+    result.work.sales_seconds += w.sales_seconds;
   }
   return result;
 }

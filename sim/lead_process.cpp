@@ -107,6 +107,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, const Replicat
   if (meets_rule(fit, 0.0, thresholds)) {  // fit alone can be enough under a low threshold
     out.path = MqlPath::engagement;
     out.mql_day = arrival_day;
+    out.score = std::min(fit, model_.scoring.total_cap);
     return out;
   }
 
@@ -138,12 +139,15 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, const Replicat
     if (event.instant) {
       out.path = MqlPath::instant;
       out.mql_day = day;
+      out.score = std::min(fit + engagement_score(), model_.scoring.total_cap);
       break;
     }
     add_points(event, day);
-    if (meets_rule(fit, engagement_score(), thresholds)) {
+    const double engagement = engagement_score();
+    if (meets_rule(fit, engagement, thresholds)) {
       out.path = MqlPath::engagement;
       out.mql_day = day;
+      out.score = std::min(fit + engagement, model_.scoring.total_cap);
       break;
     }
     advance(clocks_[next], event, arrival_day);

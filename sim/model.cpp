@@ -90,7 +90,7 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
   double cumulative = 0.0;
   for (const auto& seg : s.profile.segment_mix) {
     cumulative += seg.weight;
-    c.segments.push_back({cumulative, spec.thresholds_for(s.name, seg.segment)});
+    c.segments.push_back({seg.segment, cumulative, spec.thresholds_for(s.name, seg.segment)});
   }
   c.segments.back().cumulative_weight = 1.0;  // guard against rounding leaving a gap at the top
 
@@ -174,6 +174,14 @@ CompiledModel compile_model(const Scenario& scenario) {
     m.max_events_per_source = std::max(m.max_events_per_source, m.sources.back().events.size());
   }
   check_unique_tags(source_names, "source", "");
+  if (scenario.sales) {
+    std::vector<std::vector<std::string>> segments;
+    for (const auto& source : m.sources) {
+      auto& names = segments.emplace_back();
+      for (const auto& seg : source.segments) names.push_back(seg.name);
+    }
+    m.sales = compile_sales(scenario, segments);
+  }
   return m;
 }
 

@@ -50,6 +50,7 @@ class SemanticChecker {
   std::vector<Issue> run() {
     check_sources();
     check_scoring();
+    if (doc_.contains("sales")) check_sales(doc_["sales"]);
     return std::move(issues_);
   }
 
@@ -151,6 +152,44 @@ class SemanticChecker {
     check_names(scoring["by_segment"], "/scoring/by_segment", {segments_, "segment", "named in a segment_mix"});
     const std::set<std::string> sources(source_names_.begin(), source_names_.end());
     check_names(scoring["by_source"], "/scoring/by_source", {sources, "source", "in /sources"});
+  }
+
+  void check_sales(const json& sales) {
+    std::set<std::string> teams;
+    const json& team_list = sales["teams"];
+    for (std::size_t i = 0; i < team_list.size(); ++i) {
+      const json& t = team_list[i];
+      const std::string base = fmt::format("/sales/teams/{}", i);
+      if (!teams.insert(t["name"].get<std::string>()).second)
+        add(base + "/name", "a name not used by an earlier team", quoted(t["name"]));
+      const json& strictness = t["strictness"];
+      if (strictness.is_array() && strictness.size() != t["headcount"].get<std::size_t>())
+        add(base + "/strictness", fmt::format("one number or an array of headcount ({}) numbers", t["headcount"].get<int>()),
+            fmt::format("an array of {} items", strictness.size()));
+      const json& hours = t["calendar"]["hours"];
+      if (!(hours[1].get<double>() > hours[0].get<double>()))
+        add(base + "/calendar/hours", "[start, end] with end > start", hours.dump());
+      if (!t["calendar"]["always_open"].get<bool>() && t["calendar"]["working_days"].empty())
+        add(base + "/calendar/working_days", "at least one working day (or always_open)", "no days");
+    }
+    const std::set<std::string> sources(source_names_.begin(), source_names_.end());
+    const json& routing = sales["routing"];
+    for (std::size_t i = 0; i < routing.size(); ++i) {
+      const std::string base = fmt::format("/sales/routing/{}", i);
+      check_name(routing[i]["team"], base + "/team", {teams, "team", "in /sales/teams"});
+      if (routing[i].contains("source")) check_name(routing[i]["source"], base + "/source", {sources, "source", "in /sources"});
+      if (routing[i].contains("segment"))
+        check_name(routing[i]["segment"], base + "/segment", {segments_, "segment", "named in a segment_mix"});
+    }
+    const json& speed = sales["speed_to_lead"];
+    if (speed["preset"] == "table") {
+      const json& table = speed["table"];
+      if (table.empty()) add("/sales/speed_to_lead/table", "at least one [hours, multiplier] point for preset table", "no points");
+      for (std::size_t i = 1; i < table.size(); ++i)
+        if (!(table[i][0].get<double>() > table[i - 1][0].get<double>()))
+          add(fmt::format("/sales/speed_to_lead/table/{}/0", i), "hours greater than the previous point's",
+              table[i][0].dump());
+    }
   }
 
   const json& doc_;
@@ -260,6 +299,68 @@ SalesAcceptanceSpec acceptance_from(const json& j) {
   return a;
 }
 
+int weekday_index(const std::string& name);
+
+SalesSpec sales_from(const json& j) {
+  SalesSpec sales;
+  for (const json& t : j["teams"]) {
+    TeamSpec team;
+    team.name = t["name"].get<std::string>();
+    team.headcount = t["headcount"].get<int>();
+    const json& cal = t["calendar"];
+    team.calendar.always_open = cal["always_open"].get<bool>();
+    team.calendar.start_hour = cal["hours"][0].get<double>();
+    team.calendar.end_hour = cal["hours"][1].get<double>();
+    team.calendar.working_days.fill(false);
+    for (const json& day : cal["working_days"]) team.calendar.working_days[weekday_index(day.get<std::string>())] = true;
+    team.calendar.holidays = cal["holidays"].get<std::vector<int>>();
+    const json& h = t["handle_time"];
+    const auto distribution = h["distribution"].get<std::string>();
+    team.handle_time.distribution = distribution == "fixed"         ? HandleTimeSpec::Distribution::fixed
+                                    : distribution == "exponential" ? HandleTimeSpec::Distribution::exponential
+                                    : distribution == "gamma"       ? HandleTimeSpec::Distribution::gamma
+                                                                    : HandleTimeSpec::Distribution::lognormal;
+    team.handle_time.mean_minutes = h["mean_minutes"].get<double>();
+    team.handle_time.cv = h["cv"].get<double>();
+    if (!t["daily_cap_per_rep"].is_null()) team.daily_cap_per_rep = t["daily_cap_per_rep"].get<int>();
+    if (t["strictness"].is_array()) team.strictness = t["strictness"].get<std::vector<double>>();
+    else team.strictness.assign(static_cast<std::size_t>(team.headcount), t["strictness"].get<double>());
+    const auto discipline = t["queue_discipline"].get<std::string>();
+    team.discipline = discipline == "highest_score"   ? TeamSpec::Discipline::highest_score
+                      : discipline == "instant_first" ? TeamSpec::Discipline::instant_first
+                                                      : TeamSpec::Discipline::fifo;
+    const json& c = t["contact"];
+    team.contact.max_attempts = c["max_attempts"].get<int>();
+    team.contact.retry_hours = c["retry_hours"].get<std::vector<double>>();
+    team.contact.reach_initial = c["reach_probability"]["initial"].get<double>();
+    team.contact.reach_floor = c["reach_probability"]["floor"].get<double>();
+    team.contact.reach_half_life_hours = c["reach_probability"]["half_life_hours"].get<double>();
+    const auto patience = c["patience"]["distribution"].get<std::string>();
+    team.contact.patience = patience == "none"          ? ContactSpec::Patience::none
+                            : patience == "exponential" ? ContactSpec::Patience::exponential
+                                                        : ContactSpec::Patience::fixed;
+    team.contact.patience_mean_days = c["patience"]["mean_days"].get<double>();
+    team.sla_hours_instant = t["sla_hours"]["instant"].get<double>();
+    team.sla_hours_engagement = t["sla_hours"]["engagement"].get<double>();
+    sales.teams.push_back(std::move(team));
+  }
+  for (const json& r : j["routing"]) {
+    RouteSpec route;
+    if (r.contains("source")) route.source = r["source"].get<std::string>();
+    if (r.contains("segment")) route.segment = r["segment"].get<std::string>();
+    route.team = r["team"].get<std::string>();
+    sales.routing.push_back(std::move(route));
+  }
+  const json& speed = j["speed_to_lead"];
+  const auto preset = speed["preset"].get<std::string>();
+  sales.speed_to_lead.preset = preset == "none"    ? SpeedToLeadSpec::Preset::none
+                               : preset == "steep" ? SpeedToLeadSpec::Preset::steep
+                               : preset == "table" ? SpeedToLeadSpec::Preset::table
+                                                   : SpeedToLeadSpec::Preset::mild;
+  for (const json& point : speed["table"]) sales.speed_to_lead.table.emplace_back(point[0].get<double>(), point[1].get<double>());
+  return sales;
+}
+
 int weekday_index(const std::string& name) {
   static const char* names[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
   for (int i = 0; i < 7; ++i)
@@ -346,6 +447,7 @@ Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
   for (const auto& source : j["sources"]) s.sources.push_back(source_from(source));
   s.scoring = scoring_from(j["scoring"]);
   s.sales_acceptance = acceptance_from(j["sales_acceptance"]);
+  if (j.contains("sales")) s.sales = sales_from(j["sales"]);
   return s;
 }
 

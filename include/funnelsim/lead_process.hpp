@@ -25,6 +25,7 @@ struct LeadOutcome {
   double mql_day = 0.0;  ///< meaningful when path != none
   double readiness = 0.0;
   double accept_draw = 0.0;  ///< the lead's acceptance coin, uniform in [0,1)
+  double score = 0.0;        ///< total score at MQL time (for score-ordered queues)
   MqlPath path = MqlPath::none;
   bool disqualified = false;
   bool ready = false;  ///< sales would accept this lead: accept_draw < P(accept | readiness)

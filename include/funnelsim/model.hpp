@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "funnelsim/sales_model.hpp"
 #include "funnelsim/scenario.hpp"
 
 namespace funnelsim {
@@ -46,6 +49,7 @@ struct CompiledEvent {
 };
 
 struct CompiledSegment {
+  std::string name;
   double cumulative_weight = 0.0;  ///< upper end of this segment in the source's segment CDF
   Thresholds thresholds;
 };
@@ -80,6 +84,7 @@ struct CompiledModel {
   std::vector<CompiledSource> sources;
   CompiledScoring scoring;
   SalesAcceptanceSpec acceptance;
+  std::optional<CompiledSales> sales;     ///< absent: decisions at MQL time
   std::size_t max_events_per_source = 0;  ///< sizes per-thread scratch once
 };
 

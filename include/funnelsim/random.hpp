@@ -53,6 +53,8 @@ class RandomStream {
   static constexpr result_type min() noexcept { return 0; }
   static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
 
+  /// A placeholder stream (seed 0, replication 0, id 0), for storage that is assigned later.
+  RandomStream() noexcept : RandomStream(0, 0, StreamId{}) {}
   RandomStream(std::uint64_t seed, std::uint64_t replication, StreamId id) noexcept
       : key_{{seed, replication}},
         counter_{{id.lead, (std::uint64_t{id.source} << 32) | id.purpose, 0, 0}} {}

@@ -111,6 +111,59 @@ struct SalesAcceptanceSpec {
   double probability(double readiness) const noexcept;
 };
 
+struct CalendarSpec {
+  bool always_open = false;
+  double start_hour = 9.0, end_hour = 17.0;
+  std::array<bool, 7> working_days{true, true, true, true, true, false, false};  ///< Monday first
+  std::vector<int> holidays;                                                     ///< day indices
+};
+
+struct HandleTimeSpec {
+  enum class Distribution { fixed, exponential, lognormal, gamma };
+  Distribution distribution = Distribution::lognormal;
+  double mean_minutes = 20.0;
+  double cv = 0.6;
+};
+
+struct ContactSpec {
+  int max_attempts = 6;
+  std::vector<double> retry_hours{1, 4, 24, 48, 72};
+  double reach_initial = 0.5, reach_floor = 0.1, reach_half_life_hours = 48.0;
+  enum class Patience { none, fixed, exponential };
+  Patience patience = Patience::fixed;
+  double patience_mean_days = 21.0;
+};
+
+struct TeamSpec {
+  enum class Discipline { fifo, highest_score, instant_first };
+  std::string name;
+  int headcount = 0;
+  CalendarSpec calendar;
+  HandleTimeSpec handle_time;
+  std::optional<int> daily_cap_per_rep;
+  std::vector<double> strictness;  ///< one per rep
+  Discipline discipline = Discipline::fifo;
+  ContactSpec contact;
+  double sla_hours_instant = 5.0 / 60.0, sla_hours_engagement = 24.0;
+};
+
+struct RouteSpec {
+  std::optional<std::string> source, segment;
+  std::string team;
+};
+
+struct SpeedToLeadSpec {
+  enum class Preset { none, steep, mild, table };
+  Preset preset = Preset::mild;
+  std::vector<std::pair<double, double>> table;  ///< (hours, multiplier), hours increasing
+};
+
+struct SalesSpec {
+  std::vector<TeamSpec> teams;
+  std::vector<RouteSpec> routing;
+  SpeedToLeadSpec speed_to_lead;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -121,6 +174,7 @@ struct Scenario {
   std::vector<SourceSpec> sources;
   ScoringSpec scoring;
   SalesAcceptanceSpec sales_acceptance;
+  std::optional<SalesSpec> sales;  ///< absent: decisions at MQL time, no capacity
 
   /// Number of weekly buckets: ceil(horizon_days / 7).
   int weeks() const noexcept { return (horizon_days + 6) / 7; }
