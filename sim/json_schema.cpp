@@ -455,7 +455,7 @@ class Validator {
     }
     if (names.empty()) return "no keys at all";
     const std::string hint = did_you_mean(key, names);
-    constexpr std::size_t kListed = 8;
+    constexpr std::size_t kListed = 16;  // enough for every object in the scenario schema
     const bool cut = names.size() > kListed;
     if (cut) names.resize(kListed);
     return fmt::format("one of the known keys: {}{}{}", join(names, ", "), cut ? ", ..." : "", hint);

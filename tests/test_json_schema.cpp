@@ -193,11 +193,12 @@ TEST_CASE("json_schema: unknown keys with additionalProperties false", "[json_sc
         Issue{"/zzz", "one of the known keys: settings, sources, stages, weeks", R"(unknown key "zzz")"});
 
   json many = {{"additionalProperties", false}, {"properties", json::object()}};
-  for (const char* name : {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "b0"}) {
+  for (const char* name : {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "aa", "ab", "ac", "ad", "ae", "af",
+                           "ag", "ah", "b0"}) {
     many["properties"][name] = json::object();
   }
   CHECK(only_issue(many, {{"b00", 1}}).expected ==
-        R"(one of the known keys: a1, a2, a3, a4, a5, a6, a7, a8, ... (did you mean "b0"?))");
+        R"(one of the known keys: a1, a2, a3, a4, a5, a6, a7, a8, a9, aa, ab, ac, ad, ae, af, ag, ... (did you mean "b0"?))");
   CHECK(only_issue({{"additionalProperties", false}}, {{"k", 1}}) ==
         Issue{"/k", "no keys at all", R"(unknown key "k")"});
 }

@@ -126,10 +126,10 @@ void write_text(const std::filesystem::path& file, const std::string& text) {
 
 const std::string kUnknownKeyInSource =
     "one of the known keys: cost_per_lead, day_of_week_weights, description, leads_per_week, name, "
-    "overdispersion, profile, spend_per_week, ...";
+    "overdispersion, profile, spend_per_week, week_multipliers";
 const std::string kUnknownKeyInScoring =
     "one of the known keys: attribute_points, by_segment, by_source, caps, decay, disqualifiers, "
-    "engagement_threshold, event_groups, ...";
+    "engagement_threshold, event_groups, event_points, fit_threshold, instant_mql_events, mql_threshold, rule";
 
 }  // namespace
 
@@ -296,7 +296,7 @@ TEST_CASE("scenario errors: unknown keys, with and without a close match", "[err
   CHECK(issues_of(doc) ==
         Issues{{"/budget",
                 "one of the known keys: description, horizon_days, name, profile_defaults, replications, "
-                "sales_acceptance, scoring, seed, ...",
+                "sales, sales_acceptance, scoring, seed, sources, start_weekday",
                 "unknown key \"budget\""}});
 
   doc = valid_doc();
