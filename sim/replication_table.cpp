@@ -1,5 +1,6 @@
 #include "funnelsim/replication_table.hpp"
 
+#include <cassert>
 #include <stdexcept>
 
 namespace funnelsim {
@@ -27,6 +28,7 @@ std::span<const double> ReplicationTable::row(std::size_t replication, std::size
 }
 
 std::span<double> ReplicationTable::weekly(std::size_t replication, std::size_t scope, Series series) noexcept {
+  assert(scope < funnel_scopes_);  // only funnel scopes have weekly series
   const std::size_t offset =
       ((replication * funnel_scopes_ + scope) * kSeriesCount + static_cast<std::size_t>(series)) * weeks_;
   return {weekly_.data() + offset, weeks_};
@@ -34,6 +36,7 @@ std::span<double> ReplicationTable::weekly(std::size_t replication, std::size_t 
 
 std::span<const double> ReplicationTable::weekly(std::size_t replication, std::size_t scope,
                                                  Series series) const noexcept {
+  assert(scope < funnel_scopes_);
   const std::size_t offset =
       ((replication * funnel_scopes_ + scope) * kSeriesCount + static_cast<std::size_t>(series)) * weeks_;
   return {weekly_.data() + offset, weeks_};

@@ -74,7 +74,13 @@ TEST_CASE("cli: summary.json and replications.csv have the documented shape", "[
   const std::string csv = read_file(dir / "replications.csv");
   CHECK(count_lines(csv) == 11);
   const std::string header = csv.substr(0, csv.find('\n'));
-  CHECK(static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) == 7 * kMetricCount);
+  // 7 funnel scopes, 2 teams and 3 reps in saas_baseline.
+  const std::size_t columns = 7 * kMetricCount + 2 * metric_defs(ScopeKind::team).size() + 3 * metric_defs(ScopeKind::rep).size();
+  CHECK(static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) == columns);
+  CHECK(header.find(",team.sdr.queue_length_mean") != std::string::npos);
+  CHECK(header.find(",rep.sdr.2.acceptance_rate") != std::string::npos);
+  CHECK(summary["by_team"]["enterprise_sdr"]["rep_utilization"].contains("mean"));
+  CHECK(summary["by_rep"]["sdr.1"]["sqls"].contains("p90"));
   CHECK(header.find(",webinar.cost_per_sql") != std::string::npos);
   const std::string weekly = read_file(dir / "weekly.csv");
   // 7 funnel scopes x 4 series (leads, mqls, sqls, backlog) x 13 weeks, plus the header.
