@@ -70,6 +70,11 @@ Command add_bench_command(CLI::App& app) {
       fmt::print("{:>7} {:>9.3f} {:>12} {:>14} {:>16.0f} {:>17.0f} {:>10.1f}%\n", threads, t.seconds, t.result.work.leads,
                  t.result.work.events, static_cast<double>(t.result.work.leads) / per_core,
                  static_cast<double>(t.result.work.events) / per_core, 100.0 * efficiency);
+      if (t.result.work.sales_events > 0)
+        fmt::print("{:>7} {:>9} {:>12} {:>14} {:>16} {:>17}   (sales queueing part alone: {:.3f} s of thread time)\n", "", "",
+                   "", t.result.work.sales_events, "", fmt::format("{:.0f}", static_cast<double>(t.result.work.sales_events) /
+                                                                          t.result.work.sales_seconds),
+                   t.result.work.sales_seconds);
       if (reference) identical = identical && same_rows(reference->table, t.result.table);
       else reference = std::move(t.result);
     }
