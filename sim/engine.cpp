@@ -15,6 +15,7 @@
 #include <tbb/parallel_for.h>
 
 #include "funnelsim/lead_process.hpp"
+#include "funnelsim/pipeline.hpp"
 #include "funnelsim/sales_process.hpp"
 
 namespace funnelsim {
@@ -35,9 +36,11 @@ class ReplicationRunner {
     const ReplicationStreams streams(seed, replication);
     RunWork work;
     mqls_.clear();
+    sqls_.clear();
     for (std::size_t s = 0; s < model_.sources.size(); ++s) {
       tallies_[s].clear();
       tallies_[s].counts.has_sales = model_.sales.has_value();
+      tallies_[s].counts.has_pipeline = model_.pipeline.has_value();
       for (std::size_t k = 0; k < kSeriesCount; ++k) {
         auto series = table.weekly(slot, s + 1, static_cast<Series>(k));
         std::fill(series.begin(), series.end(), 0.0);
@@ -45,6 +48,7 @@ class ReplicationRunner {
       simulate_source(streams, s, slot, table, work);
     }
     if (sales_) run_sales(streams, slot, table, work);
+    if (model_.pipeline) run_pipeline(streams);
     finalize(slot, table);
     return work;
   }
@@ -81,7 +85,7 @@ class ReplicationRunner {
       }
     }
     FunnelCounts& c = tallies_[s].counts;
-    c.spend = source.fixed_spend > 0.0 ? source.fixed_spend : c.leads * source.cost_per_lead;
+    c.channel_spend = source.fixed_spend > 0.0 ? source.fixed_spend : c.leads * source.cost_per_lead;
   }
 
   void account_lead(std::size_t s, const LeadOutcome& lead, std::uint64_t lead_id, std::size_t slot,
@@ -105,7 +109,7 @@ class ReplicationRunner {
                                 static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(lead.segment), lead.path,
                                 lead.ready});
     } else {
-      decide_at_mql(s, lead, slot, table);
+      decide_at_mql(s, lead, lead_id, slot, table);
     }
   }
 
@@ -123,7 +127,64 @@ class ReplicationRunner {
       team_tallies_[t].clear();
       team_tallies_[t].counts = team_counts_[t];
     }
-    for (std::size_t i = 0; i < mqls_.size(); ++i) account_sales(mqls_[i], outcomes_[i], slot, table);
+    const std::size_t sources = model_.sources.size();
+    team_source_busy_.assign(team_tallies_.size() * sources, 0.0);
+    team_source_mqls_.assign(team_tallies_.size() * sources, 0.0);
+    for (std::size_t i = 0; i < mqls_.size(); ++i) {
+      account_sales(mqls_[i], outcomes_[i], slot, table);
+      team_source_busy_[outcomes_[i].team * sources + mqls_[i].source] += outcomes_[i].busy_days;
+      team_source_mqls_[outcomes_[i].team * sources + mqls_[i].source] += 1;
+    }
+    allocate_rep_cost();
+  }
+
+  /// A team's cost is shared among sources by the rep time their leads used (by MQLs routed
+  /// when the team made no attempt); a team that got no MQLs is charged to the whole funnel only.
+  void allocate_rep_cost() {
+    const std::size_t sources = model_.sources.size();
+    for (std::size_t t = 0; t < team_tallies_.size(); ++t) {
+      const double cost = model_.sales->teams[t].rep_cost;
+      unallocated_cost_ += cost;
+      if (cost == 0.0) continue;
+      double busy = 0.0, mqls = 0.0;
+      for (std::size_t s = 0; s < sources; ++s) busy += team_source_busy_[t * sources + s], mqls += team_source_mqls_[t * sources + s];
+      const std::vector<double>& weights = busy > 0.0 ? team_source_busy_ : team_source_mqls_;
+      const double total = busy > 0.0 ? busy : mqls;
+      if (total == 0.0) continue;
+      for (std::size_t s = 0; s < sources; ++s) tallies_[s].counts.rep_cost += cost * weights[t * sources + s] / total;
+      unallocated_cost_ -= cost;
+    }
+  }
+
+  /// Opportunities and deals from this replication's SQLs, in time order.
+  void run_pipeline(const ReplicationStreams& streams) {
+    std::sort(sqls_.begin(), sqls_.end(), [](const SqlRecord& a, const SqlRecord& b) {
+      return std::tie(a.sql_day, a.source, a.lead_id) < std::tie(b.sql_day, b.source, b.lead_id);
+    });
+    const CompiledPipeline& pipeline = *model_.pipeline;
+    pipeline_.run(pipeline, model_.source_tags, model_.horizon_days, streams, sqls_, opportunities_);
+    double opportunities = 0.0;
+    for (std::size_t i = 0; i < sqls_.size(); ++i) {
+      const OpportunityOutcome& o = opportunities_[i];
+      FunnelCounts& c = tallies_[sqls_[i].source].counts;
+      c.lost_capacity += o.lost_no_capacity;
+      if (!o.created) continue;
+      opportunities += 1;
+      c.opportunities += 1;
+      c.pipeline_value += o.amount;
+      c.weighted_pipeline += o.amount * o.win_probability;
+      if (o.won) {
+        c.won_deals += 1;
+        c.revenue += o.amount;
+      }
+      if (!o.closed) c.open_opportunities += 1;
+    }
+    // AE cost follows the opportunities each source brought.
+    unallocated_cost_ += pipeline.ae_cost;
+    if (pipeline.ae_cost > 0.0 && opportunities > 0.0) {
+      for (auto& tally : tallies_) tally.counts.rep_cost += pipeline.ae_cost * tally.counts.opportunities / opportunities;
+      unallocated_cost_ -= pipeline.ae_cost;
+    }
   }
 
   void account_sales(const MqlRecord& mql, const MqlOutcome& o, std::size_t slot, ReplicationTable& table) {
@@ -161,6 +222,7 @@ class ReplicationRunner {
         c.sqls += 1;
         t.sqls += 1;
         table.weekly(slot, scope, Series::sqls)[week_of(o.resolution_day)] += 1;
+        sqls_.push_back(SqlRecord{o.resolution_day, mql.readiness, mql.lead_id, mql.source, mql.segment});
         break;
       case Resolution::bad_fit: c.rejected_bad_fit += 1, t.rejected_bad_fit += 1; break;
       case Resolution::not_ready: c.rejected_not_ready += 1, t.rejected_not_ready += 1; break;
@@ -178,11 +240,14 @@ class ReplicationRunner {
   }
 
   /// Without rep capacity, sales decides at MQL time and accepts exactly the ready leads.
-  void decide_at_mql(std::size_t s, const LeadOutcome& lead, std::size_t slot, ReplicationTable& table) {
+  void decide_at_mql(std::size_t s, const LeadOutcome& lead, std::uint64_t lead_id, std::size_t slot,
+                     ReplicationTable& table) {
     FunnelCounts& c = tallies_[s].counts;
     if (lead.ready) {
       c.sqls += 1;
       table.weekly(slot, s + 1, Series::sqls)[week_of(lead.mql_day)] += 1;
+      sqls_.push_back(SqlRecord{lead.mql_day, lead.readiness, lead_id, static_cast<std::uint32_t>(s),
+                                static_cast<std::uint32_t>(lead.segment)});
     } else if (lead.readiness < model_.acceptance.bad_fit_below_readiness) {
       c.rejected_bad_fit += 1;
     } else {
@@ -191,15 +256,18 @@ class ReplicationRunner {
   }
 
   void finalize(std::size_t slot, ReplicationTable& table) {
+    const double coverage_target = model_.pipeline ? model_.pipeline->coverage_target : 0.0;
     total_.clear();
     for (std::size_t s = 0; s < model_.sources.size(); ++s) {
       total_.counts.add(tallies_[s].counts);
       const FunnelTally& t = tallies_[s];
       total_.time_to_mql_days.insert(total_.time_to_mql_days.end(), t.time_to_mql_days.begin(), t.time_to_mql_days.end());
       total_.response_hours.insert(total_.response_hours.end(), t.response_hours.begin(), t.response_hours.end());
-      compute_metrics(tallies_[s], table.row(slot, s + 1));
+      compute_metrics(tallies_[s], coverage_target, table.row(slot, s + 1));
     }
-    compute_metrics(total_, table.row(slot, 0));
+    total_.counts.rep_cost += unallocated_cost_;  // costs no source caused still count in the total
+    unallocated_cost_ = 0.0;
+    compute_metrics(total_, coverage_target, table.row(slot, 0));
     if (sales_) {
       const std::size_t first_team = model_.sources.size() + 1;
       const std::size_t first_rep = first_team + team_tallies_.size();
@@ -228,6 +296,11 @@ class ReplicationRunner {
   std::vector<TeamCounts> team_counts_;
   std::vector<RepCounts> rep_counts_;
   std::vector<TeamTally> team_tallies_;
+  std::vector<double> team_source_busy_, team_source_mqls_;  // [team][source]
+  double unallocated_cost_ = 0.0;
+  std::vector<SqlRecord> sqls_;
+  PipelineSimulator pipeline_;
+  std::vector<OpportunityOutcome> opportunities_;
 };
 
 std::vector<Scope> scopes_of(const CompiledModel& model) {

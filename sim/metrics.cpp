@@ -16,13 +16,29 @@ constexpr std::array<MetricDef, kMetricCount> kFunnelMetrics{{
     {"mqls_instant", "leads", Better::neither, "MQLs by a high-intent action (instant path)."},
     {"mqls_engagement", "leads", Better::neither, "MQLs by accumulated score (engagement path)."},
     {"sqls", "leads", Better::higher, "MQLs accepted by sales within the horizon."},
+    {"opportunities", "opportunities", Better::higher, "SQLs that became opportunities within the horizon."},
+    {"won_deals", "deals", Better::higher, "Opportunities closed won within the horizon."},
     {"lead_to_mql_rate", "ratio", Better::neither, "mqls / leads."},
     {"mql_to_sql_rate", "ratio", Better::higher, "sqls / mqls."},
     {"lead_to_sql_rate", "ratio", Better::higher, "sqls / leads."},
-    {"spend", "currency", Better::lower, "Channel spend over the horizon."},
-    {"cost_per_lead", "currency/lead", Better::lower, "spend / leads."},
-    {"cost_per_mql", "currency/lead", Better::lower, "spend / mqls."},
-    {"cost_per_sql", "currency/lead", Better::lower, "spend / sqls (marketing spend only)."},
+    {"sql_to_opportunity_rate", "ratio", Better::higher, "opportunities / sqls."},
+    {"spend", "currency", Better::lower, "Total cost: channel_spend + nurture_spend + rep_cost."},
+    {"channel_spend", "currency", Better::lower, "Spend on lead sources (cost per lead, weekly spend or budget)."},
+    {"nurture_spend", "currency", Better::lower, "Spend on nurture touches."},
+    {"rep_cost", "currency", Better::lower, "Fully loaded SDR and AE cost; per source, allocated by the rep time its leads used (AEs by opportunities)."},
+    {"cost_per_lead", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / leads."},
+    {"cost_per_mql", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / mqls."},
+    {"cost_per_sql_marketing", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / sqls: the marketing-only cost per SQL."},
+    {"cost_per_sql_loaded", "currency/lead", Better::lower, "Total cost including rep cost / sqls: the fully loaded cost per SQL."},
+    {"cost_per_opportunity", "currency/opportunity", Better::lower, "Total cost / opportunities."},
+    {"cac", "currency/deal", Better::lower, "Customer acquisition cost: total cost / won deals."},
+    {"pipeline_value", "currency", Better::higher, "Sum of the amounts of opportunities created within the horizon."},
+    {"weighted_pipeline", "currency", Better::higher, "Sum of amount x win probability of opportunities created."},
+    {"revenue", "currency", Better::higher, "Sum of the amounts of deals won within the horizon."},
+    {"open_opportunities", "opportunities", Better::neither, "Opportunities still open at the end of the horizon."},
+    {"opportunities_lost_capacity", "opportunities", Better::lower, "Would-be opportunities lost waiting for a free account executive."},
+    {"pipeline_per_dollar", "ratio", Better::higher, "pipeline_value / total cost."},
+    {"pipeline_coverage", "ratio", Better::higher, "pipeline_value / the scenario's coverage target."},
     {"time_to_mql_days", "days", Better::lower, "Mean days from arrival to MQL, over MQLs."},
     {"time_to_mql_days_p90", "days", Better::lower, "90th percentile (type 7) of days to MQL within the replication."},
     {"ready_leads", "leads", Better::neither, "Leads sales would accept (by latent readiness), MQL or not."},
@@ -117,8 +133,18 @@ void FunnelCounts::add(const FunnelCounts& o) noexcept {
   sqls += o.sqls;
   ready_leads += o.ready_leads;
   ready_mqls += o.ready_mqls;
-  spend += o.spend;
   time_to_mql_sum += o.time_to_mql_sum;
+  channel_spend += o.channel_spend;
+  nurture_spend += o.nurture_spend;
+  rep_cost += o.rep_cost;
+  opportunities += o.opportunities;
+  won_deals += o.won_deals;
+  open_opportunities += o.open_opportunities;
+  lost_capacity += o.lost_capacity;
+  pipeline_value += o.pipeline_value;
+  weighted_pipeline += o.weighted_pipeline;
+  revenue += o.revenue;
+  has_pipeline = has_pipeline || o.has_pipeline;
   responded += o.responded;
   response_hours_sum += o.response_hours_sum;
   for (std::size_t p = 0; p < 2; ++p) {
@@ -146,23 +172,43 @@ void TeamTally::clear() noexcept {
   response_hours.clear();
 }
 
-void compute_metrics(FunnelTally& tally, std::span<double> row) {
+void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row) {
   const FunnelCounts& c = tally.counts;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   auto set = [&](Metric m, double v) { row[static_cast<std::size_t>(m)] = v; };
+  // Without a pipeline section, pipeline quantities are undefined rather than zero.
+  auto pipeline = [&](double v) { return c.has_pipeline ? v : nan; };
+  const double marketing = c.channel_spend + c.nurture_spend;
+  const double total = marketing + c.rep_cost;
   set(Metric::leads, c.leads);
   set(Metric::disqualified_leads, c.disqualified);
   set(Metric::mqls, c.mqls);
   set(Metric::mqls_instant, c.mqls_instant);
   set(Metric::mqls_engagement, c.mqls_engagement);
   set(Metric::sqls, c.sqls);
+  set(Metric::opportunities, pipeline(c.opportunities));
+  set(Metric::won_deals, pipeline(c.won_deals));
   set(Metric::lead_to_mql_rate, ratio(c.mqls, c.leads));
   set(Metric::mql_to_sql_rate, ratio(c.sqls, c.mqls));
   set(Metric::lead_to_sql_rate, ratio(c.sqls, c.leads));
-  set(Metric::spend, c.spend);
-  set(Metric::cost_per_lead, ratio(c.spend, c.leads));
-  set(Metric::cost_per_mql, ratio(c.spend, c.mqls));
-  set(Metric::cost_per_sql, ratio(c.spend, c.sqls));
+  set(Metric::sql_to_opportunity_rate, pipeline(ratio(c.opportunities, c.sqls)));
+  set(Metric::spend, total);
+  set(Metric::channel_spend, c.channel_spend);
+  set(Metric::nurture_spend, c.nurture_spend);
+  set(Metric::rep_cost, c.rep_cost);
+  set(Metric::cost_per_lead, ratio(marketing, c.leads));
+  set(Metric::cost_per_mql, ratio(marketing, c.mqls));
+  set(Metric::cost_per_sql_marketing, ratio(marketing, c.sqls));
+  set(Metric::cost_per_sql_loaded, ratio(total, c.sqls));
+  set(Metric::cost_per_opportunity, pipeline(ratio(total, c.opportunities)));
+  set(Metric::cac, pipeline(ratio(total, c.won_deals)));
+  set(Metric::pipeline_value, pipeline(c.pipeline_value));
+  set(Metric::weighted_pipeline, pipeline(c.weighted_pipeline));
+  set(Metric::revenue, pipeline(c.revenue));
+  set(Metric::open_opportunities, pipeline(c.open_opportunities));
+  set(Metric::opportunities_lost_capacity, pipeline(c.lost_capacity));
+  set(Metric::pipeline_per_dollar, pipeline(ratio(c.pipeline_value, total)));
+  set(Metric::pipeline_coverage, coverage_target > 0.0 ? pipeline(c.pipeline_value / coverage_target) : nan);
   set(Metric::time_to_mql_days, ratio(c.time_to_mql_sum, c.mqls));
   set(Metric::time_to_mql_days_p90, sorted_percentile(tally.time_to_mql_days, 0.9));
   set(Metric::ready_leads, c.ready_leads);

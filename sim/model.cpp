@@ -174,14 +174,14 @@ CompiledModel compile_model(const Scenario& scenario) {
     m.max_events_per_source = std::max(m.max_events_per_source, m.sources.back().events.size());
   }
   check_unique_tags(source_names, "source", "");
-  if (scenario.sales) {
-    std::vector<std::vector<std::string>> segments;
-    for (const auto& source : m.sources) {
-      auto& names = segments.emplace_back();
-      for (const auto& seg : source.segments) names.push_back(seg.name);
-    }
-    m.sales = compile_sales(scenario, segments);
+  std::vector<std::vector<std::string>> segments;
+  for (const auto& source : m.sources) {
+    m.source_tags.push_back(source.tag);
+    auto& names = segments.emplace_back();
+    for (const auto& seg : source.segments) names.push_back(seg.name);
   }
+  if (scenario.sales) m.sales = compile_sales(scenario, segments);
+  if (scenario.pipeline) m.pipeline = compile_pipeline(scenario, segments);
   return m;
 }
 

@@ -47,6 +47,7 @@ CompiledTeam compile_team(const TeamSpec& t, const Scenario& scenario) {
   c.patience_mean_days = t.contact.patience_mean_days;
   c.sla_days[0] = t.sla_hours_instant / 24.0;
   c.sla_days[1] = t.sla_hours_engagement / 24.0;
+  c.rep_cost = t.headcount * t.cost_per_rep_per_week * scenario.horizon_days / 7.0;
   return c;
 }
 

@@ -252,6 +252,7 @@ void SalesSimulator::start_attempt(std::uint32_t i, std::uint32_t rep, double no
   reps_[rep].attempts_today += 1;
   const double done = now + team.sample_handle_days(lead.handle_stream);
   const double busy_hours = 24.0 * (std::min(done, horizon_) - now);
+  outcome.busy_days += busy_hours / 24.0;
   counts.busy_hours += busy_hours;
   (*rep_counts_)[rep].busy_hours += busy_hours;
   schedule(done, SalesEvent::attempt_done, i, rep);

@@ -27,6 +27,12 @@ Thresholds ScoringSpec::thresholds_for(const std::string& source, const std::str
   return result;
 }
 
+SegmentedDistribution::Value SegmentedDistribution::for_segment(const std::string& segment) const {
+  for (const auto& [name, value] : by_segment)
+    if (name == segment) return value;
+  return base;
+}
+
 double SalesAcceptanceSpec::probability(double readiness) const noexcept {
   double p = 0.0;
   if (model == Model::linear) {

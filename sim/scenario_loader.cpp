@@ -1,6 +1,7 @@
 #include "funnelsim/scenario_loader.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -51,6 +52,7 @@ class SemanticChecker {
     check_sources();
     check_scoring();
     if (doc_.contains("sales")) check_sales(doc_["sales"]);
+    if (doc_.contains("pipeline")) check_pipeline(doc_["pipeline"]);
     return std::move(issues_);
   }
 
@@ -71,6 +73,7 @@ class SemanticChecker {
       if (s.contains("cost_per_lead") && s.contains("spend_per_week"))
         add(base + "/spend_per_week", "either cost_per_lead or spend_per_week, not both",
             "both (cost_per_lead is also set)");
+      check_volume(s, base);
       double dow_sum = 0.0;
       for (const auto& w : s["day_of_week_weights"]) dow_sum += w.get<double>();
       if (!(dow_sum > 0.0))
@@ -88,6 +91,21 @@ class SemanticChecker {
     const std::string path = "/profile_defaults" + tail;
     if (!reported_defaults_.insert(path).second) return std::nullopt;
     return path;
+  }
+
+  /// A source's volume comes from leads_per_week or from a budget through a spend curve.
+  void check_volume(const json& s, const std::string& base) {
+    const bool budget = s.contains("budget_per_week");
+    if (budget == s.contains("leads_per_week"))
+      add(base + (budget ? "/budget_per_week" : "/leads_per_week"),
+          "either leads_per_week or budget_per_week (with spend_curve)", budget ? "both" : "neither");
+    if (budget && !s.contains("spend_curve"))
+      add(base + "/spend_curve", "a spend curve (required with budget_per_week)", "nothing");
+    if (!budget && s.contains("spend_curve"))
+      add(base + "/spend_curve", "no spend curve without budget_per_week", "a spend curve");
+    for (const char* cost : {"cost_per_lead", "spend_per_week"})
+      if (budget && s.contains(cost))
+        add(base + "/" + cost, "no other cost with budget_per_week (the budget is the spend)", s[cost].dump());
   }
 
   void check_profile(const json& profile, const std::string& base, const json& raw_profile) {
@@ -192,6 +210,15 @@ class SemanticChecker {
     }
   }
 
+  void check_pipeline(const json& pipeline) {
+    const std::set<std::string> sources(source_names_.begin(), source_names_.end());
+    check_names(pipeline["opportunity_rate_by_source"], "/pipeline/opportunity_rate_by_source",
+                {sources, "source", "in /sources"});
+    for (const char* key : {"amount", "cycle_days"})
+      check_names(pipeline[key]["by_segment"], fmt::format("/pipeline/{}/by_segment", key),
+                  {segments_, "segment", "named in a segment_mix"});
+  }
+
   const json& doc_;
   const json& raw_;
   std::set<std::string> reported_defaults_;
@@ -236,13 +263,23 @@ SourceSpec source_from(const json& j) {
   SourceSpec s;
   s.name = j["name"].get<std::string>();
   s.description = j.value("description", "");
-  s.leads_per_week = j["leads_per_week"].get<double>();
+  if (j.contains("budget_per_week")) {
+    // leads = reference_leads * (budget / reference_budget)^elasticity; the budget is the spend.
+    const json& curve = j["spend_curve"];
+    const double budget = j["budget_per_week"].get<double>();
+    s.budget_per_week = budget;
+    s.leads_per_week = curve["reference_leads_per_week"].get<double>() *
+                       std::pow(budget / curve["reference_budget_per_week"].get<double>(), curve["elasticity"].get<double>());
+  } else {
+    s.leads_per_week = j["leads_per_week"].get<double>();
+  }
   s.week_multipliers = j["week_multipliers"].get<std::vector<double>>();
   double dow_sum = 0.0;
   for (int d = 0; d < 7; ++d) dow_sum += j["day_of_week_weights"][d].get<double>();
   for (int d = 0; d < 7; ++d) s.day_of_week_weights[d] = 7.0 * j["day_of_week_weights"][d].get<double>() / dow_sum;
   s.overdispersion = j["overdispersion"].get<double>();
   if (j.contains("spend_per_week")) s.spend_per_week = j["spend_per_week"].get<double>();
+  if (s.budget_per_week) s.spend_per_week = s.budget_per_week;
   else s.cost_per_lead = j.value("cost_per_lead", 0.0);
   s.profile = profile_from(j["profile"]);
   return s;
@@ -301,6 +338,31 @@ SalesAcceptanceSpec acceptance_from(const json& j) {
 
 int weekday_index(const std::string& name);
 
+ProbabilityLine probability_line_from(const json& j) {
+  return {j["at_readiness_0"].get<double>(), j["at_readiness_1"].get<double>()};
+}
+
+SegmentedDistribution segmented_from(const json& j) {
+  SegmentedDistribution d{{j["mean"].get<double>(), j["cv"].get<double>()}, {}};
+  for (const auto& [segment, v] : j["by_segment"].items())
+    d.by_segment.emplace_back(segment, SegmentedDistribution::Value{v.value("mean", d.base.mean), v.value("cv", d.base.cv)});
+  return d;
+}
+
+PipelineSpec pipeline_from(const json& j) {
+  PipelineSpec p;
+  p.opportunity_rate = probability_line_from(j["opportunity_rate"]);
+  for (const auto& [source, m] : j["opportunity_rate_by_source"].items()) p.opportunity_rate_by_source.emplace_back(source, m.get<double>());
+  p.win_rate = probability_line_from(j["win_rate"]);
+  p.amount = segmented_from(j["amount"]);
+  p.cycle_days = segmented_from(j["cycle_days"]);
+  if (!j["coverage_target"].is_null()) p.coverage_target = j["coverage_target"].get<double>();
+  if (const json& ae = j["account_executives"]; !ae.is_null())
+    p.account_executives = AccountExecutiveSpec{ae["headcount"].get<int>(), ae["max_open_per_ae"].get<int>(),
+                                                ae["patience_days"].get<double>(), ae["cost_per_ae_per_week"].get<double>()};
+  return p;
+}
+
 SalesSpec sales_from(const json& j) {
   SalesSpec sales;
   for (const json& t : j["teams"]) {
@@ -342,6 +404,7 @@ SalesSpec sales_from(const json& j) {
     team.contact.patience_mean_days = c["patience"]["mean_days"].get<double>();
     team.sla_hours_instant = t["sla_hours"]["instant"].get<double>();
     team.sla_hours_engagement = t["sla_hours"]["engagement"].get<double>();
+    team.cost_per_rep_per_week = t["cost_per_rep_per_week"].get<double>();
     sales.teams.push_back(std::move(team));
   }
   for (const json& r : j["routing"]) {
@@ -448,6 +511,7 @@ Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
   s.scoring = scoring_from(j["scoring"]);
   s.sales_acceptance = acceptance_from(j["sales_acceptance"]);
   if (j.contains("sales")) s.sales = sales_from(j["sales"]);
+  if (j.contains("pipeline")) s.pipeline = pipeline_from(j["pipeline"]);
   return s;
 }
 

@@ -1,6 +1,9 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <vector>
 
 #include "funnelsim/output.hpp"
 
@@ -16,8 +19,6 @@ std::string show(double v, std::string_view unit) {
   return fmt::format("{:.1f}", v);
 }
 
-/// Sales metrics are undefined in every replication of a scenario without sales teams: skip them.
-bool is_unused_sales_metric(const RunSummary& s, std::size_t m) { return s.metric(0, m).n_defined == 0 && m >= static_cast<std::size_t>(Metric::response_time_hours); }
 
 }  // namespace
 
@@ -28,10 +29,14 @@ std::string summary_table(const RunReport& report) {
                                 report.info.horizon_days, report.info.seed);
   out += fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}\n", "metric (whole funnel)", "mean", "95% CI of mean",
                      "P10", "P50", "P90");
+  std::vector<std::string_view> never_defined;
   for (std::size_t m = 0; m < kMetricCount; ++m) {
     const MetricDef& d = metric_defs()[m];
-    if (is_unused_sales_metric(s, m)) continue;
     const SummaryStats& st = s.metric(0, static_cast<Metric>(m));
+    if (st.n_defined == 0) {  // e.g. sales metrics without sales teams: listed once below instead
+      never_defined.push_back(d.name);
+      continue;
+    }
     const std::string ci = fmt::format("[{}, {}]", show(st.ci95_low, d.unit), show(st.ci95_high, d.unit));
     std::string line = fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}", d.name, show(st.mean, d.unit), ci,
                                    show(st.p10, d.unit), show(st.p50, d.unit), show(st.p90, d.unit));
@@ -39,13 +44,25 @@ std::string summary_table(const RunReport& report) {
       line += fmt::format("  (defined in {} of {})", st.n_defined, report.info.replications);
     out += line + '\n';
   }
+  if (!never_defined.empty())
+    out += fmt::format("not defined in any replication: {}\n", fmt::join(never_defined, ", "));
   out += fmt::format("\n{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", "by source (means)", "leads",
-                     "MQLs", "lead>MQL", "SQLs", "MQL>SQL", "cost/MQL", "cost/SQL");
+                     "MQLs", "lead>MQL", "SQLs", "MQL>SQL", "cost/MQL", "cost/SQL mkt");
   for (std::size_t scope = 1; scope < s.scopes.size() && s.scopes[scope].kind == ScopeKind::funnel; ++scope) {
     auto mean = [&](Metric m) { return show(s.metric(scope, m).mean, metric_def(m).unit); };
     out += fmt::format("{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", s.scopes[scope].name, mean(Metric::leads),
                        mean(Metric::mqls), mean(Metric::lead_to_mql_rate), mean(Metric::sqls),
-                       mean(Metric::mql_to_sql_rate), mean(Metric::cost_per_mql), mean(Metric::cost_per_sql));
+                       mean(Metric::mql_to_sql_rate), mean(Metric::cost_per_mql), mean(Metric::cost_per_sql_marketing));
+  }
+  if (s.metric(0, Metric::opportunities).n_defined > 0) {
+    out += fmt::format("\n{:<22} {:>9} {:>14} {:>9} {:>14} {:>14} {:>12}\n", "pipeline by source", "opps", "pipeline",
+                       "won", "revenue", "cost/SQL load", "CAC");
+    for (std::size_t scope = 1; scope < s.scopes.size() && s.scopes[scope].kind == ScopeKind::funnel; ++scope) {
+      auto mean = [&](Metric m) { return show(s.metric(scope, m).mean, metric_def(m).unit); };
+      out += fmt::format("{:<22} {:>9} {:>14} {:>9} {:>14} {:>14} {:>12}\n", s.scopes[scope].name,
+                         mean(Metric::opportunities), mean(Metric::pipeline_value), mean(Metric::won_deals),
+                         mean(Metric::revenue), mean(Metric::cost_per_sql_loaded), mean(Metric::cac));
+    }
   }
   bool header = false;
   for (std::size_t scope = 1; scope < s.scopes.size(); ++scope) {

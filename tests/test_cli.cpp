@@ -81,7 +81,7 @@ TEST_CASE("cli: summary.json and replications.csv have the documented shape", "[
   CHECK(header.find(",rep.sdr.2.acceptance_rate") != std::string::npos);
   CHECK(summary["by_team"]["enterprise_sdr"]["rep_utilization"].contains("mean"));
   CHECK(summary["by_rep"]["sdr.1"]["sqls"].contains("p90"));
-  CHECK(header.find(",webinar.cost_per_sql") != std::string::npos);
+  CHECK(header.find(",webinar.cost_per_sql_marketing") != std::string::npos);
   const std::string weekly = read_file(dir / "weekly.csv");
   // 7 funnel scopes x 4 series (leads, mqls, sqls, backlog) x 13 weeks, plus the header.
   CHECK(count_lines(weekly) == 1 + 7 * kSeriesCount * 13);
@@ -93,8 +93,8 @@ TEST_CASE("cli: an undefined metric is null in JSON and an empty CSV cell", "[cl
                      "--set '/scoring/instant_mql_events=[]' --set '/scoring/by_segment={}' --out '" + dir.path().string() + "'");
   REQUIRE(r.exit_code == 0);
   const json summary = json::parse(read_file(dir / "summary.json"));
-  CHECK(summary["metrics"]["cost_per_sql"]["mean"].is_null());
-  CHECK(summary["metrics"]["cost_per_sql"]["n_defined"] == 0);
+  CHECK(summary["metrics"]["cost_per_sql_marketing"]["mean"].is_null());
+  CHECK(summary["metrics"]["cost_per_sql_marketing"]["n_defined"] == 0);
   CHECK(summary["metrics"]["leads"]["n_defined"] == 4);
   const std::string csv = read_file(dir / "replications.csv");
   CHECK(csv.find(",,") != std::string::npos);

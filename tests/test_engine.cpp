@@ -169,10 +169,10 @@ TEST_CASE("engine: undefined ratios are NaN in the row and counted out of n_defi
   doc["sources"][0]["cost_per_lead"] = 10;
   const RunResult r = test::run(doc, 5);
   for (std::size_t rep = 0; rep < 5; ++rep) {
-    CHECK(std::isnan(r.table.row(rep, 0)[static_cast<std::size_t>(Metric::cost_per_sql)]));
+    CHECK(std::isnan(r.table.row(rep, 0)[static_cast<std::size_t>(Metric::cost_per_sql_marketing)]));
     CHECK(std::isnan(r.table.row(rep, 0)[static_cast<std::size_t>(Metric::time_to_mql_days)]));
   }
-  const SummaryStats s = summarize(column(r, 0, Metric::cost_per_sql));
+  const SummaryStats s = summarize(column(r, 0, Metric::cost_per_sql_marketing));
   CHECK(s.n_defined == 0);
   CHECK(std::isnan(s.mean));
 }

@@ -125,8 +125,8 @@ void write_text(const std::filesystem::path& file, const std::string& text) {
 }
 
 const std::string kUnknownKeyInSource =
-    "one of the known keys: cost_per_lead, day_of_week_weights, description, leads_per_week, name, "
-    "overdispersion, profile, spend_per_week, week_multipliers";
+    "one of the known keys: budget_per_week, cost_per_lead, day_of_week_weights, description, leads_per_week, name, "
+    "overdispersion, profile, spend_curve, spend_per_week, week_multipliers";
 const std::string kUnknownKeyInScoring =
     "one of the known keys: attribute_points, by_segment, by_source, caps, decay, disqualifiers, "
     "engagement_threshold, event_groups, event_points, fit_threshold, instant_mql_events, mql_threshold, rule";
@@ -270,7 +270,7 @@ TEST_CASE("scenario errors: missing required fields", "[errors]") {
 
   doc = valid_doc();
   doc["sources"][0].erase("leads_per_week");
-  CHECK(issues_of(doc) == Issues{{"/sources/0/leads_per_week", "a value (this field is required)", "nothing"}});
+  CHECK(issues_of(doc) == Issues{{"/sources/0/leads_per_week", "either leads_per_week or budget_per_week (with spend_curve)", "neither"}});
 }
 
 // 5: unknown keys.
@@ -295,7 +295,7 @@ TEST_CASE("scenario errors: unknown keys, with and without a close match", "[err
   doc["budget"] = 1000;
   CHECK(issues_of(doc) ==
         Issues{{"/budget",
-                "one of the known keys: description, horizon_days, name, profile_defaults, replications, "
+                "one of the known keys: description, horizon_days, name, pipeline, profile_defaults, replications, "
                 "sales, sales_acceptance, scoring, seed, sources, start_weekday",
                 "unknown key \"budget\""}});
 

@@ -1,18 +1,19 @@
 #pragma once
 /// The complete order of sales-side events. Events are processed by (time, priority,
 /// sequence number): at equal times the lower priority goes first, and events of equal time
-/// and priority go first-in first-out. Releases come before seizes (a rep finishing work is
-/// free before anyone is assigned at that instant), shift changes before assignments, and
-/// new MQLs last, so a lead arriving exactly when a rep frees up finds the rep free only
+/// and priority go first-in first-out. Shift changes come first, so a working interval is
+/// [open, close): a rep who finishes exactly at closing time takes nothing new. Then releases
+/// before seizes (a rep finishing work is free before anyone is assigned at that instant),
+/// and new MQLs last, so a lead arriving exactly when a rep frees up finds the rep free only
 /// after the waiting leads have had their turn.
 #include <cstdint>
 
 namespace funnelsim {
 
 enum class SalesEvent : std::uint8_t {
-  attempt_done = 0,  ///< a rep finishes a contact attempt (release)
-  shift_end = 1,     ///< the team stops taking new work; work in hand finishes
-  shift_start = 2,   ///< the team starts taking work again
+  shift_end = 0,     ///< the team stops taking new work; work in hand finishes
+  shift_start = 1,   ///< the team starts taking work again
+  attempt_done = 2,  ///< a rep finishes a contact attempt (release)
   day_start = 3,     ///< daily caps reset
   patience = 4,      ///< a lead's patience runs out: it goes cold unless a rep has it
   retry_ready = 5,   ///< a lead's retry wait ends: it re-joins the queue

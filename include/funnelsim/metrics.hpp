@@ -25,9 +25,12 @@ std::string_view scope_kind_name(ScopeKind kind);
 
 /// Funnel metrics (whole funnel and per source); the order is the output column order.
 enum class Metric : std::size_t {
-  leads, disqualified_leads, mqls, mqls_instant, mqls_engagement, sqls,
-  lead_to_mql_rate, mql_to_sql_rate, lead_to_sql_rate,
-  spend, cost_per_lead, cost_per_mql, cost_per_sql,
+  leads, disqualified_leads, mqls, mqls_instant, mqls_engagement, sqls, opportunities, won_deals,
+  lead_to_mql_rate, mql_to_sql_rate, lead_to_sql_rate, sql_to_opportunity_rate,
+  spend, channel_spend, nurture_spend, rep_cost,
+  cost_per_lead, cost_per_mql, cost_per_sql_marketing, cost_per_sql_loaded, cost_per_opportunity, cac,
+  pipeline_value, weighted_pipeline, revenue, open_opportunities, opportunities_lost_capacity,
+  pipeline_per_dollar, pipeline_coverage,
   time_to_mql_days, time_to_mql_days_p90,
   ready_leads, mql_precision, mql_recall, missed_ready_leads,
   response_time_hours, response_time_hours_p50, response_time_hours_p90,
@@ -64,7 +67,12 @@ std::span<const std::string_view> series_names();
 /// Raw counts of one funnel scope (whole funnel or one source) in one replication.
 struct FunnelCounts {
   double leads = 0, disqualified = 0, mqls = 0, mqls_instant = 0, mqls_engagement = 0, sqls = 0;
-  double ready_leads = 0, ready_mqls = 0, spend = 0, time_to_mql_sum = 0;
+  double ready_leads = 0, ready_mqls = 0, time_to_mql_sum = 0;
+  double channel_spend = 0, nurture_spend = 0, rep_cost = 0;
+  // Pipeline (zero when the scenario has no pipeline section).
+  double opportunities = 0, won_deals = 0, open_opportunities = 0, lost_capacity = 0;
+  double pipeline_value = 0, weighted_pipeline = 0, revenue = 0;
+  bool has_pipeline = false;
   // Sales handoff (zero when the scenario has no sales teams).
   double responded = 0, response_hours_sum = 0;
   std::array<double, 2> sla_due{}, sla_met{};  ///< by path: instant, engagement
@@ -83,7 +91,8 @@ struct FunnelTally {
 };
 
 /// Fills one funnel metrics row. Sorts the tally's samples in place. Undefined ratios are NaN.
-void compute_metrics(FunnelTally& tally, std::span<double> row);
+/// `coverage_target` 0 means none (coverage undefined).
+void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row);
 
 struct TeamCounts {
   double mqls = 0, attempts = 0, contacts = 0, sqls = 0, responded = 0, response_hours_sum = 0;

@@ -8,6 +8,7 @@
 
 #include <optional>
 
+#include "funnelsim/pipeline.hpp"
 #include "funnelsim/sales_model.hpp"
 #include "funnelsim/scenario.hpp"
 
@@ -85,6 +86,8 @@ struct CompiledModel {
   CompiledScoring scoring;
   SalesAcceptanceSpec acceptance;
   std::optional<CompiledSales> sales;     ///< absent: decisions at MQL time
+  std::optional<CompiledPipeline> pipeline;  ///< absent: no opportunities
+  std::vector<std::uint32_t> source_tags;
   std::size_t max_events_per_source = 0;  ///< sizes per-thread scratch once
 };
 

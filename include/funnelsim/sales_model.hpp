@@ -30,6 +30,7 @@ struct CompiledTeam {
   ContactSpec::Patience patience = ContactSpec::Patience::none;
   double patience_mean_days = 0.0;
   double sla_days[2] = {0.0, 0.0};  ///< by path: instant, engagement
+  double rep_cost = 0.0;            ///< the team's fully loaded cost over the horizon
 
   /// One handle time, in days.
   double sample_handle_days(RandomStream& stream) const;

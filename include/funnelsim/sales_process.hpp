@@ -37,6 +37,7 @@ struct MqlOutcome {
   double first_attempt_day = 0.0;  ///< valid when attempts > 0
   double resolution_day = 0.0;     ///< valid unless open
   double wait_days = 0.0;          ///< total time waiting in queues (every entry)
+  double busy_days = 0.0;          ///< rep time its attempts took within the horizon
   std::uint32_t entries = 0;
   std::uint32_t attempts = 0;
   std::uint32_t team = 0;

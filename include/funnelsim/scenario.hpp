@@ -53,6 +53,9 @@ struct SourceSpec {
   double overdispersion = 0.0;
   double cost_per_lead = 0.0;
   std::optional<double> spend_per_week;  ///< when set, spend is fixed and cost_per_lead is 0
+  /// When set, leads_per_week was bought by this budget through the spend curve (and
+  /// spend_per_week equals it).
+  std::optional<double> budget_per_week;
   LeadProfile profile;
 };
 
@@ -145,6 +148,7 @@ struct TeamSpec {
   Discipline discipline = Discipline::fifo;
   ContactSpec contact;
   double sla_hours_instant = 5.0 / 60.0, sla_hours_engagement = 24.0;
+  double cost_per_rep_per_week = 0.0;
 };
 
 struct RouteSpec {
@@ -164,6 +168,38 @@ struct SalesSpec {
   SpeedToLeadSpec speed_to_lead;
 };
 
+struct ProbabilityLine {
+  double at_readiness_0 = 0.0, at_readiness_1 = 0.0;
+  double at(double readiness) const noexcept { return at_readiness_0 + (at_readiness_1 - at_readiness_0) * readiness; }
+};
+
+/// A positive quantity given by mean and coefficient of variation, overridable by segment.
+struct SegmentedDistribution {
+  struct Value {
+    double mean = 1.0, cv = 1.0;
+  };
+  Value base;
+  std::vector<std::pair<std::string, Value>> by_segment;
+  Value for_segment(const std::string& segment) const;
+};
+
+struct AccountExecutiveSpec {
+  int headcount = 4;
+  int max_open_per_ae = 20;
+  double patience_days = 14.0;
+  double cost_per_ae_per_week = 0.0;
+};
+
+struct PipelineSpec {
+  ProbabilityLine opportunity_rate{0.3, 0.9};
+  std::vector<std::pair<std::string, double>> opportunity_rate_by_source;
+  ProbabilityLine win_rate{0.05, 0.45};
+  SegmentedDistribution amount{{55000.0, 0.8}, {}};
+  SegmentedDistribution cycle_days{{60.0, 0.6}, {}};
+  std::optional<double> coverage_target;
+  std::optional<AccountExecutiveSpec> account_executives;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -175,6 +211,7 @@ struct Scenario {
   ScoringSpec scoring;
   SalesAcceptanceSpec sales_acceptance;
   std::optional<SalesSpec> sales;  ///< absent: decisions at MQL time, no capacity
+  std::optional<PipelineSpec> pipeline;  ///< absent: no opportunities
 
   /// Number of weekly buckets: ceil(horizon_days / 7).
   int weeks() const noexcept { return (horizon_days + 6) / 7; }
