@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <tuple>
 
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/gamma_distribution.hpp>
+#include <boost/random/lognormal_distribution.hpp>
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
@@ -21,8 +23,14 @@
 namespace funnelsim {
 namespace {
 
+const std::uint32_t kBacklogStream = stream_tag("backlog");
+
+/// Ids of backlog entities: above every arrival id (day << 32 | order, day < 2^16).
+std::uint64_t backlog_id(std::uint64_t kind, std::uint64_t k) { return (std::uint64_t{0xFFFF} << 48) | (kind << 40) | k; }
+
 /// One thread's reusable state: everything a replication needs besides its output slots.
-class ReplicationRunner {
+/// Time runs over [0, end); metrics count the window [window_start, end).
+class ReplicationRunner final : public MqlRecycler {
  public:
   explicit ReplicationRunner(const CompiledModel& model)
       : model_(model), leads_(model), tallies_(model.sources.size()) {
@@ -33,8 +41,10 @@ class ReplicationRunner {
   }
 
   RunWork run(std::uint64_t seed, std::uint64_t replication, std::size_t slot, ReplicationTable& table) {
-    const ReplicationStreams streams(seed, replication);
-    RunWork work;
+    streams_.emplace(seed, replication);
+    table_ = &table;
+    slot_ = slot;
+    work_ = RunWork{};
     mqls_.clear();
     sqls_.clear();
     for (std::size_t s = 0; s < model_.sources.size(); ++s) {
@@ -45,84 +55,262 @@ class ReplicationRunner {
         auto series = table.weekly(slot, s + 1, static_cast<Series>(k));
         std::fill(series.begin(), series.end(), 0.0);
       }
-      simulate_source(streams, s, slot, table, work);
     }
-    if (sales_) run_sales(streams, slot, table, work);
-    if (model_.pipeline) run_pipeline(streams);
-    finalize(slot, table);
-    return work;
+    seed_backlog();
+    for (std::size_t s = 0; s < model_.sources.size(); ++s) simulate_arrivals(s);
+    if (sales_) run_sales();
+    if (model_.pipeline) run_pipeline();
+    finalize();
+    return work_;
+  }
+
+  /// Called by the sales simulation when an MQL is rejected as not ready or goes cold.
+  Result recycle(const MqlRecord& mql, Resolution why, double day) override {
+    const JourneyReason reason = why == Resolution::cold ? JourneyReason::cold : JourneyReason::not_ready;
+    if (!can_recycle(mql.source, mql.segment, mql.fit, mql.cycle, reason, day)) return {};
+    if (in_window(day)) tallies_[mql.source].counts.recycled += 1;
+    Result result;
+    result.recycled = true;
+    const LeadOutcome o =
+        start_journey(mql.source, mql.lead_id, {day + model_.nurture->cooldown_days, mql.cycle + 1, reason, 0.0, false});
+    if (o.path == MqlPath::none) return result;
+    result.has_next = true;
+    result.next = mql_record(mql.source, mql.lead_id, o, mql.cycle + 1);
+    ledger_move(mql.source, pre_mql_state(o), Series::backlog, o.mql_day);
+    return result;
   }
 
  private:
+  // ---- time -------------------------------------------------------------------------------
+  bool in_window(double day) const noexcept { return day >= model_.window_start && day < model_.end_day; }
   std::size_t week_of(double day) const noexcept {
-    return std::min(static_cast<std::size_t>(day / 7.0), static_cast<std::size_t>(model_.weeks - 1));
+    const double d = std::max(0.0, day - model_.window_start);
+    return std::min(static_cast<std::size_t>(d / 7.0), static_cast<std::size_t>(model_.weeks - 1));
+  }
+  std::span<double> weekly(std::size_t source, Series series) { return table_->weekly(slot_, source + 1, series); }
+
+  // ---- the state ledger: lifecycle snapshots at each week's end ---------------------------
+  // A transition at day t changes every snapshot taken at or after t (week ends W + 7(w+1),
+  // the last one at the horizon end); the series hold deltas until finalize() sums them.
+  std::optional<std::size_t> first_snapshot_after(double day) const noexcept {
+    if (!(day < model_.end_day)) return std::nullopt;
+    const double d = day - model_.window_start;
+    const auto week = d <= 0.0 ? std::size_t{0} : static_cast<std::size_t>(std::max(0.0, std::ceil(d / 7.0) - 1.0));
+    return std::min(week, static_cast<std::size_t>(model_.weeks - 1));
+  }
+  void ledger_create(std::size_t source, Series state, double day) {
+    if (auto w = first_snapshot_after(day)) {
+      weekly(source, Series::created)[*w] += 1;
+      weekly(source, state)[*w] += 1;
+    }
+  }
+  void ledger_move(std::size_t source, Series from, Series to, double day) {
+    if (auto w = first_snapshot_after(day)) {
+      weekly(source, from)[*w] -= 1;
+      weekly(source, to)[*w] += 1;
+    }
+  }
+  static Series pre_mql_state(const LeadOutcome& o) {
+    if (o.track < 0) return Series::active;
+    return o.mql_day >= o.track_end_day ? Series::dormant : Series::nurture;
   }
 
+  // ---- journeys ---------------------------------------------------------------------------
+  bool can_recycle(std::size_t source, std::uint32_t segment, double fit, int cycle, JourneyReason reason,
+                   double day) const {
+    if (!model_.nurture || !model_.nurture->recycling) return false;
+    const CompiledNurture& n = *model_.nurture;
+    if (reason == JourneyReason::not_ready ? !n.recycle_not_ready : !n.recycle_cold) return false;
+    if (cycle >= n.max_recycles || !(day + n.cooldown_days < model_.end_day)) return false;
+    return leads_.choose_track(source, static_cast<int>(segment), fit, reason) >= 0;
+  }
+
+  /// Runs one journey of a lead and books what happens before its MQL: its states, nurture
+  /// spend and, for an MQL in the window, the MQL counts. The MQL's own state change is left
+  /// to the caller (sales queue or immediate decision).
+  LeadOutcome start_journey(std::size_t s, std::uint64_t lead_id, const JourneyStart& start) {
+    const CompiledSource& source = model_.sources[s];
+    const LeadOutcome o = leads_.simulate(source, s, *streams_, lead_id, start);
+    work_.events += 1 + o.events + (o.path != MqlPath::none ? 1 : 0);
+    const Series initial = o.disqualified ? Series::disqualified : o.track >= 0 ? Series::nurture : Series::active;
+    if (start.cycle == 0) ledger_create(s, initial, start.start_day);
+    else ledger_move(s, Series::recycle_wait, initial, start.start_day);
+    const double exit = o.path == MqlPath::none ? model_.end_day : o.mql_day;
+    if (o.track >= 0 && o.track_end_day < exit) ledger_move(s, Series::nurture, Series::dormant, o.track_end_day);
+    FunnelTally& tally = tallies_[s];
+    if (o.track >= 0) tally.counts.nurture_spend += o.touches * model_.nurture->tracks[o.track].cost_per_touch;
+    if (o.path != MqlPath::none && in_window(o.mql_day)) {
+      FunnelCounts& c = tally.counts;
+      c.mqls += 1;
+      c.mqls_by_path[path_index(o.path)] += 1;
+      if (start.cycle > 0) c.mqls_recycled += 1;
+      if (o.ready) c.ready_mqls += 1;
+      const double days = o.mql_day - o.arrival_day;
+      c.time_to_mql_sum += days;
+      tally.time_to_mql_days.push_back(days);
+      tally.time_to_mql_by_path[path_index(o.path)].push_back(days);
+      weekly(s, Series::mqls)[week_of(o.mql_day)] += 1;
+    }
+    return o;
+  }
+
+  MqlRecord mql_record(std::size_t s, std::uint64_t lead_id, const LeadOutcome& o, int cycle) const {
+    return MqlRecord{o.mql_day, o.readiness, o.accept_draw, o.score, lead_id, static_cast<std::uint32_t>(s),
+                     static_cast<std::uint32_t>(o.segment), o.path, o.ready, static_cast<std::uint8_t>(cycle), false,
+                     o.fit};
+  }
+
+  /// A lead's journeys: hands its MQL to sales, or, without sales teams, decides at once (and
+  /// recycles a lead rejected as not ready into its next journey).
+  void follow_lead(std::size_t s, std::uint64_t lead_id, JourneyStart start) {
+    for (;;) {
+      const LeadOutcome o = start_journey(s, lead_id, start);
+      if (start.cycle == 0 && !start.backlog && in_window(start.start_day)) count_arrival(s, o);
+      if (o.path == MqlPath::none) return;
+      const MqlRecord mql = mql_record(s, lead_id, o, start.cycle);
+      if (sales_) {
+        ledger_move(s, pre_mql_state(o), Series::backlog, o.mql_day);
+        mqls_.push_back(mql);
+        return;
+      }
+      const std::optional<JourneyStart> next = decide_at_mql(mql, pre_mql_state(o));
+      if (!next) return;
+      start = *next;
+    }
+  }
+
+  void count_arrival(std::size_t s, const LeadOutcome& lead) {
+    FunnelCounts& c = tallies_[s].counts;
+    c.leads += 1;
+    weekly(s, Series::leads)[week_of(lead.arrival_day)] += 1;
+    if (lead.disqualified) c.disqualified += 1;
+    if (lead.ready) c.ready_leads += 1;
+    ++work_.leads;
+  }
+
+  /// Without rep capacity, sales decides at MQL time and accepts exactly the ready leads.
+  /// Returns the next journey when the lead is recycled.
+  std::optional<JourneyStart> decide_at_mql(const MqlRecord& mql, Series from) {
+    FunnelCounts& c = tallies_[mql.source].counts;
+    const bool counted = in_window(mql.mql_day);
+    if (mql.ready) {
+      ledger_move(mql.source, from, Series::sql, mql.mql_day);
+      if (counted) {
+        c.sqls += 1;
+        if (mql.cycle > 0) c.sqls_from_recycled += 1;
+        weekly(mql.source, Series::sqls)[week_of(mql.mql_day)] += 1;
+      }
+      sqls_.push_back(SqlRecord{mql.mql_day, mql.readiness, mql.lead_id, mql.source, mql.segment});
+      return std::nullopt;
+    }
+    const bool bad_fit = mql.readiness < model_.acceptance.bad_fit_below_readiness;
+    if (counted) (bad_fit ? c.rejected_bad_fit : c.rejected_not_ready) += 1;
+    if (!bad_fit && can_recycle(mql.source, mql.segment, mql.fit, mql.cycle, JourneyReason::not_ready, mql.mql_day)) {
+      ledger_move(mql.source, from, Series::recycle_wait, mql.mql_day);
+      if (counted) c.recycled += 1;
+      return JourneyStart{mql.mql_day + model_.nurture->cooldown_days, mql.cycle + 1, JourneyReason::not_ready, 0.0, false};
+    }
+    ledger_move(mql.source, from, Series::rejected, mql.mql_day);
+    return std::nullopt;
+  }
+
+  // ---- arrivals and the starting state ----------------------------------------------------
   /// Arrivals are a Poisson process with a rate constant within each day; each day has its own
   /// stream, and a lead is identified by (day, order within the day), so changing one day's
   /// rate leaves every other day's leads untouched.
-  void simulate_source(const ReplicationStreams& streams, std::size_t s, std::size_t slot, ReplicationTable& table,
-                       RunWork& work) {
+  void simulate_arrivals(std::size_t s) {
     const CompiledSource& source = model_.sources[s];
     double week_factor = 1.0;
-    for (int day = 0; day < model_.horizon_days; ++day) {
+    for (int day = 0; day < model_.end_day; ++day) {
       if (day % 7 == 0 && source.overdispersion > 0.0) {
-        RandomStream stream = streams.stream(source.tag, static_cast<std::uint64_t>(day / 7), purpose::OVERDISPERSION);
+        RandomStream stream = streams_->stream(source.tag, static_cast<std::uint64_t>(day / 7), purpose::OVERDISPERSION);
         const double k = source.overdispersion;
         week_factor = boost::random::gamma_distribution<double>(1.0 / k, k)(stream);
       }
       const double rate = source.daily_rate[day] * week_factor;
       if (!(rate > 0.0)) continue;
-      RandomStream arrivals = streams.stream(source.tag, static_cast<std::uint64_t>(day), purpose::ARRIVALS);
+      RandomStream arrivals = streams_->stream(source.tag, static_cast<std::uint64_t>(day), purpose::ARRIVALS);
       boost::random::exponential_distribution<double> gap(rate);
       std::uint64_t order = 0;
-      for (double t = gap(arrivals); t < 1.0; t += gap(arrivals), ++order) {
-        const std::uint64_t lead_id = (static_cast<std::uint64_t>(day) << 32) | order;
-        const LeadOutcome outcome = leads_.simulate(source, streams, lead_id, day + t);
-        account_lead(s, outcome, lead_id, slot, table);
-        work.events += 1 + outcome.events + (outcome.path != MqlPath::none ? 1 : 0);
-        ++work.leads;
-      }
+      for (double t = gap(arrivals); t < 1.0; t += gap(arrivals), ++order)
+        follow_lead(s, (static_cast<std::uint64_t>(day) << 32) | order,
+                    JourneyStart{day + t, 0, JourneyReason::new_lead, 0.0, false});
     }
     FunnelCounts& c = tallies_[s].counts;
     c.channel_spend = source.fixed_spend > 0.0 ? source.fixed_spend : c.leads * source.cost_per_lead;
   }
 
-  void account_lead(std::size_t s, const LeadOutcome& lead, std::uint64_t lead_id, std::size_t slot,
-                    ReplicationTable& table) {
-    FunnelTally& tally = tallies_[s];
-    FunnelCounts& c = tally.counts;
-    c.leads += 1;
-    table.weekly(slot, s + 1, Series::leads)[week_of(lead.arrival_day)] += 1;
-    if (lead.disqualified) c.disqualified += 1;
-    if (lead.ready) c.ready_leads += 1;
-    if (lead.path == MqlPath::none) return;
-    c.mqls += 1;
-    (lead.path == MqlPath::instant ? c.mqls_instant : c.mqls_engagement) += 1;
-    const double days_to_mql = lead.mql_day - lead.arrival_day;
-    c.time_to_mql_sum += days_to_mql;
-    tally.time_to_mql_days.push_back(days_to_mql);
-    table.weekly(slot, s + 1, Series::mqls)[week_of(lead.mql_day)] += 1;
-    if (lead.ready) c.ready_mqls += 1;
-    if (sales_) {
-      mqls_.push_back(MqlRecord{lead.mql_day, lead.readiness, lead.accept_draw, lead.score, lead_id,
-                                static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(lead.segment), lead.path,
-                                lead.ready});
-    } else {
-      decide_at_mql(s, lead, lead_id, slot, table);
+  std::size_t source_index(const std::string& name) const {
+    for (std::size_t s = 0; s < model_.sources.size(); ++s)
+      if (model_.sources[s].name == name) return s;
+    return 0;  // unreachable: the loader checked backlog source names
+  }
+
+  /// The explicit starting state at the window's start: leads in nurture, MQLs waiting, open
+  /// opportunities (see the schema's Backlog).
+  void seed_backlog() {
+    const double start = model_.window_start;
+    for (const BacklogSpec& b : model_.scenario.backlog) {
+      const std::size_t s = source_index(b.source);
+      const CompiledSource& source = model_.sources[s];
+      for (int k = 0; k < b.leads_in_nurture; ++k) {
+        const std::uint64_t id = backlog_id(1, static_cast<std::uint64_t>(k));
+        RandomStream stream = streams_->stream(source.tag, id, kBacklogStream);
+        const double points = b.nurture_score_min + stream.uniform() * (b.nurture_score_max - b.nurture_score_min);
+        follow_lead(s, id, JourneyStart{start, 0, JourneyReason::new_lead, points, true});
+      }
+      for (int k = 0; k < b.mqls_waiting; ++k) {
+        const std::uint64_t id = backlog_id(2, static_cast<std::uint64_t>(k));
+        const LeadOutcome o = leads_.simulate(source, s, *streams_, id, JourneyStart{start, 0, JourneyReason::new_lead, 0.0, true});
+        MqlRecord mql = mql_record(s, id, o, 0);
+        mql.mql_day = start;
+        mql.path = MqlPath::engagement;
+        mql.score = o.fit;
+        mql.carried_over = true;
+        ledger_create(s, Series::backlog, start);
+        if (sales_) mqls_.push_back(mql);
+        else decide_at_mql(mql, Series::backlog);
+      }
+      for (int k = 0; k < b.open_opportunities; ++k) seed_open_opportunity(s, backlog_id(3, static_cast<std::uint64_t>(k)));
     }
   }
 
+  /// An opportunity already open at the window's start: its remaining cycle is uniform over a
+  /// full cycle. It counts when it closes; it does not occupy account-executive capacity.
+  void seed_open_opportunity(std::size_t s, std::uint64_t id) {
+    const CompiledSource& source = model_.sources[s];
+    const CompiledPipeline& pipeline = *model_.pipeline;
+    RandomStream stream = streams_->stream(source.tag, id, kBacklogStream);
+    const double u_segment = stream.uniform(), readiness = source.readiness(stream.uniform());
+    const double u_win = stream.uniform(), u_remaining = stream.uniform();
+    std::size_t segment = 0;
+    while (segment + 1 < source.segments.size() && u_segment >= source.segments[segment].cumulative_weight) ++segment;
+    const auto& amount = pipeline.amount[s][segment];
+    const auto& cycle = pipeline.cycle[s][segment];
+    const double value = boost::random::lognormal_distribution<double>(amount.mu, amount.sigma)(stream);
+    const double close = model_.window_start + u_remaining * boost::random::gamma_distribution<double>(cycle.shape, cycle.scale)(stream);
+    FunnelCounts& c = tallies_[s].counts;
+    if (!(close < model_.end_day)) {
+      c.open_opportunities += 1;
+      return;
+    }
+    if (u_win < std::clamp(pipeline.win_rate.at(readiness), 0.0, 1.0)) {
+      c.won_deals += 1;
+      c.revenue += value;
+    }
+  }
+
+  // ---- sales --------------------------------------------------------------------------------
   /// MQLs from every source meet in the sales queues, in time order.
-  void run_sales(const ReplicationStreams& streams, std::size_t slot, ReplicationTable& table, RunWork& work) {
+  void run_sales() {
     std::sort(mqls_.begin(), mqls_.end(), [](const MqlRecord& a, const MqlRecord& b) {
       return std::tie(a.mql_day, a.source, a.lead_id) < std::tie(b.mql_day, b.source, b.lead_id);
     });
     const auto start = std::chrono::steady_clock::now();
-    const std::uint64_t events = sales_->run(streams, mqls_, outcomes_, team_counts_, rep_counts_);
-    work.sales_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    work.sales_events += events;
-    work.events += events;
+    const std::uint64_t events = sales_->run(*streams_, mqls_, outcomes_, team_counts_, rep_counts_, this);
+    work_.sales_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    work_.sales_events += events;
+    work_.events += events;
     for (std::size_t t = 0; t < team_tallies_.size(); ++t) {
       team_tallies_[t].clear();
       team_tallies_[t].counts = team_counts_[t];
@@ -131,11 +319,71 @@ class ReplicationRunner {
     team_source_busy_.assign(team_tallies_.size() * sources, 0.0);
     team_source_mqls_.assign(team_tallies_.size() * sources, 0.0);
     for (std::size_t i = 0; i < mqls_.size(); ++i) {
-      account_sales(mqls_[i], outcomes_[i], slot, table);
+      account_sales(mqls_[i], outcomes_[i]);
       team_source_busy_[outcomes_[i].team * sources + mqls_[i].source] += outcomes_[i].busy_days;
       team_source_mqls_[outcomes_[i].team * sources + mqls_[i].source] += 1;
     }
     allocate_rep_cost();
+  }
+
+  static Series state_after(const MqlOutcome& o) {
+    if (o.recycled) return Series::recycle_wait;
+    switch (o.resolution) {
+      case Resolution::sql: return Series::sql;
+      case Resolution::cold: return Series::cold;
+      case Resolution::open: return Series::backlog;
+      default: return Series::rejected;
+    }
+  }
+
+  void account_sales(const MqlRecord& mql, const MqlOutcome& o) {
+    FunnelTally& tally = tallies_[mql.source];
+    FunnelCounts& c = tally.counts;
+    TeamTally& team_tally = team_tallies_[o.team];
+    TeamCounts& t = team_tally.counts;
+    const CompiledTeam& team = model_.sales->teams[o.team];
+    if (o.resolution != Resolution::open) ledger_move(mql.source, Series::backlog, state_after(o), o.resolution_day);
+    if (in_window(mql.mql_day)) {
+      if (!mql.carried_over) t.mqls += 1;
+      c.queue_entries += o.entries;
+      c.queue_wait_hours_sum += 24.0 * o.wait_days;
+      c.attempts += o.attempts;
+      if (o.attempts > 0) {
+        const double hours = 24.0 * (o.first_attempt_day - mql.mql_day);
+        c.responded += 1;
+        c.response_hours_sum += hours;
+        tally.response_hours.push_back(hours);
+        t.responded += 1;
+        t.response_hours_sum += hours;
+        team_tally.response_hours.push_back(hours);
+      }
+      // An SLA is due once it was met or its deadline passed within the horizon.
+      const std::size_t path = mql.path == MqlPath::instant ? 0 : 1;
+      const double deadline = mql.mql_day + team.sla_days[path];
+      if (o.attempts > 0 || deadline < model_.end_day) {
+        const bool met = o.attempts > 0 && o.first_attempt_day <= deadline;
+        c.sla_due[path] += 1;
+        t.sla_due += 1;
+        c.sla_met[path] += met;
+        t.sla_met += met;
+      }
+    }
+    if (o.resolution == Resolution::sql)
+      sqls_.push_back(SqlRecord{o.resolution_day, mql.readiness, mql.lead_id, mql.source, mql.segment});
+    if (o.resolution == Resolution::open || !in_window(o.resolution_day)) return;
+    switch (o.resolution) {
+      case Resolution::sql:
+        c.sqls += 1;
+        t.sqls += 1;
+        if (mql.cycle > 0) c.sqls_from_recycled += 1;
+        weekly(mql.source, Series::sqls)[week_of(o.resolution_day)] += 1;
+        break;
+      case Resolution::bad_fit: c.rejected_bad_fit += 1, t.rejected_bad_fit += 1; break;
+      case Resolution::not_ready: c.rejected_not_ready += 1, t.rejected_not_ready += 1; break;
+      case Resolution::unreachable: c.rejected_unreachable += 1, t.rejected_unreachable += 1; break;
+      case Resolution::cold: c.cold += 1, t.cold += 1; break;
+      case Resolution::open: break;
+    }
   }
 
   /// A team's cost is shared among sources by the rep time their leads used (by MQLs routed
@@ -156,28 +404,30 @@ class ReplicationRunner {
     }
   }
 
+  // ---- pipeline -------------------------------------------------------------------------------
   /// Opportunities and deals from this replication's SQLs, in time order.
-  void run_pipeline(const ReplicationStreams& streams) {
+  void run_pipeline() {
     std::sort(sqls_.begin(), sqls_.end(), [](const SqlRecord& a, const SqlRecord& b) {
       return std::tie(a.sql_day, a.source, a.lead_id) < std::tie(b.sql_day, b.source, b.lead_id);
     });
     const CompiledPipeline& pipeline = *model_.pipeline;
-    pipeline_.run(pipeline, model_.source_tags, model_.horizon_days, streams, sqls_, opportunities_);
+    pipeline_.run(pipeline, model_.source_tags, model_.end_day, *streams_, sqls_, opportunities_);
     double opportunities = 0.0;
     for (std::size_t i = 0; i < sqls_.size(); ++i) {
       const OpportunityOutcome& o = opportunities_[i];
       FunnelCounts& c = tallies_[sqls_[i].source].counts;
-      c.lost_capacity += o.lost_no_capacity;
+      if (o.lost_no_capacity && in_window(sqls_[i].sql_day)) c.lost_capacity += 1;
       if (!o.created) continue;
+      if (!o.closed) c.open_opportunities += 1;
+      if (o.won && o.close_day >= model_.window_start) {
+        c.won_deals += 1;
+        c.revenue += o.amount;
+      }
+      if (!in_window(o.created_day)) continue;
       opportunities += 1;
       c.opportunities += 1;
       c.pipeline_value += o.amount;
       c.weighted_pipeline += o.amount * o.win_probability;
-      if (o.won) {
-        c.won_deals += 1;
-        c.revenue += o.amount;
-      }
-      if (!o.closed) c.open_opportunities += 1;
     }
     // AE cost follows the opportunities each source brought.
     unallocated_cost_ += pipeline.ae_cost;
@@ -187,100 +437,44 @@ class ReplicationRunner {
     }
   }
 
-  void account_sales(const MqlRecord& mql, const MqlOutcome& o, std::size_t slot, ReplicationTable& table) {
-    FunnelTally& tally = tallies_[mql.source];
-    FunnelCounts& c = tally.counts;
-    TeamTally& team_tally = team_tallies_[o.team];
-    TeamCounts& t = team_tally.counts;
-    const CompiledTeam& team = model_.sales->teams[o.team];
-    const std::size_t scope = mql.source + 1;
-    t.mqls += 1;
-    c.queue_entries += o.entries;
-    c.queue_wait_hours_sum += 24.0 * o.wait_days;
-    c.attempts += o.attempts;
-    if (o.attempts > 0) {
-      const double hours = 24.0 * (o.first_attempt_day - mql.mql_day);
-      c.responded += 1;
-      c.response_hours_sum += hours;
-      tally.response_hours.push_back(hours);
-      t.responded += 1;
-      t.response_hours_sum += hours;
-      team_tally.response_hours.push_back(hours);
-    }
-    // An SLA is due once it was met or its deadline passed within the horizon.
-    const std::size_t path = mql.path == MqlPath::instant ? 0 : 1;
-    const double deadline = mql.mql_day + team.sla_days[path];
-    if (o.attempts > 0 || deadline < model_.horizon_days) {
-      const bool met = o.attempts > 0 && o.first_attempt_day <= deadline;
-      c.sla_due[path] += 1;
-      t.sla_due += 1;
-      c.sla_met[path] += met;
-      t.sla_met += met;
-    }
-    switch (o.resolution) {
-      case Resolution::sql:
-        c.sqls += 1;
-        t.sqls += 1;
-        table.weekly(slot, scope, Series::sqls)[week_of(o.resolution_day)] += 1;
-        sqls_.push_back(SqlRecord{o.resolution_day, mql.readiness, mql.lead_id, mql.source, mql.segment});
-        break;
-      case Resolution::bad_fit: c.rejected_bad_fit += 1, t.rejected_bad_fit += 1; break;
-      case Resolution::not_ready: c.rejected_not_ready += 1, t.rejected_not_ready += 1; break;
-      case Resolution::unreachable: c.rejected_unreachable += 1, t.rejected_unreachable += 1; break;
-      case Resolution::cold: c.cold += 1, t.cold += 1; break;
-      case Resolution::open: break;
-    }
-    // Backlog: routed and unresolved at the end of each week.
-    auto backlog = table.weekly(slot, scope, Series::backlog);
-    for (std::size_t w = week_of(mql.mql_day); w < backlog.size(); ++w) {
-      const double week_end = std::min(7.0 * static_cast<double>(w + 1), static_cast<double>(model_.horizon_days));
-      if (o.resolution == Resolution::open || o.resolution_day > week_end) backlog[w] += 1;
-      else break;
-    }
-  }
-
-  /// Without rep capacity, sales decides at MQL time and accepts exactly the ready leads.
-  void decide_at_mql(std::size_t s, const LeadOutcome& lead, std::uint64_t lead_id, std::size_t slot,
-                     ReplicationTable& table) {
-    FunnelCounts& c = tallies_[s].counts;
-    if (lead.ready) {
-      c.sqls += 1;
-      table.weekly(slot, s + 1, Series::sqls)[week_of(lead.mql_day)] += 1;
-      sqls_.push_back(SqlRecord{lead.mql_day, lead.readiness, lead_id, static_cast<std::uint32_t>(s),
-                                static_cast<std::uint32_t>(lead.segment)});
-    } else if (lead.readiness < model_.acceptance.bad_fit_below_readiness) {
-      c.rejected_bad_fit += 1;
-    } else {
-      c.rejected_not_ready += 1;
-    }
-  }
-
-  void finalize(std::size_t slot, ReplicationTable& table) {
+  // ---- the row --------------------------------------------------------------------------------
+  void finalize() {
     const double coverage_target = model_.pipeline ? model_.pipeline->coverage_target : 0.0;
+    // Snapshot series: turn transition deltas into end-of-week counts.
+    for (std::size_t s = 0; s < model_.sources.size(); ++s) {
+      for (std::size_t k = static_cast<std::size_t>(Series::created); k < kSeriesCount; ++k) {
+        auto series = weekly(s, static_cast<Series>(k));
+        for (std::size_t w = 1; w < series.size(); ++w) series[w] += series[w - 1];
+      }
+      tallies_[s].counts.in_nurture_end = weekly(s, Series::nurture).back();
+    }
     total_.clear();
     for (std::size_t s = 0; s < model_.sources.size(); ++s) {
       total_.counts.add(tallies_[s].counts);
       const FunnelTally& t = tallies_[s];
       total_.time_to_mql_days.insert(total_.time_to_mql_days.end(), t.time_to_mql_days.begin(), t.time_to_mql_days.end());
+      for (std::size_t p = 0; p < kMqlPathCount; ++p)
+        total_.time_to_mql_by_path[p].insert(total_.time_to_mql_by_path[p].end(), t.time_to_mql_by_path[p].begin(),
+                                             t.time_to_mql_by_path[p].end());
       total_.response_hours.insert(total_.response_hours.end(), t.response_hours.begin(), t.response_hours.end());
-      compute_metrics(tallies_[s], coverage_target, table.row(slot, s + 1));
+      compute_metrics(tallies_[s], coverage_target, table_->row(slot_, s + 1));
     }
     total_.counts.rep_cost += unallocated_cost_;  // costs no source caused still count in the total
     unallocated_cost_ = 0.0;
-    compute_metrics(total_, coverage_target, table.row(slot, 0));
+    compute_metrics(total_, coverage_target, table_->row(slot_, 0));
     if (sales_) {
       const std::size_t first_team = model_.sources.size() + 1;
       const std::size_t first_rep = first_team + team_tallies_.size();
       for (std::size_t t = 0; t < team_tallies_.size(); ++t)
-        compute_team_metrics(team_tallies_[t], 24.0 * model_.horizon_days, table.row(slot, first_team + t));
-      for (std::size_t r = 0; r < rep_counts_.size(); ++r) compute_rep_metrics(rep_counts_[r], table.row(slot, first_rep + r));
+        compute_team_metrics(team_tallies_[t], 24.0 * model_.horizon_days, table_->row(slot_, first_team + t));
+      for (std::size_t r = 0; r < rep_counts_.size(); ++r) compute_rep_metrics(rep_counts_[r], table_->row(slot_, first_rep + r));
     }
     for (std::size_t k = 0; k < kSeriesCount; ++k) {
       const auto series = static_cast<Series>(k);
-      auto all = table.weekly(slot, 0, series);
+      auto all = table_->weekly(slot_, 0, series);
       std::fill(all.begin(), all.end(), 0.0);
       for (std::size_t s = 0; s < model_.sources.size(); ++s) {
-        auto part = table.weekly(slot, s + 1, series);
+        auto part = weekly(s, series);
         for (std::size_t w = 0; w < all.size(); ++w) all[w] += part[w];
       }
     }
@@ -290,6 +484,10 @@ class ReplicationRunner {
   LeadSimulator leads_;
   std::vector<FunnelTally> tallies_;
   FunnelTally total_;
+  std::optional<ReplicationStreams> streams_;
+  ReplicationTable* table_ = nullptr;
+  std::size_t slot_ = 0;
+  RunWork work_;
   std::optional<SalesSimulator> sales_;
   std::vector<MqlRecord> mqls_;
   std::vector<MqlOutcome> outcomes_;

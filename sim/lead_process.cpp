@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include <boost/random/exponential_distribution.hpp>
@@ -10,12 +11,24 @@
 namespace funnelsim {
 namespace {
 
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+const std::uint32_t kSignalStream = stream_tag("signal");
+const std::uint32_t kFollowUpStream = stream_tag("sdr_follow_up");
+const std::uint32_t kAcceptanceStream = stream_tag("acceptance");
+
 double standard_normal_cdf(double z) noexcept { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
 
 double draw_normal(RandomStream& stream) noexcept { return boost::random::normal_distribution<double>{}(stream); }
 
 double draw_exponential(RandomStream& stream) noexcept {
   return boost::random::exponential_distribution<double>{}(stream);
+}
+
+/// The stream tag of journey `cycle`: the plain tag for the first journey, mixed with the
+/// cycle number for recycled ones.
+std::uint32_t cycle_tag(std::uint32_t tag, int cycle) noexcept {
+  return cycle == 0 ? tag : tag ^ (static_cast<std::uint32_t>(cycle) * 0x9E3779B1u);
 }
 
 }  // namespace
@@ -26,19 +39,51 @@ LeadSimulator::LeadSimulator(const CompiledModel& model)
   window_.reserve(256);
 }
 
-void LeadSimulator::advance(EventClock& clock, const CompiledEvent& event, double arrival_day) noexcept {
+int LeadSimulator::choose_track(std::size_t source, int segment, double score, JourneyReason reason) const noexcept {
+  if (!model_.nurture) return -1;
+  const auto& tracks = model_.nurture->tracks;
+  for (std::size_t i = 0; i < tracks.size(); ++i) {
+    const CompiledTrack& t = tracks[i];
+    const bool reason_ok = reason == JourneyReason::new_lead    ? t.for_new
+                           : reason == JourneyReason::not_ready ? t.for_not_ready
+                                                                : t.for_cold;
+    if (reason_ok && t.source_allowed[source] && t.segment_allowed[source][segment] && score >= t.min_score &&
+        score <= t.max_score)
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+/// Inverts the piecewise cumulative rate m_i * c * 2^(-age/h) (or m_i * c) at the clock's
+/// target. Within a piece starting at age a with multiplier m, the mass up to age t is
+/// m c h / ln 2 * (2^(-a/h) - 2^(-t/h)), or m c (t - a) for a constant rate.
+void LeadSimulator::advance(EventClock& clock, const CompiledEvent& event) noexcept {
   clock.cumulative_target += draw_exponential(clock.stream);
-  if (event.half_life_days <= 0.0) {
-    clock.next_day = arrival_day + clock.cumulative_target / clock.rate_per_day;
-    return;
+  const double c = clock.rate_per_day, h = event.half_life_days;
+  for (;;) {
+    const int i = clock.segment;
+    const double a = piece_start_[i], m = piece_multiplier_[i];
+    const bool last = i + 1 >= pieces_;
+    const double b = last ? kInfinity : piece_start_[i + 1];
+    const double need = clock.cumulative_target - clock.mass_before;
+    double mass = 0.0;  // mass of this piece
+    if (m > 0.0) {
+      if (h > 0.0) mass = m * c * h / std::numbers::ln2 * (std::exp2(-a / h) - (last ? 0.0 : std::exp2(-b / h)));
+      else mass = last ? kInfinity : m * c * (b - a);
+    }
+    if (need < mass) {
+      const double age = h > 0.0 ? -h * std::log2(std::exp2(-a / h) - need * std::numbers::ln2 / (m * c * h))
+                                 : a + need / (m * c);
+      clock.next_day = start_day_ + age;
+      return;
+    }
+    if (last) {  // a fading interest has finite mass: no more events
+      clock.next_day = kInfinity;
+      return;
+    }
+    clock.mass_before += mass;
+    ++clock.segment;
   }
-  // Rate c * 2^(-a/h) has cumulative mass c*h/ln2 * (1 - 2^(-a/h)); invert it exactly.
-  if (clock.cumulative_target >= clock.total_mass) {
-    clock.next_day = std::numeric_limits<double>::infinity();
-    return;
-  }
-  const double age = -event.half_life_days / std::numbers::ln2 * std::log1p(-clock.cumulative_target / clock.total_mass);
-  clock.next_day = arrival_day + age;
 }
 
 double LeadSimulator::engagement_score() const noexcept {
@@ -70,23 +115,45 @@ void LeadSimulator::add_points(const CompiledEvent& event, double day) noexcept 
       // Recompute from the points still inside the window: exact, no drift from subtracting.
       window_.push_back({day, event.points, event.group});
       while (window_front_ < window_.size() && window_[window_front_].day <= day - scoring.window_days) ++window_front_;
+      const double backlog = group_points_.back();  // starting points are not windowed events
       std::fill(group_points_.begin(), group_points_.end(), 0.0);
+      group_points_.back() = backlog;
       for (std::size_t i = window_front_; i < window_.size(); ++i) group_points_[window_[i].group] += window_[i].points;
       break;
     }
   }
 }
 
-LeadOutcome LeadSimulator::simulate(const CompiledSource& source, const ReplicationStreams& streams,
-                                    std::uint64_t lead_id, double arrival_day) noexcept {
+/// Touches go out every touch interval from the track's start until the lead leaves it;
+/// only those inside the measured horizon are paid for in it.
+double LeadSimulator::touches_until(double exit_day) const noexcept {
+  if (!track_ || track_->touch_interval_days <= 0.0) return 0.0;
+  const double first = start_day_, interval = track_->touch_interval_days;
+  const double end = std::min({exit_day, start_day_ + track_->duration_days, double(model_.end_day)});
+  const double from = std::max(first, double(model_.window_start));
+  if (!(end > from)) return 0.0;
+  const double j_min = std::ceil((from - first) / interval);
+  const double j_max = std::ceil((end - first) / interval) - 1.0;
+  return std::max(0.0, j_max - j_min + 1.0);
+}
+
+LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t source_index,
+                                    const ReplicationStreams& streams, std::uint64_t lead_id,
+                                    const JourneyStart& start) noexcept {
   LeadOutcome out;
-  out.arrival_day = arrival_day;
+  out.arrival_day = start.start_day;
+  start_day_ = start.start_day;
+  track_ = nullptr;
 
   RandomStream profile = streams.stream(source.tag, lead_id, purpose::READINESS);
   const double z_readiness = draw_normal(profile);
   out.readiness = source.readiness(standard_normal_cdf(z_readiness));
   const double u_segment = profile.uniform();
   out.accept_draw = profile.uniform();
+  if (start.cycle > 0) {  // a second chance: new timing, new coin
+    RandomStream coin = streams.stream(source.tag, lead_id, cycle_tag(kAcceptanceStream, start.cycle));
+    out.accept_draw = coin.uniform();
+  }
   out.ready = out.accept_draw < model_.acceptance.probability(out.readiness);
   out.segment = 0;
   while (out.segment + 1 < static_cast<int>(source.segments.size()) &&
@@ -103,55 +170,94 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, const Replicat
   }
   if (out.disqualified) return out;  // never an MQL: its behaviour cannot change anything
   fit = std::min(fit, model_.scoring.fit_cap);
+  out.fit = fit;
 
-  if (meets_rule(fit, 0.0, thresholds)) {  // fit alone can be enough under a low threshold
-    out.path = MqlPath::engagement;
-    out.mql_day = arrival_day;
-    out.score = std::min(fit, model_.scoring.total_cap);
+  // The journey's rate multiplier: the track's while in it, then the dormant pool's.
+  pieces_ = 1;
+  piece_start_[0] = 0.0;
+  piece_multiplier_[0] = 1.0;
+  out.track = choose_track(source_index, out.segment, fit + start.initial_points, start.reason);
+  if (out.track >= 0) {
+    track_ = &model_.nurture->tracks[static_cast<std::size_t>(out.track)];
+    out.track_end_day = start.start_day + track_->duration_days;
+    piece_multiplier_[0] = track_->rate_multiplier;
+    piece_start_[1] = track_->duration_days;
+    piece_multiplier_[1] = model_.nurture->dormant_rate_multiplier;
+    pieces_ = 2;
+  }
+
+  std::fill(group_points_.begin(), group_points_.end(), 0.0);
+  group_points_.back() = start.initial_points;
+  window_.clear();
+  window_front_ = 0;
+  last_decay_day_ = start.start_day;
+  const double end = model_.end_day;
+
+  auto finish = [&](MqlPath path, double day) {
+    out.path = path;
+    out.mql_day = day;
+    out.score = std::min(fit + engagement_score(), model_.scoring.total_cap);
+  };
+
+  if (meets_rule(fit, engagement_score(), thresholds)) {  // fit alone can be enough under a low threshold
+    finish(MqlPath::engagement, start.start_day);
+    out.touches = touches_until(start.start_day);
     return out;
   }
 
-  const double horizon = model_.horizon_days;
   clocks_.clear();
   for (const CompiledEvent& e : source.events) {
     const double rate = e.rate_per_day_at_0 + e.rate_per_day_slope * out.readiness;
-    EventClock clock{streams.stream(source.tag, lead_id, e.tag), rate, 0.0,
-                     e.half_life_days > 0.0 ? rate * e.half_life_days / std::numbers::ln2
-                                            : std::numeric_limits<double>::infinity(),
-                     std::numeric_limits<double>::infinity()};
-    if (rate > 0.0) advance(clock, e, arrival_day);
+    EventClock clock{streams.stream(source.tag, lead_id, cycle_tag(e.tag, start.cycle)), rate, 0.0, 0.0, 0, kInfinity};
+    if (rate > 0.0) advance(clock, e);
     clocks_.push_back(clock);
   }
-  std::fill(group_points_.begin(), group_points_.end(), 0.0);
-  window_.clear();
-  window_front_ = 0;
-  last_decay_day_ = arrival_day;
+  // Intent signals: one constant-rate process, unaffected by nurture.
+  double signal_day = kInfinity;
+  const double signal_rate = source.signal_per_day_at_0 + source.signal_per_day_slope * out.readiness;
+  if (signal_rate > 0.0) {
+    RandomStream stream = streams.stream(source.tag, lead_id, cycle_tag(kSignalStream, start.cycle));
+    signal_day = start.start_day + draw_exponential(stream) / signal_rate;
+  }
+  // SDR follow-up of a high-fit lead that has not become an MQL by then (first journey only).
+  double follow_up_day = kInfinity;
+  if (model_.scoring.sdr_follow_up && start.cycle == 0 && fit >= model_.scoring.follow_up_min_fit)
+    follow_up_day = start.start_day + model_.scoring.follow_up_after_days;
 
   for (;;) {
     std::size_t next = 0;
     for (std::size_t i = 1; i < clocks_.size(); ++i)
       if (clocks_[i].next_day < clocks_[next].next_day) next = i;
-    if (clocks_.empty() || !(clocks_[next].next_day < horizon)) break;
-
+    const double event_day = clocks_.empty() ? kInfinity : clocks_[next].next_day;
+    const double day = std::min({event_day, signal_day, follow_up_day});
+    if (!(day < end)) break;
+    if (day == follow_up_day) {
+      RandomStream coin = streams.stream(source.tag, lead_id, kFollowUpStream);
+      if (coin.uniform() < model_.scoring.follow_up_probability) {
+        finish(MqlPath::sdr_qualified, day);
+        break;
+      }
+      follow_up_day = kInfinity;
+      continue;
+    }
+    if (day == signal_day) {
+      finish(MqlPath::signal, day);
+      break;
+    }
     const CompiledEvent& event = source.events[next];
-    const double day = clocks_[next].next_day;
     ++out.events;
     if (event.instant) {
-      out.path = MqlPath::instant;
-      out.mql_day = day;
-      out.score = std::min(fit + engagement_score(), model_.scoring.total_cap);
+      finish(MqlPath::instant, day);
       break;
     }
     add_points(event, day);
-    const double engagement = engagement_score();
-    if (meets_rule(fit, engagement, thresholds)) {
-      out.path = MqlPath::engagement;
-      out.mql_day = day;
-      out.score = std::min(fit + engagement, model_.scoring.total_cap);
+    if (meets_rule(fit, engagement_score(), thresholds)) {
+      finish(MqlPath::engagement, day);
       break;
     }
-    advance(clocks_[next], event, arrival_day);
+    advance(clocks_[next], event);
   }
+  out.touches = touches_until(out.path == MqlPath::none ? end : out.mql_day);
   return out;
 }
 

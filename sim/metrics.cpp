@@ -15,7 +15,13 @@ constexpr std::array<MetricDef, kMetricCount> kFunnelMetrics{{
     {"mqls", "leads", Better::neither, "Leads that became marketing qualified in the horizon."},
     {"mqls_instant", "leads", Better::neither, "MQLs by a high-intent action (instant path)."},
     {"mqls_engagement", "leads", Better::neither, "MQLs by accumulated score (engagement path)."},
+    {"mqls_sdr_qualified", "leads", Better::neither, "MQLs qualified by an SDR follow-up conversation."},
+    {"mqls_signal", "leads", Better::neither, "MQLs triggered by a company intent signal."},
+    {"mqls_recycled", "leads", Better::neither, "MQLs of recycled leads (also counted in their path)."},
     {"sqls", "leads", Better::higher, "MQLs accepted by sales within the horizon."},
+    {"sqls_from_recycled", "leads", Better::higher, "SQLs whose MQL came from a recycled lead."},
+    {"recycled_leads", "leads", Better::neither, "Times a rejected or cold lead was sent back to nurture."},
+    {"leads_in_nurture_end", "leads", Better::neither, "Leads in a nurture track at the end of the horizon."},
     {"opportunities", "opportunities", Better::higher, "SQLs that became opportunities within the horizon."},
     {"won_deals", "deals", Better::higher, "Opportunities closed won within the horizon."},
     {"lead_to_mql_rate", "ratio", Better::neither, "mqls / leads."},
@@ -40,7 +46,16 @@ constexpr std::array<MetricDef, kMetricCount> kFunnelMetrics{{
     {"pipeline_per_dollar", "ratio", Better::higher, "pipeline_value / total cost."},
     {"pipeline_coverage", "ratio", Better::higher, "pipeline_value / the scenario's coverage target."},
     {"time_to_mql_days", "days", Better::lower, "Mean days from arrival to MQL, over MQLs."},
+    {"time_to_mql_days_p50", "days", Better::lower, "Median days to MQL within the replication."},
     {"time_to_mql_days_p90", "days", Better::lower, "90th percentile (type 7) of days to MQL within the replication."},
+    {"time_to_mql_days_p50_instant", "days", Better::lower, "Median days to MQL, instant path."},
+    {"time_to_mql_days_p90_instant", "days", Better::lower, "90th percentile of days to MQL, instant path."},
+    {"time_to_mql_days_p50_engagement", "days", Better::lower, "Median days to MQL, engagement path."},
+    {"time_to_mql_days_p90_engagement", "days", Better::lower, "90th percentile of days to MQL, engagement path."},
+    {"time_to_mql_days_p50_sdr_qualified", "days", Better::lower, "Median days to MQL, SDR-qualified path."},
+    {"time_to_mql_days_p90_sdr_qualified", "days", Better::lower, "90th percentile of days to MQL, SDR-qualified path."},
+    {"time_to_mql_days_p50_signal", "days", Better::lower, "Median days to MQL, signal path."},
+    {"time_to_mql_days_p90_signal", "days", Better::lower, "90th percentile of days to MQL, signal path."},
     {"ready_leads", "leads", Better::neither, "Leads sales would accept (by latent readiness), MQL or not."},
     {"mql_precision", "ratio", Better::higher, "Share of MQLs that sales would accept."},
     {"mql_recall", "ratio", Better::higher, "Share of ready leads that became MQLs."},
@@ -89,7 +104,9 @@ constexpr std::array<MetricDef, static_cast<std::size_t>(RepMetric::count)> kRep
     {"utilization", "ratio", Better::neither, "Busy hours / scheduled hours."},
 }};
 
-constexpr std::array<std::string_view, kSeriesCount> kSeries{"leads", "mqls", "sqls", "backlog"};
+constexpr std::array<std::string_view, kSeriesCount> kSeries{
+    "leads", "mqls", "sqls", "created", "active", "nurture", "dormant", "recycle_wait", "backlog", "sql", "rejected",
+    "cold", "disqualified"};
 
 double ratio(double numerator, double denominator) noexcept {
   return denominator > 0.0 ? numerator / denominator : std::numeric_limits<double>::quiet_NaN();
@@ -128,8 +145,11 @@ void FunnelCounts::add(const FunnelCounts& o) noexcept {
   leads += o.leads;
   disqualified += o.disqualified;
   mqls += o.mqls;
-  mqls_instant += o.mqls_instant;
-  mqls_engagement += o.mqls_engagement;
+  for (std::size_t p = 0; p < mqls_by_path.size(); ++p) mqls_by_path[p] += o.mqls_by_path[p];
+  mqls_recycled += o.mqls_recycled;
+  sqls_from_recycled += o.sqls_from_recycled;
+  recycled += o.recycled;
+  in_nurture_end += o.in_nurture_end;
   sqls += o.sqls;
   ready_leads += o.ready_leads;
   ready_mqls += o.ready_mqls;
@@ -164,6 +184,7 @@ void FunnelCounts::add(const FunnelCounts& o) noexcept {
 void FunnelTally::clear() noexcept {
   counts = FunnelCounts{};
   time_to_mql_days.clear();
+  for (auto& v : time_to_mql_by_path) v.clear();
   response_hours.clear();
 }
 
@@ -183,9 +204,15 @@ void compute_metrics(FunnelTally& tally, double coverage_target, std::span<doubl
   set(Metric::leads, c.leads);
   set(Metric::disqualified_leads, c.disqualified);
   set(Metric::mqls, c.mqls);
-  set(Metric::mqls_instant, c.mqls_instant);
-  set(Metric::mqls_engagement, c.mqls_engagement);
+  set(Metric::mqls_instant, c.mqls_by_path[0]);
+  set(Metric::mqls_engagement, c.mqls_by_path[1]);
+  set(Metric::mqls_sdr_qualified, c.mqls_by_path[2]);
+  set(Metric::mqls_signal, c.mqls_by_path[3]);
+  set(Metric::mqls_recycled, c.mqls_recycled);
   set(Metric::sqls, c.sqls);
+  set(Metric::sqls_from_recycled, c.sqls_from_recycled);
+  set(Metric::recycled_leads, c.recycled);
+  set(Metric::leads_in_nurture_end, c.in_nurture_end);
   set(Metric::opportunities, pipeline(c.opportunities));
   set(Metric::won_deals, pipeline(c.won_deals));
   set(Metric::lead_to_mql_rate, ratio(c.mqls, c.leads));
@@ -211,6 +238,12 @@ void compute_metrics(FunnelTally& tally, double coverage_target, std::span<doubl
   set(Metric::pipeline_coverage, coverage_target > 0.0 ? pipeline(c.pipeline_value / coverage_target) : nan);
   set(Metric::time_to_mql_days, ratio(c.time_to_mql_sum, c.mqls));
   set(Metric::time_to_mql_days_p90, sorted_percentile(tally.time_to_mql_days, 0.9));
+  set(Metric::time_to_mql_days_p50, percentile_sorted(tally.time_to_mql_days, 0.5));
+  for (std::size_t p = 0; p < tally.time_to_mql_by_path.size(); ++p) {
+    const auto p50 = static_cast<std::size_t>(Metric::time_to_mql_days_p50_instant) + 2 * p;
+    row[p50] = sorted_percentile(tally.time_to_mql_by_path[p], 0.5);
+    row[p50 + 1] = percentile_sorted(tally.time_to_mql_by_path[p], 0.9);
+  }
   set(Metric::ready_leads, c.ready_leads);
   set(Metric::mql_precision, ratio(c.ready_mqls, c.mqls));
   set(Metric::mql_recall, ratio(c.ready_mqls, c.ready_leads));

@@ -36,14 +36,47 @@ void check_unique_tags(const std::vector<std::string>& names, const std::string&
   }
 }
 
-std::vector<double> daily_rates(const SourceSpec& s, int horizon_days, int start_weekday) {
-  std::vector<double> rates(horizon_days);
-  for (int day = 0; day < horizon_days; ++day) {
-    const std::size_t week = static_cast<std::size_t>(day / 7);
+std::vector<double> daily_rates(const SourceSpec& s, const Scenario& scenario) {
+  const int end = scenario.warmup_days + scenario.horizon_days;
+  std::vector<double> rates(static_cast<std::size_t>(end));
+  for (int day = 0; day < end; ++day) {
+    // Week multipliers describe the horizon; the warm-up runs at the plain rate.
+    const int horizon_day = day - scenario.warmup_days;
+    const std::size_t week = horizon_day < 0 ? s.week_multipliers.size() : static_cast<std::size_t>(horizon_day / 7);
     const double week_multiplier = week < s.week_multipliers.size() ? s.week_multipliers[week] : 1.0;
-    rates[day] = s.leads_per_week / 7.0 * week_multiplier * s.day_of_week_weights[(start_weekday + day) % 7];
+    rates[day] = s.leads_per_week / 7.0 * week_multiplier * s.day_of_week_weights[weekday_of(scenario, day)];
   }
   return rates;
+}
+
+CompiledNurture compile_nurture(const Scenario& scenario, const std::vector<CompiledSource>& sources) {
+  const NurtureSpec& spec = *scenario.nurture;
+  CompiledNurture c;
+  for (const TrackSpec& t : spec.tracks) {
+    CompiledTrack track;
+    for (std::size_t s = 0; s < sources.size(); ++s) {
+      track.source_allowed.push_back(t.sources.empty() || contains(t.sources, sources[s].name));
+      auto& segments = track.segment_allowed.emplace_back();
+      for (const auto& seg : sources[s].segments) segments.push_back(t.segments.empty() || contains(t.segments, seg.name));
+    }
+    track.min_score = t.min_score;
+    track.max_score = t.max_score;
+    track.for_new = t.for_new;
+    track.for_not_ready = t.for_not_ready;
+    track.for_cold = t.for_cold;
+    track.duration_days = t.duration_days;
+    track.rate_multiplier = 1.0 + t.lift_per_touch * t.touches_per_week;
+    track.touch_interval_days = t.touches_per_week > 0.0 ? 7.0 / t.touches_per_week : 0.0;
+    track.cost_per_touch = t.cost_per_touch;
+    c.tracks.push_back(std::move(track));
+  }
+  c.dormant_rate_multiplier = spec.dormant_rate_multiplier;
+  c.recycling = spec.recycling;
+  c.recycle_not_ready = spec.recycle_not_ready;
+  c.recycle_cold = spec.recycle_cold;
+  c.cooldown_days = spec.cooldown_days;
+  c.max_recycles = spec.max_recycles;
+  return c;
 }
 
 CompiledScoring compile_scoring(const Scenario& scenario) {
@@ -64,10 +97,17 @@ CompiledScoring compile_scoring(const Scenario& scenario) {
   std::sort(groups.begin(), groups.end());
   groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
   c.group_names = groups;
-  c.group_caps.assign(groups.size(), kNoCap);
+  c.group_names.push_back("(backlog points)");  // starting points of backlog leads, uncapped
+  c.group_caps.assign(c.group_names.size(), kNoCap);
   for (const auto& cap : spec.group_caps) {
     auto it = std::lower_bound(groups.begin(), groups.end(), cap.name);
     c.group_caps[it - groups.begin()] = cap.value;
+  }
+  if (spec.sdr_follow_up) {
+    c.sdr_follow_up = true;
+    c.follow_up_min_fit = spec.sdr_follow_up->min_fit;
+    c.follow_up_after_days = spec.sdr_follow_up->after_days;
+    c.follow_up_probability = spec.sdr_follow_up->qualify_probability;
   }
   return c;
 }
@@ -76,14 +116,16 @@ int group_of(const ScoringSpec& spec, const CompiledScoring& scoring, const std:
   std::string group = event;
   for (const auto& [e, g] : spec.event_groups)
     if (e == event) group = g;
-  auto it = std::lower_bound(scoring.group_names.begin(), scoring.group_names.end(), group);
+  // The last group holds backlog points and sits outside the sorted names.
+  const auto names_end = scoring.group_names.end() - 1;
+  auto it = std::lower_bound(scoring.group_names.begin(), names_end, group);
   return static_cast<int>(it - scoring.group_names.begin());
 }
 
 CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, const CompiledScoring& scoring) {
   const ScoringSpec& spec = scenario.scoring;
   // The tag is the one check_unique_tags(source_names, "source", "") guards.
-  CompiledSource c{s.name, stream_tag(s.name), daily_rates(s, scenario.horizon_days, scenario.start_weekday),
+  CompiledSource c{s.name, stream_tag(s.name), daily_rates(s, scenario),
                    s.overdispersion, s.cost_per_lead, 0.0, ReadinessQuantile(s.profile.readiness), {}, {}, {}};
   if (s.spend_per_week) c.fixed_spend = *s.spend_per_week * scenario.horizon_days / 7.0;
 
@@ -132,6 +174,8 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
     c.events.push_back(ce);
   }
   check_unique_tags(names, "event", "event:");
+  c.signal_per_day_at_0 = s.profile.signal_rate_at_readiness_0 / 7.0;
+  c.signal_per_day_slope = (s.profile.signal_rate_at_readiness_1 - s.profile.signal_rate_at_readiness_0) / 7.0;
   return c;
 }
 
@@ -152,6 +196,10 @@ ReadinessQuantile::ReadinessQuantile(const ReadinessSpec& spec) {
   for (int i = 1; i < kIntervals; ++i) table_[i] = boost::math::quantile(dist, static_cast<double>(i) / kIntervals);
 }
 
+int weekday_of(const Scenario& scenario, int day) {
+  return ((scenario.start_weekday + day - scenario.warmup_days) % 7 + 7) % 7;
+}
+
 double ReadinessQuantile::operator()(double u) const noexcept {
   if (table_.empty()) return fixed_;
   const double x = u * kIntervals;
@@ -164,6 +212,8 @@ CompiledModel compile_model(const Scenario& scenario) {
   CompiledModel m;
   m.scenario = scenario;
   m.horizon_days = scenario.horizon_days;
+  m.window_start = scenario.warmup_days;
+  m.end_day = scenario.warmup_days + scenario.horizon_days;
   m.weeks = scenario.weeks();
   m.scoring = compile_scoring(scenario);
   m.acceptance = scenario.sales_acceptance;
@@ -182,6 +232,7 @@ CompiledModel compile_model(const Scenario& scenario) {
   }
   if (scenario.sales) m.sales = compile_sales(scenario, segments);
   if (scenario.pipeline) m.pipeline = compile_pipeline(scenario, segments);
+  if (scenario.nurture) m.nurture = compile_nurture(scenario, m.sources);
   return m;
 }
 

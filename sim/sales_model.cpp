@@ -1,5 +1,7 @@
 #include "funnelsim/sales_model.hpp"
 
+#include "funnelsim/model.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -12,12 +14,15 @@ namespace {
 
 /// Working intervals within the horizon, adjacent ones merged (so a 0-24 h calendar has no
 /// midnight shift change).
-std::vector<std::pair<double, double>> shift_intervals(const CalendarSpec& cal, int horizon_days, int start_weekday) {
+std::vector<std::pair<double, double>> shift_intervals(const CalendarSpec& cal, const Scenario& scenario) {
+  const int horizon_days = scenario.warmup_days + scenario.horizon_days;
   std::vector<std::pair<double, double>> shifts;
   if (cal.always_open) return {{0.0, static_cast<double>(horizon_days)}};
   for (int day = 0; day < horizon_days; ++day) {
-    if (!cal.working_days[(start_weekday + day) % 7]) continue;
-    if (std::find(cal.holidays.begin(), cal.holidays.end(), day) != cal.holidays.end()) continue;
+    if (!cal.working_days[weekday_of(scenario, day)]) continue;
+    // Holidays are day indices of the measured horizon.
+    const int horizon_day = day - scenario.warmup_days;
+    if (std::find(cal.holidays.begin(), cal.holidays.end(), horizon_day) != cal.holidays.end()) continue;
     const double open = day + cal.start_hour / 24.0, close = std::min(day + cal.end_hour / 24.0, double(horizon_days));
     if (!shifts.empty() && shifts.back().second >= open) shifts.back().second = close;
     else shifts.emplace_back(open, close);
@@ -30,8 +35,10 @@ CompiledTeam compile_team(const TeamSpec& t, const Scenario& scenario) {
   c.name = t.name;
   c.headcount = t.headcount;
   c.strictness = t.strictness;
-  c.shifts = shift_intervals(t.calendar, scenario.horizon_days, scenario.start_weekday);
-  for (const auto& [open, close] : c.shifts) c.scheduled_hours_per_rep += 24.0 * (close - open);
+  c.shifts = shift_intervals(t.calendar, scenario);
+  // Scheduled time counts within the measured horizon only.
+  for (const auto& [open, close] : c.shifts)
+    c.scheduled_hours_per_rep += 24.0 * std::max(0.0, close - std::max(open, double(scenario.warmup_days)));
   c.handle = t.handle_time.distribution;
   c.handle_mean_days = t.handle_time.mean_minutes / (24.0 * 60.0);
   const double cv = t.handle_time.cv;

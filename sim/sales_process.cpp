@@ -37,16 +37,19 @@ void SalesSimulator::schedule(double time, SalesEvent kind, std::uint32_t target
   });
 }
 
-std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::span<const MqlRecord> mqls,
+std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::vector<MqlRecord>& mqls,
                                   std::vector<MqlOutcome>& outcomes, std::vector<TeamCounts>& teams,
-                                  std::vector<RepCounts>& reps) {
+                                  std::vector<RepCounts>& reps, MqlRecycler* recycler) {
   const CompiledSales& sales = *model_.sales;
   streams_ = &streams;
-  mqls_ = mqls;
+  mqls_ = &mqls;
+  recycler_ = recycler;
+  window_start_ = model_.window_start;
   outcomes_ = &outcomes;
   team_counts_ = &teams;
   rep_counts_ = &reps;
-  horizon_ = model_.horizon_days;
+  horizon_ = model_.end_day;
+  const std::size_t initial = mqls.size();  // later entries are recycled MQLs, scheduled on the heap
   sequence_ = 0;
   events_.clear();
   outcomes.assign(mqls.size(), MqlOutcome{});
@@ -61,7 +64,7 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::span<c
     state.queue.clear();
     state.waiting = 0;
     state.next_shift = 0;
-    state.last_change = 0.0;
+    state.last_change = window_start_;
     state.open = false;
     state.free_head = 0;
     state.free_count = state.free_reps.size();
@@ -76,8 +79,8 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::span<c
   std::size_t next_mql = 0;
   for (;;) {
     // Heap events at the same time as the next MQL go first: mql_arrival has the last priority.
-    const bool from_heap = !events_.empty() && (next_mql == mqls.size() || events_.front().time <= mqls[next_mql].mql_day);
-    const double now = from_heap ? events_.front().time : next_mql < mqls.size() ? mqls[next_mql].mql_day : kInfinity;
+    const bool from_heap = !events_.empty() && (next_mql == initial || events_.front().time <= mqls[next_mql].mql_day);
+    const double now = from_heap ? events_.front().time : next_mql < initial ? mqls[next_mql].mql_day : kInfinity;
     if (!(now < horizon_)) break;
     ++processed;
     if (!from_heap) {
@@ -131,8 +134,10 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::span<c
           --teams_[t].waiting;  // its heap item goes stale: the token no longer matches
           const double wait = now - lead.enqueued_day;
           outcomes[e.target].wait_days += wait;
-          teams[t].queue_wait_hours_sum += 24.0 * wait;
-          if (wait > 0.0) teams[t].waited_entries += 1;
+          if (lead.measured) {
+            teams[t].queue_wait_hours_sum += 24.0 * wait;
+            if (wait > 0.0) teams[t].waited_entries += 1;
+          }
           ++lead.token;
           go_cold(e.target, now);
         } else if (lead.phase == Phase::retry_wait) {
@@ -148,8 +153,9 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::span<c
         }
         break;
       }
-      case SalesEvent::mql_arrival:
-        break;  // arrivals come from the sorted MQL list, never from the heap
+      case SalesEvent::mql_arrival:  // a recycled lead's new MQL
+        arrive(e.target, now);
+        break;
     }
   }
   finish_horizon();
@@ -157,15 +163,17 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::span<c
 }
 
 void SalesSimulator::arrive(std::uint32_t i, double now) {
-  const MqlRecord& mql = mqls_[i];
+  const MqlRecord& mql = (*mqls_)[i];
   const CompiledSales& sales = *model_.sales;
   const std::uint32_t t = static_cast<std::uint32_t>(sales.route[mql.source][mql.segment]);
   (*outcomes_)[i].team = t;
   const std::uint32_t source_tag = model_.sources[mql.source].tag;
-  RandomStream patience = streams_->stream(source_tag, mql.lead_id, kPatienceStream);
+  // Each journey of a lead gets its own sales streams (mixed with the cycle number).
+  const std::uint32_t mix = static_cast<std::uint32_t>(mql.cycle) * 0x9E3779B1u;
+  RandomStream patience = streams_->stream(source_tag, mql.lead_id, kPatienceStream ^ mix);
   LeadState& lead = leads_[i];
-  lead.handle_stream = streams_->stream(source_tag, mql.lead_id, kHandleStream);
-  lead.reach_stream = streams_->stream(source_tag, mql.lead_id, kReachStream);
+  lead.handle_stream = streams_->stream(source_tag, mql.lead_id, kHandleStream ^ mix);
+  lead.reach_stream = streams_->stream(source_tag, mql.lead_id, kReachStream ^ mix);
   lead.deadline = now + sales.teams[t].sample_patience_days(patience);
   lead.token = 0;
   lead.phase = Phase::resolved;
@@ -176,6 +184,7 @@ void SalesSimulator::arrive(std::uint32_t i, double now) {
 
 void SalesSimulator::touch_queue(std::uint32_t t, double now) {
   TeamState& team = teams_[t];
+  if (now <= window_start_) return;  // the warm-up's queue is not measured
   (*team_counts_)[t].queue_area_hours += 24.0 * static_cast<double>(team.waiting) * (now - team.last_change);
   team.last_change = now;
 }
@@ -191,17 +200,18 @@ void SalesSimulator::enqueue(std::uint32_t i, double now) {
   double key = 0.0;
   switch (model_.sales->teams[t].discipline) {
     case TeamSpec::Discipline::fifo: break;
-    case TeamSpec::Discipline::highest_score: key = -mqls_[i].score; break;
-    case TeamSpec::Discipline::instant_first: key = mqls_[i].path == MqlPath::instant ? 0.0 : 1.0; break;
+    case TeamSpec::Discipline::highest_score: key = -(*mqls_)[i].score; break;
+    case TeamSpec::Discipline::instant_first: key = (*mqls_)[i].path == MqlPath::instant ? 0.0 : 1.0; break;
   }
   team.queue.push_back(QueueItem{key, now, sequence_++, i, lead.token});
   std::push_heap(team.queue.begin(), team.queue.end(), [](const QueueItem& a, const QueueItem& b) {
     return a.key > b.key || (a.key == b.key && (a.enqueued > b.enqueued || (a.enqueued == b.enqueued && a.sequence > b.sequence)));
   });
   ++team.waiting;
+  lead.measured = now >= window_start_;
   TeamCounts& counts = (*team_counts_)[t];
-  counts.queue_entries += 1;
-  counts.queue_max = std::max(counts.queue_max, static_cast<double>(team.waiting));
+  if (lead.measured) counts.queue_entries += 1;
+  if (now >= window_start_) counts.queue_max = std::max(counts.queue_max, static_cast<double>(team.waiting));
   (*outcomes_)[i].entries += 1;
 }
 
@@ -239,19 +249,24 @@ void SalesSimulator::start_attempt(std::uint32_t i, std::uint32_t rep, double no
   --teams_[t].waiting;
   const double wait = now - lead.enqueued_day;
   outcome.wait_days += wait;
-  counts.queue_wait_hours_sum += 24.0 * wait;
-  if (wait > 0.0) counts.waited_entries += 1;
+  if (lead.measured) {
+    counts.queue_wait_hours_sum += 24.0 * wait;
+    if (wait > 0.0) counts.waited_entries += 1;
+  }
   lead.phase = Phase::in_service;
   lead.rep = rep;
   lead.attempt_start = now;
   if (outcome.attempts == 0) outcome.first_attempt_day = now;
   outcome.attempts += 1;
-  counts.attempts += 1;
-  (*rep_counts_)[rep].attempts += 1;
+  const bool measured = now >= window_start_;
+  if (measured) {
+    counts.attempts += 1;
+    (*rep_counts_)[rep].attempts += 1;
+  }
   reps_[rep].busy = true;
   reps_[rep].attempts_today += 1;
   const double done = now + team.sample_handle_days(lead.handle_stream);
-  const double busy_hours = 24.0 * (std::min(done, horizon_) - now);
+  const double busy_hours = 24.0 * std::max(0.0, std::min(done, horizon_) - std::max(now, window_start_));
   outcome.busy_days += busy_hours / 24.0;
   counts.busy_hours += busy_hours;
   (*rep_counts_)[rep].busy_hours += busy_hours;
@@ -266,17 +281,20 @@ void SalesSimulator::finish_attempt(std::uint32_t rep, std::uint32_t i, double n
   if (team.daily_cap > 0 && rep_state.attempts_today >= team.daily_cap) rep_state.capped = true;
   else release_rep(t, rep);
 
-  const MqlRecord& mql = mqls_[i];
+  const MqlRecord& mql = (*mqls_)[i];
   LeadState& lead = leads_[i];
   const double hours_since_mql = 24.0 * (lead.attempt_start - mql.mql_day);
   const bool reached = lead.reach_stream.uniform() < team.reach_probability(hours_since_mql);
+  const bool measured = now >= window_start_;
   if (reached) {
-    (*team_counts_)[t].contacts += 1;
-    (*rep_counts_)[rep].contacts += 1;
+    if (measured) {
+      (*team_counts_)[t].contacts += 1;
+      (*rep_counts_)[rep].contacts += 1;
+    }
     const double p = model_.acceptance.probability(mql.readiness) * model_.sales->speed_to_lead(hours_since_mql) *
                      team.strictness[rep - teams_[t].first_rep];
     if (mql.accept_draw < p) {
-      (*rep_counts_)[rep].sqls += 1;
+      if (measured) (*rep_counts_)[rep].sqls += 1;
       resolve(i, Resolution::sql, now);
     } else {
       resolve(i, mql.readiness < model_.acceptance.bad_fit_below_readiness ? Resolution::bad_fit : Resolution::not_ready,
@@ -301,17 +319,29 @@ void SalesSimulator::resolve(std::uint32_t i, Resolution r, double now) {
   leads_[i].phase = Phase::resolved;
   (*outcomes_)[i].resolution = r;
   (*outcomes_)[i].resolution_day = now;
+  if (!recycler_ || (r != Resolution::not_ready && r != Resolution::cold)) return;
+  // The recycler may append to the MQL list, which can move it: copy the record first.
+  const MqlRecord mql = (*mqls_)[i];
+  const MqlRecycler::Result next = recycler_->recycle(mql, r, now);
+  (*outcomes_)[i].recycled = next.recycled;
+  if (!next.has_next) return;
+  const auto index = static_cast<std::uint32_t>(mqls_->size());
+  mqls_->push_back(next.next);
+  outcomes_->push_back(MqlOutcome{});
+  leads_.emplace_back();
+  schedule(next.next.mql_day, SalesEvent::mql_arrival, index, 0);
 }
 
 /// Waits still open at the horizon count up to it, so the queue-length area equals the sum of
 /// waits exactly (Little's law holds on every sample path).
 void SalesSimulator::finish_horizon() {
   for (std::uint32_t t = 0; t < teams_.size(); ++t) touch_queue(t, horizon_);
-  for (std::uint32_t i = 0; i < leads_.size() && i < mqls_.size(); ++i) {
+  for (std::uint32_t i = 0; i < leads_.size() && i < mqls_->size(); ++i) {
     if (leads_[i].phase != Phase::waiting) continue;
     const double wait = horizon_ - leads_[i].enqueued_day;
     MqlOutcome& outcome = (*outcomes_)[i];
     outcome.wait_days += wait;
+    if (!leads_[i].measured) continue;
     (*team_counts_)[outcome.team].queue_wait_hours_sum += 24.0 * wait;
     if (wait > 0.0) (*team_counts_)[outcome.team].waited_entries += 1;
   }

@@ -1,5 +1,6 @@
 #include "funnelsim/scenario_loader.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -53,6 +54,8 @@ class SemanticChecker {
     check_scoring();
     if (doc_.contains("sales")) check_sales(doc_["sales"]);
     if (doc_.contains("pipeline")) check_pipeline(doc_["pipeline"]);
+    if (doc_.contains("nurture")) check_nurture(doc_["nurture"]);
+    check_backlog(doc_["backlog"]);
     return std::move(issues_);
   }
 
@@ -219,6 +222,37 @@ class SemanticChecker {
                   {segments_, "segment", "named in a segment_mix"});
   }
 
+  void check_nurture(const json& nurture) {
+    const std::set<std::string> sources(source_names_.begin(), source_names_.end());
+    const json& tracks = nurture["tracks"];
+    for (std::size_t i = 0; i < tracks.size(); ++i) {
+      const std::string base = fmt::format("/nurture/tracks/{}", i);
+      const json& t = tracks[i];
+      if (t.contains("sources"))
+        for (std::size_t k = 0; k < t["sources"].size(); ++k)
+          check_name(t["sources"][k], fmt::format("{}/sources/{}", base, k), {sources, "source", "in /sources"});
+      if (t.contains("segments"))
+        for (std::size_t k = 0; k < t["segments"].size(); ++k)
+          check_name(t["segments"][k], fmt::format("{}/segments/{}", base, k), {segments_, "segment", "named in a segment_mix"});
+      if (t["min_score"].get<double>() > t["max_score"].get<double>())
+        add(base + "/max_score", fmt::format("a number >= min_score ({})", t["min_score"].dump()), t["max_score"].dump());
+    }
+  }
+
+  void check_backlog(const json& backlog) {
+    const std::set<std::string> sources(source_names_.begin(), source_names_.end());
+    for (std::size_t i = 0; i < backlog.size(); ++i) {
+      const std::string base = fmt::format("/backlog/{}", i);
+      check_name(backlog[i]["source"], base + "/source", {sources, "source", "in /sources"});
+      const json& score = backlog[i]["nurture_score"];
+      if (score[0].get<double>() > score[1].get<double>())
+        add(base + "/nurture_score", "[min, max] with min <= max", score.dump());
+      if (backlog[i]["open_opportunities"].get<int>() > 0 && !doc_.contains("pipeline"))
+        add(base + "/open_opportunities", "0 without a pipeline section (opportunities need one)",
+            backlog[i]["open_opportunities"].dump());
+    }
+  }
+
   const json& doc_;
   const json& raw_;
   std::set<std::string> reported_defaults_;
@@ -253,6 +287,10 @@ LeadProfile profile_from(const json& j) {
   p.readiness.value = r["value"].get<double>();
   for (const auto& [name, a] : j["attributes"].items())
     p.attributes.push_back({name, a["probability"].get<double>(), a["readiness_correlation"].get<double>()});
+  if (const json& sig = j["intent_signals"]; !sig.is_null()) {
+    p.signal_rate_at_readiness_0 = sig["rate_at_readiness_0"].get<double>();
+    p.signal_rate_at_readiness_1 = sig["rate_at_readiness_1"].get<double>();
+  }
   for (const auto& [name, e] : j["events"].items())
     p.events.push_back({name, e["rate_at_readiness_0"].get<double>(), e["rate_at_readiness_1"].get<double>(),
                         optional_number(e["half_life_days"])});
@@ -321,6 +359,9 @@ ScoringSpec scoring_from(const json& j) {
                   j["engagement_threshold"].get<double>()};
   s.by_segment = named_overrides(j["by_segment"]);
   s.by_source = named_overrides(j["by_source"]);
+  if (const json& f = j["sdr_follow_up"]; !f.is_null())
+    s.sdr_follow_up = ScoringSpec::SdrFollowUp{f["min_fit"].get<double>(), f["after_days"].get<double>(),
+                                               f["qualify_probability"].get<double>()};
   return s;
 }
 
@@ -337,6 +378,36 @@ SalesAcceptanceSpec acceptance_from(const json& j) {
 }
 
 int weekday_index(const std::string& name);
+
+bool has(const json& list, const char* value) { return std::find(list.begin(), list.end(), value) != list.end(); }
+
+NurtureSpec nurture_from(const json& j) {
+  NurtureSpec n;
+  for (const json& t : j["tracks"]) {
+    TrackSpec track;
+    track.name = t["name"].get<std::string>();
+    if (t.contains("sources")) track.sources = t["sources"].get<std::vector<std::string>>();
+    if (t.contains("segments")) track.segments = t["segments"].get<std::vector<std::string>>();
+    track.min_score = t["min_score"].get<double>();
+    track.max_score = t["max_score"].get<double>();
+    track.for_new = has(t["reasons"], "new");
+    track.for_not_ready = has(t["reasons"], "not_ready");
+    track.for_cold = has(t["reasons"], "cold");
+    track.duration_days = t["duration_days"].get<double>();
+    track.touches_per_week = t["touches_per_week"].get<double>();
+    track.lift_per_touch = t["lift_per_touch"].get<double>();
+    track.cost_per_touch = t["cost_per_touch"].get<double>();
+    n.tracks.push_back(std::move(track));
+  }
+  n.dormant_rate_multiplier = j["dormant_rate_multiplier"].get<double>();
+  const json& r = j["recycling"];
+  n.recycling = r["enabled"].get<bool>();
+  n.recycle_not_ready = has(r["reasons"], "not_ready");
+  n.recycle_cold = has(r["reasons"], "cold");
+  n.cooldown_days = r["cooldown_days"].get<double>();
+  n.max_recycles = r["max_recycles"].get<int>();
+  return n;
+}
 
 ProbabilityLine probability_line_from(const json& j) {
   return {j["at_readiness_0"].get<double>(), j["at_readiness_1"].get<double>()};
@@ -504,6 +575,7 @@ Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
   s.name = j.value("name", fallback_name);
   s.description = j.value("description", "");
   s.horizon_days = j["horizon_days"].get<int>();
+  s.warmup_days = j["warmup_days"].get<int>();
   s.start_weekday = weekday_index(j["start_weekday"].get<std::string>());
   s.seed = j["seed"].get<std::uint64_t>();
   s.replications = j["replications"].get<std::uint64_t>();
@@ -512,6 +584,11 @@ Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
   s.sales_acceptance = acceptance_from(j["sales_acceptance"]);
   if (j.contains("sales")) s.sales = sales_from(j["sales"]);
   if (j.contains("pipeline")) s.pipeline = pipeline_from(j["pipeline"]);
+  if (j.contains("nurture")) s.nurture = nurture_from(j["nurture"]);
+  for (const json& b : j["backlog"])
+    s.backlog.push_back(BacklogSpec{b["source"].get<std::string>(), b["leads_in_nurture"].get<int>(),
+                                    b["nurture_score"][0].get<double>(), b["nurture_score"][1].get<double>(),
+                                    b["mqls_waiting"].get<int>(), b["open_opportunities"].get<int>()});
   return s;
 }
 

@@ -26,7 +26,7 @@ void for_leads(const json& doc, int n, F&& visit) {
   const CompiledModel model = compile_model(test::scenario_from(doc));
   LeadSimulator sim(model);
   const ReplicationStreams streams(11, 0);
-  for (int i = 0; i < n; ++i) visit(sim.simulate(model.sources[0], streams, static_cast<std::uint64_t>(i), 0.0));
+  for (int i = 0; i < n; ++i) visit(sim.simulate(model.sources[0], 0, streams, static_cast<std::uint64_t>(i), JourneyStart{}));
 }
 
 /// |observed share - p| within k binomial standard errors.

@@ -185,7 +185,8 @@ DirectRun run_directly(const json& doc, const std::vector<MqlRecord>& mqls) {
   SalesSimulator simulator(model);
   const ReplicationStreams streams(7, 0);
   DirectRun out;
-  simulator.run(streams, mqls, out.outcomes, out.teams, out.reps);
+  std::vector<MqlRecord> list = mqls;  // the simulator may append recycled MQLs
+  simulator.run(streams, list, out.outcomes, out.teams, out.reps, nullptr);
   return out;
 }
 

@@ -129,7 +129,8 @@ const std::string kUnknownKeyInSource =
     "overdispersion, profile, spend_curve, spend_per_week, week_multipliers";
 const std::string kUnknownKeyInScoring =
     "one of the known keys: attribute_points, by_segment, by_source, caps, decay, disqualifiers, "
-    "engagement_threshold, event_groups, event_points, fit_threshold, instant_mql_events, mql_threshold, rule";
+    "engagement_threshold, event_groups, event_points, fit_threshold, instant_mql_events, mql_threshold, rule, "
+    "sdr_follow_up";
 
 }  // namespace
 
@@ -295,8 +296,8 @@ TEST_CASE("scenario errors: unknown keys, with and without a close match", "[err
   doc["budget"] = 1000;
   CHECK(issues_of(doc) ==
         Issues{{"/budget",
-                "one of the known keys: description, horizon_days, name, pipeline, profile_defaults, replications, "
-                "sales, sales_acceptance, scoring, seed, sources, start_weekday",
+                "one of the known keys: backlog, description, horizon_days, name, nurture, pipeline, profile_defaults, "
+                "replications, sales, sales_acceptance, scoring, seed, sources, start_weekday, warmup_days",
                 "unknown key \"budget\""}});
 
   doc = valid_doc();

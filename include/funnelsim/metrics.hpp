@@ -25,13 +25,17 @@ std::string_view scope_kind_name(ScopeKind kind);
 
 /// Funnel metrics (whole funnel and per source); the order is the output column order.
 enum class Metric : std::size_t {
-  leads, disqualified_leads, mqls, mqls_instant, mqls_engagement, sqls, opportunities, won_deals,
+  leads, disqualified_leads, mqls, mqls_instant, mqls_engagement, mqls_sdr_qualified, mqls_signal, mqls_recycled,
+  sqls, sqls_from_recycled, recycled_leads, leads_in_nurture_end, opportunities, won_deals,
   lead_to_mql_rate, mql_to_sql_rate, lead_to_sql_rate, sql_to_opportunity_rate,
   spend, channel_spend, nurture_spend, rep_cost,
   cost_per_lead, cost_per_mql, cost_per_sql_marketing, cost_per_sql_loaded, cost_per_opportunity, cac,
   pipeline_value, weighted_pipeline, revenue, open_opportunities, opportunities_lost_capacity,
   pipeline_per_dollar, pipeline_coverage,
-  time_to_mql_days, time_to_mql_days_p90,
+  time_to_mql_days, time_to_mql_days_p50, time_to_mql_days_p90,
+  time_to_mql_days_p50_instant, time_to_mql_days_p90_instant, time_to_mql_days_p50_engagement,
+  time_to_mql_days_p90_engagement, time_to_mql_days_p50_sdr_qualified, time_to_mql_days_p90_sdr_qualified,
+  time_to_mql_days_p50_signal, time_to_mql_days_p90_signal,
   ready_leads, mql_precision, mql_recall, missed_ready_leads,
   response_time_hours, response_time_hours_p50, response_time_hours_p90,
   sla_attainment, sla_attainment_instant, sla_attainment_engagement,
@@ -58,15 +62,24 @@ const MetricDef& metric_def(Metric m);
 /// Index of a metric by name within a kind's set, or the set's size when unknown.
 std::size_t metric_index(std::string_view name, ScopeKind kind = ScopeKind::funnel);
 
-/// Weekly series of funnel scopes, bucketed by the week each step happened in; backlog is
-/// the number of MQLs routed to sales and not yet resolved at the end of the week.
-enum class Series : std::size_t { leads, mqls, sqls, backlog, count };
+/// Weekly series of funnel scopes. leads, mqls and sqls count the steps that happened in each
+/// week; the others are snapshots at each week's end: created (every lead so far, warm-up and
+/// backlog included) and the lifecycle states, which partition it: each lead is in exactly
+/// one state (backlog = MQLs with sales, not yet resolved).
+enum class Series : std::size_t {
+  leads, mqls, sqls, created,
+  active, nurture, dormant, recycle_wait, backlog, sql, rejected, cold, disqualified,
+  count
+};
+inline constexpr std::size_t kFirstState = static_cast<std::size_t>(Series::active);
 inline constexpr std::size_t kSeriesCount = static_cast<std::size_t>(Series::count);
 std::span<const std::string_view> series_names();
 
 /// Raw counts of one funnel scope (whole funnel or one source) in one replication.
 struct FunnelCounts {
-  double leads = 0, disqualified = 0, mqls = 0, mqls_instant = 0, mqls_engagement = 0, sqls = 0;
+  double leads = 0, disqualified = 0, mqls = 0, sqls = 0;
+  std::array<double, 4> mqls_by_path{};  ///< instant, engagement, sdr_qualified, signal
+  double mqls_recycled = 0, sqls_from_recycled = 0, recycled = 0, in_nurture_end = 0;
   double ready_leads = 0, ready_mqls = 0, time_to_mql_sum = 0;
   double channel_spend = 0, nurture_spend = 0, rep_cost = 0;
   // Pipeline (zero when the scenario has no pipeline section).
@@ -86,6 +99,7 @@ struct FunnelCounts {
 struct FunnelTally {
   FunnelCounts counts;
   std::vector<double> time_to_mql_days;
+  std::array<std::vector<double>, 4> time_to_mql_by_path;
   std::vector<double> response_hours;
   void clear() noexcept;
 };

@@ -66,6 +66,27 @@ struct CompiledSource {
   std::vector<CompiledSegment> segments;
   std::vector<CompiledAttribute> attributes;  ///< only those that score or disqualify
   std::vector<CompiledEvent> events;          ///< only those that score or trigger an instant MQL
+  double signal_per_day_at_0 = 0.0, signal_per_day_slope = 0.0;  ///< intent signals
+};
+
+/// A nurture track, compiled: entry rule and the event-rate multiplier while in the track.
+struct CompiledTrack {
+  std::vector<char> source_allowed;  ///< by source index
+  std::vector<std::vector<char>> segment_allowed;  ///< [source][segment]
+  double min_score = -1e9, max_score = 1e9;
+  bool for_new = true, for_not_ready = false, for_cold = false;
+  double duration_days = 0.0;
+  double rate_multiplier = 1.0;  ///< 1 + lift_per_touch * touches_per_week
+  double touch_interval_days = 0.0;  ///< 0 = no touches
+  double cost_per_touch = 0.0;
+};
+
+struct CompiledNurture {
+  std::vector<CompiledTrack> tracks;
+  double dormant_rate_multiplier = 0.3;
+  bool recycling = false, recycle_not_ready = true, recycle_cold = false;
+  double cooldown_days = 30.0;
+  int max_recycles = 1;
 };
 
 struct CompiledScoring {
@@ -74,19 +95,25 @@ struct CompiledScoring {
   double half_life_days = 30.0;
   double window_days = 30.0;
   double fit_cap = kNoCap, engagement_cap = kNoCap, total_cap = kNoCap;
-  std::vector<double> group_caps;  ///< by group index
+  std::vector<double> group_caps;  ///< by group index; the last group holds backlog points
   std::vector<std::string> group_names;
+  bool sdr_follow_up = false;
+  double follow_up_min_fit = 0.0, follow_up_after_days = 0.0, follow_up_probability = 0.0;
 };
 
+/// Time runs over [0, end_day): a warm-up of window_start days, then the measured horizon.
 struct CompiledModel {
   Scenario scenario;
-  int horizon_days = 0;
-  int weeks = 0;
+  int horizon_days = 0;  ///< the measured horizon's length
+  int window_start = 0;  ///< warm-up days before it
+  int end_day = 0;       ///< window_start + horizon_days
+  int weeks = 0;         ///< weekly buckets of the measured horizon
   std::vector<CompiledSource> sources;
   CompiledScoring scoring;
   SalesAcceptanceSpec acceptance;
   std::optional<CompiledSales> sales;     ///< absent: decisions at MQL time
   std::optional<CompiledPipeline> pipeline;  ///< absent: no opportunities
+  std::optional<CompiledNurture> nurture;    ///< absent: no tracks, no recycling
   std::vector<std::uint32_t> source_tags;
   std::size_t max_events_per_source = 0;  ///< sizes per-thread scratch once
 };
@@ -94,5 +121,8 @@ struct CompiledModel {
 /// Builds the compiled model. Throws ScenarioError if two names in one family hash to the
 /// same stream tag (vanishingly rare; renaming one fixes it).
 CompiledModel compile_model(const Scenario& scenario);
+
+/// Weekday (0 = Monday) of internal day `day`, so that the horizon's day 0 is start_weekday.
+int weekday_of(const Scenario& scenario, int day);
 
 }  // namespace funnelsim

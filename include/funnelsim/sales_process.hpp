@@ -28,6 +28,9 @@ struct MqlRecord {
   std::uint32_t segment = 0;
   MqlPath path = MqlPath::none;
   bool ready = false;
+  std::uint8_t cycle = 0;  ///< 0 = first journey; k = after the k-th recycle
+  bool carried_over = false;  ///< already an MQL when the horizon began (backlog): not a new MQL
+  double fit = 0.0;
 };
 
 enum class Resolution : std::uint8_t { open, sql, bad_fit, not_ready, unreachable, cold };
@@ -42,6 +45,20 @@ struct MqlOutcome {
   std::uint32_t attempts = 0;
   std::uint32_t team = 0;
   Resolution resolution = Resolution::open;
+  bool recycled = false;  ///< rejected as not ready or cold, and sent back to nurture
+};
+
+/// Decides what happens to a lead rejected as not ready or gone cold: whether it re-enters
+/// nurture, and if so whether (and when) it becomes an MQL again within the horizon.
+class MqlRecycler {
+ public:
+  struct Result {
+    bool recycled = false;
+    bool has_next = false;
+    MqlRecord next;
+  };
+  virtual ~MqlRecycler() = default;
+  virtual Result recycle(const MqlRecord& mql, Resolution why, double day) = 0;
 };
 
 /// Reusable per-thread state; run() allocates only when a replication has more MQLs or
@@ -50,11 +67,12 @@ class SalesSimulator {
  public:
   explicit SalesSimulator(const CompiledModel& model);
 
-  /// `mqls` must be sorted by (mql_day, source, lead_id). Fills `outcomes` (one per MQL) and
-  /// the team and rep counts (teams in scenario order; reps team after team). Returns the
-  /// number of events processed.
-  std::uint64_t run(const ReplicationStreams& streams, std::span<const MqlRecord> mqls,
-                    std::vector<MqlOutcome>& outcomes, std::vector<TeamCounts>& teams, std::vector<RepCounts>& reps);
+  /// `mqls` must be sorted by (mql_day, source, lead_id); recycled MQLs are appended to it as
+  /// they arise. Fills `outcomes` (one per MQL) and the team and rep counts (teams in scenario
+  /// order; reps team after team), counting only what happens in the measured window.
+  /// `recycler` may be null (no recycling). Returns the number of events processed.
+  std::uint64_t run(const ReplicationStreams& streams, std::vector<MqlRecord>& mqls, std::vector<MqlOutcome>& outcomes,
+                    std::vector<TeamCounts>& teams, std::vector<RepCounts>& reps, MqlRecycler* recycler);
 
  private:
   struct Event {
@@ -81,6 +99,7 @@ class SalesSimulator {
     std::uint32_t token;
     std::uint32_t rep;
     Phase phase;
+    bool measured;  ///< its current queue entry falls in the measured window
   };
   struct RepState {
     int attempts_today = 0;
@@ -112,7 +131,9 @@ class SalesSimulator {
 
   const CompiledModel& model_;
   const ReplicationStreams* streams_ = nullptr;
-  std::span<const MqlRecord> mqls_;
+  std::vector<MqlRecord>* mqls_ = nullptr;
+  MqlRecycler* recycler_ = nullptr;
+  double window_start_ = 0.0;
   std::vector<MqlOutcome>* outcomes_ = nullptr;
   std::vector<TeamCounts>* team_counts_ = nullptr;
   std::vector<RepCounts>* rep_counts_ = nullptr;

@@ -42,6 +42,7 @@ struct LeadProfile {
   ReadinessSpec readiness;
   std::vector<AttributeSpec> attributes;  ///< sorted by name
   std::vector<EventTypeSpec> events;      ///< sorted by name
+  double signal_rate_at_readiness_0 = 0.0, signal_rate_at_readiness_1 = 0.0;  ///< intent signals per week
 };
 
 struct SourceSpec {
@@ -96,6 +97,10 @@ struct ScoringSpec {
   Thresholds thresholds;
   std::vector<NamedOverride> by_segment;
   std::vector<NamedOverride> by_source;
+  struct SdrFollowUp {
+    double min_fit = 30.0, after_days = 7.0, qualify_probability = 0.2;
+  };
+  std::optional<SdrFollowUp> sdr_follow_up;
 
   /// Thresholds for a lead of this source and segment: source override, then segment, then global.
   Thresholds thresholds_for(const std::string& source, const std::string& segment) const;
@@ -200,10 +205,39 @@ struct PipelineSpec {
   std::optional<AccountExecutiveSpec> account_executives;
 };
 
+struct TrackSpec {
+  std::string name;
+  std::vector<std::string> sources, segments;  ///< empty = any
+  double min_score = -1e9, max_score = 1e9;
+  bool for_new = true, for_not_ready = false, for_cold = false;
+  double duration_days = 28.0;
+  double touches_per_week = 1.5;
+  double lift_per_touch = 0.2;
+  double cost_per_touch = 0.0;
+};
+
+struct NurtureSpec {
+  std::vector<TrackSpec> tracks;
+  double dormant_rate_multiplier = 0.3;
+  bool recycling = false;
+  bool recycle_not_ready = true, recycle_cold = false;
+  double cooldown_days = 30.0;
+  int max_recycles = 1;
+};
+
+struct BacklogSpec {
+  std::string source;
+  int leads_in_nurture = 0;
+  double nurture_score_min = 0.0, nurture_score_max = 30.0;
+  int mqls_waiting = 0;
+  int open_opportunities = 0;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
   int horizon_days = 90;
+  int warmup_days = 0;
   int start_weekday = 0;  ///< 0 = Monday
   std::uint64_t seed = 1;
   std::uint64_t replications = 200;
@@ -212,6 +246,8 @@ struct Scenario {
   SalesAcceptanceSpec sales_acceptance;
   std::optional<SalesSpec> sales;  ///< absent: decisions at MQL time, no capacity
   std::optional<PipelineSpec> pipeline;  ///< absent: no opportunities
+  std::optional<NurtureSpec> nurture;    ///< absent: no tracks, no recycling
+  std::vector<BacklogSpec> backlog;
 
   /// Number of weekly buckets: ceil(horizon_days / 7).
   int weeks() const noexcept { return (horizon_days + 6) / 7; }
