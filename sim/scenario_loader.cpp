@@ -1,14 +1,13 @@
 #include "funnelsim/scenario_loader.hpp"
 
 #include <charconv>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "funnelsim/embedded_schema.hpp"
 #include "funnelsim/json_schema.hpp"
+#include "funnelsim/scenario_extends.hpp"
 
 namespace funnelsim {
 namespace {
@@ -48,6 +47,7 @@ class SemanticChecker {
   }
 
   std::vector<Issue> run() {
+    check_extends();
     check_sources();
     check_scoring();
     return std::move(issues_);
@@ -56,6 +56,13 @@ class SemanticChecker {
  private:
   void add(std::string path, std::string expected, std::string found) {
     issues_.push_back(Issue{std::move(path), std::move(expected), std::move(found)});
+  }
+
+  /// The file loader resolves extends; one still here came from --set or an in-memory document.
+  void check_extends() {
+    if (raw_.contains("extends"))
+      add("/extends", "extends only in a scenario file (it is resolved when the file is read, before --set)",
+          quoted(raw_["extends"].get<std::string>()));
   }
 
   void check_sources() {
@@ -350,13 +357,8 @@ Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
 }
 
 json read_scenario_document(const std::filesystem::path& file, const std::vector<Override>& overrides) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    throw ScenarioError({Issue{"", "a readable scenario file", fmt::format("cannot open \"{}\"", file.string())}});
-  std::stringstream text;
-  text << in.rdbuf();
-  json doc = parse_json_text(text.str());
-  apply_overrides(doc, overrides);
+  json doc = read_extended_document(file);
+  apply_overrides(doc, overrides);  // after the merge: --set has the last word
   return doc;
 }
 

@@ -295,8 +295,8 @@ TEST_CASE("scenario errors: unknown keys, with and without a close match", "[err
   doc["budget"] = 1000;
   CHECK(issues_of(doc) ==
         Issues{{"/budget",
-                "one of the known keys: description, horizon_days, name, profile_defaults, replications, "
-                "sales_acceptance, scoring, seed, ...",
+                "one of the known keys: description, extends, horizon_days, name, profile_defaults, replications, "
+                "sales_acceptance, scoring, ...",
                 "unknown key \"budget\""}});
 
   doc = valid_doc();
