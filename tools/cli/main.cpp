@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli_errors.hpp"
 #include "commands.hpp"
 #include "funnelsim/scenario_error.hpp"
 
@@ -13,8 +14,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", FUNNELSIM_VERSION);
   app.require_subcommand(1);
   using namespace funnelsim::cli;
-  const Command commands[] = {add_run_command(app), add_validate_command(app), add_bench_command(app)};
-  const char* names[] = {"run", "validate", "bench"};
+  const Command commands[] = {add_run_command(app), add_validate_command(app), add_bench_command(app),
+                              add_compare_command(app)};
+  const char* names[] = {"run", "validate", "bench", "compare"};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -29,7 +31,8 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < std::size(names); ++i)
       if (app.got_subcommand(names[i])) return commands[i]();
   } catch (const funnelsim::ScenarioError& e) {
-    fmt::print(stderr, "funnelsim: invalid scenario:\n");
+    const auto* input = dynamic_cast<const ScenarioInputError*>(&e);
+    fmt::print(stderr, "funnelsim: invalid scenario{}:\n", input ? " " + input->context() : "");
     for (const auto& issue : e.issues())
       fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, issue.expected,
                  issue.found);

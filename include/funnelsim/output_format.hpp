@@ -1,0 +1,26 @@
+#pragma once
+/// Pieces of JSON and CSV shared by the writers of every command, so that a statistic or a
+/// direction reads the same in summary.json, compare.json and sweep.json.
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "funnelsim/metrics.hpp"
+#include "funnelsim/statistics.hpp"
+
+namespace funnelsim {
+
+/// A finite number, or null (JSON has no NaN or Infinity).
+nlohmann::ordered_json number_or_null(double value);
+
+/// Every statistic of statistic_names(), in that order; undefined ones are null.
+nlohmann::ordered_json stats_json(const SummaryStats& stats);
+
+/// "higher", "lower" or "neither".
+std::string_view better_name(Better better);
+
+/// A CSV field: as is, or quoted (with doubled quotes) when it holds a comma, quote or newline.
+std::string csv_field(std::string_view text);
+
+}  // namespace funnelsim
