@@ -82,18 +82,22 @@ std::string comparison_json(const ComparisonReport& report) {
   j["seed"] = report.seed;
   j["replications"] = report.replications;
   if (report.first_replication != 0) j["first_replication"] = report.first_replication;
-  j["methods"] = {
-      {"difference", "variant - base in each replication, over the n_paired replications where both are defined; "
-                     "ci95 by Student t on the paired differences"},
-      {"relative", "mean difference / base mean (paired replications); ci95 by the delta method on the ratio of "
+  j["methods"] = {{"difference",
+                   "variant - base in each replication, over the n_paired replications where both are defined; "
+                   "ci95 by Student t on the paired differences"},
+                  {"relative",
+                   "mean difference / base mean (paired replications); ci95 by the delta method on the ratio of "
                    "the paired means"},
-      {"p_better_share", "share of paired replications in which the variant is better in the metric's declared "
-                         "direction, ties counting one half"},
-      {"p_better_normal", "Phi(mean / se) (Phi(-mean / se) when lower is better): normal-approximation probability "
-                          "that the true mean difference favours the variant"},
-      {"variance_reduction", "unpaired_variance / paired_variance, with unpaired_variance = var(base) + var(variant): "
-                             "how many times more replications independent runs would need; null when the paired "
-                             "variance is 0"}};
+                  {"p_better_share",
+                   "share of paired replications in which the variant is better in the metric's declared "
+                   "direction, ties counting one half"},
+                  {"p_better_normal",
+                   "Phi(mean / se) (Phi(-mean / se) when lower is better): normal-approximation probability "
+                   "that the true mean difference favours the variant"},
+                  {"variance_reduction",
+                   "unpaired_variance / paired_variance, with unpaired_variance = var(base) + var(variant): "
+                   "how many times more replications independent runs would need; null when the paired "
+                   "variance is 0"}};
   ordered_json comparisons = ordered_json::array();
   for (std::size_t v = 0; v < report.variants.size(); ++v)
     comparisons.push_back(variant_json(report.variants[v], report.results[v]));

@@ -1,15 +1,16 @@
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
 
-#include <fmt/format.h>
-
 #include "funnelsim/comparison_output.hpp"
+#include "funnelsim/output_format.hpp"
 
 namespace funnelsim {
 namespace {
 
-constexpr std::array<std::string_view, 6> kHeadline{"mqls", "sqls", "mql_to_sql_rate", "cost_per_sql",
-                                                    "mql_precision", "mql_recall"};
+constexpr std::array<std::string_view, 6> kHeadline{"mqls",         "sqls",          "mql_to_sql_rate",
+                                                    "cost_per_sql", "mql_precision", "mql_recall"};
 
 std::string_view headline_label(std::string_view metric) {
   if (metric == "mqls") return "MQLs";
@@ -55,14 +56,6 @@ int clear_sign(const PairedDifference& d) {
   return 0;
 }
 
-/// How a metric reads in the table: ratios as percentages, money with 2 decimals.
-std::string show(double v, std::string_view unit) {
-  if (std::isnan(v)) return "n/a";
-  if (unit == "ratio") return fmt::format("{:.1f}%", 100.0 * v);
-  if (is_currency(unit)) return fmt::format("{:.2f}", v);
-  return fmt::format("{:.1f}", v);
-}
-
 std::string show_difference(double v, std::string_view unit) {
   if (unit == "ratio") return signed_number(100.0 * v, 1, "", " pp");
   return signed_number(v, is_currency(unit) ? 2 : 1);
@@ -89,7 +82,8 @@ std::string verdict(const ComparedScenario& base, const ComparedScenario& varian
     // A clear change of a metric without a better direction (MQLs) is stated, not judged.
     const int sign = clear_sign(d);
     if (sign == 0) unclear.emplace_back(label);
-    else if (def.better != Better::neither) ((sign > 0) == (def.better == Better::higher) ? better : worse).emplace_back(label);
+    else if (def.better != Better::neither)
+      ((sign > 0) == (def.better == Better::higher) ? better : worse).emplace_back(label);
     if (const std::string r = show_reduction(d); !r.empty()) reductions.push_back(fmt::format("{} {}", label, r));
   }
   std::string out = fmt::format("{} vs {} ({} paired replications, seed {}):\n  {}\n", variant.label, base.label,
@@ -106,9 +100,9 @@ std::string verdict(const ComparedScenario& base, const ComparedScenario& varian
 }
 
 std::string table(const ComparisonReport& report, const ScopeComparison& funnel) {
-  std::string out = fmt::format("{:<26} {:>12} {:>12} {:>12} {:>28} {:>9} {:>9} {:>9} {:>9}\n", "metric (whole funnel)",
-                                "base", "variant", "difference", "95% CI of difference", "relative", "P(better)",
-                                "P(norm.)", "var. red.");
+  std::string out =
+      fmt::format("{:<26} {:>12} {:>12} {:>12} {:>28} {:>9} {:>9} {:>9} {:>9}\n", "metric (whole funnel)", "base",
+                  "variant", "difference", "95% CI of difference", "relative", "P(better)", "P(norm.)", "var. red.");
   std::size_t left_out = 0;
   const auto defs = metric_defs();
   for (std::size_t m = 0; m < defs.size() && m < funnel.metrics.size(); ++m) {
@@ -119,12 +113,14 @@ std::string table(const ComparisonReport& report, const ScopeComparison& funnel)
       continue;
     }
     const std::string_view unit = defs[m].unit;
-    const std::string ci = fmt::format("[{}, {}]", show_difference(d.ci95_low, unit), show_difference(d.ci95_high, unit));
+    const std::string ci =
+        fmt::format("[{}, {}]", show_difference(d.ci95_low, unit), show_difference(d.ci95_high, unit));
     std::string line = fmt::format("{:<26} {:>12} {:>12} {:>12} {:>28} {:>9} {:>9} {:>9} {:>9}", defs[m].name,
-                                   show(c.base.mean, unit), show(c.variant.mean, unit), show_difference(d.mean, unit), ci,
-                                   signed_number(100.0 * d.relative, 1, "", "%"), show_share(d.p_better_share),
-                                   show_share(d.p_better_normal), show_reduction(d));
-    if (d.n_paired < report.replications) line += fmt::format("  (paired in {} of {})", d.n_paired, report.replications);
+                                   display_value(c.base.mean, unit), display_value(c.variant.mean, unit),
+                                   show_difference(d.mean, unit), ci, signed_number(100.0 * d.relative, 1, "", "%"),
+                                   show_share(d.p_better_share), show_share(d.p_better_normal), show_reduction(d));
+    if (d.n_paired < report.replications)
+      line += fmt::format("  (paired in {} of {})", d.n_paired, report.replications);
     out += line + '\n';
   }
   if (left_out)
@@ -143,9 +139,10 @@ std::string comparison_text(const ComparisonReport& report) {
     const ScopeComparison& funnel = report.results[v].front();
     out += '\n' + verdict(report.base, report.variants[v], report, funnel) + '\n' + table(report, funnel);
   }
-  out += "\nP(better): share of replications in which the variant is better (ties count half); P(norm.): "
-         "Phi(mean / se), the\nnormal-approximation probability that the true mean difference favours the variant. "
-         "var. red.: (var base + var\nvariant) / var of the paired difference. Relative intervals: delta method.\n";
+  out +=
+      "\nP(better): share of replications in which the variant is better (ties count half); P(norm.): "
+      "Phi(mean / se), the\nnormal-approximation probability that the true mean difference favours the variant. "
+      "var. red.: (var base + var\nvariant) / var of the paired difference. Relative intervals: delta method.\n";
   return out;
 }
 

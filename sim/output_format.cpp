@@ -1,5 +1,7 @@
 #include "funnelsim/output_format.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 namespace funnelsim {
@@ -19,6 +21,13 @@ nlohmann::ordered_json stats_json(const SummaryStats& stats) {
 
 std::string_view better_name(Better better) {
   return better == Better::higher ? "higher" : better == Better::lower ? "lower" : "neither";
+}
+
+std::string display_value(double value, std::string_view unit) {
+  if (std::isnan(value)) return "n/a";
+  if (unit == "ratio") return fmt::format("{:.1f}%", 100.0 * value);
+  if (unit.starts_with("currency")) return fmt::format("{:.2f}", value);
+  return fmt::format("{:.1f}", value);
 }
 
 std::string csv_field(std::string_view text) {

@@ -1,12 +1,12 @@
 #include "funnelsim/scenario_extends.hpp"
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "funnelsim/json_schema.hpp"
 
@@ -48,9 +48,9 @@ json read_link(const fs::path& file, std::vector<Link>& chain) {
   if (!in) {
     if (!is_base)
       throw ScenarioError({Issue{"", "a readable scenario file", fmt::format("cannot open \"{}\"", file.string())}});
-    throw ScenarioError({Issue{"/extends", "a readable base scenario file",
-                               fmt::format("cannot open \"{}\" (the base of {})", file.string(),
-                                           chain.back().shown.string())}});
+    throw ScenarioError(
+        {Issue{"/extends", "a readable base scenario file",
+               fmt::format("cannot open \"{}\" (the base of {})", file.string(), chain.back().shown.string())}});
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -63,16 +63,17 @@ json read_link(const fs::path& file, std::vector<Link>& chain) {
                                e.issues().front().found}});
   }
   if (is_base && !doc.is_object())
-    throw ScenarioError({Issue{"/extends", fmt::format("a JSON object in the base scenario \"{}\"", file.string()),
-                               describe(doc)}});
+    throw ScenarioError(
+        {Issue{"/extends", fmt::format("a JSON object in the base scenario \"{}\"", file.string()), describe(doc)}});
   if (!doc.is_object() || !doc.contains("extends")) return doc;
 
   const json& extends = doc["extends"];
   if (!extends.is_string() || extends.get_ref<const std::string&>().empty())
-    throw ScenarioError({Issue{"/extends",
-                               is_base ? fmt::format("a string: the path of the base scenario file (in {})", file.string())
-                                       : std::string("a string: the path of the base scenario file"),
-                               describe(extends)}});
+    throw ScenarioError(
+        {Issue{"/extends",
+               is_base ? fmt::format("a string: the path of the base scenario file (in {})", file.string())
+                       : std::string("a string: the path of the base scenario file"),
+               describe(extends)}});
   const fs::path named = extends.get<std::string>();
   const fs::path base = named.is_absolute() ? named : (file.parent_path() / named).lexically_normal();
 

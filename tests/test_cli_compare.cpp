@@ -8,10 +8,10 @@
 #include "funnelsim/statistics.hpp"
 
 using namespace funnelsim;
+using nlohmann::json;
 using test::cli;
 using test::read_file;
 using test::TempDir;
-using nlohmann::json;
 
 namespace {
 
@@ -96,8 +96,9 @@ TEST_CASE("cli: compare.json and compare.csv have the documented shape", "[cli][
     const json& m = raise["metrics"][std::string(def.name)];
     CHECK(m["better"] == (def.better == Better::higher ? "higher" : def.better == Better::lower ? "lower" : "neither"));
     for (std::string_view stat : statistic_names()) CHECK(m["base"].contains(std::string(stat)));
-    for (const char* key : {"mean", "ci95_low", "ci95_high", "se", "relative", "relative_ci95_low", "relative_ci95_high",
-                            "n_paired", "paired_variance", "unpaired_variance", "variance_reduction"})
+    for (const char* key :
+         {"mean", "ci95_low", "ci95_high", "se", "relative", "relative_ci95_low", "relative_ci95_high", "n_paired",
+          "paired_variance", "unpaired_variance", "variance_reduction"})
       CHECK(m["difference"].contains(key));
     CHECK(m["difference"].contains("p_better_share") == (def.better != Better::neither));
     CHECK(m["difference"].contains("p_better_normal") == (def.better != Better::neither));
@@ -112,8 +113,9 @@ TEST_CASE("cli: compare.json and compare.csv have the documented shape", "[cli][
   CHECK(raise["metrics"]["sla_attainment"]["difference"]["n_paired"] == 0);
 
   const std::string csv = read_file(dir / "compare.csv");
-  CHECK(csv.starts_with("variant,scope_kind,scope,metric,base_mean,variant_mean,diff_mean,diff_ci95_low,"
-                        "diff_ci95_high,relative,p_better_share,p_better_normal,variance_reduction,n_paired\n"));
+  CHECK(
+      csv.starts_with("variant,scope_kind,scope,metric,base_mean,variant_mean,diff_mean,diff_ci95_low,"
+                      "diff_ci95_high,relative,p_better_share,p_better_normal,variance_reduction,n_paired\n"));
   CHECK(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) == 1 + 2 * 7 * kMetricCount);
   CHECK(csv.find("\nthreshold_raise,funnel,all,mqls,") != std::string::npos);
   CHECK(csv.find("\nsaas_baseline#2,funnel,webinar,sqls,") != std::string::npos);
@@ -152,16 +154,19 @@ TEST_CASE("cli: compare errors exit 2, name the file and write nothing", "[cli][
   TempDir dir;
   {
     std::ofstream f(dir / "bad.json");
-    f << R"({"extends": ")" << FUNNELSIM_SOURCE_DIR << R"(/scenarios/saas_baseline.json", "scoring": {"mql_threshold": "high"}})";
+    f << R"({"extends": ")" << FUNNELSIM_SOURCE_DIR
+      << R"(/scenarios/saas_baseline.json", "scoring": {"mql_threshold": "high"}})";
   }
   const auto out = dir / "out";
   const std::string bad = (dir / "bad.json").string();
   const auto r = cli("compare " + kBaseline + " '" + bad + "' --replications 2 --out '" + out.string() + "'");
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "funnelsim: invalid scenario " + bad + ":\n  /scoring/mql_threshold: expected a number, found \"high\"\n");
+  CHECK(r.err ==
+        "funnelsim: invalid scenario " + bad + ":\n  /scoring/mql_threshold: expected a number, found \"high\"\n");
   CHECK(!std::filesystem::exists(out));
   CHECK(cli("compare " + kBaseline).exit_code == 2);  // a base and at least one variant
   const auto missing = cli("compare " + kBaseline + " scenarios/nope.json");
   CHECK(missing.exit_code == 2);
-  CHECK(missing.err.find("invalid scenario scenarios/nope.json:\n  /: expected a readable scenario file") != std::string::npos);
+  CHECK(missing.err.find("invalid scenario scenarios/nope.json:\n  /: expected a readable scenario file") !=
+        std::string::npos);
 }

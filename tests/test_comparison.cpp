@@ -97,7 +97,8 @@ TEST_CASE("comparison: undefined values drop their replication from the pairing"
   CHECK(p.base_mean == Approx(11.0 / 3.0));
   CHECK(p.p_better_share == Approx(0.5 / 3.0));
 
-  const PairedDifference one = paired_difference(std::vector<double>{1, undefined}, std::vector<double>{3, 2}, Better::higher);
+  const PairedDifference one =
+      paired_difference(std::vector<double>{1, undefined}, std::vector<double>{3, 2}, Better::higher);
   CHECK(one.n_paired == 1);
   CHECK(one.mean == 2.0);
   CHECK(one.p_better_share == 1.0);
@@ -106,12 +107,14 @@ TEST_CASE("comparison: undefined values drop their replication from the pairing"
   CHECK(std::isnan(one.p_better_normal));
   CHECK(std::isnan(one.variance_reduction));
 
-  const PairedDifference none = paired_difference(std::vector<double>{undefined}, std::vector<double>{1}, Better::higher);
+  const PairedDifference none =
+      paired_difference(std::vector<double>{undefined}, std::vector<double>{1}, Better::higher);
   CHECK(none.n_paired == 0);
   CHECK(std::isnan(none.mean));
   CHECK(std::isnan(none.p_better_share));
 
-  const PairedDifference zero_base = paired_difference(std::vector<double>{0, 0}, std::vector<double>{1, 2}, Better::higher);
+  const PairedDifference zero_base =
+      paired_difference(std::vector<double>{0, 0}, std::vector<double>{1, 2}, Better::higher);
   CHECK(std::isnan(zero_base.relative));
   CHECK(std::isnan(zero_base.relative_ci95_low));
   CHECK(zero_base.mean == 1.5);
@@ -202,7 +205,8 @@ TEST_CASE("comparison: what a variant does not touch differs by exactly zero (CR
   REQUIRE(c.size() == 2);  // all, web
   CHECK(c[1].scope.name == "web");
   // The threshold acts after arrival, attributes, readiness and the acceptance coin.
-  for (Metric m : {Metric::leads, Metric::disqualified_leads, Metric::spend, Metric::cost_per_lead, Metric::ready_leads}) {
+  for (Metric m :
+       {Metric::leads, Metric::disqualified_leads, Metric::spend, Metric::cost_per_lead, Metric::ready_leads}) {
     const PairedDifference& d = whole_funnel(c, m).difference;
     INFO(metric_def(m).name);
     CHECK(d.n_paired == reps);
@@ -259,4 +263,3 @@ TEST_CASE("comparison: scopes are matched by kind and name", "[comparison]") {
   CHECK(c[1].metrics.size() == metric_defs(ScopeKind::funnel).size());
   CHECK_THROWS_AS(compare_tables(a, ReplicationTable(3, {{"all", ScopeKind::funnel}}, 1)), std::invalid_argument);
 }
-

@@ -65,10 +65,10 @@ TEST_CASE("scenario extends: a chain merges every file, nearest last", "[extends
   write(dir / "top.json", {{"extends", "mid.json"}, {"horizon_days", 14}});
   const json doc = funnelsim::read_extended_document(dir / "top.json");
   CHECK(!doc.contains("extends"));
-  CHECK(doc["horizon_days"] == 14);                // top
-  CHECK(doc["seed"] == 5);                         // mid
-  CHECK(doc["scoring"]["mql_threshold"] == 70);    // mid over base
-  CHECK(doc["scoring"]["caps"]["total"] == 100);   // base, merged key by key
+  CHECK(doc["horizon_days"] == 14);  // top
+  CHECK(doc["seed"] == 5);  // mid
+  CHECK(doc["scoring"]["mql_threshold"] == 70);  // mid over base
+  CHECK(doc["scoring"]["caps"]["total"] == 100);  // base, merged key by key
   CHECK(doc["sources"] == kBase["sources"]);
   const funnelsim::Scenario s = funnelsim::load_scenario(dir / "top.json");
   CHECK(s.name == "top");  // name is not inherited: the variant is named after its file
@@ -133,9 +133,9 @@ TEST_CASE("scenario extends: a cycle is an error that names the chain", "[extend
 TEST_CASE("scenario extends: a missing or broken base is an error at /extends", "[extends]") {
   TempDir dir;
   write(dir / "a.json", {{"extends", "missing.json"}});
-  CHECK(issues_reading(dir / "a.json") ==
-        Issues{{"/extends", "a readable base scenario file",
-                "cannot open \"" + (dir / "missing.json").string() + "\" (the base of " + (dir / "a.json").string() + ")"}});
+  CHECK(issues_reading(dir / "a.json") == Issues{{"/extends", "a readable base scenario file",
+                                                  "cannot open \"" + (dir / "missing.json").string() +
+                                                      "\" (the base of " + (dir / "a.json").string() + ")"}});
 
   write_text(dir / "broken.json", "{\"sources\": [}");
   write(dir / "b.json", {{"extends", "broken.json"}});
@@ -152,8 +152,9 @@ TEST_CASE("scenario extends: a missing or broken base is an error at /extends", 
   write(dir / "d.json", {{"extends", 3}});
   CHECK(issues_reading(dir / "d.json") == Issues{{"/extends", "a string: the path of the base scenario file", "3"}});
   write(dir / "e.json", {{"extends", "d.json"}});
-  CHECK(issues_reading(dir / "e.json") ==
-        Issues{{"/extends", "a string: the path of the base scenario file (in " + (dir / "d.json").string() + ")", "3"}});
+  CHECK(
+      issues_reading(dir / "e.json") ==
+      Issues{{"/extends", "a string: the path of the base scenario file (in " + (dir / "d.json").string() + ")", "3"}});
 }
 
 TEST_CASE("scenario extends: the CLI resolves extends in every command", "[extends][cli]") {

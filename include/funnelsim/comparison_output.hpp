@@ -13,7 +13,7 @@ namespace funnelsim {
 
 struct ComparedScenario {
   std::string label;  ///< the scenario's name, made unique among the compared ones (see unique_labels)
-  std::string file;   ///< as given on the command line
+  std::string file;  ///< as given on the command line
 };
 
 struct ComparisonReport {

@@ -1,8 +1,8 @@
 // `funnelsim compare BASE VARIANT...`: every scenario on the same seed and replication indices
 // (common random numbers), each variant paired with the base replication by replication.
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "commands.hpp"
 #include "funnelsim/comparison_output.hpp"
@@ -52,7 +52,8 @@ Command add_compare_command(CLI::App& app) {
       report.results.push_back(compare_tables(base.table, variant.table));
     }
     if (!out->empty())
-      write_files_atomically(*out, {{"compare.json", comparison_json(report)}, {"compare.csv", comparison_csv(report)}});
+      write_files_atomically(*out,
+                             {{"compare.json", comparison_json(report)}, {"compare.csv", comparison_csv(report)}});
     if (!*quiet) std::fputs(comparison_text(report).c_str(), stdout);
     return 0;
   };
