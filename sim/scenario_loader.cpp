@@ -284,13 +284,14 @@ Override Override::parse(std::string_view text) {
   return Override{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
-void apply_overrides(json& doc, const std::vector<Override>& overrides) {
+void apply_overrides(json& doc, const std::vector<Override>& overrides, std::string_view option) {
   for (const auto& o : overrides) {
     json::json_pointer pointer;
     try {
       pointer = json::json_pointer(o.pointer);
     } catch (const json::exception&) {
-      throw ScenarioError({Issue{o.pointer, "a JSON Pointer such as /sources/0/leads_per_week (in --set)",
+      throw ScenarioError({Issue{o.pointer,
+                                 fmt::format("a JSON Pointer such as /sources/0/leads_per_week (in {})", option),
                                  fmt::format("\"{}\"", o.pointer)}});
     }
     json value = json::parse(o.value, nullptr, /*allow_exceptions=*/false);
@@ -298,7 +299,7 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
     const auto parent = pointer.parent_pointer();
     const std::string parent_text = parent.to_string().empty() ? "/" : parent.to_string();
     if (!doc.contains(parent))
-      throw ScenarioError({Issue{o.pointer, fmt::format("a path whose parent {} exists (in --set)", parent_text),
+      throw ScenarioError({Issue{o.pointer, fmt::format("a path whose parent {} exists (in {})", parent_text, option),
                                  "no such parent"}});
     json& target = doc[parent];
     const std::string last = pointer.back();
@@ -313,11 +314,11 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
       auto [end, ec] = std::from_chars(last.data(), last.data() + last.size(), index);
       if (ec != std::errc{} || end != last.data() + last.size() || index >= target.size())
         throw ScenarioError({Issue{o.pointer,
-                                   fmt::format("an index below {} or - to append (in --set)", target.size()),
+                                   fmt::format("an index below {} or - to append (in {})", target.size(), option),
                                    fmt::format("\"{}\"", last)}});
       target[index] = std::move(value);
     } else {
-      throw ScenarioError({Issue{o.pointer, fmt::format("{} to be an object or an array (in --set)", parent_text),
+      throw ScenarioError({Issue{o.pointer, fmt::format("{} to be an object or an array (in {})", parent_text, option),
                                  fmt::format("a {}", target.type_name())}});
     }
   }

@@ -170,3 +170,10 @@ TEST_CASE("cli: compare errors exit 2, name the file and write nothing", "[cli][
   CHECK(missing.err.find("invalid scenario scenarios/nope.json:\n  /: expected a readable scenario file") !=
         std::string::npos);
 }
+
+TEST_CASE("cli: --set takes one value, so the scenarios may follow it", "[cli][compare]") {
+  const auto r = cli("compare --set /seed=5 " + kBaseline + " " + kRaise + " --replications 2");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("threshold_raise vs saas_baseline (2 paired replications, seed 5)") != std::string::npos);
+}

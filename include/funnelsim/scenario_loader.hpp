@@ -25,8 +25,9 @@ struct Override {
 };
 
 /// Applies overrides in order. The parent of each pointer must exist; the last token may
-/// name a new object key or an array index (or "-" to append).
-void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides);
+/// name a new object key or an array index (or "-" to append). Issues name `option`, the
+/// command-line option the overrides came from ("(in --set)").
+void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides, std::string_view option = "--set");
 
 /// Validates a scenario document and builds the typed scenario. `fallback_name` names the
 /// scenario when the document has no "name".

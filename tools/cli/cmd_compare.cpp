@@ -20,7 +20,7 @@ Command add_compare_command(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   cmd->add_option("scenarios", *files, "BASE VARIANT [VARIANT...]: scenario JSON files")->required()->expected(2, -1);
-  cmd->add_option("--set", opts->sets, "Override a field in every scenario: --set /json/pointer=value (repeatable)");
+  add_set_option(*cmd, *opts, "Override a field in every scenario: --set /json/pointer=value (repeatable)");
   add_run_controls(*cmd, *opts);
   cmd->add_option("--out", *out, "Folder for compare.json and compare.csv");
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");

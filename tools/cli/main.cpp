@@ -8,6 +8,7 @@
 #include "cli_errors.hpp"
 #include "commands.hpp"
 #include "funnelsim/scenario_error.hpp"
+#include "funnelsim/usage_error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"funnelsim: Monte Carlo simulation of a B2B lead funnel", "funnelsim"};
@@ -15,8 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   using namespace funnelsim::cli;
   const Command commands[] = {add_run_command(app), add_validate_command(app), add_bench_command(app),
-                              add_compare_command(app)};
-  const char* names[] = {"run", "validate", "bench", "compare"};
+                              add_compare_command(app), add_sweep_command(app)};
+  const char* names[] = {"run", "validate", "bench", "compare", "sweep"};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
     for (const auto& issue : e.issues())
       fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, issue.expected,
                  issue.found);
+    return 2;
+  } catch (const funnelsim::UsageError& e) {
+    fmt::print(stderr, "funnelsim: {}\n", e.what());
     return 2;
   } catch (const std::exception& e) {
     fmt::print(stderr, "funnelsim: internal error: {}\n", e.what());

@@ -6,8 +6,13 @@ namespace funnelsim::cli {
 
 void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls) {
   cmd.add_option("scenario", opts.scenario, "Scenario JSON file")->required();
-  cmd.add_option("--set", opts.sets, "Override a field: --set /json/pointer=value (repeatable)");
+  add_set_option(cmd, opts, "Override a field: --set /json/pointer=value (repeatable)");
   if (with_run_controls) add_run_controls(cmd, opts);
+}
+
+void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& help) {
+  // One value per --set, so that `--set /a=1 scenario.json` leaves the scenario positional.
+  cmd.add_option("--set", opts.sets, help)->allow_extra_args(false);
 }
 
 void add_run_controls(CLI::App& cmd, ScenarioOptions& opts) {
