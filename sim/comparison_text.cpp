@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -33,20 +34,32 @@ std::string signed_number(double v, int decimals, std::string_view prefix = "", 
   return fmt::format("{}{}{:.{}f}{}", v < 0 ? "-" : "+", prefix, std::abs(v), decimals, suffix);
 }
 
+/// Enough decimals (at least `least`, at most 3) for an interval of this width to show as one,
+/// not as [+1.6, +1.6].
+int decimals_for(double low, double high, int least) {
+  const double width = high - low;
+  if (!(width > 0.0)) return least;
+  return std::clamp(static_cast<int>(std::ceil(-std::log10(width))), least, std::max(least, 3));
+}
+
 /// A change as the verdict states it: ratios in percentage points, currency in absolute
 /// dollars, everything else relative to the base, in percent.
 std::string change_text(const MetricDef& def, const PairedDifference& d) {
-  if (def.unit == "ratio")
-    return fmt::format("{} pp [{}, {}]", signed_number(100.0 * d.mean, 1), signed_number(100.0 * d.ci95_low, 1),
-                       signed_number(100.0 * d.ci95_high, 1));
+  if (def.unit == "ratio") {
+    const int decimals = decimals_for(100.0 * d.ci95_low, 100.0 * d.ci95_high, 1);
+    return fmt::format("{} pp [{}, {}]", signed_number(100.0 * d.mean, decimals),
+                       signed_number(100.0 * d.ci95_low, decimals), signed_number(100.0 * d.ci95_high, decimals));
+  }
   if (is_currency(def.unit)) {
-    const int decimals = std::max(std::abs(d.ci95_low), std::abs(d.ci95_high)) >= 10.0 ? 0 : 2;
+    const int least = std::max(std::abs(d.ci95_low), std::abs(d.ci95_high)) >= 10.0 ? 0 : 2;
+    const int decimals = decimals_for(d.ci95_low, d.ci95_high, least);
     return fmt::format("{} [{}, {}]", signed_number(d.mean, decimals, "$"), signed_number(d.ci95_low, decimals, "$"),
                        signed_number(d.ci95_high, decimals, "$"));
   }
-  return fmt::format("{} [{}, {}]", signed_number(100.0 * d.relative, 1, "", "%"),
-                     signed_number(100.0 * d.relative_ci95_low, 1, "", "%"),
-                     signed_number(100.0 * d.relative_ci95_high, 1, "", "%"));
+  const int decimals = decimals_for(100.0 * d.relative_ci95_low, 100.0 * d.relative_ci95_high, 1);
+  return fmt::format("{} [{}, {}]", signed_number(100.0 * d.relative, decimals, "", "%"),
+                     signed_number(100.0 * d.relative_ci95_low, decimals, "", "%"),
+                     signed_number(100.0 * d.relative_ci95_high, decimals, "", "%"));
 }
 
 /// +1 when the 95% interval lies above 0, -1 below, 0 when it holds 0 (or is undefined).
@@ -78,6 +91,10 @@ std::string verdict(const ComparedScenario& base, const ComparedScenario& varian
     const MetricDef& def = metric_defs()[m];
     const PairedDifference& d = funnel.metrics[m].difference;
     const std::string_view label = headline_label(name);
+    if (d.n_paired == 0) {
+      changes.push_back(fmt::format("{} n/a", label));
+      continue;
+    }
     changes.push_back(fmt::format("{} {}", label, change_text(def, d)));
     // A clear change of a metric without a better direction (MQLs) is stated, not judged.
     const int sign = clear_sign(d);

@@ -149,8 +149,9 @@ TEST_CASE("cli: malformed sweep parameters, objectives and metrics exit 2", "[cl
 }
 
 TEST_CASE("cli: --param and --set take one value each, so the scenario may follow them", "[cli][sweep]") {
-  const auto r = cli("sweep --param /scoring/mql_threshold=60,70 --set /seed=5 scenarios/saas_baseline.json "
-                     "--replications 2");
+  const auto r =
+      cli("sweep --param /scoring/mql_threshold=60,70 --set /seed=5 scenarios/saas_baseline.json "
+          "--replications 2");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("2 points x 2 replications | seed 5") != std::string::npos);
