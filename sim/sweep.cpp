@@ -108,6 +108,11 @@ SweepParameter parse_sweep_parameter(std::string_view text) {
     throw UsageError(
         fmt::format("--param: expected a JSON Pointer such as /scoring/mql_threshold, found \"{}\"", p.pointer));
   }
+  if (p.pointer == "/seed" || p.pointer == "/replications")
+    throw UsageError(fmt::format(
+        "--param {}: expected a scenario field to sweep, found a run control (every point runs the same seed and "
+        "replications; use --seed or --replications)",
+        p.pointer));
   const std::string_view spec = text.substr(eq + 1);
   const auto parts = split_top_level(spec, ':');
   p.values = parts.size() > 1 ? range_values(p.pointer, spec, parts) : list_values(p.pointer, spec);

@@ -84,6 +84,10 @@ TEST_CASE("sweep: malformed --param text is a usage error that says what was exp
   CHECK(error_of("/x=55,,65") == list + "\"55,,65\"");
   CHECK(error_of("/x=") == list + "\"\"");
   CHECK(error_of("/x=1,") == list + "\"1,\"");
+  CHECK(error_of("/seed=1,2") ==
+        "--param /seed: expected a scenario field to sweep, found a run control (every point runs the same seed and "
+        "replications; use --seed or --replications)");
+  CHECK(error_of("/replications=10").starts_with("--param /replications: expected a scenario field to sweep"));
 }
 
 TEST_CASE("sweep: the grid is the Cartesian product, first parameter slowest", "[sweep]") {

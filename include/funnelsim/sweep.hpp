@@ -29,7 +29,8 @@ struct SweepParameter {
 ///   0.3, and integral values are JSON integers. a > b or step <= 0 is an empty range.
 /// - "PTR=v1,v2,...": each value JSON when it parses (75, true, [1,2]), else a string; commas
 ///   inside [], {} or "..." do not split.
-/// A ':' outside brackets and quotes makes the text a range.
+/// A ':' outside brackets and quotes makes the text a range. /seed and /replications are refused:
+/// every point runs the same ones, which is the point of a sweep on common random numbers.
 SweepParameter parse_sweep_parameter(std::string_view text);
 
 /// A value as tables and CSV show it: a string as it is, anything else as compact JSON.
