@@ -4,22 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "funnelsim/output.hpp"
+#include "funnelsim/output_format.hpp"
 
 namespace funnelsim {
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
-
-ordered_json number_or_null(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
-
-ordered_json stats_json(const SummaryStats& s) {
-  ordered_json j = ordered_json::object();
-  for (std::string_view name : statistic_names()) {
-    if (name == "n_defined") j[std::string(name)] = s.n_defined;
-    else j[std::string(name)] = number_or_null(s.get(name));
-  }
-  return j;
-}
 
 ordered_json scope_json(const RunSummary& summary, std::size_t scope) {
   ordered_json j = ordered_json::object();
@@ -34,10 +24,6 @@ std::string column_prefix(const Scope& scope, std::size_t index) {
   if (index == 0) return "";
   if (scope.kind == ScopeKind::funnel) return scope.name + ".";
   return fmt::format("{}.{}.", scope_kind_name(scope.kind), scope.name);
-}
-
-std::string_view better_name(Better b) {
-  return b == Better::higher ? "higher" : b == Better::lower ? "lower" : "neither";
 }
 
 class SummaryJsonWriter final : public OutputWriter {

@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "funnelsim/embedded_schema.hpp"
 #include "funnelsim/json_schema.hpp"
+#include "funnelsim/scenario_extends.hpp"
 
 namespace funnelsim {
 namespace {
@@ -50,6 +49,7 @@ class SemanticChecker {
   }
 
   std::vector<Issue> run() {
+    check_extends();
     check_sources();
     check_scoring();
     if (doc_.contains("sales")) check_sales(doc_["sales"]);
@@ -62,6 +62,13 @@ class SemanticChecker {
  private:
   void add(std::string path, std::string expected, std::string found) {
     issues_.push_back(Issue{std::move(path), std::move(expected), std::move(found)});
+  }
+
+  /// The file loader resolves extends; one still here came from --set or an in-memory document.
+  void check_extends() {
+    if (raw_.contains("extends"))
+      add("/extends", "extends only in a scenario file (it is resolved when the file is read, before --set)",
+          quoted(raw_["extends"].get<std::string>()));
   }
 
   void check_sources() {
@@ -512,13 +519,14 @@ Override Override::parse(std::string_view text) {
   return Override{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
-void apply_overrides(json& doc, const std::vector<Override>& overrides) {
+void apply_overrides(json& doc, const std::vector<Override>& overrides, std::string_view option) {
   for (const auto& o : overrides) {
     json::json_pointer pointer;
     try {
       pointer = json::json_pointer(o.pointer);
     } catch (const json::exception&) {
-      throw ScenarioError({Issue{o.pointer, "a JSON Pointer such as /sources/0/leads_per_week (in --set)",
+      throw ScenarioError({Issue{o.pointer,
+                                 fmt::format("a JSON Pointer such as /sources/0/leads_per_week (in {})", option),
                                  fmt::format("\"{}\"", o.pointer)}});
     }
     json value = json::parse(o.value, nullptr, /*allow_exceptions=*/false);
@@ -526,7 +534,7 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
     const auto parent = pointer.parent_pointer();
     const std::string parent_text = parent.to_string().empty() ? "/" : parent.to_string();
     if (!doc.contains(parent))
-      throw ScenarioError({Issue{o.pointer, fmt::format("a path whose parent {} exists (in --set)", parent_text),
+      throw ScenarioError({Issue{o.pointer, fmt::format("a path whose parent {} exists (in {})", parent_text, option),
                                  "no such parent"}});
     json& target = doc[parent];
     const std::string last = pointer.back();
@@ -541,11 +549,11 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
       auto [end, ec] = std::from_chars(last.data(), last.data() + last.size(), index);
       if (ec != std::errc{} || end != last.data() + last.size() || index >= target.size())
         throw ScenarioError({Issue{o.pointer,
-                                   fmt::format("an index below {} or - to append (in --set)", target.size()),
+                                   fmt::format("an index below {} or - to append (in {})", target.size(), option),
                                    fmt::format("\"{}\"", last)}});
       target[index] = std::move(value);
     } else {
-      throw ScenarioError({Issue{o.pointer, fmt::format("{} to be an object or an array (in --set)", parent_text),
+      throw ScenarioError({Issue{o.pointer, fmt::format("{} to be an object or an array (in {})", parent_text, option),
                                  fmt::format("a {}", target.type_name())}});
     }
   }
@@ -593,13 +601,8 @@ Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
 }
 
 json read_scenario_document(const std::filesystem::path& file, const std::vector<Override>& overrides) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    throw ScenarioError({Issue{"", "a readable scenario file", fmt::format("cannot open \"{}\"", file.string())}});
-  std::stringstream text;
-  text << in.rdbuf();
-  json doc = parse_json_text(text.str());
-  apply_overrides(doc, overrides);
+  json doc = read_extended_document(file);
+  apply_overrides(doc, overrides);  // after the merge: --set has the last word
   return doc;
 }
 

@@ -19,7 +19,7 @@ std::size_t count_lines(const std::string& text) { return static_cast<std::size_
 }  // namespace
 
 TEST_CASE("cli: every shipped scenario validates", "[cli]") {
-  for (const char* file : {"scenarios/saas_baseline.json", "scenarios/channel_mix.json"}) {
+  for (const char* file : {"scenarios/saas_baseline.json", "scenarios/channel_mix.json", "scenarios/threshold_raise.json"}) {
     const auto r = cli(std::string("validate ") + file);
     INFO(file << ": " << r.err);
     CHECK(r.exit_code == 0);

@@ -296,8 +296,9 @@ TEST_CASE("scenario errors: unknown keys, with and without a close match", "[err
   doc["budget"] = 1000;
   CHECK(issues_of(doc) ==
         Issues{{"/budget",
-                "one of the known keys: backlog, description, horizon_days, name, nurture, pipeline, profile_defaults, "
-                "replications, sales, sales_acceptance, scoring, seed, sources, start_weekday, warmup_days",
+                "one of the known keys: backlog, description, extends, horizon_days, name, nurture, pipeline, "
+                "profile_defaults, replications, sales, sales_acceptance, scoring, seed, sources, start_weekday, "
+                "warmup_days",
                 "unknown key \"budget\""}});
 
   doc = valid_doc();

@@ -1,7 +1,8 @@
 #pragma once
-/// Reading scenario files: JSON text -> --set overrides -> schema validation -> profile
-/// merge -> defaults -> semantic checks -> typed Scenario. Every problem is reported as a
-/// ScenarioError naming the JSON Pointer path, what was expected and what was found.
+/// Reading scenario files: JSON text -> extends (merge onto the base) -> --set overrides ->
+/// schema validation -> profile merge -> defaults -> semantic checks -> typed Scenario. Every
+/// problem is reported as a ScenarioError naming the JSON Pointer path, what was expected and
+/// what was found.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -24,15 +25,17 @@ struct Override {
 };
 
 /// Applies overrides in order. The parent of each pointer must exist; the last token may
-/// name a new object key or an array index (or "-" to append).
-void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides);
+/// name a new object key or an array index (or "-" to append). Issues name `option`, the
+/// command-line option the overrides came from ("(in --set)").
+void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides, std::string_view option = "--set");
 
 /// Validates a scenario document and builds the typed scenario. `fallback_name` names the
 /// scenario when the document has no "name".
 Scenario scenario_from_json(const nlohmann::json& doc, const std::string& fallback_name);
 
-/// Reads a scenario file and applies the overrides; no validation yet. File and JSON syntax
-/// errors are ScenarioErrors at path "".
+/// Reads a scenario file, resolves its "extends" chain (see scenario_extends.hpp) and applies the
+/// overrides; no validation yet. File and JSON syntax errors are ScenarioErrors at path "",
+/// problems with base files at "/extends".
 nlohmann::json read_scenario_document(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
 
 /// Reads, overrides, validates and builds.

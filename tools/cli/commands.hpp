@@ -12,5 +12,7 @@ using Command = std::function<int()>;
 Command add_run_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
 Command add_bench_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
+Command add_sweep_command(CLI::App& app);
 
 }  // namespace funnelsim::cli

@@ -5,16 +5,19 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli_errors.hpp"
 #include "commands.hpp"
 #include "funnelsim/scenario_error.hpp"
+#include "funnelsim/usage_error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"funnelsim: Monte Carlo simulation of a B2B lead funnel", "funnelsim"};
   app.set_version_flag("--version", FUNNELSIM_VERSION);
   app.require_subcommand(1);
   using namespace funnelsim::cli;
-  const Command commands[] = {add_run_command(app), add_validate_command(app), add_bench_command(app)};
-  const char* names[] = {"run", "validate", "bench"};
+  const Command commands[] = {add_run_command(app), add_validate_command(app), add_bench_command(app),
+                              add_compare_command(app), add_sweep_command(app)};
+  const char* names[] = {"run", "validate", "bench", "compare", "sweep"};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -29,10 +32,14 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < std::size(names); ++i)
       if (app.got_subcommand(names[i])) return commands[i]();
   } catch (const funnelsim::ScenarioError& e) {
-    fmt::print(stderr, "funnelsim: invalid scenario:\n");
+    const auto* input = dynamic_cast<const ScenarioInputError*>(&e);
+    fmt::print(stderr, "funnelsim: invalid scenario{}:\n", input ? " " + input->context() : "");
     for (const auto& issue : e.issues())
       fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, issue.expected,
                  issue.found);
+    return 2;
+  } catch (const funnelsim::UsageError& e) {
+    fmt::print(stderr, "funnelsim: {}\n", e.what());
     return 2;
   } catch (const std::exception& e) {
     fmt::print(stderr, "funnelsim: internal error: {}\n", e.what());

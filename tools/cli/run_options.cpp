@@ -1,11 +1,21 @@
 #include "run_options.hpp"
 
+#include "cli_errors.hpp"
+
 namespace funnelsim::cli {
 
 void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls) {
   cmd.add_option("scenario", opts.scenario, "Scenario JSON file")->required();
-  cmd.add_option("--set", opts.sets, "Override a field: --set /json/pointer=value (repeatable)");
-  if (!with_run_controls) return;
+  add_set_option(cmd, opts, "Override a field: --set /json/pointer=value (repeatable)");
+  if (with_run_controls) add_run_controls(cmd, opts);
+}
+
+void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& help) {
+  // One value per --set, so that `--set /a=1 scenario.json` leaves the scenario positional.
+  cmd.add_option("--set", opts.sets, help)->allow_extra_args(false);
+}
+
+void add_run_controls(CLI::App& cmd, ScenarioOptions& opts) {
   cmd.add_option("--replications", opts.replications, "Replications (default: the scenario's)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
   cmd.add_option("--seed", opts.seed, "Master seed (default: the scenario's)");
@@ -27,6 +37,14 @@ RunOptions run_options_for(const Scenario& scenario, const ScenarioOptions& opts
   run.first_replication = opts.first_replication;
   run.threads = opts.threads;
   return run;
+}
+
+CompiledModel load_one_of_several(const std::string& file, const std::vector<Override>& overrides) {
+  try {
+    return compile_model(load_scenario(file, overrides));
+  } catch (const ScenarioError& e) {
+    throw ScenarioInputError(file, e);
+  }
 }
 
 }  // namespace funnelsim::cli

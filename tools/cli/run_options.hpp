@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "funnelsim/engine.hpp"
+#include "funnelsim/model.hpp"
 #include "funnelsim/scenario.hpp"
 #include "funnelsim/scenario_loader.hpp"
 
@@ -22,7 +23,13 @@ struct ScenarioOptions {
 };
 
 void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls);
+/// --set, one value per occurrence (repeatable).
+void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& help);
+/// --replications, --seed, --first-replication, --threads (for commands with their own positionals).
+void add_run_controls(CLI::App& cmd, ScenarioOptions& opts);
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
 RunOptions run_options_for(const Scenario& scenario, const ScenarioOptions& opts);
+/// Loads and compiles one of several scenarios; a problem is a ScenarioInputError naming the file.
+CompiledModel load_one_of_several(const std::string& file, const std::vector<Override>& overrides);
 
 }  // namespace funnelsim::cli

@@ -1,0 +1,29 @@
+#pragma once
+/// Pieces of JSON and CSV shared by the writers of every command, so that a statistic or a
+/// direction reads the same in summary.json, compare.json and sweep.json.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "funnelsim/metrics.hpp"
+#include "funnelsim/statistics.hpp"
+
+namespace funnelsim {
+
+/// A finite number, or null (JSON has no NaN or Infinity).
+nlohmann::ordered_json number_or_null(double value);
+
+/// Every statistic of statistic_names(), in that order; undefined ones are null.
+nlohmann::ordered_json stats_json(const SummaryStats& stats);
+
+/// "higher", "lower" or "neither".
+std::string_view better_name(Better better);
+
+/// A value for a printed table: ratios as percentages with one decimal, currency with two
+/// decimals, everything else with one; "n/a" when undefined.
+std::string display_value(double value, std::string_view unit);
+
+/// A CSV field: as is, or quoted (with doubled quotes) when it holds a comma, quote or newline.
+std::string csv_field(std::string_view text);
+
+}  // namespace funnelsim

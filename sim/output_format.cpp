@@ -1,0 +1,43 @@
+#include "funnelsim/output_format.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace funnelsim {
+
+nlohmann::ordered_json number_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json stats_json(const SummaryStats& stats) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (std::string_view name : statistic_names()) {
+    if (name == "n_defined") j[std::string(name)] = stats.n_defined;
+    else j[std::string(name)] = number_or_null(stats.get(name));
+  }
+  return j;
+}
+
+std::string_view better_name(Better better) {
+  return better == Better::higher ? "higher" : better == Better::lower ? "lower" : "neither";
+}
+
+std::string display_value(double value, std::string_view unit) {
+  if (std::isnan(value)) return "n/a";
+  if (unit == "ratio") return fmt::format("{:.1f}%", 100.0 * value);
+  if (unit.starts_with("currency")) return fmt::format("{:.2f}", value);
+  return fmt::format("{:.1f}", value);
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out += '"';
+}
+
+}  // namespace funnelsim

@@ -1,0 +1,174 @@
+// "extends": a scenario file as a merge patch on a base file, resolved by the loader so that
+// every command sees the merged document.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
+#include "funnelsim/scenario_extends.hpp"
+#include "funnelsim/scenario_loader.hpp"
+
+namespace Catch {
+template <>
+struct StringMaker<funnelsim::Issue> {
+  static std::string convert(const funnelsim::Issue& issue) {
+    return nlohmann::json::array({issue.path, issue.expected, issue.found}).dump();
+  }
+};
+}  // namespace Catch
+
+using funnelsim::Issue;
+using funnelsim::Override;
+using funnelsim::ScenarioError;
+using funnelsim::test::TempDir;
+using nlohmann::json;
+using Issues = std::vector<Issue>;
+namespace fs = std::filesystem;
+
+namespace {
+
+const json kBase = json::parse(R"({
+  "name": "base",
+  "horizon_days": 28,
+  "sources": [{ "name": "web", "leads_per_week": 70, "cost_per_lead": 10 }],
+  "scoring": { "mql_threshold": 60, "caps": { "total": 100 } }
+})");
+
+void write(const fs::path& file, const json& doc) {
+  fs::create_directories(file.parent_path());
+  std::ofstream(file, std::ios::binary) << doc.dump(2);
+}
+
+void write_text(const fs::path& file, const std::string& text) { std::ofstream(file, std::ios::binary) << text; }
+
+Issues issues_reading(const fs::path& file, const std::vector<Override>& overrides = {}) {
+  try {
+    (void)funnelsim::load_scenario(file, overrides);
+  } catch (const ScenarioError& e) {
+    return e.issues();
+  }
+  FAIL(file << " was accepted");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("scenario extends: a chain merges every file, nearest last", "[extends]") {
+  TempDir dir;
+  write(dir / "base.json", kBase);
+  write(dir / "mid.json", {{"extends", "base.json"}, {"scoring", {{"mql_threshold", 70}}}, {"seed", 5}});
+  write(dir / "top.json", {{"extends", "mid.json"}, {"horizon_days", 14}});
+  const json doc = funnelsim::read_extended_document(dir / "top.json");
+  CHECK(!doc.contains("extends"));
+  CHECK(doc["horizon_days"] == 14);  // top
+  CHECK(doc["seed"] == 5);  // mid
+  CHECK(doc["scoring"]["mql_threshold"] == 70);  // mid over base
+  CHECK(doc["scoring"]["caps"]["total"] == 100);  // base, merged key by key
+  CHECK(doc["sources"] == kBase["sources"]);
+  const funnelsim::Scenario s = funnelsim::load_scenario(dir / "top.json");
+  CHECK(s.name == "top");  // name is not inherited: the variant is named after its file
+  CHECK(s.scoring.thresholds.mql == 70.0);
+  CHECK(s.horizon_days == 14);
+}
+
+TEST_CASE("scenario extends: merge patch semantics (arrays replace, null removes)", "[extends]") {
+  TempDir dir;
+  write(dir / "base.json", kBase);
+  write(dir / "v.json", json::parse(R"({"extends": "base.json", "name": "v", "horizon_days": null,
+                                        "sources": [{"name": "ads", "leads_per_week": 5}]})"));
+  const json doc = funnelsim::read_extended_document(dir / "v.json");
+  CHECK(doc["name"] == "v");
+  CHECK(!doc.contains("horizon_days"));  // removed, so the schema default (90) applies
+  CHECK(doc["sources"] == json::parse(R"([{"name": "ads", "leads_per_week": 5}])"));
+  CHECK(funnelsim::load_scenario(dir / "v.json").horizon_days == 90);
+}
+
+TEST_CASE("scenario extends: a relative path resolves from the extending file's folder", "[extends]") {
+  TempDir dir;
+  write(dir / "shared" / "base.json", kBase);
+  write(dir / "variants" / "deep" / "a.json", {{"extends", "../../shared/base.json"}, {"horizon_days", 7}});
+  write(dir / "variants" / "b.json", {{"extends", "deep/a.json"}, {"seed", 9}});
+  // The working directory plays no part: the tests run elsewhere.
+  const funnelsim::Scenario s = funnelsim::load_scenario(dir / "variants" / "b.json");
+  CHECK(s.horizon_days == 7);
+  CHECK(s.seed == 9);
+  CHECK(s.sources.at(0).name == "web");
+  write(dir / "abs.json", {{"extends", (dir / "shared" / "base.json").string()}});
+  CHECK(funnelsim::load_scenario(dir / "abs.json").horizon_days == 28);
+}
+
+TEST_CASE("scenario extends: --set applies after the merge", "[extends]") {
+  TempDir dir;
+  write(dir / "base.json", kBase);
+  write(dir / "v.json", {{"extends", "base.json"}, {"scoring", {{"mql_threshold", 70}}}});
+  const std::vector<Override> sets{Override::parse("/scoring/mql_threshold=80"),
+                                   Override::parse("/sources/0/leads_per_week=35")};  // a field only the base has
+  const funnelsim::Scenario s = funnelsim::load_scenario(dir / "v.json", sets);
+  CHECK(s.scoring.thresholds.mql == 80.0);
+  CHECK(s.sources.at(0).leads_per_week == 35.0);
+  // An "extends" brought in by --set comes too late to be resolved: it is an error, not ignored.
+  CHECK(issues_reading(dir / "v.json", {Override::parse("/extends=base.json")}) ==
+        Issues{{"/extends", "extends only in a scenario file (it is resolved when the file is read, before --set)",
+                "\"base.json\""}});
+}
+
+TEST_CASE("scenario extends: a cycle is an error that names the chain", "[extends]") {
+  TempDir dir;
+  write(dir / "a.json", {{"extends", "b.json"}});
+  write(dir / "b.json", {{"extends", "./a.json"}});
+  const std::string a = (dir / "a.json").string(), b = (dir / "b.json").string();
+  CHECK(issues_reading(dir / "a.json") ==
+        Issues{{"/extends", "a chain of extends without cycles", a + " -> " + b + " -> " + a}});
+  write(dir / "self.json", {{"extends", "self.json"}});
+  const std::string self = (dir / "self.json").string();
+  CHECK(issues_reading(dir / "self.json") ==
+        Issues{{"/extends", "a chain of extends without cycles", self + " -> " + self}});
+}
+
+TEST_CASE("scenario extends: a missing or broken base is an error at /extends", "[extends]") {
+  TempDir dir;
+  write(dir / "a.json", {{"extends", "missing.json"}});
+  CHECK(issues_reading(dir / "a.json") == Issues{{"/extends", "a readable base scenario file",
+                                                  "cannot open \"" + (dir / "missing.json").string() +
+                                                      "\" (the base of " + (dir / "a.json").string() + ")"}});
+
+  write_text(dir / "broken.json", "{\"sources\": [}");
+  write(dir / "b.json", {{"extends", "broken.json"}});
+  CHECK(issues_reading(dir / "b.json") ==
+        Issues{{"/extends", "valid JSON in the base scenario \"" + (dir / "broken.json").string() + "\"",
+                "syntax error at line 1, column 14: unexpected '}'; expected '[', '{', or a literal"}});
+
+  write(dir / "list.json", json::array({1, 2}));
+  write(dir / "c.json", {{"extends", "list.json"}});
+  CHECK(issues_reading(dir / "c.json") ==
+        Issues{{"/extends", "a JSON object in the base scenario \"" + (dir / "list.json").string() + "\"",
+                "an array of 2 items"}});
+
+  write(dir / "d.json", {{"extends", 3}});
+  CHECK(issues_reading(dir / "d.json") == Issues{{"/extends", "a string: the path of the base scenario file", "3"}});
+  write(dir / "e.json", {{"extends", "d.json"}});
+  CHECK(
+      issues_reading(dir / "e.json") ==
+      Issues{{"/extends", "a string: the path of the base scenario file (in " + (dir / "d.json").string() + ")", "3"}});
+}
+
+TEST_CASE("scenario extends: the CLI resolves extends in every command", "[extends][cli]") {
+  TempDir dir;
+  write(dir / "base.json", kBase);
+  write(dir / "v.json", {{"extends", "base.json"}, {"scoring", {{"mql_threshold", 70}}}});
+  const auto r = funnelsim::test::cli("validate '" + (dir / "v.json").string() + "' --resolved --set /seed=3");
+  REQUIRE(r.exit_code == 0);
+  const json doc = json::parse(r.out);
+  CHECK(!doc.contains("extends"));
+  CHECK(doc["scoring"]["mql_threshold"] == 70);
+  CHECK(doc["seed"] == 3);
+  write(dir / "cycle.json", {{"extends", "cycle.json"}});
+  const auto bad = funnelsim::test::cli("run '" + (dir / "cycle.json").string() + "'");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("/extends: expected a chain of extends without cycles, found ") != std::string::npos);
+}

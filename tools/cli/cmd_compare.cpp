@@ -1,0 +1,62 @@
+// `funnelsim compare BASE VARIANT...`: every scenario on the same seed and replication indices
+// (common random numbers), each variant paired with the base replication by replication.
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "commands.hpp"
+#include "funnelsim/comparison_output.hpp"
+#include "funnelsim/engine.hpp"
+#include "funnelsim/output.hpp"
+#include "progress_bar.hpp"
+#include "run_options.hpp"
+
+namespace funnelsim::cli {
+
+Command add_compare_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("compare", "Compare scenario variants with a base on common random numbers");
+  auto opts = std::make_shared<ScenarioOptions>();
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto out = std::make_shared<std::string>();
+  auto quiet = std::make_shared<bool>(false);
+  cmd->add_option("scenarios", *files, "BASE VARIANT [VARIANT...]: scenario JSON files")->required()->expected(2, -1);
+  add_set_option(*cmd, *opts, "Override a field in every scenario: --set /json/pointer=value (repeatable)");
+  add_run_controls(*cmd, *opts);
+  cmd->add_option("--out", *out, "Folder for compare.json and compare.csv");
+  cmd->add_flag("--quiet", *quiet, "Print nothing on success");
+  return [opts, files, out, quiet]() {
+    const std::vector<Override> overrides = parse_overrides(opts->sets);
+    // Load everything first: a bad variant stops the command before any simulation.
+    std::vector<CompiledModel> models;
+    for (const std::string& file : *files) models.push_back(load_one_of_several(file, overrides));
+    // The base decides seed and replication count; every scenario then runs the same ones.
+    RunOptions run = run_options_for(models.front().scenario, *opts);
+    ProgressBar bar(!*quiet);
+    std::uint64_t done_before = 0;
+    const std::uint64_t total = run.replications * models.size();
+    run.progress = [&](std::uint64_t done, std::uint64_t) { bar.update(done_before + done, total); };
+
+    std::vector<std::string> names;
+    for (const CompiledModel& model : models) names.push_back(model.scenario.name);
+    const std::vector<std::string> labels = unique_labels(names);
+    ComparisonReport report;
+    report.base = {labels[0], (*files)[0]};
+    report.seed = run.seed;
+    report.replications = run.replications;
+    report.first_replication = run.first_replication;
+    const RunResult base = run_replications(models[0], run);
+    for (std::size_t v = 1; v < models.size(); ++v) {
+      done_before += run.replications;
+      const RunResult variant = run_replications(models[v], run);
+      report.variants.push_back({labels[v], (*files)[v]});
+      report.results.push_back(compare_tables(base.table, variant.table));
+    }
+    if (!out->empty())
+      write_files_atomically(*out,
+                             {{"compare.json", comparison_json(report)}, {"compare.csv", comparison_csv(report)}});
+    if (!*quiet) std::fputs(comparison_text(report).c_str(), stdout);
+    return 0;
+  };
+}
+
+}  // namespace funnelsim::cli

@@ -1,0 +1,82 @@
+// `funnelsim sweep SCENARIO --param PTR=a:b:step ...`: a grid of scenario variants, every point
+// on the same seed and replications (common random numbers), with an optional objective and
+// Pareto front.
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "cli_errors.hpp"
+#include "commands.hpp"
+#include "funnelsim/engine.hpp"
+#include "funnelsim/output.hpp"
+#include "funnelsim/sweep_output.hpp"
+#include "progress_bar.hpp"
+#include "run_options.hpp"
+
+namespace funnelsim::cli {
+
+Command add_sweep_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("sweep", "Run a grid of parameter values on common random numbers");
+  auto opts = std::make_shared<ScenarioOptions>();
+  auto params = std::make_shared<std::vector<std::string>>();
+  auto objective = std::make_shared<std::string>();
+  auto pareto = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto quiet = std::make_shared<bool>(false);
+  add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
+  cmd->add_option("--param", *params,
+                  "A swept field: PTR=a:b:step or PTR=v1,v2,... (repeatable; the grid is the product)")
+      ->required()
+      ->allow_extra_args(false);
+  cmd->add_option("--objective", *objective,
+                  "Pick the best point: \"minimize|maximize METRIC [subject to METRIC >= NUMBER [and ...]]\"");
+  cmd->add_option("--pareto", *pareto, "Mark the points not dominated on two metrics: METRIC_X,METRIC_Y");
+  cmd->add_option("--out", *out, "Folder for sweep.csv and sweep.json");
+  cmd->add_flag("--quiet", *quiet, "Print nothing on success");
+  return [opts, params, objective, pareto, out, quiet]() {
+    // Everything the user typed is checked before the first replication runs.
+    SweepReport report;
+    for (const std::string& p : *params) report.parameters.push_back(parse_sweep_parameter(p));
+    report.points = sweep_grid(report.parameters);
+    if (!objective->empty()) report.objective = parse_objective(*objective);
+    if (!pareto->empty()) report.pareto = parse_pareto(*pareto);
+
+    const nlohmann::json doc = read_scenario_document(opts->scenario, parse_overrides(opts->sets));
+    const std::string fallback_name = std::filesystem::path(opts->scenario).stem().string();
+    const Scenario base = scenario_from_json(doc, fallback_name);  // seed and replications come from here
+    std::vector<Scenario> scenarios;
+    for (std::size_t p = 0; p < report.points.size(); ++p) {
+      try {
+        nlohmann::json point_doc = doc;
+        apply_overrides(point_doc, point_overrides(report.parameters, report.points[p]), "--param");
+        scenarios.push_back(scenario_from_json(point_doc, fallback_name));
+      } catch (const ScenarioError& e) {
+        throw ScenarioInputError(fmt::format("{} at sweep point {} ({})", opts->scenario, p,
+                                             point_text(report.parameters, report.points[p])),
+                                 e);
+      }
+    }
+
+    RunOptions run = run_options_for(base, *opts);
+    report.scenario = base.name;
+    report.file = opts->scenario;
+    report.seed = run.seed;
+    report.replications = run.replications;
+    report.first_replication = run.first_replication;
+    ProgressBar bar(!*quiet);
+    std::uint64_t done_before = 0;
+    const std::uint64_t total = run.replications * scenarios.size();
+    run.progress = [&](std::uint64_t done, std::uint64_t) { bar.update(done_before + done, total); };
+    for (const Scenario& scenario : scenarios) {
+      report.summaries.push_back(summarize_run(run_replications(compile_model(scenario), run).table));
+      done_before += run.replications;
+    }
+    if (!out->empty())
+      write_files_atomically(*out, {{"sweep.csv", sweep_csv(report)}, {"sweep.json", sweep_json(report)}});
+    if (!*quiet) std::fputs(sweep_text(report).c_str(), stdout);
+    return 0;
+  };
+}
+
+}  // namespace funnelsim::cli
