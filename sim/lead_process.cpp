@@ -54,35 +54,39 @@ int LeadSimulator::choose_track(std::size_t source, int segment, double score, J
   return -1;
 }
 
+/// Prepares a clock's constants for one piece of the rate multiplier: 2^(-a/h) at its start
+/// age a, and its mass m c h / ln 2 * (2^(-a/h) - 2^(-b/h)) (or m c (b - a) for a constant rate).
+void LeadSimulator::enter_piece(EventClock& clock, const CompiledEvent& event, int piece) const noexcept {
+  const double c = clock.rate_per_day, h = event.half_life_days;
+  const double a = piece_start_[piece], m = piece_multiplier_[piece];
+  const bool last = piece + 1 >= pieces_;
+  const double b = last ? kInfinity : piece_start_[piece + 1];
+  clock.segment = piece;
+  clock.piece_decay = h > 0.0 ? (a == 0.0 ? 1.0 : std::exp2(-a / h)) : 1.0;
+  if (!(m > 0.0)) clock.piece_mass = 0.0;
+  else if (h > 0.0) clock.piece_mass = m * c * h / std::numbers::ln2 * (clock.piece_decay - (last ? 0.0 : std::exp2(-b / h)));
+  else clock.piece_mass = last ? kInfinity : m * c * (b - a);
+}
+
 /// Inverts the piecewise cumulative rate m_i * c * 2^(-age/h) (or m_i * c) at the clock's
-/// target. Within a piece starting at age a with multiplier m, the mass up to age t is
-/// m c h / ln 2 * (2^(-a/h) - 2^(-t/h)), or m c (t - a) for a constant rate.
+/// target, moving to later pieces when the current one's mass is used up.
 void LeadSimulator::advance(EventClock& clock, const CompiledEvent& event) noexcept {
   clock.cumulative_target += draw_exponential(clock.stream);
-  const double c = clock.rate_per_day, h = event.half_life_days;
   for (;;) {
-    const int i = clock.segment;
-    const double a = piece_start_[i], m = piece_multiplier_[i];
-    const bool last = i + 1 >= pieces_;
-    const double b = last ? kInfinity : piece_start_[i + 1];
     const double need = clock.cumulative_target - clock.mass_before;
-    double mass = 0.0;  // mass of this piece
-    if (m > 0.0) {
-      if (h > 0.0) mass = m * c * h / std::numbers::ln2 * (std::exp2(-a / h) - (last ? 0.0 : std::exp2(-b / h)));
-      else mass = last ? kInfinity : m * c * (b - a);
-    }
-    if (need < mass) {
-      const double age = h > 0.0 ? -h * std::log2(std::exp2(-a / h) - need * std::numbers::ln2 / (m * c * h))
-                                 : a + need / (m * c);
+    if (need < clock.piece_mass) {
+      const double c = clock.rate_per_day, h = event.half_life_days, m = piece_multiplier_[clock.segment];
+      const double age = h > 0.0 ? -h * std::log2(clock.piece_decay - need * std::numbers::ln2 / (m * c * h))
+                                 : piece_start_[clock.segment] + need / (m * c);
       clock.next_day = start_day_ + age;
       return;
     }
-    if (last) {  // a fading interest has finite mass: no more events
+    if (clock.segment + 1 >= pieces_) {  // a fading interest has finite mass: no more events
       clock.next_day = kInfinity;
       return;
     }
-    clock.mass_before += mass;
-    ++clock.segment;
+    clock.mass_before += clock.piece_mass;
+    enter_piece(clock, event, clock.segment + 1);
   }
 }
 
@@ -208,8 +212,12 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   clocks_.clear();
   for (const CompiledEvent& e : source.events) {
     const double rate = e.rate_per_day_at_0 + e.rate_per_day_slope * out.readiness;
-    EventClock clock{streams.stream(source.tag, lead_id, cycle_tag(e.tag, start.cycle)), rate, 0.0, 0.0, 0, kInfinity};
-    if (rate > 0.0) advance(clock, e);
+    EventClock clock{streams.stream(source.tag, lead_id, cycle_tag(e.tag, start.cycle)), rate, 0.0, 0.0, 0, kInfinity,
+                     1.0, 0.0};
+    if (rate > 0.0) {
+      enter_piece(clock, e, 0);
+      advance(clock, e);
+    }
     clocks_.push_back(clock);
   }
   // Intent signals: one constant-rate process, unaffected by nurture.

@@ -85,9 +85,12 @@ class LeadSimulator {
     double mass_before;        ///< cumulative rate mass before the current segment
     int segment;               ///< current piece of the rate multiplier
     double next_day;           ///< absolute day of the next event (inf = none)
+    double piece_decay;        ///< 2^(-a/h) at the current piece's start age a (1 for constant rates)
+    double piece_mass;         ///< rate mass of the current piece (inf when unbounded)
   };
 
   void advance(EventClock& clock, const CompiledEvent& event) noexcept;
+  void enter_piece(EventClock& clock, const CompiledEvent& event, int piece) const noexcept;
   double engagement_score() const noexcept;
   bool meets_rule(double fit, double engagement, const Thresholds& t) const noexcept;
   void add_points(const CompiledEvent& event, double day) noexcept;
