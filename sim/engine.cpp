@@ -392,7 +392,7 @@ class ReplicationRunner final : public MqlRecycler {
     const std::size_t sources = model_.sources.size();
     for (std::size_t t = 0; t < team_tallies_.size(); ++t) {
       const double cost = model_.sales->teams[t].rep_cost;
-      unallocated_cost_ += cost;
+      rep_cost_total_ += cost;
       if (cost == 0.0) continue;
       double busy = 0.0, mqls = 0.0;
       for (std::size_t s = 0; s < sources; ++s) busy += team_source_busy_[t * sources + s], mqls += team_source_mqls_[t * sources + s];
@@ -400,7 +400,6 @@ class ReplicationRunner final : public MqlRecycler {
       const double total = busy > 0.0 ? busy : mqls;
       if (total == 0.0) continue;
       for (std::size_t s = 0; s < sources; ++s) tallies_[s].counts.rep_cost += cost * weights[t * sources + s] / total;
-      unallocated_cost_ -= cost;
     }
   }
 
@@ -430,11 +429,9 @@ class ReplicationRunner final : public MqlRecycler {
       c.weighted_pipeline += o.amount * o.win_probability;
     }
     // AE cost follows the opportunities each source brought.
-    unallocated_cost_ += pipeline.ae_cost;
-    if (pipeline.ae_cost > 0.0 && opportunities > 0.0) {
+    rep_cost_total_ += pipeline.ae_cost;
+    if (pipeline.ae_cost > 0.0 && opportunities > 0.0)
       for (auto& tally : tallies_) tally.counts.rep_cost += pipeline.ae_cost * tally.counts.opportunities / opportunities;
-      unallocated_cost_ -= pipeline.ae_cost;
-    }
   }
 
   // ---- the row --------------------------------------------------------------------------------
@@ -459,8 +456,10 @@ class ReplicationRunner final : public MqlRecycler {
       total_.response_hours.insert(total_.response_hours.end(), t.response_hours.begin(), t.response_hours.end());
       compute_metrics(tallies_[s], coverage_target, table_->row(slot_, s + 1));
     }
-    total_.counts.rep_cost += unallocated_cost_;  // costs no source caused still count in the total
-    unallocated_cost_ = 0.0;
+    // The whole funnel carries the known total, not a sum of rounded shares (which would also
+    // leave out costs no source caused).
+    total_.counts.rep_cost = rep_cost_total_;
+    rep_cost_total_ = 0.0;
     compute_metrics(total_, coverage_target, table_->row(slot_, 0));
     if (sales_) {
       const std::size_t first_team = model_.sources.size() + 1;
@@ -495,7 +494,7 @@ class ReplicationRunner final : public MqlRecycler {
   std::vector<RepCounts> rep_counts_;
   std::vector<TeamTally> team_tallies_;
   std::vector<double> team_source_busy_, team_source_mqls_;  // [team][source]
-  double unallocated_cost_ = 0.0;
+  double rep_cost_total_ = 0.0;  // teams' and AEs' cost over the horizon
   std::vector<SqlRecord> sqls_;
   PipelineSimulator pipeline_;
   std::vector<OpportunityOutcome> opportunities_;

@@ -32,7 +32,9 @@ std::size_t funnel_metric(std::string_view option, std::string_view name) {
   std::vector<std::string> names;
   for (const MetricDef& d : metric_defs()) names.emplace_back(d.name);
   std::string expected = "a whole-funnel metric name such as cost_per_sql_marketing";
-  if (const std::string guess = closest_match(name, names); !guess.empty())
+  if (name == "cost_per_sql")  // renamed: say which two it became rather than the nearest spelling
+    expected += " (cost_per_sql is now cost_per_sql_marketing or cost_per_sql_loaded)";
+  else if (const std::string guess = closest_match(name, names); !guess.empty())
     expected += fmt::format(" (did you mean \"{}\"?)", guess);
   malformed(option, expected, fmt::format("\"{}\"", name));
 }

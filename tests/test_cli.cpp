@@ -31,7 +31,7 @@ TEST_CASE("cli: run prints a readable summary", "[cli]") {
   const auto r = cli("run scenarios/saas_baseline.json --replications 8");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("scenario saas_baseline") != std::string::npos);
-  CHECK(r.out.find("cost_per_sql") != std::string::npos);
+  for (const char* m : {"\ncost_per_sql_marketing ", "\ncost_per_sql_loaded "}) CHECK(r.out.find(m) != std::string::npos);
   CHECK(r.out.find("content_syndication") != std::string::npos);
   CHECK(r.err.empty());  // no progress bar when stderr is not a terminal
 }

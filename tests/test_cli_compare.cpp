@@ -25,24 +25,33 @@ json compare_json(const std::string& args, const TempDir& dir) {
   return json::parse(read_file(dir / "compare.json"));
 }
 
-/// Every paired difference of every scope and metric is exactly 0 (where defined at all).
+/// Every paired difference of every scope (whole funnel, sources, teams, reps) and metric is
+/// exactly 0 where defined at all. A metric defined in a single replication has a mean
+/// difference but no variance, so no interval: those are null.
 void check_all_zero(const json& comparison) {
   std::size_t checked = 0;
-  auto check_scope = [&](const json& metrics) {
+  auto check_scope = [&](const std::string& scope, const json& metrics) {
     for (const auto& [name, m] : metrics.items()) {
       const json& d = m["difference"];
       if (d["n_paired"] == 0) continue;
-      INFO(name);
+      INFO(scope << " " << name);
       CHECK(d["mean"] == 0.0);
+      CHECK(m["base"] == m["variant"]);
+      ++checked;
+      if (d["n_paired"] == 1) {
+        for (const char* key : {"ci95_low", "ci95_high", "se", "paired_variance"}) CHECK(d[key].is_null());
+        continue;
+      }
       CHECK(d["ci95_low"] == 0.0);
       CHECK(d["ci95_high"] == 0.0);
       CHECK(d["paired_variance"] == 0.0);
-      CHECK(m["base"] == m["variant"]);
-      ++checked;
     }
   };
-  check_scope(comparison["metrics"]);
-  for (const auto& [_, scope] : comparison["by_source"].items()) check_scope(scope);
+  check_scope("all", comparison["metrics"]);
+  for (const char* group : {"by_source", "by_team", "by_rep"}) {
+    CHECK(!comparison[group].empty());
+    for (const auto& [name, scope] : comparison[group].items()) check_scope(name, scope);
+  }
   CHECK(checked > 0);
 }
 
@@ -52,7 +61,7 @@ TEST_CASE("cli: compare prints a verdict on the headline metrics and a table", "
   const auto r = cli("compare " + kBaseline + " " + kRaise + " --replications 6");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("threshold_raise vs saas_baseline (6 paired replications, seed 20261122):") != std::string::npos);
-  for (const char* phrase : {"MQLs -", "SQL rate +", " pp [", "cost per SQL +$", "MQL precision", "MQL recall -",
+  for (const char* phrase : {"MQLs -", "SQL rate +", " pp [", "cost per SQL (marketing) +$", "MQL precision", "MQL recall -",
                              "clearly better: SQL rate, MQL precision", "variance reduction from common random numbers",
                              "metric (whole funnel)", "cost_per_sql_marketing"})
     CHECK(r.out.find(phrase) != std::string::npos);
@@ -108,17 +117,34 @@ TEST_CASE("cli: compare.json and compare.csv have the documented shape", "[cli][
   CHECK(mqls["difference"]["n_paired"] == 5);
   CHECK(mqls["difference"]["mean"].get<double>() ==
         Approx(mqls["variant"]["mean"].get<double>() - mqls["base"]["mean"].get<double>()));
-  // Undefined in every replication (sales metrics without sales teams): null, n_paired 0.
-  CHECK(raise["metrics"]["sla_attainment"]["difference"]["mean"].is_null());
-  CHECK(raise["metrics"]["sla_attainment"]["difference"]["n_paired"] == 0);
+  // Undefined in every replication (no lead of saas_baseline takes the signal path): null, n_paired 0.
+  CHECK(raise["metrics"]["time_to_mql_days_p50_signal"]["difference"]["mean"].is_null());
+  CHECK(raise["metrics"]["time_to_mql_days_p50_signal"]["difference"]["n_paired"] == 0);
+  // saas_baseline has sales teams, so the SLA is defined in every replication.
+  CHECK(raise["metrics"]["sla_attainment"]["difference"]["n_paired"] == 5);
+  CHECK(raise["by_team"].size() == 2);  // sdr, enterprise_sdr
+  CHECK(raise["by_rep"].size() == 3);   // sdr.1, sdr.2, enterprise_sdr.1
+  for (const auto& [team, metrics] : raise["by_team"].items()) {
+    INFO(team);
+    CHECK(metrics.size() == metric_defs(ScopeKind::team).size());
+  }
+  for (const auto& [rep, metrics] : raise["by_rep"].items()) {
+    INFO(rep);
+    CHECK(metrics.size() == metric_defs(ScopeKind::rep).size());
+  }
 
   const std::string csv = read_file(dir / "compare.csv");
   CHECK(
       csv.starts_with("variant,scope_kind,scope,metric,base_mean,variant_mean,diff_mean,diff_ci95_low,"
                       "diff_ci95_high,relative,p_better_share,p_better_normal,variance_reduction,n_paired\n"));
-  CHECK(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) == 1 + 2 * 7 * kMetricCount);
+  // Per variant: 7 funnel scopes (all + 6 sources), 2 teams and 3 reps, each with its kind's metrics.
+  const std::size_t rows_per_variant =
+      7 * kMetricCount + 2 * metric_defs(ScopeKind::team).size() + 3 * metric_defs(ScopeKind::rep).size();
+  CHECK(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) == 1 + 2 * rows_per_variant);
   CHECK(csv.find("\nthreshold_raise,funnel,all,mqls,") != std::string::npos);
   CHECK(csv.find("\nsaas_baseline#2,funnel,webinar,sqls,") != std::string::npos);
+  CHECK(csv.find("\nthreshold_raise,team,sdr,sqls,") != std::string::npos);
+  CHECK(csv.find("\nsaas_baseline#2,rep,enterprise_sdr.1,utilization,") != std::string::npos);
   const std::string text = read_file(dir / "compare.json");
   CHECK(text.find("NaN") == std::string::npos);
   CHECK(text.find("Infinity") == std::string::npos);
@@ -138,8 +164,8 @@ TEST_CASE("cli: compare outputs are byte-identical for 1 and 2 threads", "[cli][
 }
 
 TEST_CASE("cli: common random numbers shrink the variance of the threshold raise", "[cli][compare][crn]") {
-  // At 200 replications the reduction is about 9x for MQLs and 10x for SQLs (README); 20 give a
-  // noisier estimate, so the bound is loose.
+  // At 200 replications the reduction is about 9x for MQLs, 6x for SQLs and 5x for the marketing
+  // cost per SQL (README); 20 give a noisier estimate, so the bound is loose.
   TempDir dir;
   const json c = compare_json(kBaseline + " " + kRaise + " --replications 20", dir);
   for (const char* metric : {"mqls", "sqls", "cost_per_sql_marketing"}) {

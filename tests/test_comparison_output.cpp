@@ -53,12 +53,12 @@ TEST_CASE("comparison output: the verdict gives counts in percent, rates in poin
   const std::string text = comparison_text(report);
   INFO(text);
   CHECK(text.find("raise vs base (10 paired replications, seed 7):\n"
-                  "  MQLs -18.0% [-21.0%, -15.0%]; SQLs n/a; SQL rate +3.1 pp [+2.6, +3.6]; cost per SQL -$42 "
-                  "[-$55, -$30]; MQL precision +0.04 pp [+0.01, +0.07]; MQL recall -0.1 pp [-0.4, +0.2]\n"
-                  "  clearly better: SQL rate, cost per SQL, MQL precision; no clear change: MQL recall (by the 95% "
-                  "intervals)\n"
+                  "  MQLs -18.0% [-21.0%, -15.0%]; SQLs n/a; SQL rate +3.1 pp [+2.6, +3.6]; cost per SQL (marketing) "
+                  "-$42 [-$55, -$30]; MQL precision +0.04 pp [+0.01, +0.07]; MQL recall -0.1 pp [-0.4, +0.2]\n"
+                  "  clearly better: SQL rate, cost per SQL (marketing), MQL precision; no clear change: MQL recall "
+                  "(by the 95% intervals)\n"
                   "  variance reduction from common random numbers (independent runs / paired): MQLs 12.5x, SQL "
-                  "rate 12.5x, cost per SQL 12.5x, MQL precision 12.5x, MQL recall 12.5x\n") != std::string::npos);
+                  "rate 12.5x, cost per SQL (marketing) 12.5x, MQL precision 12.5x, MQL recall 12.5x\n") != std::string::npos);
   CHECK(text.find("-0.0") == std::string::npos);
 }
 

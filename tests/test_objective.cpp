@@ -70,11 +70,17 @@ TEST_CASE("objective: malformed text and unknown metrics are usage errors", "[ob
   CHECK(objective_error("") == grammar + "nothing");
   CHECK(objective_error("optimize cost_per_sql_marketing") == grammar + "\"optimize cost_per_sql_marketing\"");
   CHECK(objective_error("minimize") == "--objective: expected a metric after minimize, found nothing");
-  CHECK(objective_error("minimize cost_per_sq") ==
+  CHECK(objective_error("minimize cost_per_sql_marketng") ==
         "--objective: expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_sql_marketing\"?), "
+        "found \"cost_per_sql_marketng\"");
+  CHECK(objective_error("minimize cost_per_sq") ==  // the closest name wins: 2 edits from cost_per_mql
+        "--objective: expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_mql\"?), "
         "found \"cost_per_sq\"");
-  CHECK(objective_error("maximize revenue") ==
-        "--objective: expected a whole-funnel metric name such as cost_per_sql_marketing, found \"revenue\"");
+  CHECK(objective_error("minimize cost_per_sql") ==  // the old name says what it became
+        "--objective: expected a whole-funnel metric name such as cost_per_sql_marketing (cost_per_sql is now "
+        "cost_per_sql_marketing or cost_per_sql_loaded), found \"cost_per_sql\"");
+  CHECK(objective_error("maximize profit") ==  // revenue is a metric now; profit is not, nor close to one
+        "--objective: expected a whole-funnel metric name such as cost_per_sql_marketing, found \"profit\"");
   CHECK(objective_error("minimize sqls where leads > 3") ==
         "--objective: expected \"subject to\" and constraints after the metric, found \"where leads > 3\"");
   CHECK(objective_error("minimize sqls subject to") ==
@@ -129,9 +135,9 @@ TEST_CASE("objective: --pareto needs two known metrics with a better direction",
   CHECK(pareto_error("sqls") == "--pareto: expected two metrics METRIC_X,METRIC_Y, found \"sqls\"");
   CHECK(pareto_error("sqls,mqls,leads") ==
         "--pareto: expected two metrics METRIC_X,METRIC_Y, found \"sqls,mqls,leads\"");
-  CHECK(pareto_error("sqls,cost_per_sq") ==
+  CHECK(pareto_error("sqls,cost_per_sql_marketng") ==
         "--pareto: expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_sql_marketing\"?), "
-        "found \"cost_per_sq\"");
+        "found \"cost_per_sql_marketng\"");
   CHECK(pareto_error("mqls,sqls") ==
         "--pareto: expected metrics with a better direction (higher or lower is better), found mqls, whose better "
         "direction is neither");
