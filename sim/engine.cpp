@@ -185,6 +185,8 @@ class ReplicationRunner final : public MqlRecycler {
     weekly(s, Series::leads)[week_of(lead.arrival_day)] += 1;
     if (lead.disqualified) c.disqualified += 1;
     if (lead.ready) c.ready_leads += 1;
+    // Recall follows the lead: did this ready arrival become an MQL within the horizon?
+    if (lead.ready && lead.path != MqlPath::none) c.ready_leads_mql += 1;
     ++work_.leads;
   }
 

@@ -58,7 +58,7 @@ constexpr std::array<MetricDef, kMetricCount> kFunnelMetrics{{
     {"time_to_mql_days_p90_signal", "days", Better::lower, "90th percentile of days to MQL, signal path."},
     {"ready_leads", "leads", Better::neither, "Leads sales would accept (by latent readiness), MQL or not."},
     {"mql_precision", "ratio", Better::higher, "Share of MQLs that sales would accept."},
-    {"mql_recall", "ratio", Better::higher, "Share of ready leads that became MQLs."},
+    {"mql_recall", "ratio", Better::higher, "Share of ready leads (arrived in the horizon) that became MQLs, each lead once."},
     {"missed_ready_leads", "leads", Better::lower, "Ready leads that never became MQLs in the horizon."},
     {"response_time_hours", "hours", Better::lower, "Mean hours from MQL to the first contact attempt."},
     {"response_time_hours_p50", "hours", Better::lower, "Median hours from MQL to the first attempt, within the replication."},
@@ -153,6 +153,7 @@ void FunnelCounts::add(const FunnelCounts& o) noexcept {
   sqls += o.sqls;
   ready_leads += o.ready_leads;
   ready_mqls += o.ready_mqls;
+  ready_leads_mql += o.ready_leads_mql;
   time_to_mql_sum += o.time_to_mql_sum;
   channel_spend += o.channel_spend;
   nurture_spend += o.nurture_spend;
@@ -246,8 +247,8 @@ void compute_metrics(FunnelTally& tally, double coverage_target, std::span<doubl
   }
   set(Metric::ready_leads, c.ready_leads);
   set(Metric::mql_precision, ratio(c.ready_mqls, c.mqls));
-  set(Metric::mql_recall, ratio(c.ready_mqls, c.ready_leads));
-  set(Metric::missed_ready_leads, c.ready_leads - c.ready_mqls);
+  set(Metric::mql_recall, ratio(c.ready_leads_mql, c.ready_leads));
+  set(Metric::missed_ready_leads, c.ready_leads - c.ready_leads_mql);
   set(Metric::response_time_hours, ratio(c.response_hours_sum, c.responded));
   std::sort(tally.response_hours.begin(), tally.response_hours.end());
   set(Metric::response_time_hours_p50, percentile_sorted(tally.response_hours, 0.5));

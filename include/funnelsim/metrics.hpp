@@ -81,6 +81,7 @@ struct FunnelCounts {
   std::array<double, 4> mqls_by_path{};  ///< instant, engagement, sdr_qualified, signal
   double mqls_recycled = 0, sqls_from_recycled = 0, recycled = 0, in_nurture_end = 0;
   double ready_leads = 0, ready_mqls = 0, time_to_mql_sum = 0;
+  double ready_leads_mql = 0;  ///< ready leads whose first journey made them MQLs (recall is per lead)
   double channel_spend = 0, nurture_spend = 0, rep_cost = 0;
   // Pipeline (zero when the scenario has no pipeline section).
   double opportunities = 0, won_deals = 0, open_opportunities = 0, lost_capacity = 0;
