@@ -25,12 +25,6 @@ double draw_exponential(RandomStream& stream) noexcept {
   return boost::random::exponential_distribution<double>{}(stream);
 }
 
-/// The stream tag of journey `cycle`: the plain tag for the first journey, mixed with the
-/// cycle number for recycled ones.
-std::uint32_t cycle_tag(std::uint32_t tag, int cycle) noexcept {
-  return cycle == 0 ? tag : tag ^ (static_cast<std::uint32_t>(cycle) * 0x9E3779B1u);
-}
-
 }  // namespace
 
 LeadSimulator::LeadSimulator(const CompiledModel& model)
@@ -155,7 +149,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   const double u_segment = profile.uniform();
   out.accept_draw = profile.uniform();
   if (start.cycle > 0) {  // a second chance: new timing, new coin
-    RandomStream coin = streams.stream(source.tag, lead_id, cycle_tag(kAcceptanceStream, start.cycle));
+    RandomStream coin = streams.stream(source.tag, lead_id, journey_tag(kAcceptanceStream, start.cycle));
     out.accept_draw = coin.uniform();
   }
   out.ready = out.accept_draw < model_.acceptance.probability(out.readiness);
@@ -212,7 +206,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   clocks_.clear();
   for (const CompiledEvent& e : source.events) {
     const double rate = e.rate_per_day_at_0 + e.rate_per_day_slope * out.readiness;
-    EventClock clock{streams.stream(source.tag, lead_id, cycle_tag(e.tag, start.cycle)), rate, 0.0, 0.0, 0, kInfinity,
+    EventClock clock{streams.stream(source.tag, lead_id, journey_tag(e.tag, start.cycle)), rate, 0.0, 0.0, 0, kInfinity,
                      1.0, 0.0};
     if (rate > 0.0) {
       enter_piece(clock, e, 0);
@@ -224,7 +218,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   double signal_day = kInfinity;
   const double signal_rate = source.signal_per_day_at_0 + source.signal_per_day_slope * out.readiness;
   if (signal_rate > 0.0) {
-    RandomStream stream = streams.stream(source.tag, lead_id, cycle_tag(kSignalStream, start.cycle));
+    RandomStream stream = streams.stream(source.tag, lead_id, journey_tag(kSignalStream, start.cycle));
     signal_day = start.start_day + draw_exponential(stream) / signal_rate;
   }
   // SDR follow-up of a high-fit lead that has not become an MQL by then (first journey only).

@@ -10,6 +10,22 @@ nlohmann::ordered_json number_or_null(double value) {
   return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
+void add_summary_scopes(nlohmann::ordered_json& into, const RunSummary& summary) {
+  auto scope_json = [&](std::size_t scope) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    const auto defs = metric_defs(summary.scopes[scope].kind);
+    for (std::size_t m = 0; m < defs.size(); ++m) j[std::string(defs[m].name)] = stats_json(summary.metric(scope, m));
+    return j;
+  };
+  into["metrics"] = scope_json(0);
+  const char* sections[] = {"by_source", "by_team", "by_rep"};  // indexed by ScopeKind
+  for (const char* section : sections) into[section] = nlohmann::ordered_json::object();
+  for (std::size_t scope = 1; scope < summary.scopes.size(); ++scope) {
+    const Scope& s = summary.scopes[scope];
+    into[sections[static_cast<std::size_t>(s.kind)]][s.name] = scope_json(scope);
+  }
+}
+
 nlohmann::ordered_json stats_json(const SummaryStats& stats) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (std::string_view name : statistic_names()) {

@@ -11,13 +11,6 @@ namespace {
 
 using ordered_json = nlohmann::ordered_json;
 
-ordered_json scope_json(const RunSummary& summary, std::size_t scope) {
-  ordered_json j = ordered_json::object();
-  const auto defs = metric_defs(summary.scopes[scope].kind);
-  for (std::size_t m = 0; m < defs.size(); ++m) j[std::string(defs[m].name)] = stats_json(summary.metric(scope, m));
-  return j;
-}
-
 /// Column prefix of a scope in replications.csv: "" for the whole funnel, "<source>.",
 /// "team.<team>.", "rep.<team>.<n>.".
 std::string column_prefix(const Scope& scope, std::size_t index) {
@@ -37,13 +30,7 @@ class SummaryJsonWriter final : public OutputWriter {
     j["replications"] = report.info.replications;
     if (report.info.first_replication != 0) j["first_replication"] = report.info.first_replication;
     j["horizon_days"] = report.info.horizon_days;
-    j["metrics"] = scope_json(report.summary, 0);
-    const char* sections[] = {"by_source", "by_team", "by_rep"};
-    for (const char* section : sections) j[section] = ordered_json::object();
-    for (std::size_t scope = 1; scope < report.summary.scopes.size(); ++scope) {
-      const Scope& sc = report.summary.scopes[scope];
-      j[sections[static_cast<std::size_t>(sc.kind)]][sc.name] = scope_json(report.summary, scope);
-    }
+    add_summary_scopes(j, report.summary);
     ordered_json definitions = ordered_json::object();
     for (ScopeKind kind : {ScopeKind::funnel, ScopeKind::team, ScopeKind::rep}) {
       ordered_json set = ordered_json::object();

@@ -168,12 +168,11 @@ void SalesSimulator::arrive(std::uint32_t i, double now) {
   const std::uint32_t t = static_cast<std::uint32_t>(sales.route[mql.source][mql.segment]);
   (*outcomes_)[i].team = t;
   const std::uint32_t source_tag = model_.sources[mql.source].tag;
-  // Each journey of a lead gets its own sales streams (mixed with the cycle number).
-  const std::uint32_t mix = static_cast<std::uint32_t>(mql.cycle) * 0x9E3779B1u;
-  RandomStream patience = streams_->stream(source_tag, mql.lead_id, kPatienceStream ^ mix);
+  // Each journey of a lead gets its own sales streams.
+  RandomStream patience = streams_->stream(source_tag, mql.lead_id, journey_tag(kPatienceStream, mql.cycle));
   LeadState& lead = leads_[i];
-  lead.handle_stream = streams_->stream(source_tag, mql.lead_id, kHandleStream ^ mix);
-  lead.reach_stream = streams_->stream(source_tag, mql.lead_id, kReachStream ^ mix);
+  lead.handle_stream = streams_->stream(source_tag, mql.lead_id, journey_tag(kHandleStream, mql.cycle));
+  lead.reach_stream = streams_->stream(source_tag, mql.lead_id, journey_tag(kReachStream, mql.cycle));
   lead.deadline = now + sales.teams[t].sample_patience_days(patience);
   lead.token = 0;
   lead.phase = Phase::resolved;

@@ -10,13 +10,6 @@ namespace {
 
 using ordered_json = nlohmann::ordered_json;
 
-ordered_json scope_json(const RunSummary& summary, std::size_t scope) {
-  ordered_json j = ordered_json::object();
-  const auto defs = metric_defs(summary.scopes[scope].kind);
-  for (std::size_t m = 0; m < defs.size(); ++m) j[std::string(defs[m].name)] = stats_json(summary.metric(scope, m));
-  return j;
-}
-
 ordered_json objective_json(const Objective& o, const std::vector<std::vector<double>>& means) {
   ordered_json constraints = ordered_json::array();
   for (const Constraint& c : o.constraints) constraints.push_back(constraint_text(c));
@@ -97,12 +90,7 @@ std::string sweep_json(const SweepReport& report) {
       point["best"] = best == p;
     }
     if (report.pareto) point["pareto"] = static_cast<bool>(front[p]);
-    const RunSummary& s = report.summaries[p];
-    point["metrics"] = scope_json(s, 0);
-    const char* sections[] = {"by_source", "by_team", "by_rep"};
-    for (const char* section : sections) point[section] = ordered_json::object();
-    for (std::size_t scope = 1; scope < s.scopes.size(); ++scope)
-      point[sections[static_cast<std::size_t>(s.scopes[scope].kind)]][s.scopes[scope].name] = scope_json(s, scope);
+    add_summary_scopes(point, report.summaries[p]);
     points.push_back(std::move(point));
   }
   j["points"] = points;

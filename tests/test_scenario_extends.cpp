@@ -12,15 +12,8 @@
 #include "cli_support.hpp"
 #include "funnelsim/scenario_extends.hpp"
 #include "funnelsim/scenario_loader.hpp"
+#include "issue_printing.hpp"
 
-namespace Catch {
-template <>
-struct StringMaker<funnelsim::Issue> {
-  static std::string convert(const funnelsim::Issue& issue) {
-    return nlohmann::json::array({issue.path, issue.expected, issue.found}).dump();
-  }
-};
-}  // namespace Catch
 
 using funnelsim::Issue;
 using funnelsim::Override;

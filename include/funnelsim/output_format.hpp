@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "funnelsim/metrics.hpp"
+#include "funnelsim/run_summary.hpp"
 #include "funnelsim/statistics.hpp"
 
 namespace funnelsim {
@@ -15,6 +16,10 @@ nlohmann::ordered_json number_or_null(double value);
 
 /// Every statistic of statistic_names(), in that order; undefined ones are null.
 nlohmann::ordered_json stats_json(const SummaryStats& stats);
+
+/// Adds a run summary's statistics to `into` as summary.json lays them out:
+/// metrics.<metric>.<statistic> for the whole funnel, then by_source, by_team and by_rep.
+void add_summary_scopes(nlohmann::ordered_json& into, const RunSummary& summary);
 
 /// "higher", "lower" or "neither".
 std::string_view better_name(Better better);

@@ -29,6 +29,13 @@ constexpr std::uint32_t stream_tag(std::string_view name) noexcept {
   return hash;
 }
 
+/// The tag of a stream purpose for journey `cycle` of a lead: the plain tag for its first
+/// journey, mixed with the journey number for recycled ones, so each second chance draws
+/// fresh but reproducible numbers.
+constexpr std::uint32_t journey_tag(std::uint32_t tag, int cycle) noexcept {
+  return cycle == 0 ? tag : tag ^ (static_cast<std::uint32_t>(cycle) * 0x9E3779B1u);
+}
+
 /// Named stream purposes. Per-attribute and per-event streams use stream_tag of
 /// "attribute:<name>" and "event:<name>".
 namespace purpose {
