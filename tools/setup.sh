@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Installs funnelsim's build and test dependencies from Debian 12 packages.
-# Idempotent: when every package is already installed it prints nothing and exits 0.
+# Installs funnelsim's build and test dependencies: Debian 12 packages (the build, chromium for
+# the report's browser check, Python for the notebooks) and the npm packages of package-lock.json
+# (the report's chart libraries and playwright-core).
+# Idempotent: when everything is already installed it prints nothing and exits 0.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libboost-dev libtbb-dev nlohmann-json3-dev
   catch2 libcli11-dev libfmt-dev librandom123-dev
+  # The HTML report is checked in Debian's chromium (with fonts).
+  chromium fonts-dejavu-core
+  # The notebooks, run with /usr/bin/python3.
+  python3-pandas python3-matplotlib python3-nbconvert python3-ipykernel python3-nbformat
 )
 
 missing=()
@@ -15,11 +21,30 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# node and npm fetch the report's chart libraries: Debian's, unless some node and npm are there.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
-echo "funnelsim setup: installing ${missing[*]}" >&2
-sudo_cmd=()
-[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "funnelsim setup: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The report's npm packages (package.json, package-lock.json), installed exactly as locked when
+# node_modules is missing or older than the lock file.
+cd "$(dirname "$0")/.."
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "funnelsim setup: npm ci (vega, vega-lite, vega-embed, playwright-core)" >&2
+  log=$(mktemp)
+  if ! npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    exit 1
+  fi
+  rm -f "$log"
+fi

@@ -8,7 +8,9 @@
 #include "funnelsim/comparison_output.hpp"
 #include "funnelsim/engine.hpp"
 #include "funnelsim/output.hpp"
+#include "funnelsim/report.hpp"
 #include "progress_bar.hpp"
+#include "report_option.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
@@ -18,13 +20,16 @@ Command add_compare_command(CLI::App& app) {
   auto opts = std::make_shared<ScenarioOptions>();
   auto files = std::make_shared<std::vector<std::string>>();
   auto out = std::make_shared<std::string>();
+  auto report_file = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   cmd->add_option("scenarios", *files, "BASE VARIANT [VARIANT...]: scenario JSON files")->required()->expected(2, -1);
   add_set_option(*cmd, *opts, "Override a field in every scenario: --set /json/pointer=value (repeatable)");
   add_run_controls(*cmd, *opts);
   cmd->add_option("--out", *out, "Folder for compare.json and compare.csv");
+  add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [opts, files, out, quiet]() {
+  return [opts, files, out, report_file, quiet]() {
+    if (!report_file->empty()) check_report_target(*report_file);
     const std::vector<Override> overrides = parse_overrides(opts->sets);
     // Load everything first: a bad variant stops the command before any simulation.
     std::vector<CompiledModel> models;
@@ -54,6 +59,8 @@ Command add_compare_command(CLI::App& app) {
     if (!out->empty())
       write_files_atomically(*out,
                              {{"compare.json", comparison_json(report)}, {"compare.csv", comparison_csv(report)}});
+    if (!report_file->empty())
+      write_report_file(*report_file, html_report({{"compare.json", comparison_json(report)}}));
     if (!*quiet) std::fputs(comparison_text(report).c_str(), stdout);
     return 0;
   };

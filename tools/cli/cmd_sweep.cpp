@@ -10,8 +10,10 @@
 #include "commands.hpp"
 #include "funnelsim/engine.hpp"
 #include "funnelsim/output.hpp"
+#include "funnelsim/report.hpp"
 #include "funnelsim/sweep_output.hpp"
 #include "progress_bar.hpp"
+#include "report_option.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
@@ -23,6 +25,7 @@ Command add_sweep_command(CLI::App& app) {
   auto objective = std::make_shared<std::string>();
   auto pareto = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
+  auto report_file = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
   cmd->add_option("--param", *params,
@@ -33,8 +36,10 @@ Command add_sweep_command(CLI::App& app) {
                   "Pick the best point: \"minimize|maximize METRIC [subject to METRIC >= NUMBER [and ...]]\"");
   cmd->add_option("--pareto", *pareto, "Mark the points not dominated on two metrics: METRIC_X,METRIC_Y");
   cmd->add_option("--out", *out, "Folder for sweep.csv and sweep.json");
+  add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [opts, params, objective, pareto, out, quiet]() {
+  return [opts, params, objective, pareto, out, report_file, quiet]() {
+    if (!report_file->empty()) check_report_target(*report_file);
     // Everything the user typed is checked before the first replication runs.
     SweepReport report;
     for (const std::string& p : *params) report.parameters.push_back(parse_sweep_parameter(p));
@@ -74,6 +79,8 @@ Command add_sweep_command(CLI::App& app) {
     }
     if (!out->empty())
       write_files_atomically(*out, {{"sweep.csv", sweep_csv(report)}, {"sweep.json", sweep_json(report)}});
+    if (!report_file->empty())
+      write_report_file(*report_file, html_report({{"sweep.json", sweep_json(report)}}, opts->scenario));
     if (!*quiet) std::fputs(sweep_text(report).c_str(), stdout);
     return 0;
   };

@@ -1,0 +1,69 @@
+#pragma once
+// Pieces of the HTML report shared by its source files. Private to the library.
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace funnelsim::report_detail {
+
+using json = nlohmann::ordered_json;  // read in file order: sources and teams as the scenario lists them
+using ordered_json = nlohmann::ordered_json;
+
+/// Text safe inside HTML elements and attribute values.
+std::string html_escape(std::string_view text);
+
+/// A CSV file as funnelsim writes it (RFC 4180 quoting).
+struct Csv {
+  std::string file;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  /// Index of a column, or npos.
+  std::size_t column(std::string_view name) const;
+  /// The numbers of a column (empty cells, which mean "undefined", left out); throws
+  /// UsageError naming the file when a cell is not a number.
+  std::vector<double> numbers(std::size_t column) const;
+};
+Csv parse_csv(std::string_view text, std::string file);
+/// A number from a CSV cell or NaN when empty; throws UsageError naming `file` when malformed.
+double csv_number(const std::string& cell, std::string_view file);
+
+/// A number from a JSON statistic: NaN when missing or null.
+double number(const json& object, std::string_view key);
+
+/// A metric in the users' words ("Cost per SQL, marketing"); unknown metrics get their name
+/// with spaces.
+std::string metric_label(std::string_view metric);
+/// The unit of a metric as the library declares it (any scope kind), else `fallback`.
+std::string metric_unit(std::string_view metric, std::string_view fallback = "");
+/// An axis title: the label with its unit ("Cost per SQL, marketing ($)", "SQL rate (%)").
+std::string axis_title(std::string_view metric, std::string_view unit);
+/// A d3-format string for values of the unit, on axes and in tooltips.
+std::string d3_format(std::string_view unit);
+/// A value for a table or a label: 1,021 / 13.2% / $3,441 / 18.2; "n/a" when undefined.
+std::string display(double value, std::string_view unit);
+/// A JSON value as short text (strings without quotes).
+std::string value_text(const json& value);
+
+/// A page being built: the HTML body and the charts it holds.
+class Page {
+ public:
+  /// Registers a Vega-Lite spec (the common look is added) and returns the HTML of its card,
+  /// with `caption` (HTML) under the chart. `wide` cards span the whole page width.
+  std::string chart(ordered_json spec, std::string_view caption, bool wide = false);
+  /// The charts, as the page's script reads them: [{"id", "spec"}].
+  const ordered_json& charts() const { return charts_; }
+  std::string body;
+
+ private:
+  ordered_json charts_ = ordered_json::array();
+};
+
+/// The sections, each appended to page.body. `replications` and `weekly` may be null.
+void run_section(Page& page, const json& summary, const Csv* replications, const Csv* weekly);
+void compare_section(Page& page, const json& compare);
+void sweep_section(Page& page, const json& sweep);
+void sensitivity_section(Page& page, const json& sensitivity);
+
+}  // namespace funnelsim::report_detail

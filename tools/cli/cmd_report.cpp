@@ -1,0 +1,31 @@
+// `funnelsim report RESULT_DIR [--out FILE]`: the HTML report of a folder of results.
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "funnelsim/report.hpp"
+#include "report_option.hpp"
+
+namespace funnelsim::cli {
+
+Command add_report_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("report", "Write a self-contained HTML report of a folder of results");
+  auto folder = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto quiet = std::make_shared<bool>(false);
+  cmd->add_option("result_dir", *folder,
+                  "Folder written by run, compare, sweep or sensitivity --out (summary.json, compare.json, ...)")
+      ->required();
+  cmd->add_option("--out", *out, "HTML file to write (default: RESULT_DIR/report.html)");
+  cmd->add_flag("--quiet", *quiet, "Print nothing on success");
+  return [folder, out, quiet]() {
+    const std::filesystem::path target =
+        out->empty() ? std::filesystem::path(*folder) / "report.html" : std::filesystem::path(*out);
+    check_report_target(target.string(), "--out");
+    const std::string html = html_report(read_result_folder(*folder), *folder);
+    write_report_file(target, html);
+    if (!*quiet) fmt::print("report: {}\n", target.string());
+    return 0;
+  };
+}
+
+}  // namespace funnelsim::cli
