@@ -16,6 +16,7 @@
 
 #include "funnelsim/lead_process.hpp"
 #include "funnelsim/sales_process.hpp"
+#include "tsan_annotations.hpp"
 
 namespace funnelsim {
 namespace {
@@ -253,15 +254,20 @@ RunResult run_replications(const CompiledModel& model, const RunOptions& options
                                                   static_cast<std::size_t>(options.threads));
   tbb::enumerable_thread_specific<ReplicationRunner> runners([&] { return ReplicationRunner(model); });
   std::atomic<std::uint64_t> done{0};
+  detail::ForkJoinAnnotations annotations;
+  annotations.fork();
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, options.replications, 1),
                     [&](const tbb::blocked_range<std::size_t>& range) {
+                      annotations.enter();
                       ReplicationRunner& runner = runners.local();
                       for (std::size_t slot = range.begin(); slot != range.end(); ++slot) {
                         work[slot] = runner.run(options.seed, options.first_replication + slot, slot, result.table);
                         const auto finished = done.fetch_add(1, std::memory_order_relaxed) + 1;
                         if (options.progress) options.progress(finished, options.replications);
                       }
+                      annotations.leave();
                     });
+  annotations.join();
   for (const RunWork& w : work) {
     result.work.leads += w.leads;
     result.work.events += w.events;
