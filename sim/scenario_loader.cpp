@@ -361,6 +361,16 @@ SalesSpec sales_from(const json& j) {
   return sales;
 }
 
+/// json::contains, except that an array token that is no index ("", "x", an index past 2^64)
+/// means "not there" instead of throwing nlohmann's parse_error or out_of_range.
+bool contains_path(const json& doc, const json::json_pointer& pointer) {
+  try {
+    return doc.contains(pointer);
+  } catch (const json::exception&) {
+    return false;
+  }
+}
+
 int weekday_index(const std::string& name) {
   static const char* names[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
   for (int i = 0; i < 7; ++i)
@@ -391,7 +401,7 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
     if (value.is_discarded()) value = o.value;  // not JSON: take it as a plain string
     const auto parent = pointer.parent_pointer();
     const std::string parent_text = parent.to_string().empty() ? "/" : parent.to_string();
-    if (!doc.contains(parent))
+    if (!contains_path(doc, parent))
       throw ScenarioError({Issue{o.pointer, fmt::format("a path whose parent {} exists (in --set)", parent_text),
                                  "no such parent"}});
     json& target = doc[parent];

@@ -716,3 +716,17 @@ TEST_CASE("scenario errors: the CLI reports syntax and --set errors at the root 
   CHECK(t.exit_code == 2);
   CHECK(t.err == "funnelsim: invalid scenario:\n  /horizon_days: expected an integer >= 1, found 0\n");
 }
+
+// Found by fuzzing (tests/fuzz/): each input is also kept in the fuzz target's seed corpus.
+
+TEST_CASE("scenario errors: --set array tokens that are no index mean no such parent (fuzz)", "[errors]") {
+  // Found by fuzz_set_override: nlohmann's json_pointer::contains throws parse_error for ""
+  // and out_of_range for an index past 2^64, which escaped as an internal error (exit 1).
+  CHECK(set_issues({"/sources//name=x"}) ==
+        Issues{{"/sources//name", "a path whose parent /sources/ exists (in --set)", "no such parent"}});
+  CHECK(set_issues({"/sources/99999999999999999999/name=x"}) ==
+        Issues{{"/sources/99999999999999999999/name",
+                "a path whose parent /sources/99999999999999999999 exists (in --set)", "no such parent"}});
+  CHECK(set_issues({"/sources/01/name=x"}) ==
+        Issues{{"/sources/01/name", "a path whose parent /sources/01 exists (in --set)", "no such parent"}});
+}
