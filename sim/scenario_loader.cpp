@@ -1,9 +1,9 @@
 #include "funnelsim/scenario_loader.hpp"
 
+#include <array>
 #include <charconv>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -361,6 +361,36 @@ SalesSpec sales_from(const json& j) {
   return sales;
 }
 
+/// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
+/// forms, no surrogates, nothing past U+10FFFF), or npos.
+std::size_t invalid_utf8_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t continuation = 0;
+    unsigned char low = 0x80, high = 0xBF;  // allowed range of the first continuation byte
+    if (c >= 0xC2 && c <= 0xDF) continuation = 1;
+    else if (c == 0xE0) continuation = 2, low = 0xA0;
+    else if (c == 0xED) continuation = 2, high = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF) continuation = 2;
+    else if (c == 0xF0) continuation = 3, low = 0x90;
+    else if (c == 0xF4) continuation = 3, high = 0x8F;
+    else if (c >= 0xF1 && c <= 0xF3) continuation = 3;
+    else return i;
+    for (std::size_t k = 1; k <= continuation; ++k) {
+      if (i + k >= s.size()) return i;  // cut short by the end
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < low || b > high) : (b < 0x80 || b > 0xBF)) return i + k;
+    }
+    i += continuation + 1;
+  }
+  return std::string_view::npos;
+}
+
 /// json::contains, except that an array token that is no index ("", "x", an index past 2^64)
 /// means "not there" instead of throwing nlohmann's parse_error or out_of_range.
 bool contains_path(const json& doc, const json::json_pointer& pointer) {
@@ -381,6 +411,12 @@ int weekday_index(const std::string& name) {
 }  // namespace
 
 Override Override::parse(std::string_view text) {
+  // Not JSON, so nothing else checks it: a string that is not UTF-8 would reach the document
+  // and fail only when printed (validate --resolved).
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
+    throw ScenarioError({Issue{"", "--set text in UTF-8",
+                               fmt::format("byte 0x{:02X} at offset {}, which is not UTF-8",
+                                           static_cast<unsigned char>(text[bad]), bad)}});
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0 || text.front() != '/')
     throw ScenarioError({Issue{"", "--set /json/pointer=value (e.g. --set /scoring/mql_threshold=75)",
@@ -397,8 +433,16 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
       throw ScenarioError({Issue{o.pointer, "a JSON Pointer such as /sources/0/leads_per_week (in --set)",
                                  fmt::format("\"{}\"", o.pointer)}});
     }
-    json value = json::parse(o.value, nullptr, /*allow_exceptions=*/false);
-    if (value.is_discarded()) value = o.value;  // not JSON: take it as a plain string
+    json value = o.value;  // not JSON: taken as a plain string
+    if (json::accept(o.value)) {
+      try {
+        value = parse_json_text(o.value);
+      } catch (const ScenarioError& e) {  // JSON, but a repeated key or too deep: say where
+        std::vector<Issue> issues = e.issues();
+        for (Issue& issue : issues) issue.path = o.pointer + issue.path, issue.expected += " (in --set)";
+        throw ScenarioError(std::move(issues));
+      }
+    }
     const auto parent = pointer.parent_pointer();
     const std::string parent_text = parent.to_string().empty() ? "/" : parent.to_string();
     if (!contains_path(doc, parent))
@@ -428,6 +472,8 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
 }
 
 json resolved_scenario_json(const json& doc) {
+  // First: validation compares and prints values recursively (see kMaxJsonDepth).
+  if (auto issue = json_depth_issue(doc)) throw ScenarioError({*issue});
   if (auto issues = scenario_schema().validate(doc); !issues.empty()) throw ScenarioError(std::move(issues));
   json merged = doc;
   const json defaults = doc.value("profile_defaults", json::object());
@@ -465,9 +511,19 @@ json read_scenario_document(const std::filesystem::path& file, const std::vector
   std::ifstream in(file, std::ios::binary);
   if (!in)
     throw ScenarioError({Issue{"", "a readable scenario file", fmt::format("cannot open \"{}\"", file.string())}});
-  std::stringstream text;
-  text << in.rdbuf();
-  json doc = parse_json_text(text.str());
+  // Bounded before parsing: a document takes about ten times its text in memory.
+  std::string text;
+  std::array<char, 1 << 16> chunk;
+  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxScenarioBytes) {
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(file, ec);
+      throw ScenarioError({Issue{"", "a scenario file of at most 16 MiB",
+                                 ec ? std::string("a larger file") : fmt::format("a file of {} bytes", size)}});
+    }
+  }
+  json doc = parse_json_text(text);
   apply_overrides(doc, overrides);
   return doc;
 }

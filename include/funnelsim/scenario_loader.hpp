@@ -31,8 +31,11 @@ void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides
 /// scenario when the document has no "name".
 Scenario scenario_from_json(const nlohmann::json& doc, const std::string& fallback_name);
 
+/// The largest scenario file read (the shipped ones are under 10 KB).
+inline constexpr std::size_t kMaxScenarioBytes = std::size_t{16} << 20;
+
 /// Reads a scenario file and applies the overrides; no validation yet. File and JSON syntax
-/// errors are ScenarioErrors at path "".
+/// errors, and a file over kMaxScenarioBytes, are ScenarioErrors at path "".
 nlohmann::json read_scenario_document(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
 
 /// Reads, overrides, validates and builds.
