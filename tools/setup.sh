@@ -7,6 +7,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libboost-dev libtbb-dev nlohmann-json3-dev
   catch2 libcli11-dev libfmt-dev librandom123-dev
+  # tools/test.sh's sanitizer and fuzz stages: clang, its sanitizer and libFuzzer runtimes,
+  # llvm-symbolizer for readable reports.
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()
