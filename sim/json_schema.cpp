@@ -669,6 +669,9 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 }
 
 json parse_json_text(std::string_view text) {
+  // Editors that save "Unicode" often mean UTF-16; nlohmann would only say "invalid literal".
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
+    throw ScenarioError({{"", "JSON in UTF-8", "a UTF-16 byte order mark (save the file as UTF-8)"}});
   try {
     return json::parse(text, StructureCheck{});
   } catch (const json::parse_error& e) {

@@ -792,9 +792,12 @@ TEST_CASE("scenario errors: --set text must be UTF-8", "[errors]") {
   CHECK(doc["description"] == "caf\xc3\xa9 \xf0\x9f\x93\x88");
 }
 
-TEST_CASE("scenario errors: a UTF-8 byte order mark is skipped", "[errors]") {
+TEST_CASE("scenario errors: a UTF-8 byte order mark is skipped, a UTF-16 one refused", "[errors]") {
   CHECK(funnelsim::parse_json_text("\xef\xbb\xbf{\"seed\": 3}") == json{{"seed", 3}});
   CHECK(text_issues("{\"seed\": 3}\xef\xbb\xbf").front().found.starts_with("syntax error at line 1, column 12"));
+  // UTF-16 is refused with a hint rather than nlohmann's "invalid literal".
+  CHECK(text_issues(std::string("\xff\xfe{\0}\0", 6)) ==
+        Issues{{"", "JSON in UTF-8", "a UTF-16 byte order mark (save the file as UTF-8)"}});
 }
 
 TEST_CASE("scenario errors: a scenario file over 16 MiB is refused before parsing", "[errors]") {
