@@ -18,10 +18,9 @@ timings=()
 clang_build() {  # build folder, target, extra CMake arguments...
   local dir=$1 target=$2
   shift 2
-  if [ ! -f "$dir/CMakeCache.txt" ]; then
-    cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
-      "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" -DFUNNELSIM_WERROR=ON "$@" >/dev/null
-  fi
+  # Configured every time (a second or so), so a changed option here reaches an existing folder.
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" -DFUNNELSIM_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" --parallel "$jobs" --target "$target"
 }
 

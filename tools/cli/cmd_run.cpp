@@ -7,6 +7,7 @@
 #include "funnelsim/engine.hpp"
 #include "funnelsim/output.hpp"
 #include "funnelsim/scenario_loader.hpp"
+#include "interrupt.hpp"
 #include "progress_bar.hpp"
 #include "run_options.hpp"
 
@@ -21,18 +22,24 @@ Command add_run_command(CLI::App& app) {
   cmd->add_option("--out", *out, "Folder for summary.json, replications.csv and weekly.csv");
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   return [opts, out, quiet]() {
+    const InterruptGuard interrupt;  // from the start: a signal at any point stops cleanly
     const Scenario scenario = load_scenario(opts->scenario, parse_overrides(opts->sets));
     const CompiledModel model = compile_model(scenario);
     RunOptions run = run_options_for(scenario, *opts);
-    ProgressBar bar(!*quiet);
-    run.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
-    const RunResult result = run_replications(model, run);
+    run.cancel = interrupt.flag();
+    const RunResult result = [&] {  // the bar clears its line when it goes, before any message
+      ProgressBar bar(!*quiet);
+      run.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+      return run_replications(model, run);
+    }();
+    if (interrupt.signal() != 0) return interrupt.report();
     const RunSummary summary = summarize_run(result.table);
     const RunInfo info{scenario.name, run.seed, run.replications, run.first_replication, scenario.horizon_days};
     const RunReport report{info, result.table, summary};
     if (!out->empty()) {
       std::vector<std::pair<std::string, std::string>> files;
       for (const auto& writer : run_output_writers()) files.emplace_back(writer->file_name(), writer->render(report));
+      if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
       write_files_atomically(*out, files);
     }
     if (!*quiet) std::fputs(summary_table(report).c_str(), stdout);
