@@ -100,6 +100,11 @@ void check_signal_stops_run(int number, int expected_exit, const char* name, boo
   Child child({"run", test::source_path() + "/scenarios/saas_baseline.json", "--replications", "20000", "--threads",
                "2", "--out", out.string()},
               dir);
+  // The memory estimate is printed just before the simulation starts (and after the handlers
+  // are installed); then let it run for half a second.
+  for (int i = 0; i < 2000 && child.err().find("estimated peak memory") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(child.err().find("estimated peak memory") != std::string::npos);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   REQUIRE(child.wait(0.0) == -1);  // still simulating
   const auto signalled = Clock::now();

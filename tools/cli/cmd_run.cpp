@@ -9,6 +9,7 @@
 #include "funnelsim/scenario_loader.hpp"
 #include "interrupt.hpp"
 #include "progress_bar.hpp"
+#include "resource_guard.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
@@ -18,14 +19,17 @@ Command add_run_command(CLI::App& app) {
   auto opts = std::make_shared<ScenarioOptions>();
   auto out = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
+  auto budget = std::make_shared<std::uint64_t>(kDefaultMemoryBudgetMiB);
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
   cmd->add_option("--out", *out, "Folder for summary.json, replications.csv and weekly.csv");
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [opts, out, quiet]() {
+  add_memory_budget_option(*cmd, *budget);
+  return [opts, out, quiet, budget]() {
     const InterruptGuard interrupt;  // from the start: a signal at any point stops cleanly
     const Scenario scenario = load_scenario(opts->scenario, parse_overrides(opts->sets));
     const CompiledModel model = compile_model(scenario);
     RunOptions run = run_options_for(scenario, *opts);
+    if (!check_memory(estimate_memory(model, run.replications, run.threads, !out->empty()), *budget, *quiet)) return 2;
     run.cancel = interrupt.flag();
     const RunResult result = [&] {  // the bar clears its line when it goes, before any message
       ProgressBar bar(!*quiet);
