@@ -31,6 +31,7 @@ SalesSimulator::SalesSimulator(const CompiledModel& model) : model_(model) {
 }
 
 void SalesSimulator::schedule(double time, SalesEvent kind, std::uint32_t target, std::uint32_t token) {
+  assert(!std::isnan(time));  // NaN breaks the heap order and stops the loop early
   events_.push_back(Event{time, event_order(kind, sequence_++), target, token, kind});
   std::push_heap(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
     return a.time > b.time || (a.time == b.time && a.order > b.order);

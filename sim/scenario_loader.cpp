@@ -1,5 +1,6 @@
 #include "funnelsim/scenario_loader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <fstream>
@@ -215,9 +216,13 @@ ThresholdOverride threshold_override_from(const json& j) {
 
 LeadProfile profile_from(const json& j) {
   LeadProfile p;
-  double mix_sum = 0.0;
-  for (const auto& [name, w] : j["segment_mix"].items()) mix_sum += w.get<double>();
-  for (const auto& [name, w] : j["segment_mix"].items()) p.segment_mix.push_back({name, w.get<double>() / mix_sum});
+  // Weights have no maximum: scaled by the largest first, so that 1e308 + 1e308 cannot
+  // overflow the sum to infinity (every share would become 0).
+  double largest = 0.0, mix_sum = 0.0;
+  for (const auto& [name, w] : j["segment_mix"].items()) largest = std::max(largest, w.get<double>());
+  for (const auto& [name, w] : j["segment_mix"].items()) mix_sum += w.get<double>() / largest;
+  for (const auto& [name, w] : j["segment_mix"].items())
+    p.segment_mix.push_back({name, w.get<double>() / largest / mix_sum});
   const json& r = j["readiness"];
   p.readiness.distribution =
       r["distribution"] == "fixed" ? ReadinessSpec::Distribution::fixed : ReadinessSpec::Distribution::beta;
