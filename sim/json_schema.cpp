@@ -536,7 +536,81 @@ std::string short_reason(std::string message) {
   return message;
 }
 
+constexpr std::string_view kDepthExpected = "arrays and objects nested at most 64 levels deep";
+static_assert(kMaxJsonDepth == 64, "kDepthExpected states the limit");
+
+// A parser callback that refuses repeated keys and deep nesting while nlohmann builds the
+// document, tracking where it is as a JSON Pointer. Exceptions it throws leave json::parse.
+class StructureCheck {
+ public:
+  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (frames_.size() >= kMaxJsonDepth) throw ScenarioError({{path(), std::string(kDepthExpected), "a 65th level"}});
+        frames_.push_back(Frame{event == json::parse_event_t::object_start, 0, {}, {}});
+        break;
+      case json::parse_event_t::key: {
+        Frame& top = frames_.back();
+        top.key = parsed.get<std::string>();
+        if (!top.keys.insert(top.key).second)
+          throw ScenarioError({{path(), "each key once in an object", fmt::format("the key {} again", dump(parsed))}});
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames_.pop_back();
+        [[fallthrough]];
+      case json::parse_event_t::value:
+        if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    bool object;
+    std::size_t index;  // arrays: the element being read
+    std::string key;    // objects: the key being read
+    std::set<std::string> keys;
+  };
+
+  std::string path() const {
+    std::string out;
+    for (const Frame& f : frames_) out = f.object ? child_path(out, f.key) : child_path(out, std::to_string(f.index));
+    return out;
+  }
+
+  std::vector<Frame> frames_;
+};
+
 }  // namespace
+
+std::optional<Issue> json_depth_issue(const json& doc) {
+  struct Pending {
+    const json* value;
+    std::string path;
+    std::size_t depth;  // containers from the root down to and including this one
+  };
+  std::vector<Pending> stack{{&doc, "", 1}};
+  while (!stack.empty()) {
+    Pending p = std::move(stack.back());
+    stack.pop_back();
+    if (!p.value->is_structured()) continue;
+    if (p.depth > kMaxJsonDepth) return Issue{p.path, std::string(kDepthExpected), "a 65th level"};
+    // Children pushed last-first, so the first offender found is the first in document order.
+    const std::size_t first = stack.size();
+    if (p.value->is_object()) {
+      for (const auto& item : p.value->items()) stack.push_back({&item.value(), child_path(p.path, item.key()), p.depth + 1});
+    } else {
+      for (std::size_t i = 0; i < p.value->size(); ++i)
+        stack.push_back({&(*p.value)[i], child_path(p.path, std::to_string(i)), p.depth + 1});
+    }
+    std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
+  }
+  return std::nullopt;
+}
 
 JsonSchema::JsonSchema(json schema) {
   auto compiled = std::make_shared<detail::CompiledSchema>();
@@ -595,8 +669,11 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 }
 
 json parse_json_text(std::string_view text) {
+  // Editors that save "Unicode" often mean UTF-16; nlohmann would only say "invalid literal".
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
+    throw ScenarioError({{"", "JSON in UTF-8", "a UTF-16 byte order mark (save the file as UTF-8)"}});
   try {
-    return json::parse(text);
+    return json::parse(text, StructureCheck{});
   } catch (const json::parse_error& e) {
     const auto [line, column] = line_and_column(text, e.byte);
     throw ScenarioError(

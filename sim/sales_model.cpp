@@ -42,7 +42,11 @@ CompiledTeam compile_team(const TeamSpec& t, const Scenario& scenario) {
   c.handle = t.handle_time.distribution;
   c.handle_mean_days = t.handle_time.mean_minutes / (24.0 * 60.0);
   const double cv = t.handle_time.cv;
-  c.handle_shape = c.handle == HandleTimeSpec::Distribution::gamma ? 1.0 / (cv * cv) : std::sqrt(std::log1p(cv * cv));
+  // A gamma shape 1/cv^2 is capped at 1e30 (cv 1e-15, a spread below double precision of the
+  // mean): for cv under about 1e-154 it overflowed to infinity, Boost then drew NaN handle
+  // times, and a NaN event time ended the sales simulation early.
+  c.handle_shape = c.handle == HandleTimeSpec::Distribution::gamma ? std::min(1.0 / (cv * cv), 1e30)
+                                                                   : std::sqrt(std::log1p(cv * cv));
   c.daily_cap = t.daily_cap_per_rep.value_or(0);
   c.discipline = t.discipline;
   c.max_attempts = t.contact.max_attempts;

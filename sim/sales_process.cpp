@@ -31,6 +31,7 @@ SalesSimulator::SalesSimulator(const CompiledModel& model) : model_(model) {
 }
 
 void SalesSimulator::schedule(double time, SalesEvent kind, std::uint32_t target, std::uint32_t token) {
+  assert(!std::isnan(time));  // NaN breaks the heap order and stops the loop early
   events_.push_back(Event{time, event_order(kind, sequence_++), target, token, kind});
   std::push_heap(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
     return a.time > b.time || (a.time == b.time && a.order > b.order);
@@ -222,6 +223,9 @@ void SalesSimulator::release_rep(std::uint32_t t, std::uint32_t rep) {
 
 void SalesSimulator::dispatch(std::uint32_t t, double now) {
   TeamState& team = teams_[t];
+  // A shift is [open, close): a rep freed at the closing instant (attempt_done sorts before
+  // shift_end) must not start new work.
+  if (team.open && !(now < model_.sales->teams[t].shifts[team.next_shift].second)) return;
   while (team.open && team.free_count > 0 && team.waiting > 0) {
     assert(!team.queue.empty());
     std::pop_heap(team.queue.begin(), team.queue.end(), [](const QueueItem& a, const QueueItem& b) {

@@ -1,5 +1,7 @@
 #include "funnelsim/scenario_extends.hpp"
+#include "funnelsim/scenario_loader.hpp"
 
+#include <array>
 #include <fmt/format.h>
 
 #include <fstream>
@@ -52,11 +54,21 @@ json read_link(const fs::path& file, std::vector<Link>& chain) {
         {Issue{"/extends", "a readable base scenario file",
                fmt::format("cannot open \"{}\" (the base of {})", file.string(), chain.back().shown.string())}});
   }
-  std::stringstream text;
-  text << in.rdbuf();
+  // Bounded before parsing: a document takes about ten times its text in memory.
+  std::string text;
+  std::array<char, 1 << 16> chunk;
+  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxScenarioBytes) {
+      std::error_code ec;
+      const auto size = fs::file_size(file, ec);
+      throw ScenarioError({Issue{is_base ? "/extends" : "", "a scenario file of at most 16 MiB",
+                                 ec ? std::string("a larger file") : fmt::format("a file of {} bytes", size)}});
+    }
+  }
   json doc;
   try {
-    doc = parse_json_text(text.str());
+    doc = parse_json_text(text);
   } catch (const ScenarioError& e) {
     if (!is_base) throw;
     throw ScenarioError({Issue{"/extends", fmt::format("valid JSON in the base scenario \"{}\"", file.string()),

@@ -283,9 +283,13 @@ ThresholdOverride threshold_override_from(const json& j) {
 
 LeadProfile profile_from(const json& j) {
   LeadProfile p;
-  double mix_sum = 0.0;
-  for (const auto& [name, w] : j["segment_mix"].items()) mix_sum += w.get<double>();
-  for (const auto& [name, w] : j["segment_mix"].items()) p.segment_mix.push_back({name, w.get<double>() / mix_sum});
+  // Weights have no maximum: scaled by the largest first, so that 1e308 + 1e308 cannot
+  // overflow the sum to infinity (every share would become 0).
+  double largest = 0.0, mix_sum = 0.0;
+  for (const auto& [name, w] : j["segment_mix"].items()) largest = std::max(largest, w.get<double>());
+  for (const auto& [name, w] : j["segment_mix"].items()) mix_sum += w.get<double>() / largest;
+  for (const auto& [name, w] : j["segment_mix"].items())
+    p.segment_mix.push_back({name, w.get<double>() / largest / mix_sum});
   const json& r = j["readiness"];
   p.readiness.distribution =
       r["distribution"] == "fixed" ? ReadinessSpec::Distribution::fixed : ReadinessSpec::Distribution::beta;
@@ -502,6 +506,46 @@ SalesSpec sales_from(const json& j) {
   return sales;
 }
 
+/// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
+/// forms, no surrogates, nothing past U+10FFFF), or npos.
+std::size_t invalid_utf8_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t continuation = 0;
+    unsigned char low = 0x80, high = 0xBF;  // allowed range of the first continuation byte
+    if (c >= 0xC2 && c <= 0xDF) continuation = 1;
+    else if (c == 0xE0) continuation = 2, low = 0xA0;
+    else if (c == 0xED) continuation = 2, high = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF) continuation = 2;
+    else if (c == 0xF0) continuation = 3, low = 0x90;
+    else if (c == 0xF4) continuation = 3, high = 0x8F;
+    else if (c >= 0xF1 && c <= 0xF3) continuation = 3;
+    else return i;
+    for (std::size_t k = 1; k <= continuation; ++k) {
+      if (i + k >= s.size()) return i;  // cut short by the end
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < low || b > high) : (b < 0x80 || b > 0xBF)) return i + k;
+    }
+    i += continuation + 1;
+  }
+  return std::string_view::npos;
+}
+
+/// json::contains, except that an array token that is no index ("", "x", an index past 2^64)
+/// means "not there" instead of throwing nlohmann's parse_error or out_of_range.
+bool contains_path(const json& doc, const json::json_pointer& pointer) {
+  try {
+    return doc.contains(pointer);
+  } catch (const json::exception&) {
+    return false;
+  }
+}
+
 int weekday_index(const std::string& name) {
   static const char* names[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
   for (int i = 0; i < 7; ++i)
@@ -512,6 +556,12 @@ int weekday_index(const std::string& name) {
 }  // namespace
 
 Override Override::parse(std::string_view text) {
+  // Not JSON, so nothing else checks it: a string that is not UTF-8 would reach the document
+  // and fail only when printed (validate --resolved).
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
+    throw ScenarioError({Issue{"", "--set text in UTF-8",
+                               fmt::format("byte 0x{:02X} at offset {}, which is not UTF-8",
+                                           static_cast<unsigned char>(text[bad]), bad)}});
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0 || text.front() != '/')
     throw ScenarioError({Issue{"", "--set /json/pointer=value (e.g. --set /scoring/mql_threshold=75)",
@@ -529,11 +579,19 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides, std::str
                                  fmt::format("a JSON Pointer such as /sources/0/leads_per_week (in {})", option),
                                  fmt::format("\"{}\"", o.pointer)}});
     }
-    json value = json::parse(o.value, nullptr, /*allow_exceptions=*/false);
-    if (value.is_discarded()) value = o.value;  // not JSON: take it as a plain string
+    json value = o.value;  // not JSON: taken as a plain string
+    if (json::accept(o.value)) {
+      try {
+        value = parse_json_text(o.value);
+      } catch (const ScenarioError& e) {  // JSON, but a repeated key or too deep: say where
+        std::vector<Issue> issues = e.issues();
+        for (Issue& issue : issues) issue.path = o.pointer + issue.path, issue.expected += " (in --set)";
+        throw ScenarioError(std::move(issues));
+      }
+    }
     const auto parent = pointer.parent_pointer();
     const std::string parent_text = parent.to_string().empty() ? "/" : parent.to_string();
-    if (!doc.contains(parent))
+    if (!contains_path(doc, parent))
       throw ScenarioError({Issue{o.pointer, fmt::format("a path whose parent {} exists (in {})", parent_text, option),
                                  "no such parent"}});
     json& target = doc[parent];
@@ -560,6 +618,8 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides, std::str
 }
 
 json resolved_scenario_json(const json& doc) {
+  // First: validation compares and prints values recursively (see kMaxJsonDepth).
+  if (auto issue = json_depth_issue(doc)) throw ScenarioError({*issue});
   if (auto issues = scenario_schema().validate(doc); !issues.empty()) throw ScenarioError(std::move(issues));
   json merged = doc;
   const json defaults = doc.value("profile_defaults", json::object());

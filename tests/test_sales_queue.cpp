@@ -358,8 +358,13 @@ TEST_CASE("sales queue: no attempt starts outside working hours", "[sales][calen
     const DirectRun run = run_directly(ample, days);
     for (std::size_t i = 0; i < days.size(); ++i) {
       INFO("MQL at day " << days[i]);
+      const double opening = next_opening(days[i], 9, 17, {2});
+      if (opening >= 28.0) {  // after Friday's close of the last week: the next opening is past the horizon
+        REQUIRE(run.outcomes[i].attempts == 0);
+        continue;
+      }
       REQUIRE(run.outcomes[i].attempts == 1);
-      REQUIRE(run.outcomes[i].first_attempt_day == next_opening(days[i], 9, 17, {2}));
+      REQUIRE(run.outcomes[i].first_attempt_day == opening);
     }
   }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
@@ -710,4 +711,98 @@ TEST_CASE("scenario errors: the CLI reports syntax and --set errors at the root 
   const auto t = funnelsim::test::cli("validate scenarios/saas_baseline.json --set /horizon_days=0");
   CHECK(t.exit_code == 2);
   CHECK(t.err == "funnelsim: invalid scenario:\n  /horizon_days: expected an integer >= 1, found 0\n");
+}
+
+// Found by fuzzing (tests/fuzz/): each input is also kept in the fuzz target's seed corpus.
+
+TEST_CASE("scenario errors: --set array tokens that are no index mean no such parent (fuzz)", "[errors]") {
+  // Found by fuzz_set_override: nlohmann's json_pointer::contains throws parse_error for ""
+  // and out_of_range for an index past 2^64, which escaped as an internal error (exit 1).
+  CHECK(set_issues({"/sources//name=x"}) ==
+        Issues{{"/sources//name", "a path whose parent /sources/ exists (in --set)", "no such parent"}});
+  CHECK(set_issues({"/sources/99999999999999999999/name=x"}) ==
+        Issues{{"/sources/99999999999999999999/name",
+                "a path whose parent /sources/99999999999999999999 exists (in --set)", "no such parent"}});
+  CHECK(set_issues({"/sources/01/name=x"}) ==
+        Issues{{"/sources/01/name", "a path whose parent /sources/01 exists (in --set)", "no such parent"}});
+}
+
+// Hardening: repeated keys, deep nesting, --set text that is not UTF-8, huge files.
+
+TEST_CASE("scenario errors: a repeated key is refused, naming it", "[errors]") {
+  // nlohmann would keep the last value silently; other JSON readers keep the first.
+  CHECK(text_issues(R"({"seed": 1, "sources": [{"name": "a", "leads_per_week": 1}], "seed": 2})") ==
+        Issues{{"/seed", "each key once in an object", "the key \"seed\" again"}});
+  CHECK(text_issues(R"({"sources": [{"name": "a", "leads_per_week": 1}, {"name": "b", "name": "c"}]})") ==
+        Issues{{"/sources/1/name", "each key once in an object", "the key \"name\" again"}});
+  CHECK(text_issues(R"({"a/b": 1, "a/b": 2})") == Issues{{"/a~1b", "each key once in an object", "the key \"a/b\" again"}});
+  // The same key in sibling objects is no repetition.
+  CHECK_NOTHROW(funnelsim::parse_json_text(R"([{"a": 1}, {"a": 2}, {"b": {"a": 3}}])"));
+}
+
+TEST_CASE("scenario errors: nesting deeper than 64 levels is refused before anything recurses", "[errors]") {
+  // 100,000 nested arrays as two equal items of a uniqueItems array used to overflow the stack
+  // in the validator's recursive comparison; parsing itself is iterative.
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string too_deep_path = "/scoring/disqualifiers";  // the array is level 3, its items level 4
+  for (int level = 4; level <= 65; ++level) too_deep_path += "/0";
+  const Issues expected{{too_deep_path, "arrays and objects nested at most 64 levels deep", "a 65th level"}};
+  CHECK(text_issues(R"({"scoring": {"disqualifiers": [)" + deep + "," + deep + "]}}") == expected);
+
+  // Exactly 64 levels parse (the schema then has its say).
+  CHECK_NOTHROW(funnelsim::parse_json_text(std::string(64, '[') + std::string(64, ']')));
+  CHECK(text_issues(std::string(65, '[') + std::string(65, ']')).front().found == "a 65th level");
+
+  // A document built in code is checked too, without recursion.
+  json doc = valid_doc();
+  json* node = &doc["scoring"]["disqualifiers"];
+  for (int level = 3; level < 100000; ++level) node = &(*node = json::array({json::array()}))[0];
+  CHECK(issues_of(doc) == expected);
+}
+
+TEST_CASE("scenario errors: a --set value with a repeated key or deep nesting is refused at its path", "[errors]") {
+  CHECK(set_issues({R"(/sales_acceptance={"model": "linear", "model": "logistic"})"}) ==
+        Issues{{"/sales_acceptance/model", "each key once in an object (in --set)", "the key \"model\" again"}});
+  CHECK(set_issues({"/description=" + std::string(70, '[') + std::string(70, ']')}).front().found == "a 65th level");
+  // Overrides can nest values inside earlier ones; the whole document is checked before use.
+  json doc = valid_doc();
+  std::vector<std::string> sets{"/description=" + std::string(40, '[') + std::string(40, ']')};
+  std::string pointer = "/description";
+  for (int i = 0; i < 39; ++i) pointer += "/0";
+  sets.push_back(pointer + "/-=" + std::string(40, '[') + std::string(40, ']'));  // append inside
+  apply_sets(doc, sets);
+  CHECK(issues_of(doc).front().found == "a 65th level");
+}
+
+TEST_CASE("scenario errors: --set text must be UTF-8", "[errors]") {
+  // A plain-string value is not parsed as JSON, so nothing else would check it; the bad bytes
+  // failed only when `validate --resolved` printed the document (exit 1, internal error).
+  CHECK(set_issues({"/description=caf\xff"}) ==
+        Issues{{"", "--set text in UTF-8", "byte 0xFF at offset 16, which is not UTF-8"}});
+  CHECK(set_issues({"/description=\xc3"}).front().found == "byte 0xC3 at offset 13, which is not UTF-8");
+  CHECK(set_issues({"/description=\xed\xa0\x80"}).front().found == "byte 0xA0 at offset 14, which is not UTF-8");
+  CHECK(set_issues({"/description=\xc0\xaf"}).front().found == "byte 0xC0 at offset 13, which is not UTF-8");
+  json doc = valid_doc();
+  apply_sets(doc, {"/description=caf\xc3\xa9 \xf0\x9f\x93\x88"});
+  CHECK(doc["description"] == "caf\xc3\xa9 \xf0\x9f\x93\x88");
+}
+
+TEST_CASE("scenario errors: a UTF-8 byte order mark is skipped, a UTF-16 one refused", "[errors]") {
+  CHECK(funnelsim::parse_json_text("\xef\xbb\xbf{\"seed\": 3}") == json{{"seed", 3}});
+  CHECK(text_issues("{\"seed\": 3}\xef\xbb\xbf").front().found.starts_with("syntax error at line 1, column 12"));
+  // UTF-16 is refused with a hint rather than nlohmann's "invalid literal".
+  CHECK(text_issues(std::string("\xff\xfe{\0}\0", 6)) ==
+        Issues{{"", "JSON in UTF-8", "a UTF-16 byte order mark (save the file as UTF-8)"}});
+}
+
+TEST_CASE("scenario errors: a scenario file over 16 MiB is refused before parsing", "[errors]") {
+  funnelsim::test::TempDir dir;
+  write_text(dir / "huge.json", "{\"description\": \"" + std::string(funnelsim::kMaxScenarioBytes, 'x') + "\"}");
+  try {
+    (void)funnelsim::load_scenario(dir / "huge.json");
+    FAIL("a 16 MiB file was accepted");
+  } catch (const ScenarioError& e) {
+    CHECK(e.issues() == Issues{{"", "a scenario file of at most 16 MiB",
+                                fmt::format("a file of {} bytes", funnelsim::kMaxScenarioBytes + 19)}});
+  }
 }

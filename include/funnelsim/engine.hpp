@@ -2,6 +2,7 @@
 /// Runs replications of a compiled model in parallel (oneTBB). Replication r is a pure
 /// function of (model, seed, r); results land in r's own slots and are independent of the
 /// thread count and scheduling.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -18,6 +19,11 @@ struct RunOptions {
   /// Called from worker threads after each finished replication with (done, total); it must be
   /// thread-safe and cheap. The library never prints.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  /// Optional: once it reads true, the run stops early and returns cancelled. Checked before
+  /// each replication and before each lead of a replication, so a thread stops after at most
+  /// one lead's work (a replication's sales handoff, a fraction of its time, still completes).
+  /// May be set from a signal handler (a lock-free atomic store is async-signal-safe).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 /// Work done, for throughput figures: not part of any result.
@@ -31,6 +37,7 @@ struct RunWork {
 struct RunResult {
   ReplicationTable table;
   RunWork work;
+  bool cancelled = false;  ///< options.cancel was seen set: the table is incomplete, do not use it
 };
 
 RunResult run_replications(const CompiledModel& model, const RunOptions& options);

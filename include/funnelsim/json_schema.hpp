@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -75,9 +76,24 @@ class JsonSchema {
 /// max(2, word.size()/3) edits. Ties: the first candidate in order.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+/// How deeply arrays and objects may nest in a scenario document (the schema needs 6 levels).
+/// Parsing is iterative, but comparing and printing JSON recurse once per level: a limit keeps
+/// a hostile document (100,000 nested arrays overflow the stack) from crashing the validator.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
 /// Parses JSON text; on a syntax error throws ScenarioError with one Issue{path "", expected
 /// "valid JSON", found "syntax error at line L, column C: <reason>"} where L and C are 1-based
-/// (C counts code points) and locate the character the parser stopped at.
+/// (C counts code points) and locate the character the parser stopped at. A UTF-8 byte order
+/// mark at the start is skipped; a UTF-16 one is refused (expected "JSON in UTF-8"). Also refuses, with the JSON Pointer of the offending place:
+///   an object that repeats a key (readers disagree on which value wins; nlohmann would keep
+///   the last silently): path .../key, expected "each key once in an object",
+///   found "the key \"key\" again";
+///   nesting deeper than kMaxJsonDepth: path of the first container too deep, expected
+///   "arrays and objects nested at most 64 levels deep", found "a 65th level".
 nlohmann::json parse_json_text(std::string_view text);
+
+/// The Issue for a document nested deeper than kMaxJsonDepth (same path and wording as
+/// parse_json_text), or nothing. Iterative, so any depth is safe to check.
+std::optional<Issue> json_depth_issue(const nlohmann::json& doc);
 
 }  // namespace funnelsim

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "funnelsim/engine.hpp"
 #include "funnelsim/scenario_loader.hpp"
+#include "resource_guard.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
@@ -48,13 +49,19 @@ Command add_bench_command(CLI::App& app) {
   auto opts = std::make_shared<ScenarioOptions>();
   auto repeats = std::make_shared<int>(3);
   auto max_threads = std::make_shared<int>(2);
+  auto budget = std::make_shared<std::uint64_t>(kDefaultMemoryBudgetMiB);
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
+  add_memory_budget_option(*cmd, *budget);
   cmd->add_option("--repeats", *repeats, "Timed runs per thread count; the best is reported")->check(CLI::Range(1, 100));
   cmd->add_option("--max-threads", *max_threads, "Largest thread count to measure")->check(CLI::Range(1, 1024));
-  return [opts, repeats, max_threads]() {
+  return [opts, repeats, max_threads, budget]() {
     const Scenario scenario = load_scenario(opts->scenario, parse_overrides(opts->sets));
     const CompiledModel model = compile_model(scenario);
     RunOptions run = run_options_for(scenario, *opts);
+    // Two results live at once (the reference and the latest), at up to --max-threads threads.
+    MemoryEstimate estimate = estimate_memory(model, run.replications, *max_threads, /*with_outputs=*/false);
+    estimate.table *= 2;
+    if (!check_memory(estimate, *budget, /*quiet=*/true)) return 2;
     fmt::print("benchmark: scenario {}, {} replications of {} days, best of {} runs; hardware threads: {}\n",
                scenario.name, run.replications, scenario.horizon_days, *repeats, std::thread::hardware_concurrency());
     fmt::print("{:>7} {:>9} {:>12} {:>14} {:>16} {:>17} {:>11}\n", "threads", "seconds", "leads", "events",
@@ -79,6 +86,8 @@ Command add_bench_command(CLI::App& app) {
       else reference = std::move(t.result);
     }
     fmt::print("results identical across thread counts: {}\n", identical ? "yes" : "NO");
+    fmt::print("memory: estimated peak {:.0f} MiB, measured peak RSS {:.0f} MiB\n",
+               static_cast<double>(estimate.total()) / (1 << 20), static_cast<double>(peak_rss_bytes()) / (1 << 20));
     return identical ? 0 : 1;
   };
 }

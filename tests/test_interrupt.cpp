@@ -1,0 +1,167 @@
+// Stopping a run: the engine's cancel flag, and SIGINT / SIGTERM sent to `funnelsim run` (exit
+// 130 / 143 within a second, no output folder, no temporary file).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "cli_support.hpp"
+#include "test_support.hpp"
+
+using namespace funnelsim;
+using test::read_file;
+using test::TempDir;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+RunResult run_saas(std::uint64_t replications, const std::atomic<bool>* cancel,
+                   std::function<void(std::uint64_t, std::uint64_t)> progress = {}) {
+  static const CompiledModel model =
+      compile_model(load_scenario(std::filesystem::path(test::source_path()) / "scenarios/saas_baseline.json"));
+  RunOptions options;
+  options.seed = 11;
+  options.replications = replications;
+  options.threads = 2;
+  options.cancel = cancel;
+  options.progress = std::move(progress);
+  return run_replications(model, options);
+}
+
+/// `funnelsim ARGS...` as a child process, stdout and stderr to files in `dir`.
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const TempDir& dir) : out_(dir / "stdout"), err_(dir / "stderr") {
+    std::vector<char*> argv;
+    std::string program = FUNNELSIM_CLI;
+    argv.push_back(program.data());
+    std::vector<std::string> copies = args;
+    for (auto& a : copies) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ == 0) {  // only async-signal-safe calls until exec
+      const int out = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(out, STDOUT_FILENO);
+      ::dup2(err, STDERR_FILENO);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    started_ = Clock::now();
+  }
+  ~Child() {
+    if (pid_ > 0 && !reaped_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  void signal(int number) const { ::kill(pid_, number); }
+
+  /// Waits at most `limit` seconds; the raw waitpid status, or -1 if still running.
+  int wait(double limit) {
+    const auto deadline = Clock::now() + std::chrono::duration<double>(limit);
+    int status = 0;
+    for (;;) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        reaped_ = true;
+        return status;
+      }
+      if (Clock::now() >= deadline) return -1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
+  std::string err() const { return read_file(err_); }
+  std::string out() const { return read_file(out_); }
+
+ private:
+  std::filesystem::path out_, err_;
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  Clock::time_point started_;
+};
+
+/// Starts a run that would take minutes, signals it after half a second, and checks how it ended.
+void check_signal_stops_run(int number, int expected_exit, const char* name, bool out_exists_before) {
+  TempDir dir;
+  const auto out = dir / "results";
+  if (out_exists_before) std::filesystem::create_directory(out);
+  Child child({"run", test::source_path() + "/scenarios/saas_baseline.json", "--replications", "20000", "--threads",
+               "2", "--out", out.string()},
+              dir);
+  // The memory estimate is printed just before the simulation starts (and after the handlers
+  // are installed); then let it run for half a second.
+  for (int i = 0; i < 2000 && child.err().find("estimated peak memory") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(child.err().find("estimated peak memory") != std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  REQUIRE(child.wait(0.0) == -1);  // still simulating
+  const auto signalled = Clock::now();
+  child.signal(number);
+  const int status = child.wait(10.0);
+  const double seconds = std::chrono::duration<double>(Clock::now() - signalled).count();
+  INFO("stderr: " << child.err());
+  REQUIRE(status != -1);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == expected_exit);
+  CHECK(seconds < 1.5);
+  CHECK(child.out().empty());
+  CHECK(child.err().find(std::string("funnelsim: interrupted by ") + name + "; nothing written\n") != std::string::npos);
+  if (out_exists_before) {
+    CHECK(std::filesystem::is_empty(out));  // not even a temporary file
+  } else {
+    CHECK_FALSE(std::filesystem::exists(out));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("interrupt: a raised cancel flag stops the run before it starts", "[interrupt][engine]") {
+  const std::atomic<bool> cancel{true};
+  const RunResult r = run_saas(50, &cancel);
+  CHECK(r.cancelled);
+  CHECK(r.work.leads == 0);
+}
+
+TEST_CASE("interrupt: a flag raised mid-run stops every thread within a lead", "[interrupt][engine]") {
+  std::atomic<bool> cancel{false};
+  const auto start = Clock::now();
+  const RunResult r = run_saas(100000, &cancel, [&](std::uint64_t done, std::uint64_t) {
+    if (done >= 4) cancel.store(true);
+  });
+  CHECK(r.cancelled);
+  // 100,000 replications would take minutes; 4 took milliseconds (seconds under sanitizers).
+  CHECK(std::chrono::duration<double>(Clock::now() - start).count() < 30.0);
+  CHECK(r.work.leads < 20 * 7000);
+}
+
+TEST_CASE("interrupt: a flag that stays down changes nothing", "[interrupt][engine][determinism]") {
+  const std::atomic<bool> cancel{false};
+  const RunResult with = run_saas(6, &cancel), without = run_saas(6, nullptr);
+  CHECK_FALSE(with.cancelled);
+  for (std::size_t rep = 0; rep < 6; ++rep)
+    for (std::size_t s = 0; s < with.table.scopes(); ++s) {
+      const auto a = with.table.row(rep, s), b = without.table.row(rep, s);
+      for (std::size_t m = 0; m < a.size(); ++m) CHECK((a[m] == b[m] || (a[m] != a[m] && b[m] != b[m])));
+    }
+}
+
+TEST_CASE("interrupt: SIGINT stops funnelsim run within a second, exit 130, nothing written", "[interrupt][cli]") {
+  check_signal_stops_run(SIGINT, 130, "SIGINT", /*out_exists_before=*/false);
+}
+
+TEST_CASE("interrupt: SIGTERM stops funnelsim run, exit 143, an existing output folder stays empty",
+          "[interrupt][cli]") {
+  check_signal_stops_run(SIGTERM, 143, "SIGTERM", /*out_exists_before=*/true);
+}
