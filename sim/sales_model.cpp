@@ -47,6 +47,10 @@ CompiledTeam compile_team(const TeamSpec& t, const Scenario& scenario) {
   // times, and a NaN event time ended the sales simulation early.
   c.handle_shape = c.handle == HandleTimeSpec::Distribution::gamma ? std::min(1.0 / (cv * cv), 1e30)
                                                                    : std::sqrt(std::log1p(cv * cv));
+  // A vanishing mean (1e-300 minutes) leaves no positive gamma scale mean/shape, which Boost
+  // requires: such attempts take no time, as a fixed zero.
+  if (c.handle == HandleTimeSpec::Distribution::gamma && !(c.handle_mean_days / c.handle_shape > 0.0))
+    c.handle = HandleTimeSpec::Distribution::fixed;
   c.daily_cap = t.daily_cap_per_rep.value_or(0);
   c.discipline = t.discipline;
   c.max_attempts = t.contact.max_attempts;
