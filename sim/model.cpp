@@ -193,7 +193,21 @@ ReadinessQuantile::ReadinessQuantile(const ReadinessSpec& spec) {
   table_.resize(kIntervals + 1);
   table_.front() = 0.0;
   table_.back() = 1.0;
-  for (int i = 1; i < kIntervals; ++i) table_[i] = boost::math::quantile(dist, static_cast<double>(i) / kIntervals);
+  const boost::math::beta_distribution<double> precise(spec.alpha, spec.beta);
+  for (int i = 1; i < kIntervals; ++i) {
+    const double u = static_cast<double>(i) / kIntervals;
+    // Extreme shapes overflow in double precision (found by fuzzing): retry with Boost's
+    // long-double promotion, and for shapes beyond even that, use the mean.
+    try {
+      table_[i] = boost::math::quantile(dist, u);
+    } catch (const std::exception&) {
+      try {
+        table_[i] = boost::math::quantile(precise, u);
+      } catch (const std::exception&) {
+        table_[i] = spec.alpha / (spec.alpha + spec.beta);
+      }
+    }
+  }
 }
 
 int weekday_of(const Scenario& scenario, int day) {
