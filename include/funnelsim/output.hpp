@@ -11,6 +11,7 @@
 
 #include "funnelsim/replication_table.hpp"
 #include "funnelsim/run_summary.hpp"
+#include "funnelsim/uncertain.hpp"
 
 namespace funnelsim {
 
@@ -26,6 +27,9 @@ struct RunReport {
   const RunInfo& info;
   const ReplicationTable& table;
   const RunSummary& summary;
+  /// The uncertain inputs' draws, one per replication, when the scenario has any (else nullptr:
+  /// the outputs are exactly those of a scenario without them).
+  const UncertainDraws* uncertain = nullptr;
 };
 
 class OutputWriter {
@@ -36,7 +40,8 @@ class OutputWriter {
   virtual std::string render(const RunReport& report) const = 0;
 };
 
-/// summary.json: metrics.<metric>.<statistic>, by_source.<source>.<metric>.<statistic>.
+/// summary.json: metrics.<metric>.<statistic>, by_source.<source>.<metric>.<statistic>; with
+/// uncertain inputs, "uncertain_parameters" and "variance_split".
 std::unique_ptr<OutputWriter> summary_json_writer();
 /// replications.csv: one row per replication, one column per metric (all, then <source>.<metric>).
 std::unique_ptr<OutputWriter> replications_csv_writer();
