@@ -63,6 +63,15 @@ std::string summary_table(const RunReport& report) {
   std::string out = fmt::format("funnelsim {} | scenario {} | {} replications of {} days | seed {}\n\n",
                                 FUNNELSIM_VERSION, report.info.scenario, report.info.replications,
                                 report.info.horizon_days, report.info.seed);
+  if (const auto& p = report.info.precision) {
+    const std::string_view metric = metric_defs()[p->target.metric].name;
+    const std::string achieved = std::isnan(p->achieved) ? "n/a" : fmt::format("{:.2f}%", 100.0 * p->achieved);
+    out += fmt::format(
+        "precision: the 95% CI half-width of the mean of {} is {} of the mean (target: below {:g}%): {} after {} "
+        "replications (batches of {})\n\n",
+        metric, achieved, 100.0 * p->target.relative_half_width, p->met ? "met" : "NOT met", report.info.replications,
+        kPrecisionBatch);
+  }
   out += fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}\n", "metric (whole funnel)", "mean", "95% CI of mean",
                      "P10", "P50", "P90");
   std::vector<std::string_view> never_defined;

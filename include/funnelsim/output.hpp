@@ -9,6 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include <optional>
+
+#include "funnelsim/precision.hpp"
 #include "funnelsim/replication_table.hpp"
 #include "funnelsim/run_summary.hpp"
 #include "funnelsim/uncertain.hpp"
@@ -21,6 +24,7 @@ struct RunInfo {
   std::uint64_t replications = 0;
   std::uint64_t first_replication = 0;
   int horizon_days = 0;
+  std::optional<PrecisionOutcome> precision;  ///< when --precision chose the replication count
 };
 
 struct RunReport {
@@ -41,7 +45,7 @@ class OutputWriter {
 };
 
 /// summary.json: metrics.<metric>.<statistic>, by_source.<source>.<metric>.<statistic>; with
-/// uncertain inputs, "uncertain_parameters" and "variance_split".
+/// --precision, "precision"; with uncertain inputs, "uncertain_parameters" and "variance_split".
 std::unique_ptr<OutputWriter> summary_json_writer();
 /// replications.csv: one row per replication, one column per metric (all, then <source>.<metric>).
 std::unique_ptr<OutputWriter> replications_csv_writer();
