@@ -14,5 +14,6 @@ Command add_validate_command(CLI::App& app);
 Command add_bench_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
+Command add_sensitivity_command(CLI::App& app);
 
 }  // namespace funnelsim::cli
