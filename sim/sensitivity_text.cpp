@@ -50,7 +50,10 @@ bool no_effect(const ParameterEffect& e) {
   return zero(e.low) && zero(e.high);
 }
 
-std::string value_text(const nlohmann::json& v) { return v.dump(); }
+/// A parameter value for the table: 6 significant digits (the files keep every digit).
+std::string value_text(const nlohmann::json& v) {
+  return v.is_number() ? fmt::format("{:.6g}", v.get<double>()) : v.dump();
+}
 
 }  // namespace
 
