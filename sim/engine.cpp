@@ -4,7 +4,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <memory>
+#include <stdexcept>
 #include <optional>
 #include <tuple>
 
@@ -520,16 +522,33 @@ std::vector<Scope> scopes_of(const CompiledModel& model) {
   return scopes;
 }
 
+std::unique_ptr<tbb::global_control> thread_limit(const RunOptions& options) {
+  if (options.threads <= 0) return nullptr;
+  return std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                               static_cast<std::size_t>(options.threads));
+}
+
+void add_work(RunResult& result, const std::vector<RunWork>& work) {
+  for (const RunWork& w : work) {
+    result.work.leads += w.leads;
+    result.work.events += w.events;
+    result.work.sales_events += w.sales_events;
+    result.work.sales_seconds += w.sales_seconds;
+  }
+}
+
+bool same_layout(const std::vector<Scope>& a, const std::vector<Scope>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const Scope& x, const Scope& y) { return x.kind == y.kind && x.name == y.name; });
+}
+
 }  // namespace
 
 RunResult run_replications(const CompiledModel& model, const RunOptions& options) {
   RunResult result{ReplicationTable(options.replications, scopes_of(model), static_cast<std::size_t>(model.weeks)),
                    RunWork{}};
   std::vector<RunWork> work(options.replications);
-  std::unique_ptr<tbb::global_control> limit;
-  if (options.threads > 0)
-    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                  static_cast<std::size_t>(options.threads));
+  const auto limit = thread_limit(options);
   tbb::enumerable_thread_specific<ReplicationRunner> runners([&] { return ReplicationRunner(model, options.cancel); });
   std::atomic<std::uint64_t> done{0};
   detail::ForkJoinAnnotations annotations;
@@ -549,12 +568,46 @@ RunResult run_replications(const CompiledModel& model, const RunOptions& options
   annotations.join();
   // Conservative: a flag raised just after the last replication still discards the run.
   result.cancelled = options.cancel && options.cancel->load();
-  for (const RunWork& w : work) {
-    result.work.leads += w.leads;
-    result.work.events += w.events;
-    result.work.sales_events += w.sales_events;
-    result.work.sales_seconds += w.sales_seconds;
-  }
+  add_work(result, work);
+  return result;
+}
+
+RunResult run_replications(const CompiledModel& layout, const ReplicationModel& model_for, const RunOptions& options) {
+  const std::vector<Scope> scopes = scopes_of(layout);
+  RunResult result{ReplicationTable(options.replications, scopes, static_cast<std::size_t>(layout.weeks)), RunWork{}};
+  std::vector<RunWork> work(options.replications);
+  std::vector<std::exception_ptr> errors(options.replications);
+  const auto limit = thread_limit(options);
+  std::atomic<std::uint64_t> done{0};
+  detail::ForkJoinAnnotations annotations;
+  annotations.fork();
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, options.replications, 1),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      annotations.enter();
+                      for (std::size_t slot = range.begin(); slot != range.end(); ++slot) {
+                        if (options.cancel && options.cancel->load(std::memory_order_relaxed)) break;
+                        try {
+                          // Each replication draws its own uncertain inputs, so it compiles its own model.
+                          const std::uint64_t replication = options.first_replication + slot;
+                          const CompiledModel model = model_for(replication);
+                          if (model.weeks != layout.weeks || !same_layout(scopes_of(model), scopes))
+                            throw std::logic_error("run_replications: a replication's model has another layout");
+                          ReplicationRunner runner(model, options.cancel);
+                          work[slot] = runner.run(options.seed, replication, slot, result.table);
+                        } catch (...) {
+                          errors[slot] = std::current_exception();
+                        }
+                        const auto finished = done.fetch_add(1, std::memory_order_relaxed) + 1;
+                        if (options.progress) options.progress(finished, options.replications);
+                      }
+                      annotations.leave();
+                    });
+  annotations.join();
+  result.cancelled = options.cancel && options.cancel->load();
+  if (!result.cancelled)
+    for (const std::exception_ptr& error : errors)
+      if (error) std::rethrow_exception(error);
+  add_work(result, work);
   return result;
 }
 

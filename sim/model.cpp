@@ -122,11 +122,27 @@ int group_of(const ScoringSpec& spec, const CompiledScoring& scoring, const std:
   return static_cast<int>(it - scoring.group_names.begin());
 }
 
-CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, const CompiledScoring& scoring) {
+bool same_readiness(const ReadinessSpec& a, const ReadinessSpec& b) {
+  return a.distribution == b.distribution && a.alpha == b.alpha && a.beta == b.beta && a.value == b.value;
+}
+
+/// The readiness table of `s`: copied from the same-named source of `tables_from` when its spec is
+/// identical (the table is a pure function of the spec), computed otherwise.
+ReadinessQuantile readiness_of(const SourceSpec& s, const CompiledModel* tables_from) {
+  if (tables_from)
+    for (std::size_t i = 0; i < tables_from->sources.size(); ++i)
+      if (tables_from->sources[i].name == s.name &&
+          same_readiness(tables_from->scenario.sources[i].profile.readiness, s.profile.readiness))
+        return tables_from->sources[i].readiness;
+  return ReadinessQuantile(s.profile.readiness);
+}
+
+CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, const CompiledScoring& scoring,
+                              const CompiledModel* tables_from) {
   const ScoringSpec& spec = scenario.scoring;
   // The tag is the one check_unique_tags(source_names, "source", "") guards.
   CompiledSource c{s.name, stream_tag(s.name), daily_rates(s, scenario),
-                   s.overdispersion, s.cost_per_lead, 0.0, ReadinessQuantile(s.profile.readiness), {}, {}, {}};
+                   s.overdispersion, s.cost_per_lead, 0.0, readiness_of(s, tables_from), {}, {}, {}};
   if (s.spend_per_week) c.fixed_spend = *s.spend_per_week * scenario.horizon_days / 7.0;
 
   double cumulative = 0.0;
@@ -222,7 +238,7 @@ double ReadinessQuantile::operator()(double u) const noexcept {
   return table_[i] + frac * (table_[i + 1] - table_[i]);
 }
 
-CompiledModel compile_model(const Scenario& scenario) {
+CompiledModel compile_model(const Scenario& scenario, const CompiledModel* tables_from) {
   CompiledModel m;
   m.scenario = scenario;
   m.horizon_days = scenario.horizon_days;
@@ -234,7 +250,7 @@ CompiledModel compile_model(const Scenario& scenario) {
   std::vector<std::string> source_names;
   for (const auto& s : scenario.sources) {
     source_names.push_back(s.name);
-    m.sources.push_back(compile_source(scenario, s, m.scoring));
+    m.sources.push_back(compile_source(scenario, s, m.scoring, tables_from));
     m.max_events_per_source = std::max(m.max_events_per_source, m.sources.back().events.size());
   }
   check_unique_tags(source_names, "source", "");

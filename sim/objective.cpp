@@ -73,6 +73,8 @@ std::string quoted_rest(const std::vector<std::string>& words, std::size_t from)
 
 }  // namespace
 
+std::size_t parse_funnel_metric(std::string_view option, std::string_view name) { return funnel_metric(option, name); }
+
 bool Constraint::holds(double mean) const noexcept {
   switch (op) {
     case Op::at_least: return mean >= bound;

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "funnelsim/comparison_output.hpp"
 #include "funnelsim/output.hpp"
 #include "funnelsim/output_format.hpp"
+#include "funnelsim/regression.hpp"
 
 namespace funnelsim {
 namespace {
@@ -19,6 +21,48 @@ std::string column_prefix(const Scope& scope, std::size_t index) {
   return fmt::format("{}.{}.", scope_kind_name(scope.kind), scope.name);
 }
 
+/// The uncertain inputs: their draws' statistics, and how much of each headline metric's spread
+/// across replications they explain (R^2 of a regression on the draws).
+void add_uncertain(ordered_json& j, const RunReport& report) {
+  const UncertainDraws& u = *report.uncertain;
+  ordered_json list = ordered_json::array();
+  for (std::size_t k = 0; k < u.parameters.size(); ++k) {
+    const UncertainParameter& p = u.parameters[k];
+    ordered_json params = ordered_json::object();
+    for (const auto& [name, _] : p.params) params[name] = ordered_json::parse(p.written.at(name).dump());
+    const SummaryStats s = summarize(u.values[k]);
+    list.push_back({{"pointer", p.pointer},
+                    {"distribution", distribution_name(p.distribution)},
+                    {"params", params},
+                    {"clamped", u.clamped[k]},
+                    {"sampled",
+                     {{"mean", number_or_null(s.mean)},
+                      {"sd", number_or_null(s.sd)},
+                      {"p10", number_or_null(s.p10)},
+                      {"p50", number_or_null(s.p50)},
+                      {"p90", number_or_null(s.p90)}}}});
+  }
+  j["uncertain_parameters"] = list;
+  ordered_json metrics = ordered_json::object();
+  std::vector<double> column;
+  for (std::string_view name : headline_metrics()) {
+    const std::size_t m = metric_index(name);
+    if (m >= metric_defs().size()) continue;
+    report.table.column(0, m, column);
+    const RegressionSensitivity r = regression_sensitivity(u.values, column);
+    metrics[std::string(name)] = {{"n_defined", r.n},
+                                  {"uncertain_inputs_share", number_or_null(r.r_squared)},
+                                  {"random_share", number_or_null(1.0 - r.r_squared)}};
+  }
+  j["variance_split"] = {
+      {"method",
+       "R^2 of a least-squares regression of the metric on the uncertain inputs' draws (standardized, with every "
+       "input at once) over the replications where it is defined: the share of its variance across replications "
+       "that not knowing the inputs explains; the rest is the quarter's own randomness (and any effect of the inputs "
+       "that is not linear)"},
+      {"metrics", metrics}};
+}
+
 class SummaryJsonWriter final : public OutputWriter {
  public:
   std::string file_name() const override { return "summary.json"; }
@@ -29,8 +73,14 @@ class SummaryJsonWriter final : public OutputWriter {
     j["seed"] = report.info.seed;
     j["replications"] = report.info.replications;
     if (report.info.first_replication != 0) j["first_replication"] = report.info.first_replication;
+    if (const auto& p = report.info.precision)
+      j["precision"] = {{"metric", metric_defs()[p->target.metric].name},
+                        {"target_relative_half_width", p->target.relative_half_width},
+                        {"achieved", number_or_null(p->achieved)},
+                        {"met", p->met}};
     j["horizon_days"] = report.info.horizon_days;
     add_summary_scopes(j, report.summary);
+    if (report.uncertain && !report.uncertain->parameters.empty()) add_uncertain(j, report);
     ordered_json definitions = ordered_json::object();
     for (ScopeKind kind : {ScopeKind::funnel, ScopeKind::team, ScopeKind::rep}) {
       ordered_json set = ordered_json::object();

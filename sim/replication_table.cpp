@@ -1,5 +1,6 @@
 #include "funnelsim/replication_table.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <stdexcept>
 
@@ -40,6 +41,16 @@ std::span<const double> ReplicationTable::weekly(std::size_t replication, std::s
   const std::size_t offset =
       ((replication * funnel_scopes_ + scope) * kSeriesCount + static_cast<std::size_t>(series)) * weeks_;
   return {weekly_.data() + offset, weeks_};
+}
+
+void ReplicationTable::append(const ReplicationTable& next) {
+  auto same = [](const Scope& a, const Scope& b) { return a.kind == b.kind && a.name == b.name; };
+  const bool same_scopes = std::equal(scopes_.begin(), scopes_.end(), next.scopes_.begin(), next.scopes_.end(), same);
+  if (!same_scopes || weeks_ != next.weeks_)
+    throw std::invalid_argument("ReplicationTable::append: the tables have different scopes or weeks");
+  metrics_.insert(metrics_.end(), next.metrics_.begin(), next.metrics_.end());
+  weekly_.insert(weekly_.end(), next.weekly_.begin(), next.weekly_.end());
+  replications_ += next.replications_;
 }
 
 void ReplicationTable::column(std::size_t scope, std::size_t metric, std::vector<double>& out) const {

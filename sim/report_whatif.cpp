@@ -409,6 +409,46 @@ std::string json_html(const json& value) {
   return html_escape(value_text(value));
 }
 
+/// A paired change without its interval, for a short label: "+18.2", "-1.3 pp", "+$42".
+std::string change_only(double mean, std::string_view unit) {
+  const std::string text = change_text(mean, mean, mean, unit);
+  return text.substr(0, text.find(" ["));
+}
+
+/// "each parameter to -20% and +20% of its base value" from the file's `vary` (a share, or text).
+std::string vary_text(const json& s) {
+  const json& vary = member(s, "vary");
+  if (vary.is_number())
+    return fmt::format("each parameter to -{0:g}% and +{0:g}% of its base value", 100.0 * vary.get<double>());
+  return vary.is_string() ? vary.get<std::string>() : std::string("each parameter down and up");
+}
+
+/// The regression on uncertain inputs: one row per input, then the variance split. Anything
+/// not in that shape is shown as it is.
+std::string uncertain_html(const json& u, const std::string& metric) {
+  std::string out = "<h3>Input uncertainty</h3>\n";
+  const json& parameters = member(u, "parameters");
+  if (!parameters.is_array()) return out + "<div class=\"note\">" + json_html(u) + "</div>\n";
+  out += fmt::format(
+      "<p>These inputs were drawn once per replication. {} was regressed on them over the base run: the "
+      "standardized regression coefficient (SRC) says how many standard deviations the metric moves per standard "
+      "deviation of the input, the Spearman coefficient how monotone the relation is.</p>\n",
+      html_escape(metric_label(metric)));
+  out += "<table>\n<tr><th>Input</th><th>SRC</th><th>Spearman</th></tr>\n";
+  for (const json& p : parameters)
+    out += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                       html_escape(value_text(member(p, "pointer"))), signed_text(number(p, "src"), 3),
+                       signed_text(number(p, "spearman"), 3));
+  out += "</table>\n";
+  const double r2 = number(u, "r_squared");
+  if (std::isfinite(r2))
+    out += fmt::format(
+        "<p>R<sup>2</sup> = {:.3f}: about {:.0f}% of the spread of {} across replications comes from not knowing "
+        "these inputs (as far as a linear model sees it), the rest from the quarter's own randomness.</p>\n",
+        r2, 100.0 * r2, html_escape(metric_label(metric)));
+  return out;
+}
+
 std::string tornado_chart(Page& page, const json& s) {
   const std::string metric = s.at("metric").get<std::string>();
   const std::string unit = metric_unit(metric);
@@ -422,19 +462,22 @@ std::string tornado_chart(Page& page, const json& s) {
   for (const json* p : params) {
     const std::string pointer = p->at("pointer").get<std::string>();
     for (const char* end : {"low", "high"}) {
+      // sensitivity.json holds each side's paired effect on the metric; the bars sit at base + effect.
       const json& stats = p->at(end);
-      const double mean = number(stats, "mean");
-      if (!std::isfinite(mean)) continue;
+      const double effect = number(stats, "mean");
+      if (!std::isfinite(effect)) continue;
+      const double low = number(stats, "ci95_low"), high = number(stats, "ci95_high");
       const std::string value = value_text(p->at(std::string(end) + "_value"));
       rows.push_back({{"parameter", pointer},
                       {"order", order},
                       {"end", std::string(end) == "low" ? "Low value" : "High value"},
                       {"base", base},
-                      {"mean", mean},
-                      {"lo", number(stats, "ci95_low")},
-                      {"hi", number(stats, "ci95_high")},
-                      {"right", mean >= base},
-                      {"label", fmt::format("set to {}: {}", value, display(mean, unit))},
+                      {"mean", base + effect},
+                      {"lo", base + low},
+                      {"hi", base + high},
+                      {"right", effect >= 0.0},
+                      {"label", fmt::format("{}: {}", value, change_only(effect, unit))},
+                      {"change", change_text(effect, low, high, unit)},
                       {"setting", fmt::format("{} = {} (base {})", pointer, value, value_text(p->at("base_value")))}});
     }
     ++order;
@@ -461,8 +504,8 @@ std::string tornado_chart(Page& page, const json& s) {
   ordered_json spec = {
       {"title",
        {{"text", fmt::format("What moves {} most", metric_label(metric))},
-        {"subtitle", fmt::format("One parameter at a time to its low and high value; bars start at the base "
-                                 "scenario's mean ({}); black lines: 95% CI",
+        {"subtitle", fmt::format("One parameter at a time to its low and high value; bars run from the base "
+                                 "scenario's mean ({}) by the paired change; black lines: its 95% CI",
                                  display(base, unit))}}},
       {"height", 56 * static_cast<int>(params.size())},
       {"data", {{"values", rows}}},
@@ -477,8 +520,7 @@ std::string tornado_chart(Page& page, const json& s) {
            {"tooltip",
             {{{"field", "setting"}, {"title", "Setting"}},
              {{"field", "mean"}, {"title", "Mean"}, {"format", value_format}},
-             {{"field", "lo"}, {"title", "95% CI low"}, {"format", value_format}},
-             {{"field", "hi"}, {"title", "95% CI high"}, {"format", value_format}}}}}}},
+             {{"field", "change"}, {"title", "Paired change [95% CI]"}}}}}}},
         {{"mark", {{"type", "rule"}, {"color", "#111"}, {"strokeWidth", 1.5}}},
          {"encoding",
           {{"y", y},
@@ -504,8 +546,8 @@ std::string tornado_chart(Page& page, const json& s) {
          {"encoding", {{"x", {{"field", "base"}, {"type", "quantitative"}}}}}}}}};
   return page.chart(std::move(spec),
                     "Parameters sorted by how far they move the metric (rank 1 on top). Each bar runs from the base "
-                    "mean to the mean with that one parameter at its low (blue) or high (orange) value; the labels "
-                    "give the value tried and the resulting mean.",
+                    "mean to the mean with that one parameter at its low (blue) or high (orange) value, on the same "
+                    "replications; the labels give the value tried and the paired change (its 95% CI in the tooltip).",
                     true);
 }
 
@@ -616,8 +658,8 @@ void sensitivity_section(Page& page, const json& s) {
                      html_escape(metric_label(metric)), html_escape(s.value("scenario", std::string("(unnamed)"))));
   out += fmt::format(
       "<p class=\"meta\">{} replications per setting, seed {}. Varied: {}. Base mean {} [95% CI {} to {}].</p>\n",
-      s.value("replications", std::uint64_t{0}), s.value("seed", std::uint64_t{0}),
-      html_escape(value_text(s.value("vary", json("its range")))), display(number(base, "mean"), unit),
+      s.value("replications", std::uint64_t{0}), s.value("seed", std::uint64_t{0}), html_escape(vary_text(s)),
+      display(number(base, "mean"), unit),
       display(number(base, "ci95_low"), unit), display(number(base, "ci95_high"), unit));
   out += "<div class=\"grid\">\n" + tornado_chart(page, s) + "</div>\n";
   const json& skipped = member(s, "skipped");
@@ -638,8 +680,7 @@ void sensitivity_section(Page& page, const json& s) {
     out += "</ul></div>\n";
   }
   const json& uncertain = member(s, "uncertain");
-  if (!uncertain.is_null() && !(uncertain.is_object() && uncertain.empty()))
-    out += "<h3>Input uncertainty</h3>\n<div class=\"note\">" + json_html(uncertain) + "</div>\n";
+  if (!uncertain.is_null() && !(uncertain.is_object() && uncertain.empty())) out += uncertain_html(uncertain, metric);
   out += "</section>\n";
 }
 

@@ -620,7 +620,15 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides, std::str
 json resolved_scenario_json(const json& doc) {
   // First: validation compares and prints values recursively (see kMaxJsonDepth).
   if (auto issue = json_depth_issue(doc)) throw ScenarioError({*issue});
-  if (auto issues = scenario_schema().validate(doc); !issues.empty()) throw ScenarioError(std::move(issues));
+  if (auto issues = scenario_schema().validate(doc); !issues.empty()) {
+    for (Issue& issue : issues) {
+      if (issue.found != "an object" || issue.path.empty()) continue;
+      const json::json_pointer pointer(issue.path);
+      if (doc.contains(pointer) && doc.at(pointer).contains("uncertain"))
+        issue.expected += " (an uncertain value is drawn per replication by funnelsim run and sensitivity only)";
+    }
+    throw ScenarioError(std::move(issues));
+  }
   json merged = doc;
   const json defaults = doc.value("profile_defaults", json::object());
   for (auto& source : merged["sources"]) {
@@ -635,6 +643,24 @@ json resolved_scenario_json(const json& doc) {
   resolved.erase("profile_defaults");  // merged into every source; erased after defaults re-add it
   if (auto issues = SemanticChecker(resolved, doc).run(); !issues.empty()) throw ScenarioError(std::move(issues));
   return resolved;
+}
+
+std::optional<NumericField> numeric_field(const json& doc, std::string_view pointer) {
+  const json* schema = scenario_schema().schema_at(doc, pointer);
+  if (!schema || !schema->contains("type")) return std::nullopt;
+  const json& type = schema->at("type");
+  auto allows = [&](const char* name) { return type == name || (type.is_array() && has(type, name)); };
+  if (!allows("number") && !allows("integer")) return std::nullopt;
+  NumericField field;
+  field.integer = !allows("number");
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  if (auto it = schema->find("minimum"); it != schema->end()) field.lower = it->get<double>();
+  if (auto it = schema->find("exclusiveMinimum"); it != schema->end())
+    field.lower = std::max(field.lower, std::nextafter(it->get<double>(), inf));
+  if (auto it = schema->find("maximum"); it != schema->end()) field.upper = it->get<double>();
+  if (auto it = schema->find("exclusiveMaximum"); it != schema->end())
+    field.upper = std::min(field.upper, std::nextafter(it->get<double>(), -inf));
+  return field;
 }
 
 Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -5,7 +6,9 @@
 
 #include <vector>
 
+#include "funnelsim/comparison_output.hpp"
 #include "funnelsim/output.hpp"
+#include "funnelsim/regression.hpp"
 
 namespace funnelsim {
 namespace {
@@ -20,6 +23,39 @@ std::string show(double v, std::string_view unit) {
 }
 
 
+/// The uncertain inputs' draws, and the share of each headline metric's spread they explain.
+std::string uncertain_text(const RunReport& report) {
+  const UncertainDraws& u = *report.uncertain;
+  std::size_t width = 9, dist_width = 12;
+  for (const UncertainParameter& p : u.parameters) {
+    width = std::max(width, p.pointer.size());
+    dist_width = std::max(dist_width, distribution_text(p).size());
+  }
+  std::string out = "\nuncertain inputs (drawn once per replication)\n";
+  out += fmt::format("{:<{}}  {:<{}} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "parameter", width, "distribution",
+                     dist_width, "sampled mean", "sd", "P10", "P50", "P90", "clamped");
+  for (std::size_t k = 0; k < u.parameters.size(); ++k) {
+    const SummaryStats s = summarize(u.values[k]);
+    auto g = [](double v) { return std::isnan(v) ? std::string("n/a") : fmt::format("{:.4g}", v); };
+    out += fmt::format("{:<{}}  {:<{}} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8}\n", u.parameters[k].pointer, width,
+                       distribution_text(u.parameters[k]), dist_width, g(s.mean), g(s.sd), g(s.p10), g(s.p50), g(s.p90),
+                       u.clamped[k]);
+  }
+  out += fmt::format("\n{:<22} {:>26} {:>26}\n", "spread across replications", "from the uncertain inputs",
+                     "from the quarter itself");
+  std::vector<double> column;
+  for (std::string_view name : headline_metrics()) {
+    const std::size_t m = metric_index(name);
+    if (m >= metric_defs().size()) continue;
+    report.table.column(0, m, column);
+    const double r2 = regression_sensitivity(u.values, column).r_squared;
+    auto pct = [](double v) { return std::isnan(v) ? std::string("n/a") : fmt::format("{:.1f}%", 100.0 * v); };
+    out += fmt::format("{:<22} {:>26} {:>26}\n", name, pct(r2), pct(1.0 - r2));
+  }
+  out += "(R^2 of a linear regression of each metric on the draws; see docs/model.md)\n";
+  return out;
+}
+
 }  // namespace
 
 std::string summary_table(const RunReport& report) {
@@ -27,6 +63,15 @@ std::string summary_table(const RunReport& report) {
   std::string out = fmt::format("funnelsim {} | scenario {} | {} replications of {} days | seed {}\n\n",
                                 FUNNELSIM_VERSION, report.info.scenario, report.info.replications,
                                 report.info.horizon_days, report.info.seed);
+  if (const auto& p = report.info.precision) {
+    const std::string_view metric = metric_defs()[p->target.metric].name;
+    const std::string achieved = std::isnan(p->achieved) ? "n/a" : fmt::format("{:.2f}%", 100.0 * p->achieved);
+    out += fmt::format(
+        "precision: the 95% CI half-width of the mean of {} is {} of the mean (target: below {:g}%): {} after {} "
+        "replications (batches of {})\n\n",
+        metric, achieved, 100.0 * p->target.relative_half_width, p->met ? "met" : "NOT met", report.info.replications,
+        kPrecisionBatch);
+  }
   out += fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}\n", "metric (whole funnel)", "mean", "95% CI of mean",
                      "P10", "P50", "P90");
   std::vector<std::string_view> never_defined;
@@ -82,6 +127,7 @@ std::string summary_table(const RunReport& report) {
                        mean(TeamMetric::queue_length_mean), mean(TeamMetric::rep_utilization), mean(TeamMetric::sqls),
                        mean(TeamMetric::cold_leads));
   }
+  if (report.uncertain && !report.uncertain->parameters.empty()) out += uncertain_text(report);
   return out;
 }
 

@@ -100,19 +100,18 @@ constexpr double kStopSeconds = 5.0;
 constexpr double kStopSeconds = 1.5;
 #endif
 
-/// Starts a run that would take minutes, signals it after half a second, and checks how it ended.
-void check_signal_stops_run(int number, int expected_exit, const char* name, bool out_exists_before) {
+/// Starts `funnelsim ARGS... --out DIR/results`, a command that would take minutes, signals it
+/// half a second after stderr shows `ready` (at once if empty), and checks how it ended.
+void check_signal_stops(std::vector<std::string> args, const std::string& ready, int number, int expected_exit,
+                        const char* name, bool out_exists_before) {
   TempDir dir;
   const auto out = dir / "results";
   if (out_exists_before) std::filesystem::create_directory(out);
-  Child child({"run", test::source_path() + "/scenarios/saas_baseline.json", "--replications", "20000", "--threads",
-               "2", "--out", out.string()},
-              dir);
-  // The memory estimate is printed just before the simulation starts (and after the handlers
-  // are installed); then let it run for half a second.
-  for (int i = 0; i < 2000 && child.err().find("estimated peak memory") == std::string::npos; ++i)
+  args.insert(args.end(), {"--out", out.string()});
+  Child child(args, dir);
+  for (int i = 0; i < 2000 && child.err().find(ready) == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  REQUIRE(child.err().find("estimated peak memory") != std::string::npos);
+  REQUIRE(child.err().find(ready) != std::string::npos);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   REQUIRE(child.wait(0.0) == -1);  // still simulating
   const auto signalled = Clock::now();
@@ -131,6 +130,14 @@ void check_signal_stops_run(int number, int expected_exit, const char* name, boo
   } else {
     CHECK_FALSE(std::filesystem::exists(out));
   }
+}
+
+/// A run of saas_baseline that would take minutes. The memory estimate is printed just before
+/// the simulation starts, after the handlers are installed.
+void check_signal_stops_run(int number, int expected_exit, const char* name, bool out_exists_before) {
+  check_signal_stops({"run", test::source_path() + "/scenarios/saas_baseline.json", "--replications", "20000",
+                      "--threads", "2"},
+                     "estimated peak memory", number, expected_exit, name, out_exists_before);
 }
 
 }  // namespace
@@ -172,4 +179,20 @@ TEST_CASE("interrupt: SIGINT stops funnelsim run within a second, exit 130, noth
 TEST_CASE("interrupt: SIGTERM stops funnelsim run, exit 143, an existing output folder stays empty",
           "[interrupt][cli]") {
   check_signal_stops_run(SIGTERM, 143, "SIGTERM", /*out_exists_before=*/true);
+}
+
+TEST_CASE("interrupt: SIGINT stops a tornado between or inside its runs, exit 130, nothing written",
+          "[interrupt][cli][sensitivity]") {
+  // 1,000 replications for each of hundreds of runs: hours, if nothing stopped it.
+  check_signal_stops({"sensitivity", test::source_path() + "/scenarios/saas_baseline.json", "--replications", "1000",
+                      "--threads", "2"},
+                     "", SIGINT, 130, "SIGINT", /*out_exists_before=*/false);
+}
+
+TEST_CASE("interrupt: SIGTERM stops a precision run with uncertain inputs, exit 143, nothing written",
+          "[interrupt][cli][uncertain][precision]") {
+  // Each replication compiles its own model here: the other engine entry point.
+  check_signal_stops({"run", test::source_path() + "/scenarios/uncertain_rates.json", "--precision", "mqls=0.0001%",
+                      "--replications", "100000", "--threads", "2"},
+                     "estimated peak memory", SIGTERM, 143, "SIGTERM", /*out_exists_before=*/true);
 }

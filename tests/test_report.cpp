@@ -43,7 +43,7 @@ ResultFiles run_files(std::uint64_t replications) {
   options.replications = replications;
   const RunResult result = run_replications(compile_model(scenario), options);
   const RunSummary summary = summarize_run(result.table);
-  const RunInfo info{scenario.name, options.seed, replications, 0, scenario.horizon_days};
+  const RunInfo info{scenario.name, options.seed, replications, 0, scenario.horizon_days, {}};
   const RunReport report{info, result.table, summary};
   ResultFiles files;
   for (const auto& writer : run_output_writers()) files.emplace_back(writer->file_name(), writer->render(report));
@@ -115,20 +115,41 @@ TEST_CASE("report: summary.json alone still gives a run section, and says what i
   CHECK(charts_of(html).size() == 3);
 }
 
-TEST_CASE("report: the sensitivity fixture becomes a tornado in rank order", "[report]") {
-  const ResultFiles files = read_result_folder(test::source_path() + "/tests/fixtures/sensitivity");
-  REQUIRE(files.size() == 1);
-  const std::string html = html_report(files);
+TEST_CASE("cli: sensitivity --report draws the tornado in rank order, bars at base + paired change",
+          "[cli][report][sensitivity]") {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  const auto r = cli(
+      "sensitivity scenarios/uncertain_rates.json --metric sqls --replications 12 --quiet --params "
+      "/scoring/mql_threshold,/sales/teams/0/headcount,/sources/1/leads_per_week,/sources/0/cost_per_lead --out '" +
+      d + "/s' --report '" + d + "/s.html'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json s = json::parse(read_file(dir / "s" / "sensitivity.json"));
+  const std::string html = read_file(dir / "s.html");
+  // The same results through `funnelsim report` give the same charts.
+  CHECK(charts_of(html_report(read_result_folder(dir / "s"))) == charts_of(html));
   const json charts = charts_of(html);
   REQUIRE(charts.size() == 1);
   const json& spec = charts[0]["spec"];
   CHECK(spec["title"]["text"] == "What moves SQLs most");
-  const json& order = spec["layer"][0]["encoding"]["y"]["sort"];
-  CHECK(order == json({"/scoring/mql_threshold", "/sales/teams/0/headcount", "/sources/1/leads_per_week",
-                       "/sales_acceptance/midpoint", "/sources/0/cost_per_lead"}));
-  CHECK(spec["data"]["values"].size() == 10);  // low and high for each of five parameters
-  for (const char* words :
-       {"Parameters left out", "/sources/4/spend_per_week", "does not change sqls (cost only)", "Input uncertainty"})
+  json order = json::array();
+  for (const json& p : s["parameters"]) order.push_back(p["pointer"]);
+  REQUIRE(order.size() == 3);  // the headcount cannot go below its strictness array: skipped
+  CHECK(spec["layer"][0]["encoding"]["y"]["sort"] == order);
+  const double base = s["base"]["mean"].get<double>();
+  const json& rows = spec["data"]["values"];
+  REQUIRE(rows.size() == 6);  // low and high for each of three parameters
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const json& side = s["parameters"][i / 2][i % 2 == 0 ? "low" : "high"];
+    CHECK(rows[i]["base"].get<double>() == base);
+    CHECK(rows[i]["mean"].get<double>() == Approx(base + side["mean"].get<double>()));
+    CHECK(rows[i]["lo"].get<double>() == Approx(base + side["ci95_low"].get<double>()));
+  }
+  CHECK(s["parameters"][2]["pointer"] == "/sources/0/cost_per_lead");  // exactly no effect on SQLs: last
+  CHECK(rows[4]["mean"].get<double>() == base);
+  for (const char* words : {"Parameters left out", "/sales/teams/0/headcount", "Input uncertainty",
+                            "/sales_acceptance/midpoint", "R<sup>2</sup> = ", "to -20% and +20% of its base value"})
     CHECK(html.find(words) != std::string::npos);
 }
 

@@ -42,4 +42,14 @@ struct RunResult {
 
 RunResult run_replications(const CompiledModel& model, const RunOptions& options);
 
+/// Builds the model of one replication (uncertain inputs, see uncertain.hpp). Called from worker
+/// threads: it must be thread-safe and a pure function of the replication index.
+using ReplicationModel = std::function<CompiledModel(std::uint64_t replication)>;
+
+/// Runs replications whose models differ: replication r runs model_for(r), compiled for it alone
+/// (nothing is cached across replications). `layout` fixes the table's scopes and weeks; every
+/// model must have the same (std::logic_error otherwise). When replications throw, the exception
+/// of the lowest one is rethrown, so the error does not depend on the thread count either.
+RunResult run_replications(const CompiledModel& layout, const ReplicationModel& model_for, const RunOptions& options);
+
 }  // namespace funnelsim

@@ -9,8 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include <optional>
+
+#include "funnelsim/precision.hpp"
 #include "funnelsim/replication_table.hpp"
 #include "funnelsim/run_summary.hpp"
+#include "funnelsim/uncertain.hpp"
 
 namespace funnelsim {
 
@@ -20,12 +24,16 @@ struct RunInfo {
   std::uint64_t replications = 0;
   std::uint64_t first_replication = 0;
   int horizon_days = 0;
+  std::optional<PrecisionOutcome> precision;  ///< when --precision chose the replication count
 };
 
 struct RunReport {
   const RunInfo& info;
   const ReplicationTable& table;
   const RunSummary& summary;
+  /// The uncertain inputs' draws, one per replication, when the scenario has any (else nullptr:
+  /// the outputs are exactly those of a scenario without them).
+  const UncertainDraws* uncertain = nullptr;
 };
 
 class OutputWriter {
@@ -36,7 +44,8 @@ class OutputWriter {
   virtual std::string render(const RunReport& report) const = 0;
 };
 
-/// summary.json: metrics.<metric>.<statistic>, by_source.<source>.<metric>.<statistic>.
+/// summary.json: metrics.<metric>.<statistic>, by_source.<source>.<metric>.<statistic>; with
+/// --precision, "precision"; with uncertain inputs, "uncertain_parameters" and "variance_split".
 std::unique_ptr<OutputWriter> summary_json_writer();
 /// replications.csv: one row per replication, one column per metric (all, then <source>.<metric>).
 std::unique_ptr<OutputWriter> replications_csv_writer();

@@ -34,6 +34,10 @@ class ReplicationTable {
   std::span<double> weekly(std::size_t replication, std::size_t scope, Series series) noexcept;
   std::span<const double> weekly(std::size_t replication, std::size_t scope, Series series) const noexcept;
 
+  /// Adds the replications of `next` after these (a later batch of the same run). Throws
+  /// std::invalid_argument when its scopes or weeks differ.
+  void append(const ReplicationTable& next);
+
   /// One metric (index into the scope's metric set) across replications, in replication order.
   void column(std::size_t scope, std::size_t metric, std::vector<double>& out) const;
   void column(std::size_t scope, Metric metric, std::vector<double>& out) const {

@@ -4,6 +4,8 @@
 /// problem is reported as a ScenarioError naming the JSON Pointer path, what was expected and
 /// what was found.
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +47,22 @@ nlohmann::json read_scenario_document(const std::filesystem::path& file, const s
 Scenario load_scenario(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
 
 /// The document after merge and defaults, as the engine sees it (for `validate --resolved`).
+/// A number field that holds an uncertain value ({"uncertain": {...}}, see uncertain.hpp) is an
+/// issue here: only the per-replication path draws them.
 nlohmann::json resolved_scenario_json(const nlohmann::json& doc);
+
+/// What the scenario schema allows in a numeric field.
+struct NumericField {
+  bool integer = false;  ///< the schema asks for an integer (a count, a seed, a day index)
+  /// Inclusive bounds; an exclusive bound is moved one representable step inside (nextafter).
+  double lower = -std::numeric_limits<double>::infinity();
+  double upper = std::numeric_limits<double>::infinity();
+  double clamp(double value) const noexcept { return value < lower ? lower : value > upper ? upper : value; }
+};
+
+/// The numeric field at a JSON Pointer of a scenario document (as written or resolved: the schema
+/// decides, following the document where it has the path), or nullopt when the schema governs no
+/// number there.
+std::optional<NumericField> numeric_field(const nlohmann::json& doc, std::string_view pointer);
 
 }  // namespace funnelsim

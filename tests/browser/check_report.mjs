@@ -1,5 +1,5 @@
-// Opens each kind of funnelsim HTML report (run, compare, sweep, and a hand-made sensitivity
-// fixture) in Debian's Chromium through playwright-core and checks that a person would see
+// Opens each kind of funnelsim HTML report (run, compare, sweep, and sensitivity)
+// in Debian's Chromium through playwright-core and checks that a person would see
 // charts: vega-embed finished every chart without error, every chart container holds an SVG with
 // data marks and a visible size, the console stayed free of errors and warnings, the page asked
 // the network for nothing, and nothing is wider than the window. Saves a full-page screenshot of
@@ -40,14 +40,17 @@ sim('sweep', scenario('saas_baseline.json'), '--param', '/scoring/mql_threshold=
     '--param', '/scoring/decay/model=none,half_life', '--objective',
     'maximize sqls subject to mql_to_sql_rate >= 0.14', '--pareto', 'mql_precision,mql_recall',
     '--replications', '20', '--report', join(reports, 'sweep.html'));
-sim('report', join(sourceDir, 'tests', 'fixtures', 'sensitivity'), '--out', join(reports, 'sensitivity.html'));
+sim('sensitivity', scenario('uncertain_rates.json'), '--metric', 'sqls', '--replications', '20', '--params',
+    '/scoring/mql_threshold,/sales/teams/0/headcount,/sources/1/leads_per_week,/sources/0/cost_per_lead',
+    '--report', join(reports, 'sensitivity.html'));
 
 // What each report must hold at least: chart count and a few words a reader looks for.
 const expectations = {
   run: { charts: 11, texts: ['The funnel: how many leads reach each step', 'MQLs per week', 'By source'] },
   compare: { charts: 2, texts: ['threshold_raise vs saas_baseline', 'budget_shift vs saas_baseline'] },
   sweep: { charts: 9, texts: ['Trade-off: MQL precision against MQL recall', 'best point'] },
-  sensitivity: { charts: 1, texts: ['What moves SQLs most', '/scoring/mql_threshold', 'Parameters left out'] },
+  sensitivity: { charts: 1, texts: ['What moves SQLs most', '/scoring/mql_threshold', 'Parameters left out',
+                                     'Input uncertainty'] },
 };
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'funnelsim-chromium-'));

@@ -1,9 +1,12 @@
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "funnelsim/model.hpp"
 #include "funnelsim/scenario_loader.hpp"
+#include "funnelsim/uncertain.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
@@ -15,16 +18,27 @@ Command add_validate_command(CLI::App& app) {
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/false);
   cmd->add_flag("--resolved", *resolved, "Print the scenario with profiles merged and defaults filled in");
   return [opts, resolved]() {
-    const Scenario scenario = load_scenario(opts->scenario, parse_overrides(opts->sets));
+    const nlohmann::json doc = read_scenario_document(opts->scenario, parse_overrides(opts->sets));
+    const UncertainScenario uncertain(doc);  // checks the uncertain values; the nominal document the rest
+    const Scenario scenario =
+        scenario_from_json(uncertain.nominal_document(), std::filesystem::path(opts->scenario).stem().string());
     compile_model(scenario);  // the last checks (stream tags) happen at compile time
     if (*resolved) {
-      const auto doc = read_scenario_document(opts->scenario, parse_overrides(opts->sets));
-      fmt::print("{}\n", resolved_scenario_json(doc).dump(2));
+      nlohmann::json out = resolved_scenario_json(uncertain.nominal_document());
+      // Uncertain values stand where the engine reads them, each inherited copy included.
+      const auto pointers = uncertain.resolved_pointers();
+      for (std::size_t k = 0; k < pointers.size(); ++k) {
+        const nlohmann::json::json_pointer written(uncertain.parameters()[k].pointer);
+        for (const std::string& p : pointers[k]) out[nlohmann::json::json_pointer(p)] = doc.at(written);
+      }
+      fmt::print("{}\n", out.dump(2));
       return 0;
     }
-    fmt::print("{}: valid scenario \"{}\": {} source{}, {} days, {} replications by default\n", opts->scenario,
+    const std::size_t n = uncertain.parameters().size();
+    fmt::print("{}: valid scenario \"{}\": {} source{}, {} days, {} replications by default{}\n", opts->scenario,
                scenario.name, scenario.sources.size(), scenario.sources.size() == 1 ? "" : "s", scenario.horizon_days,
-               scenario.replications);
+               scenario.replications,
+               n == 0 ? "" : fmt::format(", {} uncertain input{} drawn per replication", n, n == 1 ? "" : "s"));
     return 0;
   };
 }

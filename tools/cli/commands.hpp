@@ -15,5 +15,6 @@ Command add_bench_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
+Command add_sensitivity_command(CLI::App& app);
 
 }  // namespace funnelsim::cli

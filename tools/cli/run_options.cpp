@@ -15,12 +15,13 @@ void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& hel
   cmd.add_option("--set", opts.sets, help)->allow_extra_args(false);
 }
 
-void add_run_controls(CLI::App& cmd, ScenarioOptions& opts) {
+void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_replication) {
   cmd.add_option("--replications", opts.replications, "Replications (default: the scenario's)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
   cmd.add_option("--seed", opts.seed, "Master seed (default: the scenario's)");
-  cmd.add_option("--first-replication", opts.first_replication,
-                 "Index of the first replication, to split one run across machines");
+  if (with_first_replication)
+    cmd.add_option("--first-replication", opts.first_replication,
+                   "Index of the first replication, to split one run across machines");
   cmd.add_option("--threads", opts.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
 }
 

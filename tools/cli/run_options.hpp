@@ -25,8 +25,9 @@ struct ScenarioOptions {
 void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls);
 /// --set, one value per occurrence (repeatable).
 void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& help);
-/// --replications, --seed, --first-replication, --threads (for commands with their own positionals).
-void add_run_controls(CLI::App& cmd, ScenarioOptions& opts);
+/// --replications, --seed, --first-replication (unless left out), --threads (for commands with
+/// their own positionals).
+void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_replication = true);
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
 RunOptions run_options_for(const Scenario& scenario, const ScenarioOptions& opts);
 /// Loads and compiles one of several scenarios; a problem is a ScenarioInputError naming the file.

@@ -1,0 +1,55 @@
+#pragma once
+/// Precision targets: add replications in batches until the 95% confidence interval of one
+/// whole-funnel metric's mean is narrow enough relative to the mean.
+///
+/// Replication r is always the same replication (its streams depend on (seed, r) only), the
+/// batches have a fixed size, and the stopping rule looks only at completed batches, in order:
+/// the replications run, and so every output, are a pure function of (scenario, seed, target,
+/// cap), whatever the thread count.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <span>
+#include <string_view>
+
+#include "funnelsim/engine.hpp"
+#include "funnelsim/usage_error.hpp"
+
+namespace funnelsim {
+
+inline constexpr std::uint64_t kPrecisionBatch = 50;    ///< replications added per step
+inline constexpr std::uint64_t kPrecisionCap = 100000;  ///< the most replications, unless --replications says
+
+struct PrecisionTarget {
+  std::size_t metric = 0;            ///< index in metric_defs(ScopeKind::funnel)
+  double relative_half_width = 0.0;  ///< e.g. 0.01: the half-width below 1% of |mean|
+};
+
+/// Parses "METRIC=REL%" (or a fraction, "METRIC=0.01"), 0 < REL <= 100%. Throws UsageError
+/// ("--precision: expected ..., found ...") for malformed text or an unknown metric.
+PrecisionTarget parse_precision(std::string_view text);
+
+struct PrecisionOutcome {
+  static constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+  PrecisionTarget target;
+  double achieved = undefined;  ///< the final relative half-width
+  bool met = false;             ///< achieved < target (false when the cap stopped the run first)
+};
+
+/// t(0.975, n - 1) * sd / sqrt(n) / |mean| over the defined values, exactly as summarize()
+/// computes the interval; NaN with fewer than two defined values or a mean of 0.
+double relative_half_width(std::span<const double> values);
+
+/// Runs replications [first, first + count) and returns them (the engine with any thread count).
+using BatchRunner = std::function<RunResult(std::uint64_t first_replication, std::uint64_t count)>;
+
+/// Runs batches of kPrecisionBatch replications from `first_replication` (the last cut short at
+/// `cap` replications in all) until, at the end of a batch, the target holds, or the cap is
+/// reached. A metric undefined in every replication so far, or 0 in every one, has no relative
+/// precision to reach: the run stops there, with met false. The result holds every replication
+/// run, in order; `outcome` says how it ended.
+RunResult run_to_precision(const BatchRunner& run_batch, const PrecisionTarget& target, std::uint64_t first_replication,
+                           std::uint64_t cap, PrecisionOutcome& outcome);
+
+}  // namespace funnelsim

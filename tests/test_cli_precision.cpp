@@ -1,0 +1,102 @@
+// `funnelsim run --precision`: replications added in batches until the target holds, checked on
+// the replications themselves; the cap; determinism across thread counts.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_support.hpp"
+#include "funnelsim/precision.hpp"
+
+using funnelsim::test::cli;
+using funnelsim::test::read_file;
+using funnelsim::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+const char* kSmall = R"({
+  "name": "small", "horizon_days": 28, "seed": 5, "replications": 20,
+  "sources": [{ "name": "web", "leads_per_week": 100, "cost_per_lead": 20,
+    "profile": {
+      "attributes": { "fit": { "probability": 0.3, "readiness_correlation": 0.5 } },
+      "events": { "visit": { "rate_at_readiness_0": 0.5, "rate_at_readiness_1": 20, "half_life_days": 10 } } } }],
+  "scoring": { "attribute_points": { "fit": 20 }, "event_points": { "visit": 5 }, "mql_threshold": 60 }
+})";
+
+struct Small {
+  TempDir dir;
+  std::string file = (dir / "small.json").string();
+  Small() { std::ofstream(file) << kSmall; }
+};
+
+json run_json(const std::string& args, const TempDir& dir, const std::string& name = "out") {
+  const auto r = cli("run " + args + " --quiet --out '" + (dir / name).string() + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return json::parse(read_file(dir / name / "summary.json"));
+}
+
+/// One column of replications.csv, in replication order.
+std::vector<double> csv_column(const std::string& csv, const std::string& name) {
+  std::istringstream in(csv);
+  std::string line, cell;
+  std::getline(in, line);
+  std::size_t index = 0, k = 0;
+  for (std::istringstream header(line); std::getline(header, cell, ','); ++k)
+    if (cell == name) index = k;
+  std::vector<double> values;
+  while (std::getline(in, line)) {
+    std::istringstream row(line);
+    for (std::size_t i = 0; i <= index; ++i) std::getline(row, cell, ',');
+    values.push_back(cell.empty() ? std::nan("") : std::stod(cell));
+  }
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("cli: --precision stops at the first batch of 50 where the target holds", "[cli][precision]") {
+  const Small small;
+  const std::string args = "'" + small.file + "' --precision mqls=2.5%";
+  const json s = run_json(args + " --threads 1", small.dir, "a");
+  const auto n = s["replications"].get<std::uint64_t>();
+  CHECK(n % funnelsim::kPrecisionBatch == 0);
+  CHECK(n > funnelsim::kPrecisionBatch);
+  const json& p = s["precision"];
+  CHECK(p["metric"] == "mqls");
+  CHECK(p["target_relative_half_width"] == 0.025);
+  CHECK(p["met"] == true);
+  // The rule, checked on the replications themselves: met at n, not one batch earlier.
+  const std::vector<double> mqls = csv_column(read_file(small.dir / "a" / "replications.csv"), "mqls");
+  REQUIRE(mqls.size() == n);
+  CHECK(p["achieved"].get<double>() == funnelsim::relative_half_width(mqls));
+  CHECK(p["achieved"].get<double>() < 0.025);
+  CHECK(funnelsim::relative_half_width(std::span<const double>(mqls).first(n - funnelsim::kPrecisionBatch)) >= 0.025);
+  // A pure function of (scenario, seed, target): any thread count gives the same files.
+  run_json(args + " --threads 2", small.dir, "b");
+  for (const char* file : {"summary.json", "replications.csv", "weekly.csv"})
+    CHECK(read_file(small.dir / "a" / file) == read_file(small.dir / "b" / file));
+  const auto text = cli("run " + args);
+  CHECK(
+      text.out.find(fmt::format("precision: the 95% CI half-width of the mean of mqls is {:.2f}% of the mean (target: "
+                                "below 2.5%): met after {} replications (batches of 50)",
+                                100.0 * p["achieved"].get<double>(), n)) != std::string::npos);
+  CHECK(text.out.find(fmt::format("| {} replications of 28 days |", n)) != std::string::npos);
+}
+
+TEST_CASE("cli: --replications caps a precision run that cannot meet its target", "[cli][precision]") {
+  const Small small;
+  const std::string uncertain = R"('/scoring/mql_threshold={"uncertain":{"distribution":"normal","mean":60,"sd":4}}')";
+  const json s = run_json("'" + small.file + "' --precision mqls=0.1% --replications 70 --set " + uncertain, small.dir);
+  CHECK(s["replications"] == 70);
+  CHECK(s["precision"]["met"] == false);
+  CHECK(s["precision"]["achieved"].get<double>() > 0.001);
+  CHECK(s["uncertain_parameters"][0]["sampled"]["mean"].is_number());  // draws of all 70 replications
+  const auto bad = cli("run '" + small.file + "' --precision mqls");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "funnelsim: --precision: expected METRIC=REL% (e.g. cost_per_sql_marketing=1%), found \"mqls\"\n");
+}
