@@ -75,9 +75,12 @@ std::string comparison_json(const ComparisonReport& report) {
   j["funnelsim_version"] = FUNNELSIM_VERSION;
   j["base"] = report.base.label;
   ordered_json scenarios = ordered_json::array();
-  scenarios.push_back({{"name", report.base.label}, {"file", report.base.file}, {"role", "base"}});
+  scenarios.push_back({{"name", report.base.label},
+                       {"file", report.base.file},
+                       {"role", "base"},
+                       {"uncertain_inputs", report.base.uncertain}});
   for (const ComparedScenario& v : report.variants)
-    scenarios.push_back({{"name", v.label}, {"file", v.file}, {"role", "variant"}});
+    scenarios.push_back({{"name", v.label}, {"file", v.file}, {"role", "variant"}, {"uncertain_inputs", v.uncertain}});
   j["scenarios"] = scenarios;
   j["seed"] = report.seed;
   j["replications"] = report.replications;

@@ -116,6 +116,22 @@ std::string verdict(const ComparedScenario& base, const ComparedScenario& varian
   return out;
 }
 
+/// Which scenarios drew inputs per replication. Draws are keyed by (seed, replication, pointer),
+/// so an input uncertain in two scenarios is drawn alike in both: it adds no noise to the
+/// difference, only the spread of the effect across the values it may take.
+std::string uncertain_note(const ComparisonReport& report) {
+  std::vector<const ComparedScenario*> all{&report.base};
+  for (const ComparedScenario& v : report.variants) all.push_back(&v);
+  std::string out;
+  for (const ComparedScenario* s : all)
+    if (!s->uncertain.empty())
+      out += fmt::format("  {}: {}\n", s->label, fmt::join(s->uncertain, ", "));
+  if (out.empty()) return out;
+  return "uncertain inputs, drawn per replication (the same draw in every scenario that has the same input and "
+         "distribution):\n" +
+         out;
+}
+
 std::string table(const ComparisonReport& report, const ScopeComparison& funnel) {
   std::string out =
       fmt::format("{:<26} {:>12} {:>12} {:>12} {:>28} {:>9} {:>9} {:>9} {:>9}\n", "metric (whole funnel)", "base",
@@ -152,6 +168,7 @@ std::span<const std::string_view> headline_metrics() { return kHeadline; }
 std::string comparison_text(const ComparisonReport& report) {
   std::string out = fmt::format("funnelsim {} | compare | base {} | {} replications | seed {}\n", FUNNELSIM_VERSION,
                                 report.base.label, report.replications, report.seed);
+  out += uncertain_note(report);
   for (std::size_t v = 0; v < report.variants.size(); ++v) {
     const ScopeComparison& funnel = report.results[v].front();
     out += '\n' + verdict(report.base, report.variants[v], report, funnel) + '\n' + table(report, funnel);

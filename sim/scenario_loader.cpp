@@ -625,7 +625,7 @@ json resolved_scenario_json(const json& doc) {
       if (issue.found != "an object" || issue.path.empty()) continue;
       const json::json_pointer pointer(issue.path);
       if (doc.contains(pointer) && doc.at(pointer).contains("uncertain"))
-        issue.expected += " (an uncertain value is drawn per replication by funnelsim run and sensitivity only)";
+        issue.expected += " (an uncertain value is drawn per replication by run, compare, sweep and sensitivity; bench needs fixed values)";
     }
     throw ScenarioError(std::move(issues));
   }

@@ -144,13 +144,6 @@ TEST_CASE("cli: malformed uncertain values exit 2 and name their path", "[cli][u
   CHECK(run_error(R"(/horizon_days={"uncertain":{"distribution":"uniform","low":20,"high":30}})") ==
         "funnelsim: invalid scenario:\n  /horizon_days: expected a number (an integer field, such as a count, cannot "
         "be uncertain), found an uncertain value\n");
-  // compare reads fixed values only, and says so.
-  const auto r = cli("compare '" + small.file + "' '" + small.file +
-                     R"(' --set '/scoring/mql_threshold={"uncertain":{"distribution":"uniform","low":50,"high":60}}')");
-  CHECK(r.exit_code == 2);
-  CHECK(
-      r.err.find("/scoring/mql_threshold: expected a number (an uncertain value is drawn per replication by funnelsim "
-                 "run and sensitivity only), found an object") != std::string::npos);
 }
 
 TEST_CASE("cli: validate counts uncertain inputs, and --resolved shows them where the engine reads them",

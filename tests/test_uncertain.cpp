@@ -186,8 +186,8 @@ TEST_CASE("uncertain: a value where no number is asked for is left to the valida
     FAIL("no error");
   } catch (const ScenarioError& e) {
     CHECK(format_issue(e.issues().at(0)) ==
-          "/scoring/mql_threshold: expected a number (an uncertain value is drawn per replication by funnelsim run "
-          "and sensitivity only), found an object");
+          "/scoring/mql_threshold: expected a number (an uncertain value is drawn per replication by run, compare, "
+          "sweep and sensitivity; bench needs fixed values), found an object");
   }
 }
 

@@ -14,6 +14,7 @@ namespace funnelsim {
 struct ComparedScenario {
   std::string label;  ///< the scenario's name, made unique among the compared ones (see unique_labels)
   std::string file;  ///< as given on the command line
+  std::vector<std::string> uncertain;  ///< JSON Pointers of its uncertain inputs (drawn per replication)
 };
 
 struct ComparisonReport {

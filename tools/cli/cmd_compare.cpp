@@ -14,6 +14,15 @@
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
+namespace {
+
+std::vector<std::string> uncertain_pointers(const RunnableScenario& scenario) {
+  std::vector<std::string> pointers;
+  for (const UncertainParameter& p : scenario.uncertain().parameters()) pointers.push_back(p.pointer);
+  return pointers;
+}
+
+}  // namespace
 
 Command add_compare_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("compare", "Compare scenario variants with a base on common random numbers");
@@ -32,28 +41,28 @@ Command add_compare_command(CLI::App& app) {
     if (!report_file->empty()) check_report_target(*report_file);
     const std::vector<Override> overrides = parse_overrides(opts->sets);
     // Load everything first: a bad variant stops the command before any simulation.
-    std::vector<CompiledModel> models;
+    std::vector<RunnableScenario> models;
     for (const std::string& file : *files) models.push_back(load_one_of_several(file, overrides));
     // The base decides seed and replication count; every scenario then runs the same ones.
-    RunOptions run = run_options_for(models.front().scenario, *opts);
+    RunOptions run = run_options_for(models.front().scenario(), *opts);
     ProgressBar bar(!*quiet);
     std::uint64_t done_before = 0;
     const std::uint64_t total = run.replications * models.size();
     run.progress = [&](std::uint64_t done, std::uint64_t) { bar.update(done_before + done, total); };
 
     std::vector<std::string> names;
-    for (const CompiledModel& model : models) names.push_back(model.scenario.name);
+    for (const RunnableScenario& model : models) names.push_back(model.scenario().name);
     const std::vector<std::string> labels = unique_labels(names);
     ComparisonReport report;
-    report.base = {labels[0], (*files)[0]};
+    report.base = {labels[0], (*files)[0], uncertain_pointers(models[0])};
     report.seed = run.seed;
     report.replications = run.replications;
     report.first_replication = run.first_replication;
-    const RunResult base = run_replications(models[0], run);
+    const RunResult base = models[0].run(run);
     for (std::size_t v = 1; v < models.size(); ++v) {
       done_before += run.replications;
-      const RunResult variant = run_replications(models[v], run);
-      report.variants.push_back({labels[v], (*files)[v]});
+      const RunResult variant = models[v].run(run);
+      report.variants.push_back({labels[v], (*files)[v], uncertain_pointers(models[v])});
       report.results.push_back(compare_tables(base.table, variant.table));
     }
     if (!out->empty())

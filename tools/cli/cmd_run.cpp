@@ -40,15 +40,13 @@ Command add_run_command(CLI::App& app) {
     if (!report_file->empty()) check_report_target(*report_file);
     std::optional<PrecisionTarget> target;
     if (!precision->empty()) target = parse_precision(*precision);
-    const std::string fallback_name = std::filesystem::path(opts->scenario).stem().string();
-    // Uncertain inputs are taken out first; without any, the nominal document is the document.
-    const UncertainScenario uncertain(read_scenario_document(opts->scenario, parse_overrides(opts->sets)));
-    const Scenario scenario = scenario_from_json(uncertain.nominal_document(), fallback_name);
-    // With uncertain inputs each replication compiles its own model; the nominal one sizes the run.
-    const CompiledModel nominal = compile_model(scenario);
+    const RunnableScenario runnable = load_runnable(opts->scenario, parse_overrides(opts->sets));
+    const Scenario& scenario = runnable.scenario();
     RunOptions run = run_options_for(scenario, *opts);
+    // With uncertain inputs each replication compiles its own model; the nominal one sizes the run.
     const std::uint64_t most_replications = target ? opts->replications.value_or(kPrecisionCap) : run.replications;
-    if (!check_memory(estimate_memory(nominal, most_replications, run.threads, !out->empty()), *budget, *quiet))
+    if (!check_memory(estimate_memory(runnable.nominal_model(), most_replications, run.threads, !out->empty()),
+                      *budget, *quiet))
       return 2;
     run.cancel = interrupt.flag();
     RunInfo info{scenario.name, run.seed, run.replications, run.first_replication, scenario.horizon_days, {}};
@@ -63,7 +61,7 @@ Command add_run_command(CLI::App& app) {
         batch.progress = [&bar, before](std::uint64_t done, std::uint64_t total) {
           bar.update(before + done, before + total);
         };
-        return uncertain.empty() ? run_replications(nominal, batch) : run_uncertain(uncertain, fallback_name, batch);
+        return runnable.run(batch);
       };
       return target ? run_to_precision(run_batch, *target, run.first_replication,
                                        opts->replications.value_or(kPrecisionCap), outcome)
@@ -76,7 +74,8 @@ Command add_run_command(CLI::App& app) {
     }
     const RunSummary summary = summarize_run(result.table);
     std::optional<UncertainDraws> draws;
-    if (!uncertain.empty()) draws = uncertain.draws(info.seed, info.first_replication, info.replications);
+    if (!runnable.uncertain().empty())
+      draws = runnable.uncertain().draws(info.seed, info.first_replication, info.replications);
     const RunReport report{info, result.table, summary, draws ? &*draws : nullptr};
     if (!out->empty() || !report_file->empty()) {
       std::vector<std::pair<std::string, std::string>> files;

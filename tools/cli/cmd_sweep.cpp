@@ -49,13 +49,13 @@ Command add_sweep_command(CLI::App& app) {
 
     const nlohmann::json doc = read_scenario_document(opts->scenario, parse_overrides(opts->sets));
     const std::string fallback_name = std::filesystem::path(opts->scenario).stem().string();
-    const Scenario base = scenario_from_json(doc, fallback_name);  // seed and replications come from here
-    std::vector<Scenario> scenarios;
+    const RunnableScenario base(doc, fallback_name);  // seed and replications come from here
+    std::vector<RunnableScenario> scenarios;
     for (std::size_t p = 0; p < report.points.size(); ++p) {
       try {
         nlohmann::json point_doc = doc;
         apply_overrides(point_doc, point_overrides(report.parameters, report.points[p]), "--param");
-        scenarios.push_back(scenario_from_json(point_doc, fallback_name));
+        scenarios.emplace_back(std::move(point_doc), fallback_name);
       } catch (const ScenarioError& e) {
         throw ScenarioInputError(fmt::format("{} at sweep point {} ({})", opts->scenario, p,
                                              point_text(report.parameters, report.points[p])),
@@ -63,8 +63,8 @@ Command add_sweep_command(CLI::App& app) {
       }
     }
 
-    RunOptions run = run_options_for(base, *opts);
-    report.scenario = base.name;
+    RunOptions run = run_options_for(base.scenario(), *opts);
+    report.scenario = base.scenario().name;
     report.file = opts->scenario;
     report.seed = run.seed;
     report.replications = run.replications;
@@ -73,8 +73,8 @@ Command add_sweep_command(CLI::App& app) {
     std::uint64_t done_before = 0;
     const std::uint64_t total = run.replications * scenarios.size();
     run.progress = [&](std::uint64_t done, std::uint64_t) { bar.update(done_before + done, total); };
-    for (const Scenario& scenario : scenarios) {
-      report.summaries.push_back(summarize_run(run_replications(compile_model(scenario), run).table));
+    for (const RunnableScenario& scenario : scenarios) {
+      report.summaries.push_back(summarize_run(scenario.run(run).table));
       done_before += run.replications;
     }
     if (!out->empty())

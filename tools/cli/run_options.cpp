@@ -1,5 +1,7 @@
 #include "run_options.hpp"
 
+#include <filesystem>
+
 #include "cli_errors.hpp"
 
 namespace funnelsim::cli {
@@ -40,9 +42,13 @@ RunOptions run_options_for(const Scenario& scenario, const ScenarioOptions& opts
   return run;
 }
 
-CompiledModel load_one_of_several(const std::string& file, const std::vector<Override>& overrides) {
+RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides) {
+  return RunnableScenario(read_scenario_document(file, overrides), std::filesystem::path(file).stem().string());
+}
+
+RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides) {
   try {
-    return compile_model(load_scenario(file, overrides));
+    return load_runnable(file, overrides);
   } catch (const ScenarioError& e) {
     throw ScenarioInputError(file, e);
   }

@@ -8,6 +8,7 @@
 
 #include "funnelsim/engine.hpp"
 #include "funnelsim/model.hpp"
+#include "funnelsim/runnable_scenario.hpp"
 #include "funnelsim/scenario.hpp"
 #include "funnelsim/scenario_loader.hpp"
 
@@ -30,7 +31,9 @@ void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& hel
 void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_replication = true);
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
 RunOptions run_options_for(const Scenario& scenario, const ScenarioOptions& opts);
-/// Loads and compiles one of several scenarios; a problem is a ScenarioInputError naming the file.
-CompiledModel load_one_of_several(const std::string& file, const std::vector<Override>& overrides);
+/// Reads a scenario file (extends, then --set) ready to run, uncertain inputs and all.
+RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides);
+/// load_runnable for one of several scenarios: a problem is a ScenarioInputError naming the file.
+RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides);
 
 }  // namespace funnelsim::cli
