@@ -544,39 +544,13 @@ bool same_layout(const std::vector<Scope>& a, const std::vector<Scope>& b) {
 
 }  // namespace
 
-RunResult run_replications(const CompiledModel& model, const RunOptions& options) {
-  RunResult result{ReplicationTable(options.replications, scopes_of(model), static_cast<std::size_t>(model.weeks)),
-                   RunWork{}};
-  std::vector<RunWork> work(options.replications);
-  const auto limit = thread_limit(options);
-  tbb::enumerable_thread_specific<ReplicationRunner> runners([&] { return ReplicationRunner(model, options.cancel); });
-  std::atomic<std::uint64_t> done{0};
-  detail::ForkJoinAnnotations annotations;
-  annotations.fork();
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, options.replications, 1),
-                    [&](const tbb::blocked_range<std::size_t>& range) {
-                      annotations.enter();
-                      ReplicationRunner& runner = runners.local();
-                      for (std::size_t slot = range.begin(); slot != range.end(); ++slot) {
-                        if (runner.cancelled()) break;  // the rest of the range is skipped
-                        work[slot] = runner.run(options.seed, options.first_replication + slot, slot, result.table);
-                        const auto finished = done.fetch_add(1, std::memory_order_relaxed) + 1;
-                        if (options.progress) options.progress(finished, options.replications);
-                      }
-                      annotations.leave();
-                    });
-  annotations.join();
-  // Conservative: a flag raised just after the last replication still discards the run.
-  result.cancelled = options.cancel && options.cancel->load();
-  add_work(result, work);
-  return result;
-}
+namespace {
 
-RunResult run_replications(const CompiledModel& layout, const ReplicationModel& model_for, const RunOptions& options) {
-  const std::vector<Scope> scopes = scopes_of(layout);
-  RunResult result{ReplicationTable(options.replications, scopes, static_cast<std::size_t>(layout.weeks)), RunWork{}};
+/// Runs `replicate(slot)` for every slot of the run on the worker threads, skipping what is left
+/// once the cancel flag is up, then sums the work and says whether the run was cancelled.
+template <class Replicate>
+void run_slots(const RunOptions& options, RunResult& result, Replicate&& replicate) {
   std::vector<RunWork> work(options.replications);
-  std::vector<std::exception_ptr> errors(options.replications);
   const auto limit = thread_limit(options);
   std::atomic<std::uint64_t> done{0};
   detail::ForkJoinAnnotations annotations;
@@ -586,28 +560,52 @@ RunResult run_replications(const CompiledModel& layout, const ReplicationModel& 
                       annotations.enter();
                       for (std::size_t slot = range.begin(); slot != range.end(); ++slot) {
                         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) break;
-                        try {
-                          // Each replication draws its own uncertain inputs, so it compiles its own model.
-                          const std::uint64_t replication = options.first_replication + slot;
-                          const CompiledModel model = model_for(replication);
-                          if (model.weeks != layout.weeks || !same_layout(scopes_of(model), scopes))
-                            throw std::logic_error("run_replications: a replication's model has another layout");
-                          ReplicationRunner runner(model, options.cancel);
-                          work[slot] = runner.run(options.seed, replication, slot, result.table);
-                        } catch (...) {
-                          errors[slot] = std::current_exception();
-                        }
+                        work[slot] = replicate(slot);
                         const auto finished = done.fetch_add(1, std::memory_order_relaxed) + 1;
                         if (options.progress) options.progress(finished, options.replications);
                       }
                       annotations.leave();
                     });
   annotations.join();
+  // Conservative: a flag raised just after the last replication still discards the run.
   result.cancelled = options.cancel && options.cancel->load();
+  add_work(result, work);
+}
+
+}  // namespace
+
+RunResult run_replications(const CompiledModel& model, const RunOptions& options) {
+  RunResult result{ReplicationTable(options.replications, scopes_of(model), static_cast<std::size_t>(model.weeks)),
+                   RunWork{}};
+  // Scratch is per thread and reused across that thread's replications.
+  tbb::enumerable_thread_specific<ReplicationRunner> runners([&] { return ReplicationRunner(model, options.cancel); });
+  run_slots(options, result, [&](std::size_t slot) {
+    return runners.local().run(options.seed, options.first_replication + slot, slot, result.table);
+  });
+  return result;
+}
+
+RunResult run_replications(const CompiledModel& layout, const ReplicationModel& model_for, const RunOptions& options) {
+  const std::vector<Scope> scopes = scopes_of(layout);
+  RunResult result{ReplicationTable(options.replications, scopes, static_cast<std::size_t>(layout.weeks)), RunWork{}};
+  std::vector<std::exception_ptr> errors(options.replications);
+  run_slots(options, result, [&](std::size_t slot) {
+    try {
+      // Each replication draws its own uncertain inputs, so it compiles its own model.
+      const std::uint64_t replication = options.first_replication + slot;
+      const CompiledModel model = model_for(replication);
+      if (model.weeks != layout.weeks || !same_layout(scopes_of(model), scopes))
+        throw std::logic_error("run_replications: a replication's model has another layout");
+      ReplicationRunner runner(model, options.cancel);
+      return runner.run(options.seed, replication, slot, result.table);
+    } catch (...) {
+      errors[slot] = std::current_exception();
+      return RunWork{};
+    }
+  });
   if (!result.cancelled)
     for (const std::exception_ptr& error : errors)
       if (error) std::rethrow_exception(error);
-  add_work(result, work);
   return result;
 }
 

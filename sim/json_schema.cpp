@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "funnelsim/json_pointer_token.hpp"
+
 namespace funnelsim {
 
 using nlohmann::json;
@@ -70,22 +72,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
-std::string child_path(const std::string& path, std::string_view token) {  // RFC 6901 escaping
-  std::string out = path + "/";
-  for (char c : token) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-  return out;
-}
-
-std::string unescape_token(std::string_view token) {
-  std::string out;
-  for (std::size_t i = 0; i < token.size(); ++i) {
-    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
-      out += token[++i] == '0' ? '~' : '/';
-    } else {
-      out += token[i];
-    }
-  }
-  return out;
+std::string child_path(const std::string& path, std::string_view token) {
+  return path + "/" + escape_pointer_token(token);
 }
 
 bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
@@ -635,7 +623,7 @@ const json* JsonSchema::schema_at(const json& doc, std::string_view pointer) con
   const json* value = &doc;  // nullptr once the path leaves the document
   while (!pointer.empty()) {
     pointer.remove_prefix(1);
-    const std::string token = unescape_token(pointer.substr(0, pointer.find('/')));
+    const std::string token = unescape_pointer_token(pointer.substr(0, pointer.find('/')));
     pointer.remove_prefix(std::min(pointer.size(), pointer.find('/')));
     // The document says whether this level is an array; without it, the schema has to.
     const std::optional<std::size_t> index = parse_index(token);

@@ -223,9 +223,9 @@ void SalesSimulator::release_rep(std::uint32_t t, std::uint32_t rep) {
 
 void SalesSimulator::dispatch(std::uint32_t t, double now) {
   TeamState& team = teams_[t];
-  // A shift is [open, close): a rep freed at the closing instant (attempt_done sorts before
-  // shift_end) must not start new work.
-  if (team.open && !(now < model_.sales->teams[t].shifts[team.next_shift].second)) return;
+  // A shift is [open, close): shift_end sorts before every other event at its instant
+  // (event_order.hpp), so an open team is always before its closing time here.
+  assert(!team.open || now < model_.sales->teams[t].shifts[team.next_shift].second);
   while (team.open && team.free_count > 0 && team.waiting > 0) {
     assert(!team.queue.empty());
     std::pop_heap(team.queue.begin(), team.queue.end(), [](const QueueItem& a, const QueueItem& b) {

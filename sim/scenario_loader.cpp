@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "funnelsim/embedded_schema.hpp"
+#include "funnelsim/json_pointer_token.hpp"
 #include "funnelsim/json_schema.hpp"
 #include "funnelsim/scenario_extends.hpp"
 
@@ -22,16 +23,6 @@ const JsonSchema& scenario_schema() {
 }
 
 std::string quoted(const std::string& s) { return fmt::format("\"{}\"", s); }
-
-std::string escape_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 /// Semantic checks the schema cannot express, collected so the user sees them all at once.
 class SemanticChecker {
@@ -128,7 +119,7 @@ class SemanticChecker {
     }
     for (const auto& [name, attribute] : profile["attributes"].items()) {
       if (attribute.contains("probability")) continue;
-      const std::string tail = "/attributes/" + escape_token(name);
+      const std::string tail = "/attributes/" + escape_pointer_token(name);
       if (auto path = locate(raw_profile, base, tail, json::json_pointer(tail)))
         add(*path + "/probability",
             fmt::format("a probability (set it here or in /profile_defaults/attributes/{})", name), "nothing");
@@ -144,7 +135,7 @@ class SemanticChecker {
   };
 
   void check_names(const json& object, const std::string& base, const NameFamily& family) {
-    for (const auto& [name, _] : object.items()) check_name(name, base + "/" + escape_token(name), family);
+    for (const auto& [name, _] : object.items()) check_name(name, base + "/" + escape_pointer_token(name), family);
   }
 
   void check_name(const std::string& name, const std::string& path, const NameFamily& family) {

@@ -8,32 +8,15 @@
 #include <set>
 
 #include "funnelsim/fraction.hpp"
+#include "funnelsim/json_pointer_token.hpp"
 #include "funnelsim/objective.hpp"
 #include "funnelsim/scenario_loader.hpp"
+#include "funnelsim/trim.hpp"
 
 namespace funnelsim {
 namespace {
 
 using nlohmann::json;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string escape_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
 
 /// 12 significant digits remove the float noise of x * (1 +- vary) (77.99999999999999 -> 78).
 json rounded_value(double v, bool integer) {
@@ -53,7 +36,7 @@ std::string shown(const json& v) {
 /// Every number in the resolved document whose schema field is a (non-integer) number.
 void numeric_leaves(const json& doc, const json& node, const std::string& path, std::vector<std::string>& out) {
   if (node.is_object()) {
-    for (const auto& [key, value] : node.items()) numeric_leaves(doc, value, path + "/" + escape_token(key), out);
+    for (const auto& [key, value] : node.items()) numeric_leaves(doc, value, path + "/" + escape_pointer_token(key), out);
   } else if (node.is_array()) {
     for (std::size_t i = 0; i < node.size(); ++i) numeric_leaves(doc, node[i], fmt::format("{}/{}", path, i), out);
   } else if (node.is_number()) {
@@ -87,7 +70,7 @@ std::vector<std::string> parse_pointer_list(std::string_view text) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t comma = text.find(',', start);
-    const std::string pointer(trim(text.substr(start, comma == std::string_view::npos ? comma : comma - start)));
+    const std::string pointer(trim_blanks(text.substr(start, comma == std::string_view::npos ? comma : comma - start)));
     bool valid = !pointer.empty() && pointer.front() == '/';
     try {
       if (valid) (void)json::json_pointer(pointer);

@@ -6,16 +6,12 @@
 #include <cmath>
 #include <set>
 
+#include "funnelsim/trim.hpp"
+
 namespace funnelsim {
 namespace {
 
 using nlohmann::json;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 /// Splits at `separator` where it stands outside brackets, braces and double quotes.
 std::vector<std::string_view> split_top_level(std::string_view text, char separator) {
@@ -45,7 +41,7 @@ std::vector<std::string_view> split_top_level(std::string_view text, char separa
 }
 
 bool parse_number(std::string_view text, double& out) {
-  text = trim(text);
+  text = trim_blanks(text);
   if (text.empty()) return false;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc{} && end == text.data() + text.size() && std::isfinite(out);
@@ -81,7 +77,7 @@ std::vector<json> range_values(const std::string& pointer, std::string_view spec
 std::vector<json> list_values(const std::string& pointer, std::string_view spec) {
   std::vector<json> values;
   for (std::string_view item : split_top_level(spec, ',')) {
-    item = trim(item);
+    item = trim_blanks(item);
     if (item.empty())
       throw UsageError(
           fmt::format("--param {}: expected a list v1,v2,... without empty values, found \"{}\"", pointer, spec));

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "funnelsim/json_pointer_token.hpp"
 #include "funnelsim/json_schema.hpp"
 #include "funnelsim/model.hpp"
 #include "funnelsim/random.hpp"
@@ -72,19 +73,6 @@ const JsonSchema& params_schema(Distribution d) {
   return schemas[static_cast<std::size_t>(d)];
 }
 
-std::string escape_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
 std::string number_text(double v) { return json(v).dump(); }
 
 /// Issues of one uncertain object at `path` (the field's pointer), relative paths made absolute.
@@ -93,7 +81,7 @@ std::vector<Issue> check_uncertain(const json& object, const std::string& path, 
   std::vector<Issue> issues;
   for (const auto& [key, _] : object.items())
     if (key != "uncertain")
-      issues.push_back({path + "/" + escape_token(key), "no other key beside \"uncertain\" in an uncertain value",
+      issues.push_back({path + "/" + escape_pointer_token(key), "no other key beside \"uncertain\" in an uncertain value",
                         fmt::format("unknown key \"{}\"", key)});
   if (field.integer)
     issues.push_back({path, "a number (an integer field, such as a count, cannot be uncertain)", "an uncertain value"});
@@ -146,7 +134,7 @@ void find_uncertain(const json& doc, const json& node, const std::string& path, 
       }
     }
     for (const auto& [key, value] : node.items())
-      find_uncertain(doc, value, path + "/" + escape_token(key), found, issues);
+      find_uncertain(doc, value, path + "/" + escape_pointer_token(key), found, issues);
   } else if (node.is_array()) {
     for (std::size_t i = 0; i < node.size(); ++i)
       find_uncertain(doc, node[i], fmt::format("{}/{}", path, i), found, issues);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli_support.hpp"
+#include "small_scenario.hpp"
 #include "funnelsim/precision.hpp"
 
 using funnelsim::test::cli;
@@ -18,20 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-const char* kSmall = R"({
-  "name": "small", "horizon_days": 28, "seed": 5, "replications": 20,
-  "sources": [{ "name": "web", "leads_per_week": 100, "cost_per_lead": 20,
-    "profile": {
-      "attributes": { "fit": { "probability": 0.3, "readiness_correlation": 0.5 } },
-      "events": { "visit": { "rate_at_readiness_0": 0.5, "rate_at_readiness_1": 20, "half_life_days": 10 } } } }],
-  "scoring": { "attribute_points": { "fit": 20 }, "event_points": { "visit": 5 }, "mql_threshold": 60 }
-})";
-
-struct Small {
-  TempDir dir;
-  std::string file = (dir / "small.json").string();
-  Small() { std::ofstream(file) << kSmall; }
-};
+using Small = funnelsim::test::SmallScenario;
 
 json run_json(const std::string& args, const TempDir& dir, const std::string& name = "out") {
   const auto r = cli("run " + args + " --quiet --out '" + (dir / name).string() + "'");

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "small_scenario.hpp"
 #include "funnelsim/statistics.hpp"
 
 using funnelsim::test::cli;
@@ -14,29 +15,13 @@ using nlohmann::json;
 
 namespace {
 
-/// A small funnel whose MQLs hinge on the threshold: 100 leads a week for 4 weeks, a fit attribute
-/// worth 20 points and 5-point visits.
-const char* kSmall = R"({
-  "name": "small", "horizon_days": 28, "seed": 5, "replications": 20,
-  "sources": [{ "name": "web", "leads_per_week": 100, "cost_per_lead": 20,
-    "profile": {
-      "attributes": { "fit": { "probability": 0.3, "readiness_correlation": 0.5 } },
-      "events": { "visit": { "rate_at_readiness_0": 0.5, "rate_at_readiness_1": 20, "half_life_days": 10 } } } }],
-  "scoring": { "attribute_points": { "fit": 20 }, "event_points": { "visit": 5 }, "mql_threshold": 60 }
-})";
-
 const std::string kParams = "--params /scoring/mql_threshold,/sources/0/cost_per_lead,/sources/0/leads_per_week";
 const std::string kUncertainThreshold =
     R"(--set '/scoring/mql_threshold={"uncertain":{"distribution":"uniform","low":40,"high":80}}')";
 const std::string kUncertainRate =
     R"(--set '/sources/0/profile/events/visit/rate_at_readiness_1={"uncertain":{"distribution":"normal","mean":20,"sd":3}}')";
 
-/// The small scenario in its own folder.
-struct Small {
-  TempDir dir;
-  std::string file = (dir / "small.json").string();
-  Small() { std::ofstream(file) << kSmall; }
-};
+using Small = funnelsim::test::SmallScenario;
 
 json sensitivity_json(const std::string& args, const TempDir& out) {
   const auto r = cli("sensitivity " + args + " --quiet --out '" + (out / "s").string() + "'");

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "small_scenario.hpp"
 #include "test_support.hpp"
 
 using funnelsim::test::cli;
@@ -16,24 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-const char* kSmall = R"({
-  "name": "small", "horizon_days": 28, "seed": 5, "replications": 20,
-  "sources": [{ "name": "web", "leads_per_week": 100, "cost_per_lead": 20,
-    "profile": {
-      "attributes": { "fit": { "probability": 0.3, "readiness_correlation": 0.5 } },
-      "events": { "visit": { "rate_at_readiness_0": 0.5, "rate_at_readiness_1": 20, "half_life_days": 10 } } } }],
-  "scoring": { "attribute_points": { "fit": 20 }, "event_points": { "visit": 5 }, "mql_threshold": 60 }
-})";
-
-struct Small {
-  TempDir dir;
-  std::string file = (dir / "small.json").string();
-  explicit Small(const std::string& patch = "{}") {
-    json doc = json::parse(kSmall);
-    doc.merge_patch(json::parse(patch));
-    std::ofstream(file) << doc.dump();
-  }
-};
+using Small = funnelsim::test::SmallScenario;
 
 const char* kBetaFit =
     R"({"sources": [{ "name": "web", "leads_per_week": 100, "cost_per_lead": 20, "profile": {

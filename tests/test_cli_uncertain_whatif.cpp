@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "small_scenario.hpp"
 #include "test_support.hpp"
 
 using funnelsim::test::cli;
@@ -15,16 +16,15 @@ using nlohmann::json;
 
 namespace {
 
-/// One source whose fit probability and MQL threshold are both uncertain.
+/// The small scenario with its fit probability and MQL threshold uncertain.
 json small_scenario(double threshold_mean) {
-  json doc = json::parse(R"({
-    "name": "small", "horizon_days": 28, "seed": 5, "replications": 16,
+  json doc = json::parse(funnelsim::test::kSmallScenario);
+  doc.merge_patch(json::parse(R"({"replications": 16,
     "sources": [{ "name": "web", "leads_per_week": 100, "cost_per_lead": 20, "profile": {
       "attributes": { "fit": { "probability": {"uncertain": {"distribution": "beta", "alpha": 6, "beta": 14}},
                                "readiness_correlation": 0.5 } },
       "events": { "visit": { "rate_at_readiness_0": 0.5, "rate_at_readiness_1": 20, "half_life_days": 10 } } } }],
-    "scoring": { "attribute_points": { "fit": 20 }, "event_points": { "visit": 5 },
-                 "mql_threshold": {"uncertain": {"distribution": "normal", "mean": 60, "sd": 4}} } })");
+    "scoring": { "mql_threshold": {"uncertain": {"distribution": "normal", "mean": 60, "sd": 4}} } })"));
   doc["scoring"]["mql_threshold"]["uncertain"]["mean"] = threshold_mean;
   return doc;
 }
