@@ -574,6 +574,16 @@ void run_slots(const RunOptions& options, RunResult& result, Replicate&& replica
 
 }  // namespace
 
+void append_run(std::optional<RunResult>& into, RunResult next) {
+  if (!into) {
+    into = std::move(next);
+    return;
+  }
+  into->table.append(next.table);
+  add_work(*into, {next.work});
+  into->cancelled = into->cancelled || next.cancelled;
+}
+
 RunResult run_replications(const CompiledModel& model, const RunOptions& options) {
   RunResult result{ReplicationTable(options.replications, scopes_of(model), static_cast<std::size_t>(model.weeks)),
                    RunWork{}};

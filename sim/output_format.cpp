@@ -10,6 +10,13 @@ nlohmann::ordered_json number_or_null(double value) {
   return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
+nlohmann::ordered_json precision_json(const PrecisionOutcome& outcome) {
+  return {{"metric", metric_defs()[outcome.target.metric].name},
+          {"target_relative_half_width", outcome.target.relative_half_width},
+          {"achieved", number_or_null(outcome.achieved)},
+          {"met", outcome.met}};
+}
+
 void add_summary_scopes(nlohmann::ordered_json& into, const RunSummary& summary) {
   auto scope_json = [&](std::size_t scope) {
     nlohmann::ordered_json j = nlohmann::ordered_json::object();

@@ -73,11 +73,7 @@ class SummaryJsonWriter final : public OutputWriter {
     j["seed"] = report.info.seed;
     j["replications"] = report.info.replications;
     if (report.info.first_replication != 0) j["first_replication"] = report.info.first_replication;
-    if (const auto& p = report.info.precision)
-      j["precision"] = {{"metric", metric_defs()[p->target.metric].name},
-                        {"target_relative_half_width", p->target.relative_half_width},
-                        {"achieved", number_or_null(p->achieved)},
-                        {"met", p->met}};
+    if (const auto& p = report.info.precision) j["precision"] = precision_json(*p);
     j["horizon_days"] = report.info.horizon_days;
     add_summary_scopes(j, report.summary);
     if (report.uncertain && !report.uncertain->parameters.empty()) add_uncertain(j, report);

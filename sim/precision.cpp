@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "funnelsim/fraction.hpp"
@@ -38,29 +39,54 @@ double relative_half_width(std::span<const double> values) {
   return half_width / std::abs(mv.mean);
 }
 
-RunResult run_to_precision(const BatchRunner& run_batch, const PrecisionTarget& target, std::uint64_t first_replication,
-                           std::uint64_t cap, PrecisionOutcome& outcome) {
+double paired_relative_half_width(std::span<const double> base, std::span<const double> variant) {
+  std::vector<double> b, d;
+  for (std::size_t r = 0; r < base.size() && r < variant.size(); ++r)
+    if (!std::isnan(base[r]) && !std::isnan(variant[r])) {
+      b.push_back(base[r]);
+      d.push_back(variant[r] - base[r]);
+    }
+  const MeanVar base_mv = mean_variance(b), diff = mean_variance(d);
+  if (diff.n < 2 || base_mv.mean == 0.0) return PrecisionOutcome::undefined;
+  const double n = static_cast<double>(diff.n);
+  return student_t_critical(0.05, n - 1.0) * (std::sqrt(diff.variance) / std::sqrt(n)) / std::abs(base_mv.mean);
+}
+
+std::uint64_t run_batches_to_precision(const std::function<bool(std::uint64_t first, std::uint64_t count)>& run_batch,
+                                       const std::function<PrecisionReading()>& read, const PrecisionTarget& target,
+                                       std::uint64_t first_replication, std::uint64_t cap, PrecisionOutcome& outcome) {
   outcome = PrecisionOutcome{target};
   std::uint64_t done = 0;
-  RunResult all = run_batch(first_replication, std::min(kPrecisionBatch, cap));
-  std::vector<double> column;
-  for (;;) {
-    done = all.table.replications();
-    all.table.column(0, target.metric, column);
-    outcome.achieved = relative_half_width(column);
-    outcome.met = outcome.achieved < target.relative_half_width;
-    // Undefined everywhere, or 0 everywhere: no relative precision, and more of the same will not help.
-    const MeanVar mv = mean_variance(column);
-    const bool hopeless = mv.n == 0 || (mv.mean == 0.0 && !(mv.variance > 0.0));
-    if (all.cancelled || outcome.met || hopeless || done >= cap) return all;
-    RunResult next = run_batch(first_replication + done, std::min(kPrecisionBatch, cap - done));
-    all.table.append(next.table);
-    all.cancelled = next.cancelled;
-    all.work.leads += next.work.leads;
-    all.work.events += next.work.events;
-    all.work.sales_events += next.work.sales_events;
-    all.work.sales_seconds += next.work.sales_seconds;
+  while (done < cap) {
+    const std::uint64_t count = std::min(kPrecisionBatch, cap - done);
+    if (!run_batch(first_replication + done, count)) return done + count;  // cancelled: the caller discards it
+    done += count;
+    const PrecisionReading reading = read();
+    outcome.achieved = reading.achieved;
+    outcome.met = reading.achieved < target.relative_half_width;
+    if (outcome.met || reading.hopeless) break;
   }
+  return done;
+}
+
+RunResult run_to_precision(const BatchRunner& run_batch, const PrecisionTarget& target, std::uint64_t first_replication,
+                           std::uint64_t cap, PrecisionOutcome& outcome) {
+  std::optional<RunResult> all;
+  std::vector<double> column;
+  run_batches_to_precision(
+      [&](std::uint64_t first, std::uint64_t count) {
+        append_run(all, run_batch(first, count));
+        return !all->cancelled;
+      },
+      [&] {
+        all->table.column(0, target.metric, column);
+        // Undefined everywhere, or 0 everywhere: no relative precision, and more of the same will not help.
+        const MeanVar mv = mean_variance(column);
+        return PrecisionReading{relative_half_width(column), mv.n == 0 || (mv.mean == 0.0 && !(mv.variance > 0.0))};
+      },
+      target, first_replication, cap, outcome);
+  if (!all) return run_batch(first_replication, 0);  // a cap of 0
+  return std::move(*all);
 }
 
 }  // namespace funnelsim

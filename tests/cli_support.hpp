@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace funnelsim::test {
 
@@ -22,6 +24,25 @@ inline std::string read_file(const std::filesystem::path& p) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+/// One column of a CSV file written by funnelsim (no quoted commas), by header name, in row
+/// order; an empty cell is NaN. A name not in the header gives no values.
+inline std::vector<double> csv_column(const std::string& csv, const std::string& name) {
+  std::istringstream in(csv);
+  std::string line, cell;
+  std::getline(in, line);
+  std::size_t index = 0, k = 0;
+  bool found = false;
+  for (std::istringstream header(line); std::getline(header, cell, ','); ++k)
+    if (cell == name) index = k, found = true;
+  std::vector<double> values;
+  while (found && std::getline(in, line)) {
+    std::istringstream row(line);
+    for (std::size_t i = 0; i <= index; ++i) std::getline(row, cell, ',');
+    values.push_back(cell.empty() ? std::nan("") : std::stod(cell));
+  }
+  return values;
 }
 
 /// A fresh, empty folder unique to this process and call; removed by the destructor.

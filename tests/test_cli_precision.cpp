@@ -13,6 +13,7 @@
 #include "funnelsim/precision.hpp"
 
 using funnelsim::test::cli;
+using funnelsim::test::csv_column;
 using funnelsim::test::read_file;
 using funnelsim::test::TempDir;
 using nlohmann::json;
@@ -26,23 +27,6 @@ json run_json(const std::string& args, const TempDir& dir, const std::string& na
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   return json::parse(read_file(dir / name / "summary.json"));
-}
-
-/// One column of replications.csv, in replication order.
-std::vector<double> csv_column(const std::string& csv, const std::string& name) {
-  std::istringstream in(csv);
-  std::string line, cell;
-  std::getline(in, line);
-  std::size_t index = 0, k = 0;
-  for (std::istringstream header(line); std::getline(header, cell, ','); ++k)
-    if (cell == name) index = k;
-  std::vector<double> values;
-  while (std::getline(in, line)) {
-    std::istringstream row(line);
-    for (std::size_t i = 0; i <= index; ++i) std::getline(row, cell, ',');
-    values.push_back(cell.empty() ? std::nan("") : std::stod(cell));
-  }
-  return values;
 }
 
 }  // namespace
@@ -87,4 +71,62 @@ TEST_CASE("cli: --replications caps a precision run that cannot meet its target"
   const auto bad = cli("run '" + small.file + "' --precision mqls");
   CHECK(bad.exit_code == 2);
   CHECK(bad.err == "funnelsim: --precision: expected METRIC=REL% (e.g. cost_per_sql_marketing=1%), found \"mqls\"\n");
+}
+
+TEST_CASE("cli: compare --precision stops when every paired difference is narrow enough", "[cli][precision][compare]") {
+  const Small base;
+  const std::string raise = (base.dir / "raise.json").string();
+  {
+    json doc = json::parse(read_file(base.file));
+    doc["name"] = "raise";
+    doc["scoring"]["mql_threshold"] = 70;
+    std::ofstream(raise) << doc.dump();
+  }
+  const std::string files = "'" + base.file + "' '" + raise + "'";
+  auto compare_json = [&](const std::string& args, const std::string& name) {
+    const auto r = cli("compare " + files + " " + args + " --quiet --out '" + (base.dir / name).string() + "'");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return json::parse(read_file(base.dir / name / "compare.json"));
+  };
+  const json c = compare_json("--precision mqls=1% --threads 1", "a");
+  const auto n = c["replications"].get<std::uint64_t>();
+  CHECK(n % funnelsim::kPrecisionBatch == 0);
+  CHECK(n > funnelsim::kPrecisionBatch);
+  const json& p = c["precision"];
+  CHECK(p["metric"] == "mqls");
+  CHECK(p["met"] == true);
+  // The rule on the replications themselves (run gives each scenario the same ones): met at n,
+  // not one batch earlier.
+  const json a = run_json("'" + base.file + "' --replications " + std::to_string(n), base.dir, "run_base");
+  const json b = run_json("'" + raise + "' --replications " + std::to_string(n), base.dir, "run_raise");
+  const std::vector<double> before = csv_column(read_file(base.dir / "run_base" / "replications.csv"), "mqls"),
+                            after = csv_column(read_file(base.dir / "run_raise" / "replications.csv"), "mqls");
+  REQUIRE(before.size() == n);
+  CHECK(p["achieved"].get<double>() == funnelsim::paired_relative_half_width(before, after));
+  CHECK(p["achieved"].get<double>() < 0.01);
+  const std::size_t earlier = n - funnelsim::kPrecisionBatch;
+  CHECK(funnelsim::paired_relative_half_width(std::span<const double>(before).first(earlier),
+                                              std::span<const double>(after).first(earlier)) >= 0.01);
+  // And the comparison is the one a plain compare of n replications gives, on any thread count.
+  const json plain = compare_json("--replications " + std::to_string(n), "plain");
+  CHECK(plain["comparisons"] == c["comparisons"]);
+  compare_json("--precision mqls=1% --threads 2", "b");
+  for (const char* file : {"compare.json", "compare.csv"})
+    CHECK(read_file(base.dir / "a" / file) == read_file(base.dir / "b" / file));
+  const auto text = cli("compare " + files + " --precision mqls=1%");
+  CHECK(text.out.find(fmt::format("precision: the widest 95% CI half-width of a paired difference in mqls is {:.2f}% "
+                                  "of the base's mean (target: below 1%): met after {} replications (batches of 50)",
+                                  100.0 * p["achieved"].get<double>(), n)) != std::string::npos);
+  // A cap the target cannot be met within.
+  const json capped = compare_json("--precision mqls=0.01% --replications 70", "capped");
+  CHECK(capped["replications"] == 70);
+  CHECK(capped["precision"]["met"] == false);
+  // A scenario against itself differs by exactly 0: met at once.
+  const auto self = cli("compare '" + base.file + "' '" + base.file + "' --precision mqls=0.01% --quiet --out '" +
+                        (base.dir / "self").string() + "'");
+  REQUIRE(self.exit_code == 0);
+  const json s = json::parse(read_file(base.dir / "self" / "compare.json"));
+  CHECK(s["replications"] == funnelsim::kPrecisionBatch);
+  CHECK(s["precision"]["achieved"] == 0.0);
 }

@@ -10,6 +10,7 @@
 #include "test_support.hpp"
 
 using funnelsim::test::cli;
+using funnelsim::test::csv_column;
 using funnelsim::test::read_file;
 using funnelsim::test::TempDir;
 using nlohmann::json;
@@ -53,25 +54,6 @@ json run_metrics(const Files& f, const std::string& file, const std::string& nam
   return json::parse(read_file(f.dir / name / "summary.json"))["metrics"];
 }
 
-/// One column of replications.csv, by header name.
-std::vector<double> column(const std::string& csv, const std::string& name) {
-  std::istringstream in(csv);
-  std::string line, cell;
-  std::getline(in, line);
-  std::istringstream header(line);
-  std::size_t index = 0, found = std::string::npos;
-  for (; std::getline(header, cell, ','); ++index)
-    if (cell == name) found = index;
-  REQUIRE(found != std::string::npos);
-  std::vector<double> values;
-  while (std::getline(in, line)) {
-    std::istringstream row(line);
-    for (std::size_t i = 0; std::getline(row, cell, ','); ++i)
-      if (i == found) values.push_back(std::stod(cell));
-  }
-  return values;
-}
-
 }  // namespace
 
 TEST_CASE("cli: compare with uncertain inputs pairs the very replications run gives each scenario",
@@ -99,8 +81,8 @@ TEST_CASE("cli: compare with uncertain inputs pairs the very replications run gi
   }
   // The threshold's draw is the same normal deviate in both scenarios, 6 points higher in the
   // variant: no replication can gain an MQL from it.
-  const std::vector<double> before = column(read_file(f.dir / "run_base" / "replications.csv"), "mqls"),
-                            after = column(read_file(f.dir / "run_raise" / "replications.csv"), "mqls");
+  const std::vector<double> before = csv_column(read_file(f.dir / "run_base" / "replications.csv"), "mqls"),
+                            after = csv_column(read_file(f.dir / "run_raise" / "replications.csv"), "mqls");
   REQUIRE(before.size() == 16);
   REQUIRE(after.size() == 16);
   for (std::size_t i = 0; i < before.size(); ++i) CHECK(after[i] <= before[i]);

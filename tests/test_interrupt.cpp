@@ -196,3 +196,10 @@ TEST_CASE("interrupt: SIGTERM stops a precision run with uncertain inputs, exit 
                       "--replications", "100000", "--threads", "2"},
                      "estimated peak memory", SIGTERM, 143, "SIGTERM", /*out_exists_before=*/true);
 }
+
+TEST_CASE("interrupt: SIGINT stops funnelsim compare, exit 130, nothing written", "[interrupt][cli][compare]") {
+  check_signal_stops({"compare", test::source_path() + "/scenarios/saas_baseline.json",
+                      test::source_path() + "/scenarios/threshold_raise.json", "--replications", "20000", "--threads",
+                      "2"},
+                     "", SIGINT, 130, "SIGINT", /*out_exists_before=*/false);
+}

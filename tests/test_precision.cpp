@@ -128,3 +128,28 @@ TEST_CASE("precision: batches of the engine add up to one long run, on any threa
   CHECK(runs[0] == runs[1]);
   CHECK(runs[0].size() > kPrecisionBatch);
 }
+
+TEST_CASE("precision: the paired half-width is relative to the base mean, over defined pairs", "[precision]") {
+  const double nan = std::nan("");
+  // d = 1, 2, 3: mean 2, sd 1, n 3; t(0.975, 2) = 4.302653 (tables); base mean 10.
+  const std::vector<double> base{10, 10, 10, nan}, variant{11, 12, 13, 40};
+  CHECK(paired_relative_half_width(base, variant) == Approx(4.302653 / std::sqrt(3.0) / 10.0).epsilon(1e-6));
+  const std::vector<double> same{5, 7, 9};
+  CHECK(paired_relative_half_width(same, same) == 0.0);  // a constant difference has no width
+  CHECK(std::isnan(paired_relative_half_width(std::vector<double>{0, 0, 0}, same)));  // base mean 0
+  CHECK(std::isnan(paired_relative_half_width(std::vector<double>{1}, std::vector<double>{2})));
+}
+
+TEST_CASE("precision: a cancelled batch ends the batching at once", "[precision][interrupt]") {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> batches;
+  PrecisionOutcome outcome;
+  const std::uint64_t run = run_batches_to_precision(
+      [&](std::uint64_t first, std::uint64_t count) {
+        batches.emplace_back(first, count);
+        return batches.size() < 2;  // the second batch is interrupted
+      },
+      [] { return PrecisionReading{0.5, false}; }, parse_precision("mqls=1%"), 7, 1000, outcome);
+  CHECK(run == 2 * kPrecisionBatch);
+  CHECK(batches == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{7, kPrecisionBatch}, {57, kPrecisionBatch}});
+  CHECK_FALSE(outcome.met);
+}

@@ -204,6 +204,10 @@ TEST_CASE("cli: report RESULT_DIR and --report on run, compare and sweep write o
   REQUIRE(r.exit_code == 0);
   const std::string compare = read_file(dir / "nested" / "compare.html");
   CHECK(compare.find("threshold_raise vs saas_baseline: change in each headline metric") != std::string::npos);
+  r = cli("compare scenarios/saas_baseline.json scenarios/threshold_raise.json --precision mqls=5% --quiet --report '" +
+          d + "/precise.html'");
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_file(dir / "precise.html").find("chosen by <code>--precision mqls=5%</code>") != std::string::npos);
 
   r =
       cli("sweep scenarios/saas_baseline.json --replications 3 --quiet --param /scoring/mql_threshold=60,70 "

@@ -2,12 +2,14 @@
 /// What `funnelsim compare` writes: compare.json, compare.csv and the printed verdict and table.
 /// Like every rendering, no time or date: the same inputs give the same bytes.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "funnelsim/comparison.hpp"
+#include "funnelsim/precision.hpp"
 
 namespace funnelsim {
 
@@ -24,6 +26,8 @@ struct ComparisonReport {
   std::uint64_t seed = 0;
   std::uint64_t replications = 0;
   std::uint64_t first_replication = 0;
+  /// With --precision: the target on every variant's paired difference, and how the run ended.
+  std::optional<PrecisionOutcome> precision;
 };
 
 /// Names as labels: a name used more than once keeps its first use and becomes "<name>#k" at

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "funnelsim/model.hpp"
 #include "funnelsim/replication_table.hpp"
@@ -39,6 +40,10 @@ struct RunResult {
   RunWork work;
   bool cancelled = false;  ///< options.cancel was seen set: the table is incomplete, do not use it
 };
+
+/// Adds the replications of `next` (run right after those of `into`) to `into`: batches of one
+/// run become the run. An empty `into` takes `next` as it is.
+void append_run(std::optional<RunResult>& into, RunResult next);
 
 RunResult run_replications(const CompiledModel& model, const RunOptions& options);
 

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "funnelsim/metrics.hpp"
+#include "funnelsim/precision.hpp"
 #include "funnelsim/run_summary.hpp"
 #include "funnelsim/statistics.hpp"
 
@@ -20,6 +21,9 @@ nlohmann::ordered_json stats_json(const SummaryStats& stats);
 /// Adds a run summary's statistics to `into` as summary.json lays them out:
 /// metrics.<metric>.<statistic> for the whole funnel, then by_source, by_team and by_rep.
 void add_summary_scopes(nlohmann::ordered_json& into, const RunSummary& summary);
+
+/// {"metric", "target_relative_half_width", "achieved", "met"}: how a --precision run ended.
+nlohmann::ordered_json precision_json(const PrecisionOutcome& outcome);
 
 /// "higher", "lower" or "neither".
 std::string_view better_name(Better better);

@@ -41,6 +41,28 @@ struct PrecisionOutcome {
 /// computes the interval; NaN with fewer than two defined values or a mean of 0.
 double relative_half_width(std::span<const double> values);
 
+/// The relative half-width of the paired difference variant - base: t(0.975, n - 1) * sd(d) /
+/// sqrt(n) / |mean of base| over the replications where both are defined; NaN with fewer than
+/// two pairs or a base mean of 0. A difference that is the same in every pair has width 0.
+double paired_relative_half_width(std::span<const double> base, std::span<const double> variant);
+
+/// What a stopping rule reads after a batch: the relative half-width now achieved (NaN when it
+/// is undefined), and whether more replications cannot help (undefined or 0 everywhere so far).
+struct PrecisionReading {
+  double achieved = PrecisionOutcome::undefined;
+  bool hopeless = false;
+};
+
+/// The batching and stopping rule, apart from what a batch runs: run_batch(first, count) runs
+/// replications [first, first + count) and keeps them wherever the caller keeps them; read()
+/// then measures everything run so far. Batches of kPrecisionBatch (the last cut short at `cap`
+/// replications in all) until the target holds at the end of a batch, read() says it is
+/// hopeless, the cap is reached, or run_batch returns false (cancelled). Returns the
+/// replications run; `outcome` says how it ended.
+std::uint64_t run_batches_to_precision(const std::function<bool(std::uint64_t first, std::uint64_t count)>& run_batch,
+                                       const std::function<PrecisionReading()>& read, const PrecisionTarget& target,
+                                       std::uint64_t first_replication, std::uint64_t cap, PrecisionOutcome& outcome);
+
 /// Runs replications [first, first + count) and returns them (the engine with any thread count).
 using BatchRunner = std::function<RunResult(std::uint64_t first_replication, std::uint64_t count)>;
 

@@ -2,13 +2,18 @@
 // (common random numbers), each variant paired with the base replication by replication.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "commands.hpp"
 #include "funnelsim/comparison_output.hpp"
 #include "funnelsim/engine.hpp"
 #include "funnelsim/output.hpp"
+#include "funnelsim/precision.hpp"
 #include "funnelsim/report.hpp"
+#include "interrupt.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
@@ -30,25 +35,74 @@ Command add_compare_command(CLI::App& app) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto out = std::make_shared<std::string>();
   auto report_file = std::make_shared<std::string>();
+  auto precision = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   cmd->add_option("scenarios", *files, "BASE VARIANT [VARIANT...]: scenario JSON files")->required()->expected(2, -1);
   add_set_option(*cmd, *opts, "Override a field in every scenario: --set /json/pointer=value (repeatable)");
   add_run_controls(*cmd, *opts);
+  cmd->add_option("--precision", *precision,
+                  "Add replications in batches of 50 until the 95% CI half-width of every variant's paired "
+                  "difference in a whole-funnel metric is below a share of the base's mean: METRIC=REL% "
+                  "(--replications caps it; default cap 100000)");
   cmd->add_option("--out", *out, "Folder for compare.json and compare.csv");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [opts, files, out, report_file, quiet]() {
+  return [opts, files, out, report_file, precision, quiet]() {
+    const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
     if (!report_file->empty()) check_report_target(*report_file);
+    std::optional<PrecisionTarget> target;
+    if (!precision->empty()) target = parse_precision(*precision);
     const std::vector<Override> overrides = parse_overrides(opts->sets);
     // Load everything first: a bad variant stops the command before any simulation.
     std::vector<RunnableScenario> models;
     for (const std::string& file : *files) models.push_back(load_one_of_several(file, overrides));
     // The base decides seed and replication count; every scenario then runs the same ones.
     RunOptions run = run_options_for(models.front().scenario(), *opts);
-    ProgressBar bar(!*quiet);
-    std::uint64_t done_before = 0;
-    const std::uint64_t total = run.replications * models.size();
-    run.progress = [&](std::uint64_t done, std::uint64_t) { bar.update(done_before + done, total); };
+    run.cancel = interrupt.flag();
+
+    std::vector<std::optional<RunResult>> results(models.size());
+    // Runs replications [first, first + count) of every scenario; false once cancelled.
+    auto run_batch = [&](ProgressBar& bar, std::uint64_t first, std::uint64_t count, std::uint64_t total) {
+      RunOptions batch = run;
+      batch.first_replication = first;
+      batch.replications = count;
+      const std::uint64_t before = (first - run.first_replication) * models.size();
+      for (std::size_t s = 0; s < models.size(); ++s) {
+        const std::uint64_t offset = before + s * count;
+        batch.progress = [&bar, offset, total](std::uint64_t done, std::uint64_t) { bar.update(offset + done, total); };
+        append_run(results[s], models[s].run(batch));
+        if (results[s]->cancelled) return false;
+      }
+      return true;
+    };
+    PrecisionOutcome outcome;
+    std::uint64_t replications = run.replications;
+    {  // the bar clears its line when it goes, before any message
+      ProgressBar bar(!*quiet);
+      if (target) {
+        const std::uint64_t cap = opts->replications.value_or(kPrecisionCap);
+        std::vector<double> base, variant;
+        replications = run_batches_to_precision(
+            [&](std::uint64_t first, std::uint64_t count) { return run_batch(bar, first, count, cap * models.size()); },
+            [&] {
+              PrecisionReading widest{0.0, true};
+              results[0]->table.column(0, target->metric, base);
+              for (std::size_t v = 1; v < models.size(); ++v) {
+                results[v]->table.column(0, target->metric, variant);
+                const double width = paired_relative_half_width(base, variant);
+                // One variant without a defined width leaves the whole comparison undefined.
+                widest.achieved = std::isnan(width) || std::isnan(widest.achieved) ? PrecisionOutcome::undefined
+                                                                                    : std::max(widest.achieved, width);
+                widest.hopeless = widest.hopeless && std::isnan(width);
+              }
+              return widest;  // hopeless: undefined for every variant (a base mean of 0)
+            },
+            *target, run.first_replication, cap, outcome);
+      } else {
+        run_batch(bar, run.first_replication, run.replications, run.replications * models.size());
+      }
+    }
+    if (interrupt.signal() != 0) return interrupt.report();
 
     std::vector<std::string> names;
     for (const RunnableScenario& model : models) names.push_back(model.scenario().name);
@@ -56,20 +110,18 @@ Command add_compare_command(CLI::App& app) {
     ComparisonReport report;
     report.base = {labels[0], (*files)[0], uncertain_pointers(models[0])};
     report.seed = run.seed;
-    report.replications = run.replications;
+    report.replications = replications;
     report.first_replication = run.first_replication;
-    const RunResult base = models[0].run(run);
+    if (target) report.precision = outcome;
     for (std::size_t v = 1; v < models.size(); ++v) {
-      done_before += run.replications;
-      const RunResult variant = models[v].run(run);
       report.variants.push_back({labels[v], (*files)[v], uncertain_pointers(models[v])});
-      report.results.push_back(compare_tables(base.table, variant.table));
+      report.results.push_back(compare_tables(results[0]->table, results[v]->table));
     }
+    const std::string json_text = comparison_json(report);
+    if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
     if (!out->empty())
-      write_files_atomically(*out,
-                             {{"compare.json", comparison_json(report)}, {"compare.csv", comparison_csv(report)}});
-    if (!report_file->empty())
-      write_report_file(*report_file, html_report({{"compare.json", comparison_json(report)}}));
+      write_files_atomically(*out, {{"compare.json", json_text}, {"compare.csv", comparison_csv(report)}});
+    if (!report_file->empty()) write_report_file(*report_file, html_report({{"compare.json", json_text}}));
     if (!*quiet) std::fputs(comparison_text(report).c_str(), stdout);
     return 0;
   };
