@@ -4,7 +4,6 @@
 #include <cmath>
 #include <map>
 
-#include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
 
@@ -197,45 +196,8 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
 
 }  // namespace
 
-ReadinessQuantile::ReadinessQuantile(const ReadinessSpec& spec) {
-  if (spec.distribution == ReadinessSpec::Distribution::fixed) {
-    fixed_ = spec.value;
-    return;
-  }
-  // Double precision is ample for a 4096-point table; Boost's default long-double promotion
-  // made compiling a model cost a quarter of a second.
-  using DoublePolicy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
-  const boost::math::beta_distribution<double, DoublePolicy> dist(spec.alpha, spec.beta);
-  table_.resize(kIntervals + 1);
-  table_.front() = 0.0;
-  table_.back() = 1.0;
-  const boost::math::beta_distribution<double> precise(spec.alpha, spec.beta);
-  for (int i = 1; i < kIntervals; ++i) {
-    const double u = static_cast<double>(i) / kIntervals;
-    // Extreme shapes overflow in double precision (found by fuzzing): retry with Boost's
-    // long-double promotion, and for shapes beyond even that, use the mean.
-    try {
-      table_[i] = boost::math::quantile(dist, u);
-    } catch (const std::exception&) {
-      try {
-        table_[i] = boost::math::quantile(precise, u);
-      } catch (const std::exception&) {
-        table_[i] = spec.alpha / (spec.alpha + spec.beta);
-      }
-    }
-  }
-}
-
 int weekday_of(const Scenario& scenario, int day) {
   return ((scenario.start_weekday + day - scenario.warmup_days) % 7 + 7) % 7;
-}
-
-double ReadinessQuantile::operator()(double u) const noexcept {
-  if (table_.empty()) return fixed_;
-  const double x = u * kIntervals;
-  const int i = std::min(static_cast<int>(x), kIntervals - 1);
-  const double frac = x - i;
-  return table_[i] + frac * (table_[i + 1] - table_[i]);
 }
 
 CompiledModel compile_model(const Scenario& scenario, const CompiledModel* tables_from) {

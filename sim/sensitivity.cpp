@@ -97,7 +97,7 @@ void set_parameter(json& resolved, const std::string& pointer, const json& value
 }
 
 SensitivityPlan plan_sensitivity(const json& resolved, const std::vector<std::string>& requested, double vary,
-                                 const std::vector<std::string>& uncertain_pointers) {
+                                 const std::vector<std::string>& uncertain_pointers, const std::atomic<bool>* cancel) {
   std::vector<std::string> pointers;
   if (requested.empty()) {
     numeric_leaves(resolved, resolved, "", pointers);
@@ -120,6 +120,7 @@ SensitivityPlan plan_sensitivity(const json& resolved, const std::vector<std::st
   const std::set<std::string> uncertain(uncertain_pointers.begin(), uncertain_pointers.end());
   SensitivityPlan plan;
   for (const std::string& pointer : pointers) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) break;
     auto skip = [&](std::string reason) { plan.skipped.push_back({pointer, std::move(reason)}); };
     if (uncertain.count(pointer)) {
       skip("an uncertain input, drawn per replication (see the regression-based sensitivity)");

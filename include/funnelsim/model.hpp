@@ -9,26 +9,13 @@
 #include <optional>
 
 #include "funnelsim/pipeline.hpp"
+#include "funnelsim/readiness_quantile.hpp"
 #include "funnelsim/sales_model.hpp"
 #include "funnelsim/scenario.hpp"
 
 namespace funnelsim {
 
 inline constexpr double kNoCap = std::numeric_limits<double>::infinity();
-
-/// Readiness as a function of a uniform u in [0, 1]: the Beta quantile tabulated at
-/// kPoints points and interpolated linearly (a Beta quantile per lead would dominate the
-/// lead's cost), or a constant.
-class ReadinessQuantile {
- public:
-  static constexpr int kIntervals = 4096;
-  explicit ReadinessQuantile(const ReadinessSpec& spec);
-  double operator()(double u) const noexcept;
-
- private:
-  std::vector<double> table_;  // empty for a fixed readiness
-  double fixed_ = 0.0;
-};
 
 struct CompiledAttribute {
   std::uint32_t tag = 0;       ///< stream tag of "attribute:<name>"

@@ -6,6 +6,7 @@
 ///
 /// Parameters are JSON Pointers into the RESOLVED scenario (resolved_scenario_json, what
 /// `funnelsim validate --resolved` prints), where every field has its value, inherited or default.
+#include <atomic>
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -55,8 +56,11 @@ struct SensitivityPlan {
 ///   move it), when the schema's bounds leave no room on either side, when it derives from an
 ///   uncertain input (`uncertain_pointers`, see UncertainScenario::resolved_pointers), or when a
 ///   perturbed document fails validation (the first issue is the reason).
+/// - Validating every perturbed document takes a while on a large scenario: a raised `cancel`
+///   flag ends the planning early, with what was planned so far (the caller then stops).
 SensitivityPlan plan_sensitivity(const nlohmann::json& resolved, const std::vector<std::string>& requested, double vary,
-                                 const std::vector<std::string>& uncertain_pointers = {});
+                                 const std::vector<std::string>& uncertain_pointers = {},
+                                 const std::atomic<bool>* cancel = nullptr);
 
 /// Sets a value in a resolved document (the pointer exists).
 void set_parameter(nlohmann::json& resolved, const std::string& pointer, const nlohmann::json& value);

@@ -56,7 +56,8 @@ Command add_sensitivity_command(CLI::App& app) {
     std::vector<std::string> uncertain_leaves;
     for (const auto& pointers : uncertain.resolved_pointers())
       uncertain_leaves.insert(uncertain_leaves.end(), pointers.begin(), pointers.end());
-    const SensitivityPlan plan = plan_sensitivity(resolved, requested, report.vary, uncertain_leaves);
+    const SensitivityPlan plan = plan_sensitivity(resolved, requested, report.vary, uncertain_leaves, interrupt.flag());
+    if (interrupt.signal() != 0) return interrupt.report();
 
     RunOptions run = run_options_for(base, *opts);
     run.cancel = interrupt.flag();
