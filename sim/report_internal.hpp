@@ -45,6 +45,9 @@ std::string d3_format(std::string_view unit);
 std::string display(double value, std::string_view unit);
 /// A JSON value as short text (strings without quotes).
 std::string value_text(const json& value);
+/// A meta paragraph on how --precision chose the replication count, from a results file's
+/// "precision" block; `measured` says what the half-width is of ("the 95% CI half-width of ...").
+std::string precision_meta(const json& precision, std::string_view measured);
 
 /// A page being built: the HTML body and the charts it holds.
 class Page {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "funnelsim/metrics.hpp"
 #include "funnelsim/statistics.hpp"
 #include "report_internal.hpp"
 
@@ -512,6 +513,80 @@ std::string team_table(const json& by_team) {
 
 }  // namespace
 
+/// With uncertain inputs: what was drawn, and how much of each headline metric's spread across
+/// replications comes from not knowing the inputs (summary.json's variance_split).
+std::string uncertainty_html(Page& page, const json& summary) {
+  const json& inputs = summary.at("uncertain_parameters");
+  std::string out =
+      "<h3>Where the spread comes from</h3>\n<p>Some inputs are not known exactly: each replication drew them "
+      "once from the distribution below, so the spread across replications mixes \"we do not know the true value\" "
+      "with the quarter's own randomness.</p>\n<table>\n<tr><th>Input</th><th>Distribution</th><th>Drawn: "
+      "mean</th><th>P10</th><th>P90</th><th>Clamped to bounds</th></tr>\n";
+  for (const json& p : inputs) {
+    std::string params;
+    const json written = p.value("params", json::object());  // a named copy: items() must not outlive it
+    for (const auto& [key, value] : written.items())
+      params += fmt::format("{}{} {}", params.empty() ? "" : ", ", key, value_text(value));
+    const json& sampled = p.value("sampled", json::object());
+    out += fmt::format(
+        "<tr><td><code>{}</code></td><td>{}({})</td><td>{:.4g}</td><td>{:.4g}</td><td>{:.4g}</td><td>{}</td></tr>\n",
+        html_escape(p.value("pointer", std::string())), html_escape(p.value("distribution", std::string())),
+        html_escape(params), number(sampled, "mean"), number(sampled, "p10"), number(sampled, "p90"),
+        p.value("clamped", 0));
+  }
+  out += "</table>\n";
+  const json split = summary.value("variance_split", json::object()).value("metrics", json::object());
+  ordered_json rows = ordered_json::array();
+  ordered_json order = ordered_json::array();
+  for (const MetricDef& def : metric_defs(ScopeKind::funnel)) {  // the library's order, not the file's
+    const std::string metric(def.name);
+    if (!split.contains(metric)) continue;
+    const json& shares = split.at(metric);
+    const double inputs_share = number(shares, "uncertain_inputs_share");
+    if (!std::isfinite(inputs_share)) continue;
+    const std::string label = metric_label(metric);
+    order.push_back(label);
+    rows.push_back({{"metric", label}, {"source", "Not knowing the inputs"}, {"share", inputs_share}, {"order", 0}});
+    rows.push_back(
+        {{"metric", label}, {"source", "The quarter's own randomness"}, {"share", 1.0 - inputs_share}, {"order", 1}});
+  }
+  if (rows.empty()) return out;
+  const ordered_json sources = {"Not knowing the inputs", "The quarter's own randomness"};
+  ordered_json spec = {
+      {"title",
+       {{"text", "Share of each metric's spread across replications"},
+        {"subtitle", "R² of a regression of the metric on the drawn inputs: the part not knowing them explains"}}},
+      {"height", 30 * static_cast<int>(order.size())},
+      {"data", {{"values", rows}}},
+      {"mark", {{"type", "bar"}}},
+      {"encoding",
+       {{"y", {{"field", "metric"}, {"type", "nominal"}, {"sort", order}, {"title", nullptr}}},
+        {"x",
+         {{"field", "share"},
+          {"type", "quantitative"},
+          {"stack", "normalize"},
+          {"title", "Share of the variance"},
+          {"axis", {{"format", ".0%"}}}}},
+        {"color",
+         {{"field", "source"},
+          {"type", "nominal"},
+          {"title", nullptr},
+          {"scale", {{"domain", sources}, {"range", {"#e45756", "#9d9d9d"}}}}}},
+        {"order", {{"field", "order"}}},
+        {"tooltip",
+         {{{"field", "metric"}, {"title", "Metric"}},
+          {{"field", "source"}, {"title", "From"}},
+          {{"field", "share"}, {"title", "Share"}, {"format", ".1%"}}}}}}};
+  out += "<div class=\"grid\">\n" +
+         page.chart(std::move(spec),
+                    "Red: the share of the metric's variance across replications that the uncertain inputs explain "
+                    "(linearly); grey: the rest, the quarter's own randomness. A red bar that dominates says: learn "
+                    "the inputs better before trusting the spread.",
+                    true) +
+         "</div>\n";
+  return out;
+}
+
 void run_section(Page& page, const json& summary, const Csv* replications, const Csv* weekly) {
   const json& metrics = summary.at("metrics");
   const std::string scenario = summary.value("scenario", std::string("(unnamed)"));
@@ -522,6 +597,9 @@ void run_section(Page& page, const json& summary, const Csv* replications, const
   out += fmt::format("<p class=\"meta\">{} replications of a {}, seed {}, funnelsim {}.</p>\n", replications_count,
                      horizon_text(horizon), summary.value("seed", std::uint64_t{0}),
                      html_escape(summary.value("funnelsim_version", std::string("?"))));
+  if (const auto p = summary.find("precision"); p != summary.end() && p->is_object())
+    out += precision_meta(*p, "the 95% CI half-width of its mean, relative to the mean,");
+  const bool uncertain = summary.contains("uncertain_parameters") && summary["uncertain_parameters"].is_array();
   out += "<h3>Headline numbers</h3>\n" + headline_table(metrics);
   out += "<div class=\"grid\">\n" + funnel_chart(page, metrics, horizon, replications_count);
   out += conversion_chart(page, metrics, replications);
@@ -533,7 +611,9 @@ void run_section(Page& page, const json& summary, const Csv* replications, const
     out +=
         "<h3>How much a quarter varies</h3>\n<p>Each histogram counts the simulated replications by their "
         "value of one headline metric (bar height: how many replications landed in that range). The spread is "
-        "what chance alone does to a quarter with the same plan.</p>\n"
+        "what chance alone does to a quarter with the same plan" +
+        std::string(uncertain ? ", plus what the uncertain inputs below do" : "") +
+        ".</p>\n"
         "<div class=\"grid\">\n";
     const bool pipeline = informative(stats_of(metrics, "pipeline_value"));
     for (std::string_view metric :
@@ -544,6 +624,7 @@ void run_section(Page& page, const json& summary, const Csv* replications, const
   } else {
     out += "<p class=\"note\">No replications.csv beside summary.json: the histograms are left out.</p>\n";
   }
+  if (uncertain) out += uncertainty_html(page, summary);
 
   if (weekly) {
     out += "<h3>Week by week</h3>\n<div class=\"grid\">\n";

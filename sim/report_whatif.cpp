@@ -572,12 +572,7 @@ void compare_section(Page& page, const json& compare) {
       "replication r of the base, so each difference measures the change, not the noise.</p>\n",
       replications, compare.value("seed", std::uint64_t{0}), files);
   if (const json& p = member(compare, "precision"); p.is_object() && p.contains("metric"))
-    out += fmt::format(
-        "<p class=\"meta\">The replication count was chosen by <code>--precision {}={:g}%</code>: the widest 95% CI "
-        "half-width of a paired difference is {} of the base's mean ({}).</p>\n",
-        html_escape(value_text(p.at("metric"))), 100.0 * number(p, "target_relative_half_width"),
-        std::isfinite(number(p, "achieved")) ? fmt::format("{:.2f}%", 100.0 * number(p, "achieved")) : "n/a",
-        p.value("met", false) ? "target met" : "target not met");
+    out += precision_meta(p, "the widest 95% CI half-width of a paired difference, relative to the base's mean,");
   for (const json& c : compare.at("comparisons")) {
     const std::string variant = c.value("variant", std::string("variant"));
     const json& metrics = c.at("metrics");

@@ -192,6 +192,16 @@ TEST_CASE("cli: report RESULT_DIR and --report on run, compare and sweep write o
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(charts_of(read_file(dir / "run.html")).size() == 11);
+  // Uncertain inputs add the inputs' table and the variance split; --precision says how the count was chosen.
+  r = cli("run scenarios/uncertain_rates.json --replications 20 --precision mqls=50% --quiet --report '" + d +
+          "/uncertain.html'");
+  REQUIRE(r.exit_code == 0);
+  const std::string uncertain = read_file(dir / "uncertain.html");
+  CHECK(charts_of(uncertain).size() == 12);
+  for (const char* words : {"Where the spread comes from", "/sales_acceptance/midpoint", "normal(mean 0.55, sd 0.03)",
+                            "Not knowing the inputs", "chosen by <code>--precision mqls=50%</code>"})
+    CHECK(uncertain.find(words) != std::string::npos);
+  CHECK(read_file(dir / "run.html").find("Where the spread comes from") == std::string::npos);
   r = cli("report '" + d + "/run'");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out == "report: " + d + "/run/report.html\n");

@@ -33,6 +33,8 @@ const scenario = (name) => join(sourceDir, 'scenarios', name);
 const sim = (...args) => execFileSync(funnelsim, [...args, '--quiet'], { stdio: ['ignore', 'inherit', 'inherit'] });
 sim('run', scenario('saas_baseline.json'), '--replications', '40', '--out', join(results, 'run'),
     '--report', join(reports, 'run.html'));
+sim('run', scenario('uncertain_rates.json'), '--replications', '30', '--precision', 'mqls=50%',
+    '--report', join(reports, 'run_uncertain.html'));
 sim('compare', scenario('saas_baseline.json'), scenario('threshold_raise.json'), scenario('budget_shift.json'),
     '--replications', '30', '--out', join(results, 'compare'));
 sim('report', join(results, 'compare'), '--out', join(reports, 'compare.html'));
@@ -47,6 +49,8 @@ sim('sensitivity', scenario('uncertain_rates.json'), '--metric', 'sqls', '--repl
 // What each report must hold at least: chart count and a few words a reader looks for.
 const expectations = {
   run: { charts: 11, texts: ['The funnel: how many leads reach each step', 'MQLs per week', 'By source'] },
+  run_uncertain: { charts: 12, texts: ['Where the spread comes from', 'Not knowing the inputs',
+                                       '/sales_acceptance/midpoint', 'chosen by'] },
   compare: { charts: 2, texts: ['threshold_raise vs saas_baseline', 'budget_shift vs saas_baseline'] },
   sweep: { charts: 9, texts: ['Trade-off: MQL precision against MQL recall', 'best point'] },
   sensitivity: { charts: 1, texts: ['What moves SQLs most', '/scoring/mql_threshold', 'Parameters left out',
