@@ -203,3 +203,9 @@ TEST_CASE("interrupt: SIGINT stops funnelsim compare, exit 130, nothing written"
                       "2"},
                      "", SIGINT, 130, "SIGINT", /*out_exists_before=*/false);
 }
+
+TEST_CASE("interrupt: SIGTERM stops funnelsim sweep, exit 143, nothing written", "[interrupt][cli][sweep]") {
+  check_signal_stops({"sweep", test::source_path() + "/scenarios/saas_baseline.json", "--param",
+                      "/scoring/mql_threshold=55:85:5", "--replications", "5000", "--threads", "2"},
+                     "", SIGTERM, 143, "SIGTERM", /*out_exists_before=*/true);
+}

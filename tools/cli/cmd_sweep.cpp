@@ -13,6 +13,7 @@
 #include "funnelsim/report.hpp"
 #include "funnelsim/sweep_output.hpp"
 #include "progress_bar.hpp"
+#include "interrupt.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
 
@@ -39,6 +40,7 @@ Command add_sweep_command(CLI::App& app) {
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   return [opts, params, objective, pareto, out, report_file, quiet]() {
+    const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
     if (!report_file->empty()) check_report_target(*report_file);
     // Everything the user typed is checked before the first replication runs.
     SweepReport report;
@@ -69,18 +71,24 @@ Command add_sweep_command(CLI::App& app) {
     report.seed = run.seed;
     report.replications = run.replications;
     report.first_replication = run.first_replication;
-    ProgressBar bar(!*quiet);
-    std::uint64_t done_before = 0;
-    const std::uint64_t total = run.replications * scenarios.size();
-    run.progress = [&](std::uint64_t done, std::uint64_t) { bar.update(done_before + done, total); };
-    for (const RunnableScenario& scenario : scenarios) {
-      report.summaries.push_back(summarize_run(scenario.run(run).table));
-      done_before += run.replications;
+    run.cancel = interrupt.flag();
+    {  // the bar clears its line when it goes, before any message
+      ProgressBar bar(!*quiet);
+      std::uint64_t done_before = 0;
+      const std::uint64_t total = run.replications * scenarios.size();
+      run.progress = [&](std::uint64_t done, std::uint64_t) { bar.update(done_before + done, total); };
+      for (const RunnableScenario& scenario : scenarios) {
+        const RunResult result = scenario.run(run);
+        if (result.cancelled) break;
+        report.summaries.push_back(summarize_run(result.table));
+        done_before += run.replications;
+      }
     }
-    if (!out->empty())
-      write_files_atomically(*out, {{"sweep.csv", sweep_csv(report)}, {"sweep.json", sweep_json(report)}});
-    if (!report_file->empty())
-      write_report_file(*report_file, html_report({{"sweep.json", sweep_json(report)}}, opts->scenario));
+    if (interrupt.signal() != 0) return interrupt.report();
+    const std::string json_text = sweep_json(report);
+    if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
+    if (!out->empty()) write_files_atomically(*out, {{"sweep.csv", sweep_csv(report)}, {"sweep.json", json_text}});
+    if (!report_file->empty()) write_report_file(*report_file, html_report({{"sweep.json", json_text}}, opts->scenario));
     if (!*quiet) std::fputs(sweep_text(report).c_str(), stdout);
     return 0;
   };
