@@ -169,14 +169,9 @@ std::string comparison_text(const ComparisonReport& report) {
   std::string out = fmt::format("funnelsim {} | compare | base {} | {} replications | seed {}\n", FUNNELSIM_VERSION,
                                 report.base.label, report.replications, report.seed);
   out += uncertain_note(report);
-  if (const auto& p = report.precision) {
-    const std::string achieved = std::isnan(p->achieved) ? "n/a" : fmt::format("{:.2f}%", 100.0 * p->achieved);
-    out += fmt::format(
-        "precision: the widest 95% CI half-width of a paired difference in {} is {} of the base's mean (target: "
-        "below {:g}%): {} after {} replications (batches of {})\n",
-        metric_defs()[p->target.metric].name, achieved, 100.0 * p->target.relative_half_width,
-        p->met ? "met" : "NOT met", report.replications, kPrecisionBatch);
-  }
+  if (report.precision)
+    out += precision_text(*report.precision, "the widest 95% CI half-width of a paired difference in", "the base's mean",
+                          report.replications);
   for (std::size_t v = 0; v < report.variants.size(); ++v) {
     const ScopeComparison& funnel = report.results[v].front();
     out += '\n' + verdict(report.base, report.variants[v], report, funnel) + '\n' + table(report, funnel);

@@ -17,6 +17,16 @@ nlohmann::ordered_json precision_json(const PrecisionOutcome& outcome) {
           {"met", outcome.met}};
 }
 
+std::string precision_text(const PrecisionOutcome& outcome, std::string_view what, std::string_view relative_to,
+                           std::uint64_t replications) {
+  const std::string achieved =
+      std::isnan(outcome.achieved) ? "n/a" : fmt::format("{:.2f}%", 100.0 * outcome.achieved);
+  return fmt::format("precision: {} {} is {} of {} (target: below {:g}%): {} after {} replications (batches of {})\n",
+                     what, metric_defs()[outcome.target.metric].name, achieved, relative_to,
+                     100.0 * outcome.target.relative_half_width, outcome.met ? "met" : "NOT met", replications,
+                     kPrecisionBatch);
+}
+
 void add_summary_scopes(nlohmann::ordered_json& into, const RunSummary& summary) {
   auto scope_json = [&](std::size_t scope) {
     nlohmann::ordered_json j = nlohmann::ordered_json::object();

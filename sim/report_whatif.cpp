@@ -599,6 +599,8 @@ void sweep_section(Page& page, const json& sweep) {
   out += fmt::format("<p class=\"meta\">{} points x {} replications, seed {}; parameters: {}.</p>\n",
                      sweep.at("points").size(), sweep.value("replications", std::uint64_t{0}),
                      sweep.value("seed", std::uint64_t{0}), grid);
+  if (const json& p = member(sweep, "precision"); p.is_object() && p.contains("metric"))
+    out += precision_meta(p, "the widest 95% CI half-width of a point's mean, relative to that mean,");
 
   std::vector<std::string> metrics;
   auto add = [&](const std::string& m) {

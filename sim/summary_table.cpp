@@ -8,6 +8,7 @@
 
 #include "funnelsim/comparison_output.hpp"
 #include "funnelsim/output.hpp"
+#include "funnelsim/output_format.hpp"
 #include "funnelsim/regression.hpp"
 
 namespace funnelsim {
@@ -63,15 +64,8 @@ std::string summary_table(const RunReport& report) {
   std::string out = fmt::format("funnelsim {} | scenario {} | {} replications of {} days | seed {}\n\n",
                                 FUNNELSIM_VERSION, report.info.scenario, report.info.replications,
                                 report.info.horizon_days, report.info.seed);
-  if (const auto& p = report.info.precision) {
-    const std::string_view metric = metric_defs()[p->target.metric].name;
-    const std::string achieved = std::isnan(p->achieved) ? "n/a" : fmt::format("{:.2f}%", 100.0 * p->achieved);
-    out += fmt::format(
-        "precision: the 95% CI half-width of the mean of {} is {} of the mean (target: below {:g}%): {} after {} "
-        "replications (batches of {})\n\n",
-        metric, achieved, 100.0 * p->target.relative_half_width, p->met ? "met" : "NOT met", report.info.replications,
-        kPrecisionBatch);
-  }
+  if (const auto& p = report.info.precision)
+    out += precision_text(*p, "the 95% CI half-width of the mean of", "the mean", report.info.replications) + "\n";
   out += fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}\n", "metric (whole funnel)", "mean", "95% CI of mean",
                      "P10", "P50", "P90");
   std::vector<std::string_view> never_defined;

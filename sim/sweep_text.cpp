@@ -42,6 +42,10 @@ std::string sweep_text(const SweepReport& report) {
   std::string out = fmt::format("funnelsim {} | sweep | scenario {} | {} point{} x {} replications | seed {}\n\n",
                                 FUNNELSIM_VERSION, report.scenario, report.points.size(),
                                 report.points.size() == 1 ? "" : "s", report.replications, report.seed);
+  if (report.precision)
+    out += precision_text(*report.precision, "the widest 95% CI half-width of a point's mean of", "that mean",
+                          report.replications) +
+           "\n";
   std::vector<std::size_t> widths;
   for (const SweepParameter& p : report.parameters) {
     std::size_t w = p.pointer.size();

@@ -130,3 +130,49 @@ TEST_CASE("cli: compare --precision stops when every paired difference is narrow
   CHECK(s["replications"] == funnelsim::kPrecisionBatch);
   CHECK(s["precision"]["achieved"] == 0.0);
 }
+
+TEST_CASE("cli: sweep --precision stops when every point's mean is narrow enough", "[cli][precision][sweep]") {
+  const Small small;
+  const std::string sweep = "sweep '" + small.file + "' --param /scoring/mql_threshold=60,70";
+  auto sweep_json = [&](const std::string& args, const std::string& name) {
+    const auto r = cli(sweep + " " + args + " --quiet --out '" + (small.dir / name).string() + "'");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return json::parse(read_file(small.dir / name / "sweep.json"));
+  };
+  const json s = sweep_json("--precision mqls=2% --threads 1", "a");
+  const auto n = s["replications"].get<std::uint64_t>();
+  CHECK(n % funnelsim::kPrecisionBatch == 0);
+  CHECK(n > funnelsim::kPrecisionBatch);
+  CHECK(s["precision"]["met"] == true);
+  // The rule on each point's own replications: the widest is below 2% at n, not one batch earlier.
+  double widest = 0.0, widest_before = 0.0;
+  for (int threshold : {60, 70}) {
+    const std::string name = "run" + std::to_string(threshold);
+    run_json("'" + small.file + "' --replications " + std::to_string(n) + " --set /scoring/mql_threshold=" +
+                 std::to_string(threshold),
+             small.dir, name);
+    const std::vector<double> mqls = csv_column(read_file(small.dir / name / "replications.csv"), "mqls");
+    REQUIRE(mqls.size() == n);
+    widest = std::max(widest, funnelsim::relative_half_width(mqls));
+    widest_before = std::max(widest_before, funnelsim::relative_half_width(
+                                                std::span<const double>(mqls).first(n - funnelsim::kPrecisionBatch)));
+  }
+  CHECK(s["precision"]["achieved"].get<double>() == widest);
+  CHECK(widest < 0.02);
+  CHECK(widest_before >= 0.02);
+  // The same points as a plain sweep of n replications, on any thread count.
+  CHECK(sweep_json("--replications " + std::to_string(n), "plain")["points"] == s["points"]);
+  sweep_json("--precision mqls=2% --threads 2", "b");
+  for (const char* file : {"sweep.json", "sweep.csv"})
+    CHECK(read_file(small.dir / "a" / file) == read_file(small.dir / "b" / file));
+  // A point where the metric is 0 in every replication has nothing to reach: it does not hold the
+  // others up (the sweep stops where the threshold-60 point alone would).
+  auto replications_of = [&](const std::string& values, const std::string& name) {
+    const auto r = cli("sweep '" + small.file + "' --param /scoring/mql_threshold=" + values +
+                       " --precision mqls=2% --quiet --out '" + (small.dir / name).string() + "'");
+    REQUIRE(r.exit_code == 0);
+    return json::parse(read_file(small.dir / name / "sweep.json"))["replications"].get<std::uint64_t>();
+  };
+  CHECK(replications_of("60,100000", "none") == replications_of("60", "alone"));
+}

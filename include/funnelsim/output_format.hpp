@@ -25,6 +25,11 @@ void add_summary_scopes(nlohmann::ordered_json& into, const RunSummary& summary)
 /// {"metric", "target_relative_half_width", "achieved", "met"}: how a --precision run ended.
 nlohmann::ordered_json precision_json(const PrecisionOutcome& outcome);
 
+/// The printed line of a --precision run: "precision: <what> of <metric> is 0.92% of <relative_to>
+/// (target: below 1%): met after 350 replications (batches of 50)".
+std::string precision_text(const PrecisionOutcome& outcome, std::string_view what, std::string_view relative_to,
+                           std::uint64_t replications);
+
 /// "higher", "lower" or "neither".
 std::string_view better_name(Better better);
 

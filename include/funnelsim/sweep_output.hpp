@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "funnelsim/objective.hpp"
+#include "funnelsim/precision.hpp"
 #include "funnelsim/run_summary.hpp"
 #include "funnelsim/sweep.hpp"
 
@@ -23,6 +24,8 @@ struct SweepReport {
   std::vector<RunSummary> summaries;  ///< one per point
   std::optional<Objective> objective;
   std::optional<ParetoAxes> pareto;
+  /// With --precision: the target on every point's mean, and how the run ended.
+  std::optional<PrecisionOutcome> precision;
 
   /// means[point][metric]: the whole funnel's means, what objectives and fronts read.
   std::vector<std::vector<double>> funnel_means() const;

@@ -14,9 +14,9 @@
 #include "funnelsim/precision.hpp"
 #include "funnelsim/report.hpp"
 #include "interrupt.hpp"
-#include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
+#include "scenario_batches.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -60,48 +60,25 @@ Command add_compare_command(CLI::App& app) {
     RunOptions run = run_options_for(models.front().scenario(), *opts);
     run.cancel = interrupt.flag();
 
-    std::vector<std::optional<RunResult>> results(models.size());
-    // Runs replications [first, first + count) of every scenario; false once cancelled.
-    auto run_batch = [&](ProgressBar& bar, std::uint64_t first, std::uint64_t count, std::uint64_t total) {
-      RunOptions batch = run;
-      batch.first_replication = first;
-      batch.replications = count;
-      const std::uint64_t before = (first - run.first_replication) * models.size();
-      for (std::size_t s = 0; s < models.size(); ++s) {
-        const std::uint64_t offset = before + s * count;
-        batch.progress = [&bar, offset, total](std::uint64_t done, std::uint64_t) { bar.update(offset + done, total); };
-        append_run(results[s], models[s].run(batch));
-        if (results[s]->cancelled) return false;
-      }
-      return true;
-    };
+    ScenarioResults results;
     PrecisionOutcome outcome;
-    std::uint64_t replications = run.replications;
-    {  // the bar clears its line when it goes, before any message
-      ProgressBar bar(!*quiet);
-      if (target) {
-        const std::uint64_t cap = opts->replications.value_or(kPrecisionCap);
-        std::vector<double> base, variant;
-        replications = run_batches_to_precision(
-            [&](std::uint64_t first, std::uint64_t count) { return run_batch(bar, first, count, cap * models.size()); },
-            [&] {
-              PrecisionReading widest{0.0, true};
-              results[0]->table.column(0, target->metric, base);
-              for (std::size_t v = 1; v < models.size(); ++v) {
-                results[v]->table.column(0, target->metric, variant);
-                const double width = paired_relative_half_width(base, variant);
-                // One variant without a defined width leaves the whole comparison undefined.
-                widest.achieved = std::isnan(width) || std::isnan(widest.achieved) ? PrecisionOutcome::undefined
-                                                                                    : std::max(widest.achieved, width);
-                widest.hopeless = widest.hopeless && std::isnan(width);
-              }
-              return widest;  // hopeless: undefined for every variant (a base mean of 0)
-            },
-            *target, run.first_replication, cap, outcome);
-      } else {
-        run_batch(bar, run.first_replication, run.replications, run.replications * models.size());
-      }
-    }
+    const std::uint64_t replications = run_scenarios(
+        models, run, target, opts->replications.value_or(kPrecisionCap),
+        [&](const ScenarioResults& all) {
+          std::vector<double> base, variant;
+          all[0]->table.column(0, target->metric, base);
+          PrecisionReading widest{0.0, true};
+          for (std::size_t v = 1; v < all.size(); ++v) {
+            all[v]->table.column(0, target->metric, variant);
+            const double width = paired_relative_half_width(base, variant);
+            // One variant without a defined width leaves the whole comparison undefined.
+            widest.achieved = std::isnan(width) || std::isnan(widest.achieved) ? PrecisionOutcome::undefined
+                                                                                : std::max(widest.achieved, width);
+            widest.hopeless = widest.hopeless && std::isnan(width);
+          }
+          return widest;  // hopeless: undefined for every variant (a base mean of 0)
+        },
+        !*quiet, results, outcome);
     if (interrupt.signal() != 0) return interrupt.report();
 
     std::vector<std::string> names;

@@ -1,6 +1,8 @@
 // `funnelsim sweep SCENARIO --param PTR=a:b:step ...`: a grid of scenario variants, every point
 // on the same seed and replications (common random numbers), with an optional objective and
 // Pareto front.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -10,12 +12,14 @@
 #include "commands.hpp"
 #include "funnelsim/engine.hpp"
 #include "funnelsim/output.hpp"
+#include "funnelsim/precision.hpp"
 #include "funnelsim/report.hpp"
+#include "funnelsim/statistics.hpp"
 #include "funnelsim/sweep_output.hpp"
-#include "progress_bar.hpp"
 #include "interrupt.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
+#include "scenario_batches.hpp"
 
 namespace funnelsim::cli {
 
@@ -27,6 +31,7 @@ Command add_sweep_command(CLI::App& app) {
   auto pareto = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto report_file = std::make_shared<std::string>();
+  auto precision = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
   cmd->add_option("--param", *params,
@@ -36,10 +41,14 @@ Command add_sweep_command(CLI::App& app) {
   cmd->add_option("--objective", *objective,
                   "Pick the best point: \"minimize|maximize METRIC [subject to METRIC >= NUMBER [and ...]]\"");
   cmd->add_option("--pareto", *pareto, "Mark the points not dominated on two metrics: METRIC_X,METRIC_Y");
+  cmd->add_option("--precision", *precision,
+                  "Add replications in batches of 50 until the 95% CI half-width of every point's mean of a "
+                  "whole-funnel metric is below a share of that mean: METRIC=REL% (--replications caps it; default "
+                  "cap 100000)");
   cmd->add_option("--out", *out, "Folder for sweep.csv and sweep.json");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [opts, params, objective, pareto, out, report_file, quiet]() {
+  return [opts, params, objective, pareto, out, report_file, precision, quiet]() {
     const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
     if (!report_file->empty()) check_report_target(*report_file);
     // Everything the user typed is checked before the first replication runs.
@@ -48,6 +57,8 @@ Command add_sweep_command(CLI::App& app) {
     report.points = sweep_grid(report.parameters);
     if (!objective->empty()) report.objective = parse_objective(*objective);
     if (!pareto->empty()) report.pareto = parse_pareto(*pareto);
+    std::optional<PrecisionTarget> target;
+    if (!precision->empty()) target = parse_precision(*precision);
 
     const nlohmann::json doc = read_scenario_document(opts->scenario, parse_overrides(opts->sets));
     const std::string fallback_name = std::filesystem::path(opts->scenario).stem().string();
@@ -69,21 +80,34 @@ Command add_sweep_command(CLI::App& app) {
     report.scenario = base.scenario().name;
     report.file = opts->scenario;
     report.seed = run.seed;
-    report.replications = run.replications;
     report.first_replication = run.first_replication;
     run.cancel = interrupt.flag();
-    {  // the bar clears its line when it goes, before any message
-      ProgressBar bar(!*quiet);
-      std::uint64_t done_before = 0;
-      const std::uint64_t total = run.replications * scenarios.size();
-      run.progress = [&](std::uint64_t done, std::uint64_t) { bar.update(done_before + done, total); };
-      for (const RunnableScenario& scenario : scenarios) {
-        const RunResult result = scenario.run(run);
-        if (result.cancelled) break;
-        report.summaries.push_back(summarize_run(result.table));
-        done_before += run.replications;
-      }
-    }
+    ScenarioResults results;
+    PrecisionOutcome outcome;
+    report.replications = run_scenarios(
+        scenarios, run, target, opts->replications.value_or(kPrecisionCap),
+        [&](const ScenarioResults& all) {
+          // The widest relative half-width over the points. A point whose metric is undefined or 0
+          // in every replication so far has no relative precision to reach: it is left out, and
+          // when every point is like that, more replications cannot help.
+          PrecisionReading widest{0.0, true};
+          std::vector<double> column;
+          for (const auto& point : all) {
+            point->table.column(0, target->metric, column);
+            const MeanVar mv = mean_variance(column);
+            if (mv.n == 0 || (mv.mean == 0.0 && !(mv.variance > 0.0))) continue;
+            widest.hopeless = false;
+            const double width = relative_half_width(column);
+            widest.achieved = std::isnan(width) || std::isnan(widest.achieved) ? PrecisionOutcome::undefined
+                                                                                : std::max(widest.achieved, width);
+          }
+          if (widest.hopeless) widest.achieved = PrecisionOutcome::undefined;
+          return widest;
+        },
+        !*quiet, results, outcome);
+    if (target) report.precision = outcome;
+    if (interrupt.signal() == 0)
+      for (const auto& point : results) report.summaries.push_back(summarize_run(point->table));
     if (interrupt.signal() != 0) return interrupt.report();
     const std::string json_text = sweep_json(report);
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
