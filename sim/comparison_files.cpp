@@ -85,10 +85,9 @@ std::string comparison_json(const ComparisonReport& report) {
   j["seed"] = report.seed;
   j["replications"] = report.replications;
   if (report.first_replication != 0) j["first_replication"] = report.first_replication;
-  if (report.precision) {
-    j["precision"] = precision_json(*report.precision);
-    j["precision"]["of"] = "every variant's paired difference, relative to the base's mean";
-  }
+  if (report.precision)
+    j["precision"] =
+        precision_json(*report.precision, "every variant's paired difference, relative to the base's mean");
   j["methods"] = {{"difference",
                    "variant - base in each replication, over the n_paired replications where both are defined; "
                    "ci95 by Student t on the paired differences"},

@@ -10,11 +10,13 @@ nlohmann::ordered_json number_or_null(double value) {
   return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
-nlohmann::ordered_json precision_json(const PrecisionOutcome& outcome) {
-  return {{"metric", metric_defs()[outcome.target.metric].name},
-          {"target_relative_half_width", outcome.target.relative_half_width},
-          {"achieved", number_or_null(outcome.achieved)},
-          {"met", outcome.met}};
+nlohmann::ordered_json precision_json(const PrecisionOutcome& outcome, std::string_view of) {
+  nlohmann::ordered_json j = {{"metric", metric_defs()[outcome.target.metric].name},
+                              {"target_relative_half_width", outcome.target.relative_half_width},
+                              {"achieved", number_or_null(outcome.achieved)},
+                              {"met", outcome.met}};
+  if (!of.empty()) j["of"] = of;
+  return j;
 }
 
 std::string precision_text(const PrecisionOutcome& outcome, std::string_view what, std::string_view relative_to,

@@ -52,6 +52,11 @@ double paired_relative_half_width(std::span<const double> base, std::span<const 
   return student_t_critical(0.05, n - 1.0) * (std::sqrt(diff.variance) / std::sqrt(n)) / std::abs(base_mv.mean);
 }
 
+PrecisionReading mean_precision(std::span<const double> values) {
+  const MeanVar mv = mean_variance(values);
+  return {relative_half_width(values), mv.n == 0 || (mv.mean == 0.0 && !(mv.variance > 0.0))};
+}
+
 std::uint64_t run_batches_to_precision(const std::function<bool(std::uint64_t first, std::uint64_t count)>& run_batch,
                                        const std::function<PrecisionReading()>& read, const PrecisionTarget& target,
                                        std::uint64_t first_replication, std::uint64_t cap, PrecisionOutcome& outcome) {
@@ -80,9 +85,7 @@ RunResult run_to_precision(const BatchRunner& run_batch, const PrecisionTarget& 
       },
       [&] {
         all->table.column(0, target.metric, column);
-        // Undefined everywhere, or 0 everywhere: no relative precision, and more of the same will not help.
-        const MeanVar mv = mean_variance(column);
-        return PrecisionReading{relative_half_width(column), mv.n == 0 || (mv.mean == 0.0 && !(mv.variance > 0.0))};
+        return mean_precision(column);  // hopeless: more of the same will not help
       },
       target, first_replication, cap, outcome);
   if (!all) return run_batch(first_replication, 0);  // a cap of 0

@@ -45,19 +45,21 @@ std::string signed_money(double v, double scale) {
   return fmt::format("{}${:.2f}", sign, a);
 }
 
-/// A paired difference in the metric's own units: points for rates, dollars for money.
+/// One signed change in the metric's own units: points for rates, dollars for money. `scale`, the
+/// largest magnitude shown beside it, picks the money format so that a mean and its interval agree.
+std::string change_value(double v, std::string_view unit, double scale) {
+  if (unit == "ratio") return signed_text(100 * v, 1);
+  if (unit.starts_with("currency"))
+    return scale >= 10 && scale < 1e5 ? signed_money(std::round(v), scale)  // whole dollars with separators
+                                      : signed_money(v, scale);
+  return signed_text(v, 1);
+}
+
+/// A paired difference with its interval: "+1.2 pp [+0.9, +1.5]", "+$42 [+$30, +$55]".
 std::string change_text(double mean, double low, double high, std::string_view unit) {
-  if (unit == "ratio")
-    return fmt::format("{} pp [{}, {}]", signed_text(100 * mean, 1), signed_text(100 * low, 1),
-                       signed_text(100 * high, 1));
-  if (unit.starts_with("currency")) {
-    const double scale = std::max(std::abs(low), std::abs(high));
-    if (scale >= 10 && scale < 1e5)  // whole dollars with separators
-      return fmt::format("{} [{}, {}]", signed_money(std::round(mean), scale), signed_money(std::round(low), scale),
-                         signed_money(std::round(high), scale));
-    return fmt::format("{} [{}, {}]", signed_money(mean, scale), signed_money(low, scale), signed_money(high, scale));
-  }
-  return fmt::format("{} [{}, {}]", signed_text(mean, 1), signed_text(low, 1), signed_text(high, 1));
+  const double scale = std::max(std::abs(low), std::abs(high));
+  return fmt::format("{}{} [{}, {}]", change_value(mean, unit, scale), unit == "ratio" ? " pp" : "",
+                     change_value(low, unit, scale), change_value(high, unit, scale));
 }
 
 std::string verdict(const json& difference, std::string_view better) {
@@ -411,8 +413,7 @@ std::string json_html(const json& value) {
 
 /// A paired change without its interval, for a short label: "+18.2", "-1.3 pp", "+$42".
 std::string change_only(double mean, std::string_view unit) {
-  const std::string text = change_text(mean, mean, mean, unit);
-  return text.substr(0, text.find(" ["));
+  return change_value(mean, unit, std::abs(mean)) + (unit == "ratio" ? " pp" : "");
 }
 
 /// "each parameter to -20% and +20% of its base value" from the file's `vary` (a share, or text).

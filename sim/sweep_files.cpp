@@ -64,10 +64,7 @@ std::string sweep_json(const SweepReport& report) {
   j["seed"] = report.seed;
   j["replications"] = report.replications;
   if (report.first_replication != 0) j["first_replication"] = report.first_replication;
-  if (report.precision) {
-    j["precision"] = precision_json(*report.precision);
-    j["precision"]["of"] = "every point's mean, relative to that mean";
-  }
+  if (report.precision) j["precision"] = precision_json(*report.precision, "every point's mean, relative to that mean");
   ordered_json parameters = ordered_json::array();
   for (const SweepParameter& p : report.parameters)
     parameters.push_back({{"pointer", p.pointer}, {"values", ordered_json::parse(nlohmann::json(p.values).dump())}});

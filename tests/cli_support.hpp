@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -76,6 +78,14 @@ inline CliResult cli(const std::string& args) {
   r.out = read_file(capture / "out");
   r.err = read_file(capture / "err");
   return r;
+}
+
+/// `funnelsim run ARGS --quiet --out DIR/NAME`, which must succeed, and its summary.json.
+inline nlohmann::json run_summary_json(const std::string& args, const TempDir& dir, const std::string& name = "out") {
+  const auto r = cli("run " + args + " --quiet --out '" + (dir / name).string() + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(read_file(dir / name / "summary.json"));
 }
 
 }  // namespace funnelsim::test

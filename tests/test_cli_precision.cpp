@@ -15,26 +15,16 @@
 using funnelsim::test::cli;
 using funnelsim::test::csv_column;
 using funnelsim::test::read_file;
+using funnelsim::test::run_summary_json;
 using funnelsim::test::TempDir;
 using nlohmann::json;
 
-namespace {
-
 using Small = funnelsim::test::SmallScenario;
-
-json run_json(const std::string& args, const TempDir& dir, const std::string& name = "out") {
-  const auto r = cli("run " + args + " --quiet --out '" + (dir / name).string() + "'");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(read_file(dir / name / "summary.json"));
-}
-
-}  // namespace
 
 TEST_CASE("cli: --precision stops at the first batch of 50 where the target holds", "[cli][precision]") {
   const Small small;
   const std::string args = "'" + small.file + "' --precision mqls=2.5%";
-  const json s = run_json(args + " --threads 1", small.dir, "a");
+  const json s = run_summary_json(args + " --threads 1", small.dir, "a");
   const auto n = s["replications"].get<std::uint64_t>();
   CHECK(n % funnelsim::kPrecisionBatch == 0);
   CHECK(n > funnelsim::kPrecisionBatch);
@@ -49,7 +39,7 @@ TEST_CASE("cli: --precision stops at the first batch of 50 where the target hold
   CHECK(p["achieved"].get<double>() < 0.025);
   CHECK(funnelsim::relative_half_width(std::span<const double>(mqls).first(n - funnelsim::kPrecisionBatch)) >= 0.025);
   // A pure function of (scenario, seed, target): any thread count gives the same files.
-  run_json(args + " --threads 2", small.dir, "b");
+  run_summary_json(args + " --threads 2", small.dir, "b");
   for (const char* file : {"summary.json", "replications.csv", "weekly.csv"})
     CHECK(read_file(small.dir / "a" / file) == read_file(small.dir / "b" / file));
   const auto text = cli("run " + args);
@@ -63,7 +53,8 @@ TEST_CASE("cli: --precision stops at the first batch of 50 where the target hold
 TEST_CASE("cli: --replications caps a precision run that cannot meet its target", "[cli][precision]") {
   const Small small;
   const std::string uncertain = R"('/scoring/mql_threshold={"uncertain":{"distribution":"normal","mean":60,"sd":4}}')";
-  const json s = run_json("'" + small.file + "' --precision mqls=0.1% --replications 70 --set " + uncertain, small.dir);
+  const json s =
+      run_summary_json("'" + small.file + "' --precision mqls=0.1% --replications 70 --set " + uncertain, small.dir);
   CHECK(s["replications"] == 70);
   CHECK(s["precision"]["met"] == false);
   CHECK(s["precision"]["achieved"].get<double>() > 0.001);
@@ -98,8 +89,8 @@ TEST_CASE("cli: compare --precision stops when every paired difference is narrow
   CHECK(p["met"] == true);
   // The rule on the replications themselves (run gives each scenario the same ones): met at n,
   // not one batch earlier.
-  const json a = run_json("'" + base.file + "' --replications " + std::to_string(n), base.dir, "run_base");
-  const json b = run_json("'" + raise + "' --replications " + std::to_string(n), base.dir, "run_raise");
+  const json a = run_summary_json("'" + base.file + "' --replications " + std::to_string(n), base.dir, "run_base");
+  const json b = run_summary_json("'" + raise + "' --replications " + std::to_string(n), base.dir, "run_raise");
   const std::vector<double> before = csv_column(read_file(base.dir / "run_base" / "replications.csv"), "mqls"),
                             after = csv_column(read_file(base.dir / "run_raise" / "replications.csv"), "mqls");
   REQUIRE(before.size() == n);
@@ -149,7 +140,7 @@ TEST_CASE("cli: sweep --precision stops when every point's mean is narrow enough
   double widest = 0.0, widest_before = 0.0;
   for (int threshold : {60, 70}) {
     const std::string name = "run" + std::to_string(threshold);
-    run_json("'" + small.file + "' --replications " + std::to_string(n) + " --set /scoring/mql_threshold=" +
+    run_summary_json("'" + small.file + "' --replications " + std::to_string(n) + " --set /scoring/mql_threshold=" +
                  std::to_string(threshold),
              small.dir, name);
     const std::vector<double> mqls = csv_column(read_file(small.dir / name / "replications.csv"), "mqls");

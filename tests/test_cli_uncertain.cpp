@@ -12,6 +12,7 @@
 
 using funnelsim::test::cli;
 using funnelsim::test::read_file;
+using funnelsim::test::run_summary_json;
 using funnelsim::test::TempDir;
 using nlohmann::json;
 
@@ -26,18 +27,11 @@ const char* kBetaFit =
       "events": { "visit": { "rate_at_readiness_0": 0.5, "rate_at_readiness_1": 20, "half_life_days": 10 } } } }],
     "scoring": { "mql_threshold": {"uncertain": {"distribution": "normal", "mean": 60, "sd": 4}} } })";
 
-json run_json(const std::string& args, const TempDir& dir, const std::string& name = "out") {
-  const auto r = cli("run " + args + " --quiet --out '" + (dir / name).string() + "'");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(read_file(dir / name / "summary.json"));
-}
-
 }  // namespace
 
 TEST_CASE("cli: run lists uncertain inputs, their draws and the variance split", "[cli][uncertain][statistical]") {
   const Small small(kBetaFit);
-  const json s = run_json("'" + small.file + "' --replications 400", small.dir);
+  const json s = run_summary_json("'" + small.file + "' --replications 400", small.dir);
   CHECK(s["replications"] == 400);
   const json& list = s["uncertain_parameters"];
   REQUIRE(list.size() == 2);
@@ -96,10 +90,10 @@ TEST_CASE("cli: runs with uncertain inputs are byte-identical for 1 and 2 thread
 TEST_CASE("cli: an uncertain value without spread runs exactly as the fixed value", "[cli][uncertain][crn]") {
   const Small small;
   const std::string base = "'" + small.file + "' --replications 8 ";
-  const json fixed = run_json(base + "--set /scoring/mql_threshold=57", small.dir, "fixed");
-  const json zero =
-      run_json(base + R"(--set '/scoring/mql_threshold={"uncertain":{"distribution":"uniform","low":57,"high":57}}')",
-               small.dir, "zero");
+  const json fixed = run_summary_json(base + "--set /scoring/mql_threshold=57", small.dir, "fixed");
+  const json zero = run_summary_json(
+      base + R"(--set '/scoring/mql_threshold={"uncertain":{"distribution":"uniform","low":57,"high":57}}')",
+      small.dir, "zero");
   for (const char* file : {"replications.csv", "weekly.csv"})
     CHECK(read_file(small.dir / "fixed" / file) == read_file(small.dir / "zero" / file));
   CHECK(fixed["metrics"] == zero["metrics"]);

@@ -48,10 +48,7 @@ struct Files {
 };
 
 json run_metrics(const Files& f, const std::string& file, const std::string& name) {
-  const auto r = cli("run '" + file + "' --quiet --out " + f.out(name));
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(read_file(f.dir / name / "summary.json"))["metrics"];
+  return funnelsim::test::run_summary_json("'" + file + "'", f.dir, name)["metrics"];
 }
 
 }  // namespace

@@ -22,8 +22,9 @@ nlohmann::ordered_json stats_json(const SummaryStats& stats);
 /// metrics.<metric>.<statistic> for the whole funnel, then by_source, by_team and by_rep.
 void add_summary_scopes(nlohmann::ordered_json& into, const RunSummary& summary);
 
-/// {"metric", "target_relative_half_width", "achieved", "met"}: how a --precision run ended.
-nlohmann::ordered_json precision_json(const PrecisionOutcome& outcome);
+/// {"metric", "target_relative_half_width", "achieved", "met"}: how a --precision run ended; with
+/// `of`, also what the half-width was measured on (compare and sweep say it, run need not).
+nlohmann::ordered_json precision_json(const PrecisionOutcome& outcome, std::string_view of = {});
 
 /// The printed line of a --precision run: "precision: <what> of <metric> is 0.92% of <relative_to>
 /// (target: below 1%): met after 350 replications (batches of 50)".

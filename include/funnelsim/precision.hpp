@@ -53,6 +53,10 @@ struct PrecisionReading {
   bool hopeless = false;
 };
 
+/// The reading for one metric's mean over `values`: relative_half_width, and hopeless when the
+/// metric is undefined in every value or 0 in every one (no relative precision to reach).
+PrecisionReading mean_precision(std::span<const double> values);
+
 /// The batching and stopping rule, apart from what a batch runs: run_batch(first, count) runs
 /// replications [first, first + count) and keeps them wherever the caller keeps them; read()
 /// then measures everything run so far. Batches of kPrecisionBatch (the last cut short at `cap`

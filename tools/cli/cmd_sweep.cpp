@@ -14,7 +14,6 @@
 #include "funnelsim/output.hpp"
 #include "funnelsim/precision.hpp"
 #include "funnelsim/report.hpp"
-#include "funnelsim/statistics.hpp"
 #include "funnelsim/sweep_output.hpp"
 #include "interrupt.hpp"
 #include "report_option.hpp"
@@ -94,12 +93,12 @@ Command add_sweep_command(CLI::App& app) {
           std::vector<double> column;
           for (const auto& point : all) {
             point->table.column(0, target->metric, column);
-            const MeanVar mv = mean_variance(column);
-            if (mv.n == 0 || (mv.mean == 0.0 && !(mv.variance > 0.0))) continue;
+            const PrecisionReading reading = mean_precision(column);
+            if (reading.hopeless) continue;
             widest.hopeless = false;
-            const double width = relative_half_width(column);
-            widest.achieved = std::isnan(width) || std::isnan(widest.achieved) ? PrecisionOutcome::undefined
-                                                                                : std::max(widest.achieved, width);
+            widest.achieved = std::isnan(reading.achieved) || std::isnan(widest.achieved)
+                                  ? PrecisionOutcome::undefined
+                                  : std::max(widest.achieved, reading.achieved);
           }
           if (widest.hopeless) widest.achieved = PrecisionOutcome::undefined;
           return widest;
@@ -112,7 +111,8 @@ Command add_sweep_command(CLI::App& app) {
     const std::string json_text = sweep_json(report);
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
     if (!out->empty()) write_files_atomically(*out, {{"sweep.csv", sweep_csv(report)}, {"sweep.json", json_text}});
-    if (!report_file->empty()) write_report_file(*report_file, html_report({{"sweep.json", json_text}}, opts->scenario));
+    if (!report_file->empty())
+      write_report_file(*report_file, html_report({{"sweep.json", json_text}}, opts->scenario));
     if (!*quiet) std::fputs(sweep_text(report).c_str(), stdout);
     return 0;
   };
