@@ -12,7 +12,8 @@ RunnableScenario::RunnableScenario(nlohmann::json document, std::string fallback
       model_(compile_model(scenario_from_json(uncertain_.nominal_document(), fallback_name_))) {}
 
 RunResult RunnableScenario::run(const RunOptions& options) const {
-  return uncertain_.empty() ? run_replications(model_, options) : run_uncertain(uncertain_, fallback_name_, options);
+  return uncertain_.empty() ? run_replications(model_, options)
+                            : run_uncertain(uncertain_, fallback_name_, model_, options);
 }
 
 }  // namespace funnelsim

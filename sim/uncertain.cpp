@@ -81,7 +81,8 @@ std::vector<Issue> check_uncertain(const json& object, const std::string& path, 
   std::vector<Issue> issues;
   for (const auto& [key, _] : object.items())
     if (key != "uncertain")
-      issues.push_back({path + "/" + escape_pointer_token(key), "no other key beside \"uncertain\" in an uncertain value",
+      issues.push_back({path + "/" + escape_pointer_token(key),
+                        "no other key beside \"uncertain\" in an uncertain value",
                         fmt::format("unknown key \"{}\"", key)});
   if (field.integer)
     issues.push_back({path, "a number (an integer field, such as a count, cannot be uncertain)", "an uncertain value"});
@@ -320,6 +321,11 @@ RunResult run_uncertain(const UncertainScenario& scenario, const std::string& fa
     edit(nominal);
   }
   const CompiledModel layout = compile_model(scenario_from_json(nominal, fallback_name));
+  return run_uncertain(scenario, fallback_name, layout, options, edit);
+}
+
+RunResult run_uncertain(const UncertainScenario& scenario, const std::string& fallback_name,
+                        const CompiledModel& layout, const RunOptions& options, const ResolvedEdit& edit) {
   return run_replications(
       layout,
       [&](std::uint64_t replication) {

@@ -105,4 +105,9 @@ class UncertainScenario {
 RunResult run_uncertain(const UncertainScenario& scenario, const std::string& fallback_name, const RunOptions& options,
                         const ResolvedEdit& edit = {});
 
+/// The same with the nominal model already compiled by the caller (`layout`: the nominal document,
+/// resolved and changed by `edit`, compiled), so that batches of one run do not compile it again.
+RunResult run_uncertain(const UncertainScenario& scenario, const std::string& fallback_name,
+                        const CompiledModel& layout, const RunOptions& options, const ResolvedEdit& edit = {});
+
 }  // namespace funnelsim
