@@ -537,15 +537,6 @@ void add_work(RunResult& result, const std::vector<RunWork>& work) {
   }
 }
 
-bool same_layout(const std::vector<Scope>& a, const std::vector<Scope>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](const Scope& x, const Scope& y) { return x.kind == y.kind && x.name == y.name; });
-}
-
-}  // namespace
-
-namespace {
-
 /// Runs `replicate(slot)` for every slot of the run on the worker threads, skipping what is left
 /// once the cancel flag is up, then sums the work and says whether the run was cancelled.
 template <class Replicate>
@@ -604,7 +595,7 @@ RunResult run_replications(const CompiledModel& layout, const ReplicationModel& 
       // Each replication draws its own uncertain inputs, so it compiles its own model.
       const std::uint64_t replication = options.first_replication + slot;
       const CompiledModel model = model_for(replication);
-      if (model.weeks != layout.weeks || !same_layout(scopes_of(model), scopes))
+      if (model.weeks != layout.weeks || scopes_of(model) != scopes)
         throw std::logic_error("run_replications: a replication's model has another layout");
       ReplicationRunner runner(model, options.cancel);
       return runner.run(options.seed, replication, slot, result.table);

@@ -1,8 +1,8 @@
 #include "funnelsim/replication_table.hpp"
 
-#include <algorithm>
 #include <cassert>
 #include <stdexcept>
+#include <utility>
 
 namespace funnelsim {
 
@@ -44,9 +44,7 @@ std::span<const double> ReplicationTable::weekly(std::size_t replication, std::s
 }
 
 void ReplicationTable::append(const ReplicationTable& next) {
-  auto same = [](const Scope& a, const Scope& b) { return a.kind == b.kind && a.name == b.name; };
-  const bool same_scopes = std::equal(scopes_.begin(), scopes_.end(), next.scopes_.begin(), next.scopes_.end(), same);
-  if (!same_scopes || weeks_ != next.weeks_)
+  if (scopes_ != next.scopes_ || weeks_ != next.weeks_)
     throw std::invalid_argument("ReplicationTable::append: the tables have different scopes or weeks");
   metrics_.insert(metrics_.end(), next.metrics_.begin(), next.metrics_.end());
   weekly_.insert(weekly_.end(), next.weekly_.begin(), next.weekly_.end());

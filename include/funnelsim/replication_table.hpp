@@ -15,6 +15,7 @@ namespace funnelsim {
 struct Scope {
   std::string name;
   ScopeKind kind = ScopeKind::funnel;
+  bool operator==(const Scope&) const = default;
 };
 
 class ReplicationTable {
