@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "funnelsim/scenario_error.hpp"
+#include "funnelsim/scenario/error.hpp"
 
 namespace Catch {
 template <>

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
-#include "funnelsim/metrics.hpp"
-#include "funnelsim/statistics.hpp"
+#include "funnelsim/metrics/metrics.hpp"
+#include "funnelsim/core/statistics.hpp"
 
 using namespace funnelsim;
 using nlohmann::json;

@@ -10,7 +10,7 @@
 
 #include "cli_support.hpp"
 #include "small_scenario.hpp"
-#include "funnelsim/precision.hpp"
+#include "funnelsim/whatif/precision.hpp"
 
 using funnelsim::test::cli;
 using funnelsim::test::csv_column;

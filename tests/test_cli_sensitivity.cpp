@@ -6,7 +6,7 @@
 
 #include "cli_support.hpp"
 #include "small_scenario.hpp"
-#include "funnelsim/statistics.hpp"
+#include "funnelsim/core/statistics.hpp"
 
 using funnelsim::test::cli;
 using funnelsim::test::read_file;

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
-#include "funnelsim/metrics.hpp"
+#include "funnelsim/metrics/metrics.hpp"
 
 using namespace funnelsim;
 using nlohmann::json;

@@ -1,6 +1,6 @@
 // Paired comparison statistics: hand-computed small cases, a self-comparison, a known
 // paired-normal law, and common random numbers through the engine.
-#include "funnelsim/comparison.hpp"
+#include "funnelsim/whatif/comparison.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,7 +10,7 @@
 #include <limits>
 #include <vector>
 
-#include "funnelsim/random.hpp"
+#include "core/random.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

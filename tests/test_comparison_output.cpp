@@ -1,6 +1,6 @@
 // What compare prints and writes, on a hand-made comparison: the verdict's units, the labels,
 // the CSV row.
-#include "funnelsim/comparison_output.hpp"
+#include "funnelsim/output/comparison_output.hpp"
 
 #include <catch2/catch.hpp>
 

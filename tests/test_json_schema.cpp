@@ -4,8 +4,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include "funnelsim/json_schema.hpp"
-#include "funnelsim/scenario_error.hpp"
+#include "scenario/json_schema.hpp"
+#include "funnelsim/scenario/error.hpp"
 #include "issue_printing.hpp"
 
 

@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "funnelsim/lead_process.hpp"
+#include "engine/lead_process.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

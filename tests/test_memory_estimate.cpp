@@ -13,7 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli_support.hpp"
-#include "funnelsim/memory_estimate.hpp"
+#include "funnelsim/engine/memory_estimate.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

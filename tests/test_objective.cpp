@@ -1,6 +1,6 @@
 // Sweep objectives and Pareto fronts: parsing (with exact messages), feasibility, the best point
 // and non-dominated points on hand-made means.
-#include "funnelsim/objective.hpp"
+#include "funnelsim/whatif/objective.hpp"
 
 #include <catch2/catch.hpp>
 

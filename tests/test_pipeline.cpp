@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "funnelsim/statistics.hpp"
+#include "funnelsim/core/statistics.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

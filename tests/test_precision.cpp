@@ -5,8 +5,9 @@
 #include <cmath>
 #include <vector>
 
-#include "funnelsim/precision.hpp"
-#include "funnelsim/random.hpp"
+#include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/whatif/precision_run.hpp"
+#include "core/random.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

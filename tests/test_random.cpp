@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "funnelsim/random.hpp"
+#include "core/random.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "funnelsim/readiness_quantile.hpp"
+#include "funnelsim/model/readiness_quantile.hpp"
 
 using funnelsim::ReadinessQuantile;
 using funnelsim::ReadinessSpec;

@@ -6,8 +6,8 @@
 #include <limits>
 #include <vector>
 
-#include "funnelsim/random.hpp"
-#include "funnelsim/regression.hpp"
+#include "core/random.hpp"
+#include "funnelsim/core/regression.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

@@ -7,10 +7,10 @@
 #include <regex>
 
 #include "cli_support.hpp"
-#include "funnelsim/output.hpp"
-#include "funnelsim/report.hpp"
-#include "funnelsim/run_summary.hpp"
-#include "funnelsim/usage_error.hpp"
+#include "funnelsim/output/run_output.hpp"
+#include "funnelsim/report/report.hpp"
+#include "funnelsim/metrics/run_summary.hpp"
+#include "funnelsim/core/usage_error.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

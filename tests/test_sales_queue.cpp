@@ -24,9 +24,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "funnelsim/sales_process.hpp"
-#include "funnelsim/speed_to_lead.hpp"
-#include "funnelsim/statistics.hpp"
+#include "engine/sales_process.hpp"
+#include "funnelsim/model/speed_to_lead.hpp"
+#include "funnelsim/core/statistics.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

@@ -13,11 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
-#include "funnelsim/json_schema.hpp"
-#include "funnelsim/model.hpp"
-#include "funnelsim/random.hpp"
-#include "funnelsim/scenario_error.hpp"
-#include "funnelsim/scenario_loader.hpp"
+#include "scenario/json_schema.hpp"
+#include "funnelsim/model/model.hpp"
+#include "core/random.hpp"
+#include "funnelsim/scenario/error.hpp"
+#include "funnelsim/scenario/loader.hpp"
 #include "issue_printing.hpp"
 
 

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
-#include "funnelsim/scenario_extends.hpp"
-#include "funnelsim/scenario_loader.hpp"
+#include "scenario/extends.hpp"
+#include "funnelsim/scenario/loader.hpp"
 #include "issue_printing.hpp"
 
 

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "funnelsim/embedded_schema.hpp"
+#include "scenario/embedded_schema.hpp"
 #include "test_support.hpp"
 
 using nlohmann::json;

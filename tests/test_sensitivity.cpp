@@ -4,8 +4,8 @@
 #include <limits>
 #include <string>
 
-#include "funnelsim/scenario_loader.hpp"
-#include "funnelsim/sensitivity.hpp"
+#include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/whatif/sensitivity.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

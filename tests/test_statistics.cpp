@@ -1,4 +1,4 @@
-#include "funnelsim/statistics.hpp"
+#include "funnelsim/core/statistics.hpp"
 
 #include <catch2/catch.hpp>
 

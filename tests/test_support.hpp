@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "funnelsim/engine.hpp"
-#include "funnelsim/model.hpp"
-#include "funnelsim/scenario_loader.hpp"
+#include "funnelsim/engine/engine.hpp"
+#include "funnelsim/model/model.hpp"
+#include "funnelsim/scenario/loader.hpp"
 
 namespace funnelsim::test {
 

@@ -1,6 +1,6 @@
 // Sweep parameters and grids: --param parsing (ranges, lists, every malformed case) and the
 // Cartesian product.
-#include "funnelsim/sweep.hpp"
+#include "funnelsim/whatif/sweep.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -7,9 +7,10 @@
 #include <cmath>
 #include <vector>
 
-#include "funnelsim/comparison.hpp"
-#include "funnelsim/statistics.hpp"
-#include "funnelsim/uncertain.hpp"
+#include "funnelsim/whatif/comparison.hpp"
+#include "funnelsim/core/statistics.hpp"
+#include "funnelsim/scenario/uncertain.hpp"
+#include "funnelsim/engine/uncertain_run.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

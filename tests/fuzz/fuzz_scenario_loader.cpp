@@ -8,11 +8,11 @@
 #include <cstdint>
 #include <string_view>
 
-#include "funnelsim/json_schema.hpp"
-#include "funnelsim/model.hpp"
-#include "funnelsim/scenario_error.hpp"
-#include "funnelsim/scenario_loader.hpp"
-#include "funnelsim/uncertain.hpp"
+#include "scenario/json_schema.hpp"
+#include "funnelsim/model/model.hpp"
+#include "funnelsim/scenario/error.hpp"
+#include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/scenario/uncertain.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "funnelsim/json_schema.hpp"
-#include "funnelsim/model.hpp"
-#include "funnelsim/scenario_error.hpp"
-#include "funnelsim/scenario_loader.hpp"
+#include "scenario/json_schema.hpp"
+#include "funnelsim/model/model.hpp"
+#include "funnelsim/scenario/error.hpp"
+#include "funnelsim/scenario/loader.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "funnelsim/scenario_error.hpp"
+#include "funnelsim/scenario/error.hpp"
 
 namespace funnelsim::cli {
 

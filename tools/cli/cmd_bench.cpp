@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "funnelsim/engine.hpp"
-#include "funnelsim/scenario_loader.hpp"
+#include "funnelsim/engine/engine.hpp"
+#include "funnelsim/scenario/loader.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
 

@@ -8,11 +8,11 @@
 #include <optional>
 
 #include "commands.hpp"
-#include "funnelsim/comparison_output.hpp"
-#include "funnelsim/engine.hpp"
-#include "funnelsim/output.hpp"
-#include "funnelsim/precision.hpp"
-#include "funnelsim/report.hpp"
+#include "funnelsim/output/comparison_output.hpp"
+#include "funnelsim/engine/engine.hpp"
+#include "funnelsim/output/run_output.hpp"
+#include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/report/report.hpp"
 #include "interrupt.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"

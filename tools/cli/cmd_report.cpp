@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "funnelsim/report.hpp"
+#include "funnelsim/report/report.hpp"
 #include "report_option.hpp"
 
 namespace funnelsim::cli {

@@ -7,11 +7,12 @@
 #include <filesystem>
 
 #include "commands.hpp"
-#include "funnelsim/engine.hpp"
-#include "funnelsim/output.hpp"
-#include "funnelsim/report.hpp"
-#include "funnelsim/sensitivity_output.hpp"
-#include "funnelsim/uncertain.hpp"
+#include "funnelsim/engine/engine.hpp"
+#include "funnelsim/output/run_output.hpp"
+#include "funnelsim/report/report.hpp"
+#include "funnelsim/output/sensitivity_output.hpp"
+#include "funnelsim/scenario/uncertain.hpp"
+#include "funnelsim/engine/uncertain_run.hpp"
 #include "interrupt.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"

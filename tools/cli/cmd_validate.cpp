@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "funnelsim/model.hpp"
-#include "funnelsim/scenario_loader.hpp"
-#include "funnelsim/uncertain.hpp"
+#include "funnelsim/model/model.hpp"
+#include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/scenario/uncertain.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {

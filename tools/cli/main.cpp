@@ -7,8 +7,8 @@
 
 #include "cli_errors.hpp"
 #include "commands.hpp"
-#include "funnelsim/scenario_error.hpp"
-#include "funnelsim/usage_error.hpp"
+#include "funnelsim/scenario/error.hpp"
+#include "funnelsim/core/usage_error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"funnelsim: Monte Carlo simulation of a B2B lead funnel", "funnelsim"};

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "funnelsim/report.hpp"
-#include "funnelsim/usage_error.hpp"
+#include "funnelsim/report/report.hpp"
+#include "funnelsim/core/usage_error.hpp"
 
 namespace funnelsim::cli {
 

@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "funnelsim/memory_estimate.hpp"
+#include "funnelsim/engine/memory_estimate.hpp"
 
 namespace funnelsim::cli {
 

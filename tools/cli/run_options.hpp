@@ -6,11 +6,11 @@
 
 #include <CLI/CLI.hpp>
 
-#include "funnelsim/engine.hpp"
-#include "funnelsim/model.hpp"
-#include "funnelsim/runnable_scenario.hpp"
-#include "funnelsim/scenario.hpp"
-#include "funnelsim/scenario_loader.hpp"
+#include "funnelsim/engine/engine.hpp"
+#include "funnelsim/model/model.hpp"
+#include "funnelsim/whatif/runnable_scenario.hpp"
+#include "funnelsim/scenario/scenario.hpp"
+#include "funnelsim/scenario/loader.hpp"
 
 namespace funnelsim::cli {
 

@@ -6,9 +6,9 @@
 #include <optional>
 #include <vector>
 
-#include "funnelsim/engine.hpp"
-#include "funnelsim/precision.hpp"
-#include "funnelsim/runnable_scenario.hpp"
+#include "funnelsim/engine/engine.hpp"
+#include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/whatif/runnable_scenario.hpp"
 
 namespace funnelsim::cli {
 

@@ -1,0 +1,59 @@
+#pragma once
+/// One metrics row per replication and scope, plus weekly series for funnel scopes: the only
+/// storage that grows with the replication count. Each replication writes only its own
+/// slots, so parallel replications need no locks, and readers see them in replication order.
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "funnelsim/metrics/metrics.hpp"
+
+namespace funnelsim {
+
+/// A scope: the whole funnel ("all"), a source, a sales team, or one rep ("<team>.<n>").
+struct Scope {
+  std::string name;
+  ScopeKind kind = ScopeKind::funnel;
+  bool operator==(const Scope&) const = default;
+};
+
+class ReplicationTable {
+ public:
+  /// Funnel scopes must come first (scope 0 is the whole funnel); weekly series exist for them only.
+  ReplicationTable(std::size_t replications, std::vector<Scope> scopes, std::size_t weeks);
+
+  std::size_t replications() const noexcept { return replications_; }
+  std::size_t scopes() const noexcept { return scopes_.size(); }
+  std::size_t weeks() const noexcept { return weeks_; }
+  const Scope& scope(std::size_t s) const noexcept { return scopes_[s]; }
+  const std::vector<Scope>& scope_list() const noexcept { return scopes_; }
+  std::size_t funnel_scopes() const noexcept { return funnel_scopes_; }
+
+  std::span<double> row(std::size_t replication, std::size_t scope) noexcept;
+  std::span<const double> row(std::size_t replication, std::size_t scope) const noexcept;
+  std::span<double> weekly(std::size_t replication, std::size_t scope, Series series) noexcept;
+  std::span<const double> weekly(std::size_t replication, std::size_t scope, Series series) const noexcept;
+
+  /// Adds the replications of `next` after these (a later batch of the same run). Throws
+  /// std::invalid_argument when its scopes or weeks differ.
+  void append(const ReplicationTable& next);
+
+  /// One metric (index into the scope's metric set) across replications, in replication order.
+  void column(std::size_t scope, std::size_t metric, std::vector<double>& out) const;
+  void column(std::size_t scope, Metric metric, std::vector<double>& out) const {
+    column(scope, static_cast<std::size_t>(metric), out);
+  }
+
+ private:
+  std::size_t replications_;
+  std::vector<Scope> scopes_;
+  std::size_t weeks_;
+  std::size_t funnel_scopes_ = 0;
+  std::vector<std::size_t> offsets_;  // start of each scope's row within a replication's record
+  std::size_t record_size_ = 0;
+  std::vector<double> metrics_;  // [replication][record]
+  std::vector<double> weekly_;   // [replication][funnel scope][series][week]
+};
+
+}  // namespace funnelsim

@@ -1,0 +1,68 @@
+#pragma once
+/// Result writers. Each renders one artefact of a run to text; files are written by
+/// write_files_atomically so a reader never sees half a file and a failed run leaves none.
+/// Renderings hold no time or date: the same inputs give the same bytes.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <optional>
+
+#include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/metrics/replication_table.hpp"
+#include "funnelsim/metrics/run_summary.hpp"
+#include "funnelsim/scenario/uncertain.hpp"
+
+namespace funnelsim {
+
+struct RunInfo {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::uint64_t replications = 0;
+  std::uint64_t first_replication = 0;
+  int horizon_days = 0;
+  std::optional<PrecisionOutcome> precision;  ///< when --precision chose the replication count
+};
+
+struct RunReport {
+  const RunInfo& info;
+  const ReplicationTable& table;
+  const RunSummary& summary;
+  /// The uncertain inputs' draws, one per replication, when the scenario has any (else nullptr:
+  /// the outputs are exactly those of a scenario without them).
+  const UncertainDraws* uncertain = nullptr;
+};
+
+class OutputWriter {
+ public:
+  virtual ~OutputWriter() = default;
+  /// File name inside the output folder.
+  virtual std::string file_name() const = 0;
+  virtual std::string render(const RunReport& report) const = 0;
+};
+
+/// summary.json: metrics.<metric>.<statistic>, by_source.<source>.<metric>.<statistic>; with
+/// --precision, "precision"; with uncertain inputs, "uncertain_parameters" and "variance_split".
+std::unique_ptr<OutputWriter> summary_json_writer();
+/// replications.csv: one row per replication, one column per metric (all, then <source>.<metric>).
+std::unique_ptr<OutputWriter> replications_csv_writer();
+/// weekly.csv: long format, one row per (source, series, week) with the statistics across replications.
+std::unique_ptr<OutputWriter> weekly_csv_writer();
+/// The writers `run --out` uses, in order.
+std::vector<std::unique_ptr<OutputWriter>> run_output_writers();
+
+/// The human-readable summary printed by `funnelsim run`.
+std::string summary_table(const RunReport& report);
+
+/// Writes each (name, content) into `folder` (created if needed) through a temporary file and
+/// a rename. Throws std::runtime_error with the path on failure.
+void write_files_atomically(const std::filesystem::path& folder,
+                            const std::vector<std::pair<std::string, std::string>>& files);
+
+/// Number formatting shared by the writers: shortest round-trip, "" for NaN.
+std::string format_number(double value);
+
+}  // namespace funnelsim

@@ -1,0 +1,49 @@
+#pragma once
+/// What `funnelsim sensitivity` writes: sensitivity.json, sensitivity.csv and the printed tornado.
+/// Like every rendering, no time or date: the same inputs give the same bytes.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "funnelsim/core/regression.hpp"
+#include "funnelsim/whatif/sensitivity.hpp"
+#include "funnelsim/core/statistics.hpp"
+#include "funnelsim/scenario/uncertain.hpp"
+
+namespace funnelsim {
+
+/// Regression-based sensitivity of the metric to the uncertain inputs, from the base run.
+struct UncertainSensitivity {
+  std::vector<UncertainParameter> parameters;
+  RegressionSensitivity regression;  ///< src and spearman in parameters' order
+};
+
+struct SensitivityReport {
+  std::string scenario;  ///< the scenario's name
+  std::uint64_t seed = 0;
+  std::uint64_t replications = 0;
+  std::size_t metric = 0;  ///< index in metric_defs(ScopeKind::funnel)
+  double vary = 0.2;
+  SummaryStats base;                     ///< the metric in the base run
+  std::vector<ParameterEffect> effects;  ///< in rank order
+  std::vector<SkippedParameter> skipped;
+  std::optional<UncertainSensitivity> uncertain;  ///< when the scenario has uncertain inputs
+};
+
+/// sensitivity.json: funnelsim_version, scenario, seed, replications, metric, vary, base (the
+/// metric's statistics as in summary.json), parameters (in rank order: pointer, base_value,
+/// low_value, high_value, low and high {mean, ci95_low, ci95_high}, rank), skipped ({pointer,
+/// reason}) and uncertain ({parameters: [{pointer, src, spearman}], r_squared} or null).
+std::string sensitivity_json(const SensitivityReport& report);
+
+/// sensitivity.csv: rank,pointer,base_value,low_value,high_value,low_mean,low_ci95_low,
+/// low_ci95_high,high_mean,high_ci95_low,high_ci95_high, one row per parameter in rank order.
+std::string sensitivity_csv(const SensitivityReport& report);
+
+/// The printed tornado: the base, one bar per parameter that moved the metric (left of the axis
+/// lowers it, right raises it), those that moved it in no replication, the skipped ones, and the
+/// regression on the uncertain inputs.
+std::string sensitivity_text(const SensitivityReport& report);
+
+}  // namespace funnelsim

@@ -1,0 +1,47 @@
+#pragma once
+/// What `funnelsim sweep` writes: sweep.csv, sweep.json and the printed table. No time or date:
+/// the same inputs give the same bytes.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "funnelsim/whatif/objective.hpp"
+#include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/metrics/run_summary.hpp"
+#include "funnelsim/whatif/sweep.hpp"
+
+namespace funnelsim {
+
+struct SweepReport {
+  std::string scenario;  ///< the scenario's name
+  std::string file;  ///< as given on the command line
+  std::uint64_t seed = 0;
+  std::uint64_t replications = 0;
+  std::uint64_t first_replication = 0;
+  std::vector<SweepParameter> parameters;
+  std::vector<std::vector<std::size_t>> points;  ///< from sweep_grid
+  std::vector<RunSummary> summaries;  ///< one per point
+  std::optional<Objective> objective;
+  std::optional<ParetoAxes> pareto;
+  /// With --precision: the target on every point's mean, and how the run ended.
+  std::optional<PrecisionOutcome> precision;
+
+  /// means[point][metric]: the whole funnel's means, what objectives and fronts read.
+  std::vector<std::vector<double>> funnel_means() const;
+};
+
+/// sweep.csv, long format: point,<one column per parameter, named by its pointer>,scope_kind,
+/// scope,metric,mean,ci95_low,ci95_high,p10,p50,p90,n_defined.
+std::string sweep_csv(const SweepReport& report);
+
+/// sweep.json: scenario, seed, replications, parameters, the objective (with its best point) and
+/// the Pareto axes when given, then per point its values, feasible/best/pareto flags and every
+/// statistic of every metric by scope (metrics, by_source, by_team, by_rep, as in summary.json).
+std::string sweep_json(const SweepReport& report);
+
+/// The printed table: one row per point with its values and the means of the metrics the
+/// objective and front read (or a few headline metrics), then the best point and the front.
+std::string sweep_text(const SweepReport& report);
+
+}  // namespace funnelsim

@@ -1,0 +1,68 @@
+#pragma once
+/// Reading scenario files: JSON text -> extends (merge onto the base) -> --set overrides ->
+/// schema validation -> profile merge -> defaults -> semantic checks -> typed Scenario. Every
+/// problem is reported as a ScenarioError naming the JSON Pointer path, what was expected and
+/// what was found.
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "funnelsim/scenario/scenario.hpp"
+#include "funnelsim/scenario/error.hpp"
+
+namespace funnelsim {
+
+/// A command-line override: `--set /json/pointer=value`. The value is read as JSON when it
+/// parses as JSON (numbers, true, null, "quoted", {...}) and as a plain string otherwise.
+struct Override {
+  std::string pointer;
+  std::string value;
+  /// Parses "PTR=VALUE"; throws ScenarioError when there is no '=' or PTR is not a pointer.
+  static Override parse(std::string_view text);
+};
+
+/// Applies overrides in order. The parent of each pointer must exist; the last token may
+/// name a new object key or an array index (or "-" to append). Issues name `option`, the
+/// command-line option the overrides came from ("(in --set)").
+void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides, std::string_view option = "--set");
+
+/// Validates a scenario document and builds the typed scenario. `fallback_name` names the
+/// scenario when the document has no "name".
+Scenario scenario_from_json(const nlohmann::json& doc, const std::string& fallback_name);
+
+/// The largest scenario file read (the shipped ones are under 10 KB).
+inline constexpr std::size_t kMaxScenarioBytes = std::size_t{16} << 20;
+
+/// Reads a scenario file, resolves its "extends" chain (see scenario_extends.hpp) and applies the
+/// overrides; no validation yet. File and JSON syntax errors, and a file over kMaxScenarioBytes,
+/// are ScenarioErrors at path "", problems with base files at "/extends".
+nlohmann::json read_scenario_document(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
+
+/// Reads, overrides, validates and builds.
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
+
+/// The document after merge and defaults, as the engine sees it (for `validate --resolved`).
+/// A number field that holds an uncertain value ({"uncertain": {...}}, see uncertain.hpp) is an
+/// issue here: only the per-replication path draws them.
+nlohmann::json resolved_scenario_json(const nlohmann::json& doc);
+
+/// What the scenario schema allows in a numeric field.
+struct NumericField {
+  bool integer = false;  ///< the schema asks for an integer (a count, a seed, a day index)
+  /// Inclusive bounds; an exclusive bound is moved one representable step inside (nextafter).
+  double lower = -std::numeric_limits<double>::infinity();
+  double upper = std::numeric_limits<double>::infinity();
+  double clamp(double value) const noexcept { return value < lower ? lower : value > upper ? upper : value; }
+};
+
+/// The numeric field at a JSON Pointer of a scenario document (as written or resolved: the schema
+/// decides, following the document where it has the path), or nullopt when the schema governs no
+/// number there.
+std::optional<NumericField> numeric_field(const nlohmann::json& doc, std::string_view pointer);
+
+}  // namespace funnelsim

@@ -1,0 +1,39 @@
+#pragma once
+/// A scenario document ready to run, with or without uncertain inputs: without any, one compiled
+/// model runs every replication; with some, each replication draws its inputs and compiles its
+/// own model (uncertain.hpp). Commands that run whole scenarios (run, compare, sweep) go through
+/// this, so uncertain inputs work the same way in each of them, on common random numbers: the
+/// draws of an input are keyed by (seed, replication, its pointer), so two scenarios with the
+/// same uncertain input see the same draws, as they see the same leads.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "funnelsim/engine/engine.hpp"
+#include "funnelsim/model/model.hpp"
+#include "funnelsim/scenario/scenario.hpp"
+#include "funnelsim/scenario/uncertain.hpp"
+
+namespace funnelsim {
+
+class RunnableScenario {
+ public:
+  /// `document` after extends and --set. Throws ScenarioError for a malformed uncertain value
+  /// or an invalid scenario (with every uncertain value at its nominal value, its mean).
+  RunnableScenario(nlohmann::json document, std::string fallback_name);
+
+  /// The scenario with every uncertain value at its nominal value: name, seed, replications.
+  const Scenario& scenario() const noexcept { return model_.scenario; }
+  /// Its compiled model: the layout every replication shares, and what memory estimates size.
+  const CompiledModel& nominal_model() const noexcept { return model_; }
+  const UncertainScenario& uncertain() const noexcept { return uncertain_; }
+
+  /// The replications options.first_replication .. + options.replications, on any thread count.
+  RunResult run(const RunOptions& options) const;
+
+ private:
+  UncertainScenario uncertain_;
+  std::string fallback_name_;
+  CompiledModel model_;
+};
+
+}  // namespace funnelsim

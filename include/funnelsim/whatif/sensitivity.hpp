@@ -1,0 +1,81 @@
+#pragma once
+/// One-at-a-time sensitivity (a tornado): each parameter of a scenario is moved down and up by a
+/// fraction of its value, one at a time, every run on the base's seed and replications (common
+/// random numbers); the effect of each side is the paired difference of one whole-funnel metric
+/// against the base, and parameters rank by the larger absolute mean effect of their two sides.
+///
+/// Parameters are JSON Pointers into the RESOLVED scenario (resolved_scenario_json, what
+/// `funnelsim validate --resolved` prints), where every field has its value, inherited or default.
+#include <atomic>
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "funnelsim/whatif/comparison.hpp"
+#include "funnelsim/metrics/metrics.hpp"
+#include "funnelsim/core/usage_error.hpp"
+
+namespace funnelsim {
+
+/// Parses --vary: "20%" or "0.2", above 0 and at most 100%; UsageError otherwise.
+double parse_vary(std::string_view text);
+
+/// Parses --params: JSON Pointers separated by commas, each once; UsageError otherwise.
+std::vector<std::string> parse_pointer_list(std::string_view text);
+
+/// Parses --metric: a whole-funnel metric name; UsageError (with a "did you mean") otherwise.
+std::size_t parse_sensitivity_metric(std::string_view name);
+
+struct SensitivityParameter {
+  std::string pointer;
+  /// As written into the documents: value x (1 - vary) and x (1 + vary), rounded to 12
+  /// significant digits (integral results are JSON integers), clamped to the schema's bounds;
+  /// an integer field moves by at least 1.
+  nlohmann::json base_value, low_value, high_value;
+};
+
+struct SkippedParameter {
+  std::string pointer;
+  std::string reason;
+};
+
+struct SensitivityPlan {
+  std::vector<SensitivityParameter> parameters;  ///< in document order (or --params order)
+  std::vector<SkippedParameter> skipped;
+};
+
+/// Plans the runs on a resolved scenario document.
+/// - `requested` empty: every numeric field whose schema type is number: integer fields (seed,
+///   replications, horizon and warm-up days, headcounts, counts, day indices) are left out.
+///   Otherwise those pointers, integer fields included; each must exist and hold a number
+///   (UsageError "--params PTR: expected ..., found ...").
+/// - A parameter is skipped, with the reason, when its base value is 0 (a relative change cannot
+///   move it), when the schema's bounds leave no room on either side, when it derives from an
+///   uncertain input (`uncertain_pointers`, see UncertainScenario::resolved_pointers), or when a
+///   perturbed document fails validation (the first issue is the reason).
+/// - Validating every perturbed document takes a while on a large scenario: a raised `cancel`
+///   flag ends the planning early, with what was planned so far (the caller then stops).
+SensitivityPlan plan_sensitivity(const nlohmann::json& resolved, const std::vector<std::string>& requested, double vary,
+                                 const std::vector<std::string>& uncertain_pointers = {},
+                                 const std::atomic<bool>* cancel = nullptr);
+
+/// Sets a value in a resolved document (the pointer exists).
+void set_parameter(nlohmann::json& resolved, const std::string& pointer, const nlohmann::json& value);
+
+struct ParameterEffect {
+  SensitivityParameter parameter;
+  PairedDifference low, high;  ///< metric at the low (high) value minus the base, paired by replication
+  std::size_t rank = 0;        ///< 1 = the largest absolute mean effect
+};
+
+/// The effects, in rank order: by max(|low.mean|, |high.mean|) descending, an undefined mean
+/// counting as below 0, ties in plan order. low[i] and high[i] are the metric in replication
+/// order for plan.parameters[i]; `base` likewise for the base run.
+std::vector<ParameterEffect> rank_effects(const SensitivityPlan& plan, std::span<const double> base,
+                                          const std::vector<std::vector<double>>& low,
+                                          const std::vector<std::vector<double>>& high, Better better);
+
+}  // namespace funnelsim

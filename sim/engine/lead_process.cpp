@@ -1,0 +1,266 @@
+#include "engine/lead_process.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include <boost/random/exponential_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+
+namespace funnelsim {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+const std::uint32_t kSignalStream = stream_tag("signal");
+const std::uint32_t kFollowUpStream = stream_tag("sdr_follow_up");
+const std::uint32_t kAcceptanceStream = stream_tag("acceptance");
+
+double standard_normal_cdf(double z) noexcept { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
+
+double draw_normal(RandomStream& stream) noexcept { return boost::random::normal_distribution<double>{}(stream); }
+
+double draw_exponential(RandomStream& stream) noexcept {
+  return boost::random::exponential_distribution<double>{}(stream);
+}
+
+}  // namespace
+
+LeadSimulator::LeadSimulator(const CompiledModel& model)
+    : model_(model), group_points_(model.scoring.group_caps.size(), 0.0) {
+  clocks_.reserve(model.max_events_per_source);
+  window_.reserve(256);
+}
+
+int LeadSimulator::choose_track(std::size_t source, int segment, double score, JourneyReason reason) const noexcept {
+  if (!model_.nurture) return -1;
+  const auto& tracks = model_.nurture->tracks;
+  for (std::size_t i = 0; i < tracks.size(); ++i) {
+    const CompiledTrack& t = tracks[i];
+    const bool reason_ok = reason == JourneyReason::new_lead    ? t.for_new
+                           : reason == JourneyReason::not_ready ? t.for_not_ready
+                                                                : t.for_cold;
+    if (reason_ok && t.source_allowed[source] && t.segment_allowed[source][segment] && score >= t.min_score &&
+        score <= t.max_score)
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+/// Prepares a clock's constants for one piece of the rate multiplier: 2^(-a/h) at its start
+/// age a, and its mass m c h / ln 2 * (2^(-a/h) - 2^(-b/h)) (or m c (b - a) for a constant rate).
+void LeadSimulator::enter_piece(EventClock& clock, const CompiledEvent& event, int piece) const noexcept {
+  const double c = clock.rate_per_day, h = event.half_life_days;
+  const double a = piece_start_[piece], m = piece_multiplier_[piece];
+  const bool last = piece + 1 >= pieces_;
+  const double b = last ? kInfinity : piece_start_[piece + 1];
+  clock.segment = piece;
+  clock.piece_decay = h > 0.0 ? (a == 0.0 ? 1.0 : std::exp2(-a / h)) : 1.0;
+  if (!(m > 0.0)) clock.piece_mass = 0.0;
+  else if (h > 0.0) clock.piece_mass = m * c * h / std::numbers::ln2 * (clock.piece_decay - (last ? 0.0 : std::exp2(-b / h)));
+  else clock.piece_mass = last ? kInfinity : m * c * (b - a);
+}
+
+/// Inverts the piecewise cumulative rate m_i * c * 2^(-age/h) (or m_i * c) at the clock's
+/// target, moving to later pieces when the current one's mass is used up.
+void LeadSimulator::advance(EventClock& clock, const CompiledEvent& event) noexcept {
+  clock.cumulative_target += draw_exponential(clock.stream);
+  for (;;) {
+    const double need = clock.cumulative_target - clock.mass_before;
+    if (need < clock.piece_mass) {
+      const double c = clock.rate_per_day, h = event.half_life_days, m = piece_multiplier_[clock.segment];
+      const double age = h > 0.0 ? -h * std::log2(clock.piece_decay - need * std::numbers::ln2 / (m * c * h))
+                                 : piece_start_[clock.segment] + need / (m * c);
+      clock.next_day = start_day_ + age;
+      return;
+    }
+    if (clock.segment + 1 >= pieces_) {  // a fading interest has finite mass: no more events
+      clock.next_day = kInfinity;
+      return;
+    }
+    clock.mass_before += clock.piece_mass;
+    enter_piece(clock, event, clock.segment + 1);
+  }
+}
+
+double LeadSimulator::engagement_score() const noexcept {
+  const auto& caps = model_.scoring.group_caps;
+  double sum = 0.0;
+  for (std::size_t g = 0; g < group_points_.size(); ++g) sum += std::min(group_points_[g], caps[g]);
+  return std::min(sum, model_.scoring.engagement_cap);
+}
+
+bool LeadSimulator::meets_rule(double fit, double engagement, const Thresholds& t) const noexcept {
+  if (model_.scoring.rule == ScoringSpec::Rule::fit_and_engagement) return fit >= t.fit && engagement >= t.engagement;
+  return std::min(fit + engagement, model_.scoring.total_cap) >= t.mql;
+}
+
+void LeadSimulator::add_points(const CompiledEvent& event, double day) noexcept {
+  const CompiledScoring& scoring = model_.scoring;
+  switch (scoring.decay) {
+    case ScoringSpec::Decay::none:
+      group_points_[event.group] += event.points;
+      break;
+    case ScoringSpec::Decay::half_life: {
+      const double factor = std::exp2(-(day - last_decay_day_) / scoring.half_life_days);
+      for (double& p : group_points_) p *= factor;
+      last_decay_day_ = day;
+      group_points_[event.group] += event.points;
+      break;
+    }
+    case ScoringSpec::Decay::window: {
+      // Recompute from the points still inside the window: exact, no drift from subtracting.
+      window_.push_back({day, event.points, event.group});
+      while (window_front_ < window_.size() && window_[window_front_].day <= day - scoring.window_days) ++window_front_;
+      const double backlog = group_points_.back();  // starting points are not windowed events
+      std::fill(group_points_.begin(), group_points_.end(), 0.0);
+      group_points_.back() = backlog;
+      for (std::size_t i = window_front_; i < window_.size(); ++i) group_points_[window_[i].group] += window_[i].points;
+      break;
+    }
+  }
+}
+
+/// Touches go out every touch interval from the track's start until the lead leaves it;
+/// only those inside the measured horizon are paid for in it.
+double LeadSimulator::touches_until(double exit_day) const noexcept {
+  if (!track_ || track_->touch_interval_days <= 0.0) return 0.0;
+  const double first = start_day_, interval = track_->touch_interval_days;
+  const double end = std::min({exit_day, start_day_ + track_->duration_days, double(model_.end_day)});
+  const double from = std::max(first, double(model_.window_start));
+  if (!(end > from)) return 0.0;
+  const double j_min = std::ceil((from - first) / interval);
+  const double j_max = std::ceil((end - first) / interval) - 1.0;
+  return std::max(0.0, j_max - j_min + 1.0);
+}
+
+LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t source_index,
+                                    const ReplicationStreams& streams, std::uint64_t lead_id,
+                                    const JourneyStart& start) noexcept {
+  LeadOutcome out;
+  out.arrival_day = start.start_day;
+  start_day_ = start.start_day;
+  track_ = nullptr;
+
+  RandomStream profile = streams.stream(source.tag, lead_id, purpose::READINESS);
+  const double z_readiness = draw_normal(profile);
+  out.readiness = source.readiness(standard_normal_cdf(z_readiness));
+  const double u_segment = profile.uniform();
+  out.accept_draw = profile.uniform();
+  if (start.cycle > 0) {  // a second chance: new timing, new coin
+    RandomStream coin = streams.stream(source.tag, lead_id, journey_tag(kAcceptanceStream, start.cycle));
+    out.accept_draw = coin.uniform();
+  }
+  out.ready = out.accept_draw < model_.acceptance.probability(out.readiness);
+  out.segment = 0;
+  while (out.segment + 1 < static_cast<int>(source.segments.size()) &&
+         u_segment >= source.segments[out.segment].cumulative_weight)
+    ++out.segment;
+  const Thresholds& thresholds = source.segments[out.segment].thresholds;
+
+  double fit = 0.0;
+  for (const CompiledAttribute& a : source.attributes) {
+    RandomStream stream = streams.stream(source.tag, lead_id, a.tag);
+    if (a.rho * z_readiness + a.noise_scale * draw_normal(stream) <= a.z_threshold) continue;
+    fit += a.points;
+    out.disqualified = out.disqualified || a.disqualifies;
+  }
+  if (out.disqualified) return out;  // never an MQL: its behaviour cannot change anything
+  fit = std::min(fit, model_.scoring.fit_cap);
+  out.fit = fit;
+
+  // The journey's rate multiplier: the track's while in it, then the dormant pool's.
+  pieces_ = 1;
+  piece_start_[0] = 0.0;
+  piece_multiplier_[0] = 1.0;
+  out.track = choose_track(source_index, out.segment, fit + start.initial_points, start.reason);
+  if (out.track >= 0) {
+    track_ = &model_.nurture->tracks[static_cast<std::size_t>(out.track)];
+    out.track_end_day = start.start_day + track_->duration_days;
+    piece_multiplier_[0] = track_->rate_multiplier;
+    piece_start_[1] = track_->duration_days;
+    piece_multiplier_[1] = model_.nurture->dormant_rate_multiplier;
+    pieces_ = 2;
+  }
+
+  std::fill(group_points_.begin(), group_points_.end(), 0.0);
+  group_points_.back() = start.initial_points;
+  window_.clear();
+  window_front_ = 0;
+  last_decay_day_ = start.start_day;
+  const double end = model_.end_day;
+
+  auto finish = [&](MqlPath path, double day) {
+    out.path = path;
+    out.mql_day = day;
+    out.score = std::min(fit + engagement_score(), model_.scoring.total_cap);
+  };
+
+  if (meets_rule(fit, engagement_score(), thresholds)) {  // fit alone can be enough under a low threshold
+    finish(MqlPath::engagement, start.start_day);
+    out.touches = touches_until(start.start_day);
+    return out;
+  }
+
+  clocks_.clear();
+  for (const CompiledEvent& e : source.events) {
+    const double rate = e.rate_per_day_at_0 + e.rate_per_day_slope * out.readiness;
+    EventClock clock{streams.stream(source.tag, lead_id, journey_tag(e.tag, start.cycle)), rate, 0.0, 0.0, 0, kInfinity,
+                     1.0, 0.0};
+    if (rate > 0.0) {
+      enter_piece(clock, e, 0);
+      advance(clock, e);
+    }
+    clocks_.push_back(clock);
+  }
+  // Intent signals: one constant-rate process, unaffected by nurture.
+  double signal_day = kInfinity;
+  const double signal_rate = source.signal_per_day_at_0 + source.signal_per_day_slope * out.readiness;
+  if (signal_rate > 0.0) {
+    RandomStream stream = streams.stream(source.tag, lead_id, journey_tag(kSignalStream, start.cycle));
+    signal_day = start.start_day + draw_exponential(stream) / signal_rate;
+  }
+  // SDR follow-up of a high-fit lead that has not become an MQL by then (first journey only).
+  double follow_up_day = kInfinity;
+  if (model_.scoring.sdr_follow_up && start.cycle == 0 && fit >= model_.scoring.follow_up_min_fit)
+    follow_up_day = start.start_day + model_.scoring.follow_up_after_days;
+
+  for (;;) {
+    std::size_t next = 0;
+    for (std::size_t i = 1; i < clocks_.size(); ++i)
+      if (clocks_[i].next_day < clocks_[next].next_day) next = i;
+    const double event_day = clocks_.empty() ? kInfinity : clocks_[next].next_day;
+    const double day = std::min({event_day, signal_day, follow_up_day});
+    if (!(day < end)) break;
+    if (day == follow_up_day) {
+      RandomStream coin = streams.stream(source.tag, lead_id, kFollowUpStream);
+      if (coin.uniform() < model_.scoring.follow_up_probability) {
+        finish(MqlPath::sdr_qualified, day);
+        break;
+      }
+      follow_up_day = kInfinity;
+      continue;
+    }
+    if (day == signal_day) {
+      finish(MqlPath::signal, day);
+      break;
+    }
+    const CompiledEvent& event = source.events[next];
+    ++out.events;
+    if (event.instant) {
+      finish(MqlPath::instant, day);
+      break;
+    }
+    add_points(event, day);
+    if (meets_rule(fit, engagement_score(), thresholds)) {
+      finish(MqlPath::engagement, day);
+      break;
+    }
+    advance(clocks_[next], event);
+  }
+  out.touches = touches_until(out.path == MqlPath::none ? end : out.mql_day);
+  return out;
+}
+
+}  // namespace funnelsim

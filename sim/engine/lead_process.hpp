@@ -1,0 +1,113 @@
+#pragma once
+/// One lead's own journey from its start (arrival, or re-entry into nurture after a
+/// recycle) to MQL, or to the end of the horizon.
+///
+/// A lead's process touches nothing shared, so it runs as a tight loop over its own events
+/// (a k-way merge of one Poisson process per event type, plus intent signals and an SDR
+/// follow-up) instead of paying for a global event queue; leads meet only where they compete
+/// for capacity, downstream of the MQL.
+///
+/// Nurture changes the event rates piecewise: while in a track every rate is multiplied by the
+/// track's multiplier, afterwards by the dormant multiplier. Event times are drawn exactly by
+/// inverting the piecewise cumulative rate, so the same unit exponentials give the same events
+/// (just sooner or later) when a variant changes a track: common random numbers hold.
+///
+/// Draw order per lead (each family in its own stream, see random.hpp):
+///   readiness stream: z_r ~ N(0,1) -> r = Q_beta(Phi(z_r)); then u_segment; then u_accept.
+///   attribute:<name>: eps ~ N(0,1); present when rho*z_r + sqrt(1-rho^2)*eps > Phi^-1(1-p).
+///   event:<name>:     unit-rate exponential gaps, mapped through the inverse cumulative rate.
+/// A recycled journey k >= 1 draws its events, signals and acceptance coin from streams whose
+/// tags are mixed with k, so each second chance is fresh but reproducible.
+#include <cstdint>
+#include <vector>
+
+#include "funnelsim/model/model.hpp"
+#include "core/random.hpp"
+
+namespace funnelsim {
+
+enum class MqlPath : std::uint8_t { none, instant, engagement, sdr_qualified, signal };
+inline constexpr std::size_t kMqlPathCount = 4;  ///< paths other than none
+/// Index 0..3 of a path (instant, engagement, sdr_qualified, signal).
+inline std::size_t path_index(MqlPath p) { return static_cast<std::size_t>(p) - 1; }
+
+enum class JourneyReason : std::uint8_t { new_lead, not_ready, cold };
+
+/// Where a journey starts.
+struct JourneyStart {
+  double start_day = 0.0;
+  int cycle = 0;  ///< 0 = the lead's first journey; k = after its k-th recycle
+  JourneyReason reason = JourneyReason::new_lead;
+  double initial_points = 0.0;  ///< engagement points a backlog lead starts with
+  bool backlog = false;         ///< part of the starting state, not a new arrival
+};
+
+struct LeadOutcome {
+  double arrival_day = 0.0;  ///< start of this journey
+  double mql_day = 0.0;      ///< meaningful when path != none
+  double readiness = 0.0;
+  double accept_draw = 0.0;  ///< the journey's acceptance coin, uniform in [0,1)
+  double score = 0.0;        ///< total score at MQL time (for score-ordered queues)
+  double fit = 0.0;
+  MqlPath path = MqlPath::none;
+  bool disqualified = false;
+  bool ready = false;  ///< sales would accept this lead: accept_draw < P(accept | readiness)
+  int segment = 0;
+  int track = -1;            ///< nurture track entered at the start, -1 none
+  double track_end_day = 0.0;
+  double touches = 0.0;      ///< nurture touches sent within the measured horizon
+  std::uint32_t events = 0;  ///< behavioural events simulated
+};
+
+/// Simulates journeys; owns scratch space sized once per model and reused for every lead, so
+/// the loop does not allocate. One per thread.
+class LeadSimulator {
+ public:
+  explicit LeadSimulator(const CompiledModel& model);
+
+  LeadOutcome simulate(const CompiledSource& source, std::size_t source_index, const ReplicationStreams& streams,
+                       std::uint64_t lead_id, const JourneyStart& start) noexcept;
+
+  /// The first track whose entry rule admits this lead, or -1.
+  int choose_track(std::size_t source, int segment, double score, JourneyReason reason) const noexcept;
+
+ private:
+  struct WindowedPoint {
+    double day;
+    double points;
+    int group;
+  };
+  /// Per-event-type state of the merge.
+  struct EventClock {
+    RandomStream stream;
+    double rate_per_day;       ///< base rate at the journey start
+    double cumulative_target;  ///< sum of unit exponentials drawn so far
+    double mass_before;        ///< cumulative rate mass before the current segment
+    int segment;               ///< current piece of the rate multiplier
+    double next_day;           ///< absolute day of the next event (inf = none)
+    double piece_decay;        ///< 2^(-a/h) at the current piece's start age a (1 for constant rates)
+    double piece_mass;         ///< rate mass of the current piece (inf when unbounded)
+  };
+
+  void advance(EventClock& clock, const CompiledEvent& event) noexcept;
+  void enter_piece(EventClock& clock, const CompiledEvent& event, int piece) const noexcept;
+  double engagement_score() const noexcept;
+  bool meets_rule(double fit, double engagement, const Thresholds& t) const noexcept;
+  void add_points(const CompiledEvent& event, double day) noexcept;
+  double touches_until(double exit_day) const noexcept;
+
+  const CompiledModel& model_;
+  std::vector<EventClock> clocks_;
+  std::vector<double> group_points_;
+  std::vector<WindowedPoint> window_;  // capacity grows to the busiest lead seen, then stays
+  std::size_t window_front_ = 0;
+  double last_decay_day_ = 0.0;
+  // The journey's rate multiplier: pieces starting at ages piece_start_[i] (days since start).
+  double start_day_ = 0.0;
+  double piece_start_[2] = {0.0, 0.0};
+  double piece_multiplier_[2] = {1.0, 1.0};
+  int pieces_ = 1;
+  const CompiledTrack* track_ = nullptr;
+};
+
+}  // namespace funnelsim

@@ -1,0 +1,272 @@
+// The report's building blocks: escaping, CSV reading, metric labels and number formats, and
+// the common look of every chart.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string>
+
+#include "funnelsim/metrics/metrics.hpp"
+#include "funnelsim/core/usage_error.hpp"
+#include "report/internal.hpp"
+
+namespace funnelsim::report_detail {
+namespace {
+
+struct Label {
+  std::string_view metric;
+  std::string_view label;
+};
+
+// The users' words for the metrics a report shows; the rest read as their names with spaces.
+constexpr Label kLabels[] = {
+    {"leads", "Leads"},
+    {"disqualified_leads", "Disqualified leads"},
+    {"mqls", "MQLs"},
+    {"mqls_instant", "MQLs by demo request (instant)"},
+    {"mqls_engagement", "MQLs by score (engagement)"},
+    {"sqls", "SQLs"},
+    {"opportunities", "Opportunities"},
+    {"won_deals", "Won deals"},
+    {"lead_to_mql_rate", "Lead to MQL rate"},
+    {"mql_to_sql_rate", "SQL rate (MQL to SQL)"},
+    {"lead_to_sql_rate", "Lead to SQL rate"},
+    {"sql_to_opportunity_rate", "SQL to opportunity rate"},
+    {"spend", "Total cost"},
+    {"channel_spend", "Channel spend"},
+    {"nurture_spend", "Nurture spend"},
+    {"rep_cost", "Rep cost"},
+    {"cost_per_lead", "Cost per lead"},
+    {"cost_per_mql", "Cost per MQL"},
+    {"cost_per_sql_marketing", "Cost per SQL, marketing"},
+    {"cost_per_sql_loaded", "Cost per SQL, fully loaded"},
+    {"cost_per_opportunity", "Cost per opportunity"},
+    {"cac", "Customer acquisition cost (CAC)"},
+    {"pipeline_value", "Pipeline created"},
+    {"weighted_pipeline", "Weighted pipeline"},
+    {"revenue", "Revenue won"},
+    {"pipeline_per_dollar", "Pipeline per dollar spent"},
+    {"pipeline_coverage", "Pipeline coverage"},
+    {"time_to_mql_days", "Days to MQL"},
+    {"ready_leads", "Ready leads"},
+    {"mql_precision", "MQL precision"},
+    {"mql_recall", "MQL recall"},
+    {"missed_ready_leads", "Ready leads missed"},
+    {"response_time_hours", "Response time"},
+    {"response_time_hours_p90", "Response time, P90"},
+    {"sla_attainment", "SLA met"},
+    {"queue_wait_hours", "Queue wait"},
+    {"contact_attempts", "Contact attempts"},
+    {"cold_leads", "Leads gone cold"},
+    {"acceptance_rate", "Acceptance rate"},
+    {"rep_utilization", "Rep utilisation"},
+    {"queue_length_mean", "Mean queue length"},
+};
+
+bool is_count(std::string_view unit) {
+  return unit == "leads" || unit == "opportunities" || unit == "deals" || unit == "attempts" || unit == "entries" ||
+         unit.empty();
+}
+
+/// An integer with thousands separators: 1234567 -> "1,234,567".
+std::string grouped(double value) {
+  const std::string digits = fmt::format("{:.0f}", std::abs(value));
+  std::string out = value < 0 && digits != "0" ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::size_t Csv::column(std::string_view name) const {
+  const auto it = std::find(header.begin(), header.end(), name);
+  return it == header.end() ? std::string::npos : static_cast<std::size_t>(it - header.begin());
+}
+
+double csv_number(const std::string& cell, std::string_view file) {
+  if (cell.empty()) return std::nan("");
+  double value = 0.0;
+  const char* end = cell.data() + cell.size();
+  const auto [ptr, ec] = std::from_chars(cell.data(), end, value);
+  if (ec != std::errc() || ptr != end)
+    throw UsageError(fmt::format("{}: expected a number in every metric cell, found \"{}\"", file, cell));
+  return value;
+}
+
+std::vector<double> Csv::numbers(std::size_t col) const {
+  std::vector<double> out;
+  for (const auto& row : rows)
+    if (col < row.size() && !row[col].empty()) out.push_back(csv_number(row[col], file));
+  return out;
+}
+
+Csv parse_csv(std::string_view text, std::string file) {
+  Csv csv;
+  csv.file = std::move(file);
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false, any = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    any = true;
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      record.push_back(std::move(field));
+      field.clear();
+      records.push_back(std::move(record));
+      record.clear();
+      any = false;
+    } else {
+      field += c;
+    }
+  }
+  if (quoted) throw UsageError(fmt::format("{}: expected CSV, found a quoted field that never ends", csv.file));
+  if (any) {
+    record.push_back(std::move(field));
+    records.push_back(std::move(record));
+  }
+  if (records.empty())
+    throw UsageError(fmt::format("{}: expected CSV with a header row, found an empty file", csv.file));
+  csv.header = std::move(records.front());
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    if (records[r].size() != csv.header.size())
+      throw UsageError(fmt::format("{}: expected {} fields in every row, found {} in row {}", csv.file,
+                                   csv.header.size(), records[r].size(), r + 1));
+    csv.rows.push_back(std::move(records[r]));
+  }
+  return csv;
+}
+
+double number(const json& object, std::string_view key) {
+  if (!object.is_object()) return std::nan("");
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_number()) return std::nan("");
+  return it->get<double>();
+}
+
+std::string metric_label(std::string_view metric) {
+  for (const Label& l : kLabels)
+    if (l.metric == metric) return std::string(l.label);
+  std::string out(metric);
+  std::replace(out.begin(), out.end(), '_', ' ');
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
+std::string metric_unit(std::string_view metric, std::string_view fallback) {
+  for (ScopeKind kind : {ScopeKind::funnel, ScopeKind::team, ScopeKind::rep})
+    for (const MetricDef& d : metric_defs(kind))
+      if (d.name == metric) return std::string(d.unit);
+  return std::string(fallback);
+}
+
+std::string axis_title(std::string_view metric, std::string_view unit) {
+  const std::string label = metric_label(metric);
+  if (unit == "ratio") return label + " (%)";
+  if (unit.starts_with("currency")) return label + " ($)";
+  if (unit == "days" || unit == "hours") return fmt::format("{} ({})", label, unit);
+  return label;
+}
+
+std::string d3_format(std::string_view unit) {
+  if (unit == "ratio") return ".1%";
+  if (unit.starts_with("currency")) return "$,.0f";
+  if (unit == "days" || unit == "hours") return ",.1f";
+  return ",.1f";
+}
+
+std::string display(double value, std::string_view unit) {
+  if (!std::isfinite(value)) return "n/a";
+  if (unit == "ratio") return fmt::format("{:.1f}%", 100.0 * value);
+  if (unit.starts_with("currency")) {
+    if (std::abs(value) >= 100.0) return (value < 0 ? "-$" : "$") + grouped(std::abs(value));
+    return fmt::format("{}${:.2f}", value < 0 ? "-" : "", std::abs(value));
+  }
+  if (is_count(unit) && std::abs(value) >= 100.0) return grouped(value);
+  return fmt::format("{:.1f}", value);
+}
+
+std::string value_text(const json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
+
+std::string precision_meta(const json& p, std::string_view measured) {
+  const double achieved = number(p, "achieved");
+  return fmt::format(
+      "<p class=\"meta\">The replication count was chosen by <code>--precision {}={:g}%</code>: {} is {} ({}).</p>\n",
+      html_escape(value_text(p.value("metric", json("?")))), 100.0 * number(p, "target_relative_half_width"),
+      measured, std::isfinite(achieved) ? fmt::format("{:.2f}%", 100.0 * achieved) : "n/a",
+      p.value("met", false) ? "target met" : "target not met");
+}
+
+std::string Page::chart(ordered_json spec, std::string_view caption, bool wide) {
+  const std::string id = fmt::format("chart-{}", charts_.size() + 1);
+  std::string title;
+  if (spec.contains("title") && spec["title"].contains("text")) title = spec["title"]["text"].get<std::string>();
+  if (!spec.contains("width")) spec["width"] = "container";
+  spec["autosize"] = {{"type", "fit-x"}, {"contains", "padding"}};
+  spec["config"] = {
+      {"font", "system-ui, -apple-system, 'Segoe UI', Roboto, 'Liberation Sans', Arial, sans-serif"},
+      {"view", {{"stroke", nullptr}}},
+      {"title",
+       {{"anchor", "start"}, {"fontSize", 15}, {"subtitleFontSize", 12}, {"subtitleColor", "#555"}, {"offset", 10}}},
+      {"axis", {{"labelFontSize", 11}, {"titleFontSize", 12}, {"titleFontWeight", "normal"}, {"gridColor", "#e8e8e8"}}},
+      {"legend",
+       {{"labelFontSize", 11},
+        {"titleFontSize", 12},
+        {"orient", "bottom"},
+        {"labelLimit", 360},
+        {"symbolOpacity", 1}}}};
+  charts_.push_back({{"id", id}, {"spec", std::move(spec)}});
+  return fmt::format(
+      "<figure class=\"card{}\"><div class=\"chart\" id=\"{}\" role=\"img\" aria-label=\"{}\"></div>"
+      "{}</figure>\n",
+      wide ? " wide" : "", id, html_escape(title),
+      caption.empty() ? std::string() : fmt::format("<figcaption>{}</figcaption>", caption));
+}
+
+}  // namespace funnelsim::report_detail

@@ -1,0 +1,113 @@
+#include "scenario/extends.hpp"
+#include "funnelsim/scenario/loader.hpp"
+
+#include <array>
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "scenario/json_schema.hpp"
+
+namespace funnelsim {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+/// A file in the chain: the path as shown to the user and its identity for cycle detection.
+struct Link {
+  fs::path shown;
+  fs::path identity;
+};
+
+std::string describe(const json& v) {
+  if (v.is_object()) return "an object";
+  if (v.is_array()) return fmt::format("an array of {} item{}", v.size(), v.size() == 1 ? "" : "s");
+  return v.dump();
+}
+
+std::string chain_text(const std::vector<Link>& chain, const fs::path& repeated) {
+  std::string text;
+  for (const Link& link : chain) text += link.shown.string() + " -> ";
+  return text + repeated.string();
+}
+
+fs::path identity_of(const fs::path& file) {
+  std::error_code ec;
+  fs::path id = fs::weakly_canonical(fs::absolute(file, ec), ec);
+  return ec ? fs::absolute(file).lexically_normal() : id;
+}
+
+/// Reads one file of the chain; `chain` holds the files that extend it (empty for the file the
+/// user named).
+json read_link(const fs::path& file, std::vector<Link>& chain) {
+  const bool is_base = !chain.empty();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    if (!is_base)
+      throw ScenarioError({Issue{"", "a readable scenario file", fmt::format("cannot open \"{}\"", file.string())}});
+    throw ScenarioError(
+        {Issue{"/extends", "a readable base scenario file",
+               fmt::format("cannot open \"{}\" (the base of {})", file.string(), chain.back().shown.string())}});
+  }
+  // Bounded before parsing: a document takes about ten times its text in memory.
+  std::string text;
+  std::array<char, 1 << 16> chunk;
+  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxScenarioBytes) {
+      std::error_code ec;
+      const auto size = fs::file_size(file, ec);
+      throw ScenarioError({Issue{is_base ? "/extends" : "", "a scenario file of at most 16 MiB",
+                                 ec ? std::string("a larger file") : fmt::format("a file of {} bytes", size)}});
+    }
+  }
+  json doc;
+  try {
+    doc = parse_json_text(text);
+  } catch (const ScenarioError& e) {
+    if (!is_base) throw;
+    throw ScenarioError({Issue{"/extends", fmt::format("valid JSON in the base scenario \"{}\"", file.string()),
+                               e.issues().front().found}});
+  }
+  if (is_base && !doc.is_object())
+    throw ScenarioError(
+        {Issue{"/extends", fmt::format("a JSON object in the base scenario \"{}\"", file.string()), describe(doc)}});
+  if (!doc.is_object() || !doc.contains("extends")) return doc;
+
+  const json& extends = doc["extends"];
+  if (!extends.is_string() || extends.get_ref<const std::string&>().empty())
+    throw ScenarioError(
+        {Issue{"/extends",
+               is_base ? fmt::format("a string: the path of the base scenario file (in {})", file.string())
+                       : std::string("a string: the path of the base scenario file"),
+               describe(extends)}});
+  const fs::path named = extends.get<std::string>();
+  const fs::path base = named.is_absolute() ? named : (file.parent_path() / named).lexically_normal();
+
+  chain.push_back(Link{file, identity_of(file)});
+  const fs::path base_identity = identity_of(base);
+  for (const Link& link : chain)
+    if (link.identity == base_identity)
+      throw ScenarioError({Issue{"/extends", "a chain of extends without cycles", chain_text(chain, base)}});
+  json merged = read_link(base, chain);
+  chain.pop_back();
+
+  doc.erase("extends");
+  merged.erase("name");  // a variant is its own scenario: absent a name, it takes its file's
+  merged.merge_patch(doc);
+  return merged;
+}
+
+}  // namespace
+
+json read_extended_document(const fs::path& file) {
+  std::vector<Link> chain;
+  return read_link(file, chain);
+}
+
+}  // namespace funnelsim

@@ -1,0 +1,91 @@
+#include "funnelsim/whatif/comparison.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace funnelsim {
+namespace {
+
+/// P(variant better) from the sign of the mean difference and its se; exact 0 or 1 when se is 0.
+double normal_p_better(double mean, double se, Better better) {
+  const double signed_mean = better == Better::higher ? mean : -mean;
+  if (se == 0.0) return signed_mean > 0.0 ? 1.0 : signed_mean < 0.0 ? 0.0 : 0.5;
+  return normal_cdf(signed_mean / se);
+}
+
+}  // namespace
+
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+PairedDifference paired_difference(std::span<const double> base, std::span<const double> variant, Better better) {
+  if (base.size() != variant.size())
+    throw std::invalid_argument("paired_difference: base and variant hold different numbers of replications");
+  std::vector<double> b, v, d;
+  for (std::size_t r = 0; r < base.size(); ++r) {
+    if (std::isnan(base[r]) || std::isnan(variant[r])) continue;
+    b.push_back(base[r]);
+    v.push_back(variant[r]);
+    d.push_back(variant[r] - base[r]);
+  }
+  PairedDifference p;
+  p.n_paired = d.size();
+  if (d.empty()) return p;
+  const MeanVar mb = mean_variance(b), mv = mean_variance(v), md = mean_variance(d);
+  p.base_mean = mb.mean;
+  p.variant_mean = mv.mean;
+  p.mean = md.mean;
+  if (p.base_mean != 0.0) p.relative = p.mean / p.base_mean;
+  if (better != Better::neither) {
+    double wins = 0.0;
+    for (double x : d) {
+      const double signed_d = better == Better::higher ? x : -x;
+      wins += signed_d > 0.0 ? 1.0 : signed_d == 0.0 ? 0.5 : 0.0;
+    }
+    p.p_better_share = wins / static_cast<double>(d.size());
+  }
+  if (d.size() < 2) return p;
+
+  const double n = static_cast<double>(d.size());
+  const double t = student_t_critical(0.05, n - 1.0);
+  p.paired_variance = md.variance;
+  p.unpaired_variance = mb.variance + mv.variance;
+  if (p.paired_variance > 0.0) p.variance_reduction = p.unpaired_variance / p.paired_variance;
+  p.se = std::sqrt(md.variance / n);
+  p.ci95_low = p.mean - t * p.se;
+  p.ci95_high = p.mean + t * p.se;
+  if (better != Better::neither) p.p_better_normal = normal_p_better(p.mean, p.se, better);
+  if (!std::isnan(p.relative)) {
+    // Delta method: R - R_true ~ mean(v_r - R b_r) / mean(b), whose variance the residuals give.
+    const double ratio = 1.0 + p.relative;
+    std::vector<double> residual(d.size());
+    for (std::size_t r = 0; r < d.size(); ++r) residual[r] = v[r] - ratio * b[r];
+    p.relative_se = std::sqrt(mean_variance(residual).variance / n) / std::abs(p.base_mean);
+    p.relative_ci95_low = p.relative - t * p.relative_se;
+    p.relative_ci95_high = p.relative + t * p.relative_se;
+  }
+  return p;
+}
+
+std::vector<ScopeComparison> compare_tables(const ReplicationTable& base, const ReplicationTable& variant) {
+  if (base.replications() != variant.replications())
+    throw std::invalid_argument("compare_tables: the tables hold different numbers of replications");
+  std::vector<ScopeComparison> out;
+  std::vector<double> x, y, scratch;
+  for (std::size_t s = 0; s < base.scopes(); ++s) {
+    const Scope& scope = base.scope(s);
+    std::size_t match = variant.scopes();
+    for (std::size_t k = 0; k < variant.scopes() && match == variant.scopes(); ++k)
+      if (variant.scope(k).kind == scope.kind && variant.scope(k).name == scope.name) match = k;
+    if (match == variant.scopes()) continue;
+    ScopeComparison& sc = out.emplace_back(ScopeComparison{scope, {}});
+    const auto defs = metric_defs(scope.kind);
+    for (std::size_t m = 0; m < defs.size(); ++m) {
+      base.column(s, m, x);
+      variant.column(match, m, y);
+      sc.metrics.push_back({summarize(x, scratch), summarize(y, scratch), paired_difference(x, y, defs[m].better)});
+    }
+  }
+  return out;
+}
+
+}  // namespace funnelsim

@@ -1,0 +1,21 @@
+#include "funnelsim/whatif/runnable_scenario.hpp"
+
+#include "funnelsim/engine/uncertain_run.hpp"
+
+#include <utility>
+
+#include "funnelsim/scenario/loader.hpp"
+
+namespace funnelsim {
+
+RunnableScenario::RunnableScenario(nlohmann::json document, std::string fallback_name)
+    : uncertain_(std::move(document)),
+      fallback_name_(std::move(fallback_name)),
+      model_(compile_model(scenario_from_json(uncertain_.nominal_document(), fallback_name_))) {}
+
+RunResult RunnableScenario::run(const RunOptions& options) const {
+  return uncertain_.empty() ? run_replications(model_, options)
+                            : run_uncertain(uncertain_, fallback_name_, model_, options);
+}
+
+}  // namespace funnelsim
