@@ -17,6 +17,7 @@
 
 // scenario
 #include "funnelsim/scenario/error.hpp"
+#include "funnelsim/scenario/limits.hpp"
 #include "funnelsim/scenario/loader.hpp"
 #include "funnelsim/scenario/scenario.hpp"
 #include "funnelsim/scenario/uncertain.hpp"

@@ -1,5 +1,4 @@
 #include "scenario/extends.hpp"
-#include "funnelsim/scenario/loader.hpp"
 
 #include <array>
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 #include <system_error>
 #include <vector>
 
+#include "funnelsim/scenario/limits.hpp"
 #include "scenario/json_schema.hpp"
 
 namespace funnelsim {

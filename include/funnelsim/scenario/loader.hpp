@@ -14,6 +14,7 @@
 
 #include "funnelsim/scenario/scenario.hpp"
 #include "funnelsim/scenario/error.hpp"
+#include "funnelsim/scenario/limits.hpp"
 
 namespace funnelsim {
 
@@ -35,10 +36,7 @@ void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides
 /// scenario when the document has no "name".
 Scenario scenario_from_json(const nlohmann::json& doc, const std::string& fallback_name);
 
-/// The largest scenario file read (the shipped ones are under 10 KB).
-inline constexpr std::size_t kMaxScenarioBytes = std::size_t{16} << 20;
-
-/// Reads a scenario file, resolves its "extends" chain (see scenario_extends.hpp) and applies the
+/// Reads a scenario file, resolves its "extends" chain (see sim/scenario/extends.hpp) and applies the
 /// overrides; no validation yet. File and JSON syntax errors, and a file over kMaxScenarioBytes,
 /// are ScenarioErrors at path "", problems with base files at "/extends".
 nlohmann::json read_scenario_document(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
