@@ -21,12 +21,11 @@
 #include "engine/lead_process.hpp"
 #include "engine/pipeline_process.hpp"
 #include "engine/sales_process.hpp"
+#include "core/stream_purposes.hpp"
 #include "core/tsan_annotations.hpp"
 
 namespace funnelsim {
 namespace {
-
-const std::uint32_t kBacklogStream = stream_tag("backlog");
 
 /// Ids of backlog entities: above every arrival id (day << 32 | order, day < 2^16).
 std::uint64_t backlog_id(std::uint64_t kind, std::uint64_t k) { return (std::uint64_t{0xFFFF} << 48) | (kind << 40) | k; }
@@ -265,7 +264,7 @@ class ReplicationRunner final : public MqlRecycler {
       const CompiledSource& source = model_.sources[s];
       for (int k = 0; k < b.leads_in_nurture; ++k) {
         const std::uint64_t id = backlog_id(1, static_cast<std::uint64_t>(k));
-        RandomStream stream = streams_->stream(source.tag, id, kBacklogStream);
+        RandomStream stream = streams_->stream(source.tag, id, purpose::BACKLOG);
         const double points = b.nurture_score_min + stream.uniform() * (b.nurture_score_max - b.nurture_score_min);
         follow_lead(s, id, JourneyStart{start, 0, JourneyReason::new_lead, points, true});
       }
@@ -290,7 +289,7 @@ class ReplicationRunner final : public MqlRecycler {
   void seed_open_opportunity(std::size_t s, std::uint64_t id) {
     const CompiledSource& source = model_.sources[s];
     const CompiledPipeline& pipeline = *model_.pipeline;
-    RandomStream stream = streams_->stream(source.tag, id, kBacklogStream);
+    RandomStream stream = streams_->stream(source.tag, id, purpose::BACKLOG);
     const double u_segment = stream.uniform(), readiness = source.readiness(stream.uniform());
     const double u_win = stream.uniform(), u_remaining = stream.uniform();
     std::size_t segment = 0;

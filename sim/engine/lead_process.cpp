@@ -8,14 +8,12 @@
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 
+#include "core/stream_purposes.hpp"
+
 namespace funnelsim {
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-const std::uint32_t kSignalStream = stream_tag("signal");
-const std::uint32_t kFollowUpStream = stream_tag("sdr_follow_up");
-const std::uint32_t kAcceptanceStream = stream_tag("acceptance");
 
 double standard_normal_cdf(double z) noexcept { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
 
@@ -149,7 +147,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   const double u_segment = profile.uniform();
   out.accept_draw = profile.uniform();
   if (start.cycle > 0) {  // a second chance: new timing, new coin
-    RandomStream coin = streams.stream(source.tag, lead_id, journey_tag(kAcceptanceStream, start.cycle));
+    RandomStream coin = streams.stream(source.tag, lead_id, journey_tag(purpose::ACCEPTANCE, start.cycle));
     out.accept_draw = coin.uniform();
   }
   out.ready = out.accept_draw < model_.acceptance.probability(out.readiness);
@@ -218,7 +216,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   double signal_day = kInfinity;
   const double signal_rate = source.signal_per_day_at_0 + source.signal_per_day_slope * out.readiness;
   if (signal_rate > 0.0) {
-    RandomStream stream = streams.stream(source.tag, lead_id, journey_tag(kSignalStream, start.cycle));
+    RandomStream stream = streams.stream(source.tag, lead_id, journey_tag(purpose::SIGNAL, start.cycle));
     signal_day = start.start_day + draw_exponential(stream) / signal_rate;
   }
   // SDR follow-up of a high-fit lead that has not become an MQL by then (first journey only).
@@ -234,7 +232,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
     const double day = std::min({event_day, signal_day, follow_up_day});
     if (!(day < end)) break;
     if (day == follow_up_day) {
-      RandomStream coin = streams.stream(source.tag, lead_id, kFollowUpStream);
+      RandomStream coin = streams.stream(source.tag, lead_id, purpose::SDR_FOLLOW_UP);
       if (coin.uniform() < model_.scoring.follow_up_probability) {
         finish(MqlPath::sdr_qualified, day);
         break;

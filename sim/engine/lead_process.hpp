@@ -12,7 +12,7 @@
 /// inverting the piecewise cumulative rate, so the same unit exponentials give the same events
 /// (just sooner or later) when a variant changes a track: common random numbers hold.
 ///
-/// Draw order per lead (each family in its own stream, see random.hpp):
+/// Draw order per lead (each family in its own stream, see core/stream_purposes.hpp):
 ///   readiness stream: z_r ~ N(0,1) -> r = Q_beta(Phi(z_r)); then u_segment; then u_accept.
 ///   attribute:<name>: eps ~ N(0,1); present when rho*z_r + sqrt(1-rho^2)*eps > Phi^-1(1-p).
 ///   event:<name>:     unit-rate exponential gaps, mapped through the inverse cumulative rate.

@@ -5,14 +5,12 @@
 #include <cmath>
 #include <limits>
 
+#include "core/stream_purposes.hpp"
+
 namespace funnelsim {
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-const std::uint32_t kHandleStream = stream_tag("sales:handle");
-const std::uint32_t kReachStream = stream_tag("sales:reach");
-const std::uint32_t kPatienceStream = stream_tag("sales:patience");
 
 }  // namespace
 
@@ -170,10 +168,10 @@ void SalesSimulator::arrive(std::uint32_t i, double now) {
   (*outcomes_)[i].team = t;
   const std::uint32_t source_tag = model_.sources[mql.source].tag;
   // Each journey of a lead gets its own sales streams.
-  RandomStream patience = streams_->stream(source_tag, mql.lead_id, journey_tag(kPatienceStream, mql.cycle));
+  RandomStream patience = streams_->stream(source_tag, mql.lead_id, journey_tag(purpose::SALES_PATIENCE, mql.cycle));
   LeadState& lead = leads_[i];
-  lead.handle_stream = streams_->stream(source_tag, mql.lead_id, journey_tag(kHandleStream, mql.cycle));
-  lead.reach_stream = streams_->stream(source_tag, mql.lead_id, journey_tag(kReachStream, mql.cycle));
+  lead.handle_stream = streams_->stream(source_tag, mql.lead_id, journey_tag(purpose::SALES_HANDLE, mql.cycle));
+  lead.reach_stream = streams_->stream(source_tag, mql.lead_id, journey_tag(purpose::SALES_REACH, mql.cycle));
   lead.deadline = now + sales.teams[t].sample_patience_days(patience);
   lead.token = 0;
   lead.phase = Phase::resolved;
