@@ -17,6 +17,13 @@ namespace {
 /// Ids of backlog entities: above every arrival id (day << 32 | order, day < 2^16).
 std::uint64_t backlog_id(std::uint64_t kind, std::uint64_t k) { return (std::uint64_t{0xFFFF} << 48) | (kind << 40) | k; }
 
+/// The order MQLs and SQLs are handed downstream in: by day, then source, then lead, a total
+/// order, so the unstable sort gives one result.
+template <class Record, double Record::*day>
+bool in_time_order(const Record& a, const Record& b) noexcept {
+  return std::tie(a.*day, a.source, a.lead_id) < std::tie(b.*day, b.source, b.lead_id);
+}
+
 }  // namespace
 
 ReplicationRunner::ReplicationRunner(const CompiledModel& model, const std::atomic<bool>* cancel)
@@ -215,9 +222,7 @@ bool ReplicationRunner::can_recycle(std::size_t source, std::uint32_t segment, d
 
 /// MQLs from every source meet in the sales queues, in time order.
 void ReplicationRunner::run_sales() {
-  std::sort(mqls_.begin(), mqls_.end(), [](const MqlRecord& a, const MqlRecord& b) {
-    return std::tie(a.mql_day, a.source, a.lead_id) < std::tie(b.mql_day, b.source, b.lead_id);
-  });
+  std::sort(mqls_.begin(), mqls_.end(), in_time_order<MqlRecord, &MqlRecord::mql_day>);
   const auto start = std::chrono::steady_clock::now();
   const std::uint64_t events = sales_->run(*streams_, mqls_, outcomes_, team_counts_, rep_counts_, this);
   work_.sales_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -232,9 +237,7 @@ void ReplicationRunner::run_sales() {
 /// Opportunities and deals from this replication's SQLs, in time order.
 void ReplicationRunner::run_pipeline() {
   std::vector<SqlRecord>& sqls = accounts_.sqls();
-  std::sort(sqls.begin(), sqls.end(), [](const SqlRecord& a, const SqlRecord& b) {
-    return std::tie(a.sql_day, a.source, a.lead_id) < std::tie(b.sql_day, b.source, b.lead_id);
-  });
+  std::sort(sqls.begin(), sqls.end(), in_time_order<SqlRecord, &SqlRecord::sql_day>);
   pipeline_.run(*model_.pipeline, model_.source_tags, model_.end_day, *streams_, sqls, opportunities_);
   accounts_.count_pipeline(*model_.pipeline, sqls, opportunities_);
 }
