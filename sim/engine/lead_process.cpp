@@ -213,7 +213,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
 
 /// Each event type's first event, and the first intent signal (one constant-rate process,
 /// unaffected by nurture).
-void LeadSimulator::start_clocks(Journey& j, int cycle) noexcept {
+inline void LeadSimulator::start_clocks(Journey& j, int cycle) noexcept {
   const double readiness = j.out.readiness;
   clocks_.clear();
   for (const CompiledEvent& e : j.source.events) {
@@ -233,30 +233,30 @@ void LeadSimulator::start_clocks(Journey& j, int cycle) noexcept {
   }
 }
 
-/// The earliest pending event; at equal times, the first kind in lead_events.hpp's order.
-LeadSimulator::NextEvent LeadSimulator::next_event(const Journey& j) const noexcept {
+/// The earliest pending event.
+inline LeadSimulator::NextEvent LeadSimulator::next_event(const Journey& j) const noexcept {
   std::size_t type = 0;
   for (std::size_t i = 1; i < clocks_.size(); ++i)
     if (clocks_[i].next_day < clocks_[type].next_day) type = i;
   const double behaviour_day = clocks_.empty() ? kInfinity : clocks_[type].next_day;
-  // A later kind wins only when strictly earlier.
-  NextEvent next{LeadEvent::follow_up, j.follow_up_day, 0};
-  if (j.signal_day < next.day) next = {LeadEvent::signal, j.signal_day, 0};
-  if (behaviour_day < next.day) next = {LeadEvent::behaviour, behaviour_day, type};
-  if (!(next.day < model_.end_day)) next.kind = LeadEvent::horizon_end;
-  return next;
+  const double day = std::min({behaviour_day, j.signal_day, j.follow_up_day});
+  if (!(day < model_.end_day)) return {LeadEvent::horizon_end, day, 0};
+  // At equal times, in lead_events.hpp's order; behaviour types in source order (above).
+  if (day == j.follow_up_day) return {LeadEvent::follow_up, day, 0};
+  if (day == j.signal_day) return {LeadEvent::signal, day, 0};
+  return {LeadEvent::behaviour, day, type};
 }
 
-bool LeadSimulator::event_follow_up(Journey& j, double day) noexcept {
+inline bool LeadSimulator::event_follow_up(Journey& j, double day) noexcept {
   RandomStream coin = j.streams.stream(j.source.tag, j.lead_id, purpose::SDR_FOLLOW_UP);
   if (coin.uniform() < model_.scoring.follow_up_probability) return become_mql(j, MqlPath::sdr_qualified, day);
   j.follow_up_day = kInfinity;  // one conversation per journey
   return false;
 }
 
-bool LeadSimulator::event_signal(Journey& j, double day) noexcept { return become_mql(j, MqlPath::signal, day); }
+inline bool LeadSimulator::event_signal(Journey& j, double day) noexcept { return become_mql(j, MqlPath::signal, day); }
 
-bool LeadSimulator::event_behaviour(Journey& j, std::size_t type, double day) noexcept {
+inline bool LeadSimulator::event_behaviour(Journey& j, std::size_t type, double day) noexcept {
   const CompiledEvent& event = j.source.events[type];
   ++j.out.events;
   if (event.instant) return become_mql(j, MqlPath::instant, day);
@@ -266,7 +266,7 @@ bool LeadSimulator::event_behaviour(Journey& j, std::size_t type, double day) no
   return false;
 }
 
-bool LeadSimulator::become_mql(Journey& j, MqlPath path, double day) const noexcept {
+inline bool LeadSimulator::become_mql(Journey& j, MqlPath path, double day) const noexcept {
   j.out.path = path;
   j.out.mql_day = day;
   j.out.score = std::min(j.fit + engagement_score(), model_.scoring.total_cap);

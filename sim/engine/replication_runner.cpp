@@ -20,9 +20,11 @@ std::uint64_t backlog_id(std::uint64_t kind, std::uint64_t k) { return (std::uin
 /// The order MQLs and SQLs are handed downstream in: by day, then source, then lead, a total
 /// order, so the unstable sort gives one result.
 template <class Record, double Record::*day>
-bool in_time_order(const Record& a, const Record& b) noexcept {
-  return std::tie(a.*day, a.source, a.lead_id) < std::tie(b.*day, b.source, b.lead_id);
-}
+struct InTimeOrder {
+  bool operator()(const Record& a, const Record& b) const noexcept {
+    return std::tie(a.*day, a.source, a.lead_id) < std::tie(b.*day, b.source, b.lead_id);
+  }
+};
 
 }  // namespace
 
@@ -222,7 +224,7 @@ bool ReplicationRunner::can_recycle(std::size_t source, std::uint32_t segment, d
 
 /// MQLs from every source meet in the sales queues, in time order.
 void ReplicationRunner::run_sales() {
-  std::sort(mqls_.begin(), mqls_.end(), in_time_order<MqlRecord, &MqlRecord::mql_day>);
+  std::sort(mqls_.begin(), mqls_.end(), InTimeOrder<MqlRecord, &MqlRecord::mql_day>{});
   const auto start = std::chrono::steady_clock::now();
   const std::uint64_t events = sales_->run(*streams_, mqls_, outcomes_, team_counts_, rep_counts_, this);
   work_.sales_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -237,7 +239,7 @@ void ReplicationRunner::run_sales() {
 /// Opportunities and deals from this replication's SQLs, in time order.
 void ReplicationRunner::run_pipeline() {
   std::vector<SqlRecord>& sqls = accounts_.sqls();
-  std::sort(sqls.begin(), sqls.end(), in_time_order<SqlRecord, &SqlRecord::sql_day>);
+  std::sort(sqls.begin(), sqls.end(), InTimeOrder<SqlRecord, &SqlRecord::sql_day>{});
   pipeline_.run(*model_.pipeline, model_.source_tags, model_.end_day, *streams_, sqls, opportunities_);
   accounts_.count_pipeline(*model_.pipeline, sqls, opportunities_);
 }

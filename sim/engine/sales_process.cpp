@@ -176,7 +176,7 @@ void SalesSimulator::touch_queue(std::uint32_t t, double now) {
 }
 
 /// A lead leaves its team's queue: for a rep, or when its patience runs out.
-void SalesSimulator::leave_queue(std::uint32_t i, double now) {
+inline void SalesSimulator::leave_queue(std::uint32_t i, double now) {
   const std::uint32_t t = (*outcomes_)[i].team;
   touch_queue(t, now);
   --teams_[t].waiting;
@@ -185,7 +185,7 @@ void SalesSimulator::leave_queue(std::uint32_t i, double now) {
 
 /// Books a queue entry's wait, which ends at `now`: in the lead's outcome, and in its team's
 /// counts when the entry is measured.
-void SalesSimulator::end_wait(std::uint32_t i, double now) {
+inline void SalesSimulator::end_wait(std::uint32_t i, double now) {
   const LeadState& lead = leads_[i];
   MqlOutcome& outcome = (*outcomes_)[i];
   const double wait = now - lead.enqueued_day;

@@ -1,9 +1,6 @@
 #include "engine/weekly_ledger.hpp"
 
 #include <algorithm>
-#include <cmath>
-
-#include "engine/window.hpp"
 
 namespace funnelsim {
 
@@ -15,31 +12,6 @@ void WeeklyLedger::start(ReplicationTable& table, std::size_t slot) {
       auto series = weekly(s, static_cast<Series>(k));
       std::fill(series.begin(), series.end(), 0.0);
     }
-}
-
-void WeeklyLedger::count_step(std::size_t source, Series step, double day) {
-  weekly(source, step)[week_of(model_, day)] += 1;
-}
-
-std::optional<std::size_t> WeeklyLedger::first_snapshot_after(double day) const noexcept {
-  if (!(day < model_.end_day)) return std::nullopt;
-  const double d = day - model_.window_start;
-  const auto week = d <= 0.0 ? std::size_t{0} : static_cast<std::size_t>(std::max(0.0, std::ceil(d / 7.0) - 1.0));
-  return std::min(week, static_cast<std::size_t>(model_.weeks - 1));
-}
-
-void WeeklyLedger::create(std::size_t source, Series state, double day) {
-  if (auto w = first_snapshot_after(day)) {
-    weekly(source, Series::created)[*w] += 1;
-    weekly(source, state)[*w] += 1;
-  }
-}
-
-void WeeklyLedger::move(std::size_t source, Series from, Series to, double day) {
-  if (auto w = first_snapshot_after(day)) {
-    weekly(source, from)[*w] -= 1;
-    weekly(source, to)[*w] += 1;
-  }
 }
 
 Series WeeklyLedger::pre_mql_state(const LeadOutcome& o) {

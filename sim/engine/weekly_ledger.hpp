@@ -4,12 +4,15 @@
 ///
 /// A transition at day t changes every snapshot taken at or after t (week ends W + 7(w+1), the
 /// last one at the horizon's end), so the snapshot series hold deltas until finish() sums them.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <optional>
 #include <span>
 
 #include "engine/lead_process.hpp"
 #include "engine/sales_process.hpp"
+#include "engine/window.hpp"
 #include "funnelsim/metrics/replication_table.hpp"
 #include "funnelsim/model/model.hpp"
 
@@ -48,5 +51,32 @@ class WeeklyLedger {
   ReplicationTable* table_ = nullptr;
   std::size_t slot_ = 0;
 };
+
+// Small and called for every lead: inline.
+
+inline void WeeklyLedger::count_step(std::size_t source, Series step, double day) {
+  weekly(source, step)[week_of(model_, day)] += 1;
+}
+
+inline std::optional<std::size_t> WeeklyLedger::first_snapshot_after(double day) const noexcept {
+  if (!(day < model_.end_day)) return std::nullopt;
+  const double d = day - model_.window_start;
+  const auto week = d <= 0.0 ? std::size_t{0} : static_cast<std::size_t>(std::max(0.0, std::ceil(d / 7.0) - 1.0));
+  return std::min(week, static_cast<std::size_t>(model_.weeks - 1));
+}
+
+inline void WeeklyLedger::create(std::size_t source, Series state, double day) {
+  if (auto w = first_snapshot_after(day)) {
+    weekly(source, Series::created)[*w] += 1;
+    weekly(source, state)[*w] += 1;
+  }
+}
+
+inline void WeeklyLedger::move(std::size_t source, Series from, Series to, double day) {
+  if (auto w = first_snapshot_after(day)) {
+    weekly(source, from)[*w] -= 1;
+    weekly(source, to)[*w] += 1;
+  }
+}
 
 }  // namespace funnelsim
