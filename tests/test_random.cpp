@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/random.hpp"
+#include "core/stream_purposes.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;

@@ -20,8 +20,8 @@
 namespace funnelsim {
 
 /// A 32-bit tag for a named stream purpose (FNV-1a of the name). Stable across builds.
-constexpr std::uint32_t stream_tag(std::string_view name) noexcept {
-  std::uint32_t hash = 2166136261u;
+/// `hash` continues a previous hash: stream_tag(b, stream_tag(a)) == stream_tag(a + b).
+constexpr std::uint32_t stream_tag(std::string_view name, std::uint32_t hash = 2166136261u) noexcept {
   for (char c : name) {
     hash ^= static_cast<std::uint8_t>(c);
     hash *= 16777619u;
@@ -36,13 +36,7 @@ constexpr std::uint32_t journey_tag(std::uint32_t tag, int cycle) noexcept {
   return cycle == 0 ? tag : tag ^ (static_cast<std::uint32_t>(cycle) * 0x9E3779B1u);
 }
 
-/// Named stream purposes. Per-attribute and per-event streams use stream_tag of
-/// "attribute:<name>" and "event:<name>".
-namespace purpose {
-inline constexpr std::uint32_t ARRIVALS = stream_tag("arrivals");          // lead slot = day index
-inline constexpr std::uint32_t OVERDISPERSION = stream_tag("overdispersion");  // lead slot = week index
-inline constexpr std::uint32_t READINESS = stream_tag("readiness");  // z_r, then segment, then acceptance coin
-}  // namespace purpose
+// Stream purposes are named in stream_purposes.hpp.
 
 /// Identifies one stream within a replication.
 struct StreamId {

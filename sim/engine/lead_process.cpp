@@ -8,14 +8,12 @@
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 
+#include "core/stream_purposes.hpp"
+
 namespace funnelsim {
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-const std::uint32_t kSignalStream = stream_tag("signal");
-const std::uint32_t kFollowUpStream = stream_tag("sdr_follow_up");
-const std::uint32_t kAcceptanceStream = stream_tag("acceptance");
 
 double standard_normal_cdf(double z) noexcept { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
 
@@ -149,14 +147,11 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   const double u_segment = profile.uniform();
   out.accept_draw = profile.uniform();
   if (start.cycle > 0) {  // a second chance: new timing, new coin
-    RandomStream coin = streams.stream(source.tag, lead_id, journey_tag(kAcceptanceStream, start.cycle));
+    RandomStream coin = streams.stream(source.tag, lead_id, journey_tag(purpose::ACCEPTANCE, start.cycle));
     out.accept_draw = coin.uniform();
   }
   out.ready = out.accept_draw < model_.acceptance.probability(out.readiness);
-  out.segment = 0;
-  while (out.segment + 1 < static_cast<int>(source.segments.size()) &&
-         u_segment >= source.segments[out.segment].cumulative_weight)
-    ++out.segment;
+  out.segment = static_cast<int>(segment_of(source, u_segment));
   const Thresholds& thresholds = source.segments[out.segment].thresholds;
 
   double fit = 0.0;
@@ -191,22 +186,39 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   last_decay_day_ = start.start_day;
   const double end = model_.end_day;
 
-  auto finish = [&](MqlPath path, double day) {
-    out.path = path;
-    out.mql_day = day;
-    out.score = std::min(fit + engagement_score(), model_.scoring.total_cap);
-  };
-
+  Journey j{source, streams, lead_id, thresholds, fit, kInfinity, kInfinity, out};
   if (meets_rule(fit, engagement_score(), thresholds)) {  // fit alone can be enough under a low threshold
-    finish(MqlPath::engagement, start.start_day);
+    become_mql(j, MqlPath::engagement, start.start_day);
     out.touches = touches_until(start.start_day);
     return out;
   }
+  start_clocks(j, start.cycle);
+  // SDR follow-up of a high-fit lead that has not become an MQL by then (first journey only).
+  if (model_.scoring.sdr_follow_up && start.cycle == 0 && fit >= model_.scoring.follow_up_min_fit)
+    j.follow_up_day = start.start_day + model_.scoring.follow_up_after_days;
 
+  // The journey's history: pick the next event, then do what it does (lead_events.hpp).
+  for (bool ended = false; !ended;) {
+    const NextEvent e = next_event(j);
+    switch (e.kind) {
+      case LeadEvent::follow_up: ended = event_follow_up(j, e.day); break;
+      case LeadEvent::signal: ended = event_signal(j, e.day); break;
+      case LeadEvent::behaviour: ended = event_behaviour(j, e.type, e.day); break;
+      case LeadEvent::horizon_end: ended = true; break;  // no MQL in this journey
+    }
+  }
+  out.touches = touches_until(out.path == MqlPath::none ? end : out.mql_day);
+  return out;
+}
+
+/// Each event type's first event, and the first intent signal (one constant-rate process,
+/// unaffected by nurture).
+inline void LeadSimulator::start_clocks(Journey& j, int cycle) noexcept {
+  const double readiness = j.out.readiness;
   clocks_.clear();
-  for (const CompiledEvent& e : source.events) {
-    const double rate = e.rate_per_day_at_0 + e.rate_per_day_slope * out.readiness;
-    EventClock clock{streams.stream(source.tag, lead_id, journey_tag(e.tag, start.cycle)), rate, 0.0, 0.0, 0, kInfinity,
+  for (const CompiledEvent& e : j.source.events) {
+    const double rate = e.rate_per_day_at_0 + e.rate_per_day_slope * readiness;
+    EventClock clock{j.streams.stream(j.source.tag, j.lead_id, journey_tag(e.tag, cycle)), rate, 0.0, 0.0, 0, kInfinity,
                      1.0, 0.0};
     if (rate > 0.0) {
       enter_piece(clock, e, 0);
@@ -214,53 +226,51 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
     }
     clocks_.push_back(clock);
   }
-  // Intent signals: one constant-rate process, unaffected by nurture.
-  double signal_day = kInfinity;
-  const double signal_rate = source.signal_per_day_at_0 + source.signal_per_day_slope * out.readiness;
+  const double signal_rate = j.source.signal_per_day_at_0 + j.source.signal_per_day_slope * readiness;
   if (signal_rate > 0.0) {
-    RandomStream stream = streams.stream(source.tag, lead_id, journey_tag(kSignalStream, start.cycle));
-    signal_day = start.start_day + draw_exponential(stream) / signal_rate;
+    RandomStream stream = j.streams.stream(j.source.tag, j.lead_id, journey_tag(purpose::SIGNAL, cycle));
+    j.signal_day = start_day_ + draw_exponential(stream) / signal_rate;
   }
-  // SDR follow-up of a high-fit lead that has not become an MQL by then (first journey only).
-  double follow_up_day = kInfinity;
-  if (model_.scoring.sdr_follow_up && start.cycle == 0 && fit >= model_.scoring.follow_up_min_fit)
-    follow_up_day = start.start_day + model_.scoring.follow_up_after_days;
+}
 
-  for (;;) {
-    std::size_t next = 0;
-    for (std::size_t i = 1; i < clocks_.size(); ++i)
-      if (clocks_[i].next_day < clocks_[next].next_day) next = i;
-    const double event_day = clocks_.empty() ? kInfinity : clocks_[next].next_day;
-    const double day = std::min({event_day, signal_day, follow_up_day});
-    if (!(day < end)) break;
-    if (day == follow_up_day) {
-      RandomStream coin = streams.stream(source.tag, lead_id, kFollowUpStream);
-      if (coin.uniform() < model_.scoring.follow_up_probability) {
-        finish(MqlPath::sdr_qualified, day);
-        break;
-      }
-      follow_up_day = kInfinity;
-      continue;
-    }
-    if (day == signal_day) {
-      finish(MqlPath::signal, day);
-      break;
-    }
-    const CompiledEvent& event = source.events[next];
-    ++out.events;
-    if (event.instant) {
-      finish(MqlPath::instant, day);
-      break;
-    }
-    add_points(event, day);
-    if (meets_rule(fit, engagement_score(), thresholds)) {
-      finish(MqlPath::engagement, day);
-      break;
-    }
-    advance(clocks_[next], event);
-  }
-  out.touches = touches_until(out.path == MqlPath::none ? end : out.mql_day);
-  return out;
+/// The earliest pending event.
+inline LeadSimulator::NextEvent LeadSimulator::next_event(const Journey& j) const noexcept {
+  std::size_t type = 0;
+  for (std::size_t i = 1; i < clocks_.size(); ++i)
+    if (clocks_[i].next_day < clocks_[type].next_day) type = i;
+  const double behaviour_day = clocks_.empty() ? kInfinity : clocks_[type].next_day;
+  const double day = std::min({behaviour_day, j.signal_day, j.follow_up_day});
+  if (!(day < model_.end_day)) return {LeadEvent::horizon_end, day, 0};
+  // At equal times, in lead_events.hpp's order; behaviour types in source order (above).
+  if (day == j.follow_up_day) return {LeadEvent::follow_up, day, 0};
+  if (day == j.signal_day) return {LeadEvent::signal, day, 0};
+  return {LeadEvent::behaviour, day, type};
+}
+
+inline bool LeadSimulator::event_follow_up(Journey& j, double day) noexcept {
+  RandomStream coin = j.streams.stream(j.source.tag, j.lead_id, purpose::SDR_FOLLOW_UP);
+  if (coin.uniform() < model_.scoring.follow_up_probability) return become_mql(j, MqlPath::sdr_qualified, day);
+  j.follow_up_day = kInfinity;  // one conversation per journey
+  return false;
+}
+
+inline bool LeadSimulator::event_signal(Journey& j, double day) noexcept { return become_mql(j, MqlPath::signal, day); }
+
+inline bool LeadSimulator::event_behaviour(Journey& j, std::size_t type, double day) noexcept {
+  const CompiledEvent& event = j.source.events[type];
+  ++j.out.events;
+  if (event.instant) return become_mql(j, MqlPath::instant, day);
+  add_points(event, day);
+  if (meets_rule(j.fit, engagement_score(), j.thresholds)) return become_mql(j, MqlPath::engagement, day);
+  advance(clocks_[type], event);
+  return false;
+}
+
+inline bool LeadSimulator::become_mql(Journey& j, MqlPath path, double day) const noexcept {
+  j.out.path = path;
+  j.out.mql_day = day;
+  j.out.score = std::min(j.fit + engagement_score(), model_.scoring.total_cap);
+  return true;
 }
 
 }  // namespace funnelsim

@@ -5,14 +5,14 @@
 /// A lead's process touches nothing shared, so it runs as a tight loop over its own events
 /// (a k-way merge of one Poisson process per event type, plus intent signals and an SDR
 /// follow-up) instead of paying for a global event queue; leads meet only where they compete
-/// for capacity, downstream of the MQL.
+/// for capacity, downstream of the MQL. The events and their tie order: lead_events.hpp.
 ///
 /// Nurture changes the event rates piecewise: while in a track every rate is multiplied by the
 /// track's multiplier, afterwards by the dormant multiplier. Event times are drawn exactly by
 /// inverting the piecewise cumulative rate, so the same unit exponentials give the same events
 /// (just sooner or later) when a variant changes a track: common random numbers hold.
 ///
-/// Draw order per lead (each family in its own stream, see random.hpp):
+/// Draw order per lead (each family in its own stream, see core/stream_purposes.hpp):
 ///   readiness stream: z_r ~ N(0,1) -> r = Q_beta(Phi(z_r)); then u_segment; then u_accept.
 ///   attribute:<name>: eps ~ N(0,1); present when rho*z_r + sqrt(1-rho^2)*eps > Phi^-1(1-p).
 ///   event:<name>:     unit-rate exponential gaps, mapped through the inverse cumulative rate.
@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/lead_events.hpp"
 #include "funnelsim/model/model.hpp"
 #include "core/random.hpp"
 
@@ -59,6 +60,13 @@ struct LeadOutcome {
   std::uint32_t events = 0;  ///< behavioural events simulated
 };
 
+/// The segment a uniform draw picks from the source's cumulative mix (segments in name order).
+inline std::size_t segment_of(const CompiledSource& source, double u) noexcept {
+  std::size_t segment = 0;
+  while (segment + 1 < source.segments.size() && u >= source.segments[segment].cumulative_weight) ++segment;
+  return segment;
+}
+
 /// Simulates journeys; owns scratch space sized once per model and reused for every lead, so
 /// the loop does not allocate. One per thread.
 class LeadSimulator {
@@ -88,6 +96,31 @@ class LeadSimulator {
     double piece_decay;        ///< 2^(-a/h) at the current piece's start age a (1 for constant rates)
     double piece_mass;         ///< rate mass of the current piece (inf when unbounded)
   };
+
+  /// One journey's state besides the clocks: what the events read and change.
+  struct Journey {
+    const CompiledSource& source;
+    const ReplicationStreams& streams;
+    std::uint64_t lead_id;
+    const Thresholds& thresholds;
+    double fit;
+    double signal_day;     ///< the first intent signal (inf = none)
+    double follow_up_day;  ///< the SDR follow-up (inf = none, or done)
+    LeadOutcome& out;
+  };
+  struct NextEvent {
+    LeadEvent kind;
+    double day;
+    std::size_t type;  ///< the event type, for behaviour
+  };
+
+  void start_clocks(Journey& j, int cycle) noexcept;
+  NextEvent next_event(const Journey& j) const noexcept;
+  // Each returns true when the event makes the lead an MQL, which ends the journey.
+  bool event_follow_up(Journey& j, double day) noexcept;
+  bool event_signal(Journey& j, double day) noexcept;
+  bool event_behaviour(Journey& j, std::size_t type, double day) noexcept;
+  bool become_mql(Journey& j, MqlPath path, double day) const noexcept;
 
   void advance(EventClock& clock, const CompiledEvent& event) noexcept;
   void enter_piece(EventClock& clock, const CompiledEvent& event, int piece) const noexcept;

@@ -7,13 +7,9 @@
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
 
+#include "core/stream_purposes.hpp"
+
 namespace funnelsim {
-namespace {
-
-const std::uint32_t kPipelineStream = stream_tag("pipeline");
-
-}  // namespace
-
 void PipelineSimulator::open(bool track_slots, std::size_t i, double day, std::vector<OpportunityOutcome>& outcomes,
                              double horizon_days) {
   OpportunityOutcome& o = outcomes[i];
@@ -62,7 +58,7 @@ void PipelineSimulator::run(const CompiledPipeline& pipeline, const std::vector<
   for (std::size_t i = 0; i < sqls.size(); ++i) {
     const SqlRecord& sql = sqls[i];
     OpportunityOutcome& o = outcomes[i];
-    RandomStream stream = streams.stream(source_tags[sql.source], sql.lead_id, kPipelineStream);
+    RandomStream stream = streams.stream(source_tags[sql.source], sql.lead_id, purpose::PIPELINE);
     const double u_opportunity = stream.uniform();
     const double u_win = stream.uniform();
     const auto& amount = pipeline.amount[sql.source][sql.segment];

@@ -5,14 +5,12 @@
 #include <cmath>
 #include <limits>
 
+#include "core/stream_purposes.hpp"
+
 namespace funnelsim {
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-const std::uint32_t kHandleStream = stream_tag("sales:handle");
-const std::uint32_t kReachStream = stream_tag("sales:reach");
-const std::uint32_t kPatienceStream = stream_tag("sales:patience");
 
 }  // namespace
 
@@ -33,9 +31,7 @@ SalesSimulator::SalesSimulator(const CompiledModel& model) : model_(model) {
 void SalesSimulator::schedule(double time, SalesEvent kind, std::uint32_t target, std::uint32_t token) {
   assert(!std::isnan(time));  // NaN breaks the heap order and stops the loop early
   events_.push_back(Event{time, event_order(kind, sequence_++), target, token, kind});
-  std::push_heap(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
-    return a.time > b.time || (a.time == b.time && a.order > b.order);
-  });
+  std::push_heap(events_.begin(), events_.end(), EventLater{});
 }
 
 std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::vector<MqlRecord>& mqls,
@@ -88,9 +84,7 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::vector
       arrive(static_cast<std::uint32_t>(next_mql++), now);
       continue;
     }
-    std::pop_heap(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
-      return a.time > b.time || (a.time == b.time && a.order > b.order);
-    });
+    std::pop_heap(events_.begin(), events_.end(), EventLater{});
     const Event e = events_.back();
     events_.pop_back();
     switch (e.kind) {
@@ -130,15 +124,7 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::vector
       case SalesEvent::patience: {
         LeadState& lead = leads_[e.target];
         if (lead.phase == Phase::waiting) {
-          const std::uint32_t t = outcomes[e.target].team;
-          touch_queue(t, now);
-          --teams_[t].waiting;  // its heap item goes stale: the token no longer matches
-          const double wait = now - lead.enqueued_day;
-          outcomes[e.target].wait_days += wait;
-          if (lead.measured) {
-            teams[t].queue_wait_hours_sum += 24.0 * wait;
-            if (wait > 0.0) teams[t].waited_entries += 1;
-          }
+          leave_queue(e.target, now);  // its heap item goes stale: the token no longer matches
           ++lead.token;
           go_cold(e.target, now);
         } else if (lead.phase == Phase::retry_wait) {
@@ -170,10 +156,10 @@ void SalesSimulator::arrive(std::uint32_t i, double now) {
   (*outcomes_)[i].team = t;
   const std::uint32_t source_tag = model_.sources[mql.source].tag;
   // Each journey of a lead gets its own sales streams.
-  RandomStream patience = streams_->stream(source_tag, mql.lead_id, journey_tag(kPatienceStream, mql.cycle));
+  RandomStream patience = streams_->stream(source_tag, mql.lead_id, journey_tag(purpose::SALES_PATIENCE, mql.cycle));
   LeadState& lead = leads_[i];
-  lead.handle_stream = streams_->stream(source_tag, mql.lead_id, journey_tag(kHandleStream, mql.cycle));
-  lead.reach_stream = streams_->stream(source_tag, mql.lead_id, journey_tag(kReachStream, mql.cycle));
+  lead.handle_stream = streams_->stream(source_tag, mql.lead_id, journey_tag(purpose::SALES_HANDLE, mql.cycle));
+  lead.reach_stream = streams_->stream(source_tag, mql.lead_id, journey_tag(purpose::SALES_REACH, mql.cycle));
   lead.deadline = now + sales.teams[t].sample_patience_days(patience);
   lead.token = 0;
   lead.phase = Phase::resolved;
@@ -187,6 +173,27 @@ void SalesSimulator::touch_queue(std::uint32_t t, double now) {
   if (now <= window_start_) return;  // the warm-up's queue is not measured
   (*team_counts_)[t].queue_area_hours += 24.0 * static_cast<double>(team.waiting) * (now - team.last_change);
   team.last_change = now;
+}
+
+/// A lead leaves its team's queue: for a rep, or when its patience runs out.
+inline void SalesSimulator::leave_queue(std::uint32_t i, double now) {
+  const std::uint32_t t = (*outcomes_)[i].team;
+  touch_queue(t, now);
+  --teams_[t].waiting;
+  end_wait(i, now);
+}
+
+/// Books a queue entry's wait, which ends at `now`: in the lead's outcome, and in its team's
+/// counts when the entry is measured.
+inline void SalesSimulator::end_wait(std::uint32_t i, double now) {
+  const LeadState& lead = leads_[i];
+  MqlOutcome& outcome = (*outcomes_)[i];
+  const double wait = now - lead.enqueued_day;
+  outcome.wait_days += wait;
+  if (!lead.measured) return;
+  TeamCounts& counts = (*team_counts_)[outcome.team];
+  counts.queue_wait_hours_sum += 24.0 * wait;
+  if (wait > 0.0) counts.waited_entries += 1;
 }
 
 void SalesSimulator::enqueue(std::uint32_t i, double now) {
@@ -204,9 +211,7 @@ void SalesSimulator::enqueue(std::uint32_t i, double now) {
     case TeamSpec::Discipline::instant_first: key = (*mqls_)[i].path == MqlPath::instant ? 0.0 : 1.0; break;
   }
   team.queue.push_back(QueueItem{key, now, sequence_++, i, lead.token});
-  std::push_heap(team.queue.begin(), team.queue.end(), [](const QueueItem& a, const QueueItem& b) {
-    return a.key > b.key || (a.key == b.key && (a.enqueued > b.enqueued || (a.enqueued == b.enqueued && a.sequence > b.sequence)));
-  });
+  std::push_heap(team.queue.begin(), team.queue.end(), ServedLater{});
   ++team.waiting;
   lead.measured = now >= window_start_;
   TeamCounts& counts = (*team_counts_)[t];
@@ -228,9 +233,7 @@ void SalesSimulator::dispatch(std::uint32_t t, double now) {
   assert(!team.open || now < model_.sales->teams[t].shifts[team.next_shift].second);
   while (team.open && team.free_count > 0 && team.waiting > 0) {
     assert(!team.queue.empty());
-    std::pop_heap(team.queue.begin(), team.queue.end(), [](const QueueItem& a, const QueueItem& b) {
-      return a.key > b.key || (a.key == b.key && (a.enqueued > b.enqueued || (a.enqueued == b.enqueued && a.sequence > b.sequence)));
-    });
+    std::pop_heap(team.queue.begin(), team.queue.end(), ServedLater{});
     const QueueItem item = team.queue.back();
     team.queue.pop_back();
     const LeadState& lead = leads_[item.lead];
@@ -248,14 +251,7 @@ void SalesSimulator::start_attempt(std::uint32_t i, std::uint32_t rep, double no
   TeamCounts& counts = (*team_counts_)[t];
   MqlOutcome& outcome = (*outcomes_)[i];
   LeadState& lead = leads_[i];
-  touch_queue(t, now);
-  --teams_[t].waiting;
-  const double wait = now - lead.enqueued_day;
-  outcome.wait_days += wait;
-  if (lead.measured) {
-    counts.queue_wait_hours_sum += 24.0 * wait;
-    if (wait > 0.0) counts.waited_entries += 1;
-  }
+  leave_queue(i, now);
   lead.phase = Phase::in_service;
   lead.rep = rep;
   lead.attempt_start = now;
@@ -339,15 +335,8 @@ void SalesSimulator::resolve(std::uint32_t i, Resolution r, double now) {
 /// waits exactly (Little's law holds on every sample path).
 void SalesSimulator::finish_horizon() {
   for (std::uint32_t t = 0; t < teams_.size(); ++t) touch_queue(t, horizon_);
-  for (std::uint32_t i = 0; i < leads_.size() && i < mqls_->size(); ++i) {
-    if (leads_[i].phase != Phase::waiting) continue;
-    const double wait = horizon_ - leads_[i].enqueued_day;
-    MqlOutcome& outcome = (*outcomes_)[i];
-    outcome.wait_days += wait;
-    if (!leads_[i].measured) continue;
-    (*team_counts_)[outcome.team].queue_wait_hours_sum += 24.0 * wait;
-    if (wait > 0.0) (*team_counts_)[outcome.team].waited_entries += 1;
-  }
+  for (std::uint32_t i = 0; i < leads_.size() && i < mqls_->size(); ++i)
+    if (leads_[i].phase == Phase::waiting) end_wait(i, horizon_);
 }
 
 }  // namespace funnelsim

@@ -89,6 +89,18 @@ class SalesSimulator {
     std::uint32_t lead;
     std::uint32_t token;
   };
+  // The heaps keep the greatest on top, so these say which of two comes later.
+  struct EventLater {  ///< by (time, order): event_order.hpp
+    bool operator()(const Event& a, const Event& b) const noexcept {
+      return a.time > b.time || (a.time == b.time && a.order > b.order);
+    }
+  };
+  struct ServedLater {  ///< by key, then longest waiting, then first in
+    bool operator()(const QueueItem& a, const QueueItem& b) const noexcept {
+      return a.key > b.key ||
+             (a.key == b.key && (a.enqueued > b.enqueued || (a.enqueued == b.enqueued && a.sequence > b.sequence)));
+    }
+  };
   enum class Phase : std::uint8_t { waiting, in_service, retry_wait, resolved };
   struct LeadState {
     RandomStream handle_stream;
@@ -127,6 +139,8 @@ class SalesSimulator {
   void resolve(std::uint32_t lead, Resolution r, double now);
   void release_rep(std::uint32_t team, std::uint32_t rep);
   void touch_queue(std::uint32_t team, double now);
+  void leave_queue(std::uint32_t lead, double now);
+  void end_wait(std::uint32_t lead, double now);
   void finish_horizon();
 
   const CompiledModel& model_;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/random.hpp"
+#include "core/stream_purposes.hpp"
 #include "funnelsim/scenario/error.hpp"
 
 namespace funnelsim {
@@ -24,11 +25,12 @@ bool contains(const std::vector<std::string>& list, const std::string& name) {
 }
 
 /// Guards common random numbers: two names of one family must not share a stream.
-/// `prefix` must be exactly what the engine hashes ("" for sources, "attribute:" ...).
-void check_unique_tags(const std::vector<std::string>& names, const std::string& family, const std::string& prefix) {
+/// `tag` must be exactly what the engine hashes (purpose::source, purpose::event ...).
+void check_unique_tags(const std::vector<std::string>& names, const std::string& family,
+                       std::uint32_t (*tag)(std::string_view) noexcept) {
   std::map<std::uint32_t, std::string> seen;
   for (const auto& name : names) {
-    auto [it, inserted] = seen.emplace(stream_tag(prefix + name), name);
+    auto [it, inserted] = seen.emplace(tag(name), name);
     if (!inserted && it->second != name)
       throw ScenarioError({Issue{"", fmt::format("{} names with distinct random-stream tags", family),
                                  fmt::format("\"{}\" and \"{}\" collide; rename one", it->second, name)}});
@@ -139,8 +141,8 @@ ReadinessQuantile readiness_of(const SourceSpec& s, const CompiledModel* tables_
 CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, const CompiledScoring& scoring,
                               const CompiledModel* tables_from) {
   const ScoringSpec& spec = scenario.scoring;
-  // The tag is the one check_unique_tags(source_names, "source", "") guards.
-  CompiledSource c{s.name, stream_tag(s.name), daily_rates(s, scenario),
+  // The tag is the one check_unique_tags(source_names, "source", ...) guards.
+  CompiledSource c{s.name, purpose::source(s.name), daily_rates(s, scenario),
                    s.overdispersion, s.cost_per_lead, 0.0, readiness_of(s, tables_from), {}, {}, {}};
   if (s.spend_per_week) c.fixed_spend = *s.spend_per_week * scenario.horizon_days / 7.0;
 
@@ -159,7 +161,7 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
     const bool disqualifies = contains(spec.disqualifiers, a.name);
     if (points == 0.0 && !disqualifies) continue;  // cannot change any outcome: skip its draws
     CompiledAttribute ca;
-    ca.tag = stream_tag("attribute:" + a.name);
+    ca.tag = purpose::attribute(a.name);
     ca.z_threshold = a.probability <= 0.0   ? kNoCap
                      : a.probability >= 1.0 ? -kNoCap
                                             : boost::math::quantile(boost::math::complement(standard_normal, a.probability));
@@ -169,7 +171,7 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
     ca.disqualifies = disqualifies;
     c.attributes.push_back(ca);
   }
-  check_unique_tags(names, "attribute", "attribute:");
+  check_unique_tags(names, "attribute", purpose::attribute);
 
   names.clear();
   for (const auto& e : s.profile.events) {
@@ -179,7 +181,7 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
     if (points == 0.0 && !instant) continue;
     if (e.rate_at_readiness_0 == 0.0 && e.rate_at_readiness_1 == 0.0) continue;
     CompiledEvent ce;
-    ce.tag = stream_tag("event:" + e.name);
+    ce.tag = purpose::event(e.name);
     ce.rate_per_day_at_0 = e.rate_at_readiness_0 / 7.0;
     ce.rate_per_day_slope = (e.rate_at_readiness_1 - e.rate_at_readiness_0) / 7.0;
     ce.half_life_days = e.half_life_days.value_or(0.0);
@@ -188,7 +190,7 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
     ce.instant = instant;
     c.events.push_back(ce);
   }
-  check_unique_tags(names, "event", "event:");
+  check_unique_tags(names, "event", purpose::event);
   c.signal_per_day_at_0 = s.profile.signal_rate_at_readiness_0 / 7.0;
   c.signal_per_day_slope = (s.profile.signal_rate_at_readiness_1 - s.profile.signal_rate_at_readiness_0) / 7.0;
   return c;
@@ -215,7 +217,7 @@ CompiledModel compile_model(const Scenario& scenario, const CompiledModel* table
     m.sources.push_back(compile_source(scenario, s, m.scoring, tables_from));
     m.max_events_per_source = std::max(m.max_events_per_source, m.sources.back().events.size());
   }
-  check_unique_tags(source_names, "source", "");
+  check_unique_tags(source_names, "source", purpose::source);
   std::vector<std::vector<std::string>> segments;
   for (const auto& source : m.sources) {
     m.source_tags.push_back(source.tag);

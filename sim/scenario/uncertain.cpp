@@ -14,6 +14,7 @@
 #include "core/json_pointer_token.hpp"
 #include "scenario/json_schema.hpp"
 #include "core/random.hpp"
+#include "core/stream_purposes.hpp"
 
 namespace funnelsim {
 namespace {
@@ -219,7 +220,7 @@ double UncertainParameter::param(std::string_view name) const {
 double UncertainParameter::nominal() const { return field.clamp(mean_of(*this)); }
 
 double UncertainParameter::draw(std::uint64_t seed, std::uint64_t replication, bool* clamped) const {
-  RandomStream stream(seed, replication, StreamId{0, 0, stream_tag("uncertain:" + pointer)});
+  RandomStream stream(seed, replication, StreamId{0, 0, purpose::uncertain(pointer)});
   const double raw = raw_draw(*this, stream);
   const double value = field.clamp(raw);
   if (clamped) *clamped = value != raw;

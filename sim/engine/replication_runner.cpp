@@ -1,0 +1,247 @@
+#include "engine/replication_runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <tuple>
+
+#include <boost/random/exponential_distribution.hpp>
+#include <boost/random/gamma_distribution.hpp>
+#include <boost/random/lognormal_distribution.hpp>
+
+#include "engine/window.hpp"
+#include "core/stream_purposes.hpp"
+
+namespace funnelsim {
+namespace {
+
+/// Ids of backlog entities: above every arrival id (day << 32 | order, day < 2^16).
+std::uint64_t backlog_id(std::uint64_t kind, std::uint64_t k) { return (std::uint64_t{0xFFFF} << 48) | (kind << 40) | k; }
+
+/// The order MQLs and SQLs are handed downstream in: by day, then source, then lead, a total
+/// order, so the unstable sort gives one result.
+template <class Record, double Record::*day>
+struct InTimeOrder {
+  bool operator()(const Record& a, const Record& b) const noexcept {
+    return std::tie(a.*day, a.source, a.lead_id) < std::tie(b.*day, b.source, b.lead_id);
+  }
+};
+
+}  // namespace
+
+ReplicationRunner::ReplicationRunner(const CompiledModel& model, const std::atomic<bool>* cancel)
+    : model_(model), cancel_(cancel), leads_(model), ledger_(model), accounts_(model, ledger_) {
+  if (model.sales) sales_.emplace(model);
+}
+
+RunWork ReplicationRunner::run(std::uint64_t seed, std::uint64_t replication, std::size_t slot, ReplicationTable& table) {
+  streams_.emplace(seed, replication);
+  work_ = RunWork{};
+  mqls_.clear();
+  accounts_.start();
+  ledger_.start(table, slot);
+  seed_backlog();
+  for (std::size_t s = 0; s < model_.sources.size(); ++s) simulate_arrivals(s);
+  if (cancelled()) return work_;  // the slot stays incomplete; the run reports cancelled
+  if (sales_) run_sales();
+  if (model_.pipeline) run_pipeline();
+  ledger_.finish_snapshots();
+  accounts_.write_rows(table, slot, rep_counts_);
+  ledger_.sum_sources();
+  return work_;
+}
+
+MqlRecycler::Result ReplicationRunner::recycle(const MqlRecord& mql, Resolution why, double day) {
+  const JourneyReason reason = why == Resolution::cold ? JourneyReason::cold : JourneyReason::not_ready;
+  if (!can_recycle(mql.source, mql.segment, mql.fit, mql.cycle, reason, day)) return {};
+  accounts_.count_recycled(mql.source, day);
+  Result result;
+  result.recycled = true;
+  const LeadOutcome o =
+      start_journey(mql.source, mql.lead_id, {day + model_.nurture->cooldown_days, mql.cycle + 1, reason, 0.0, false});
+  if (o.path == MqlPath::none) return result;
+  result.has_next = true;
+  result.next = mql_record(mql.source, mql.lead_id, o, mql.cycle + 1);
+  ledger_.move(mql.source, WeeklyLedger::pre_mql_state(o), Series::backlog, o.mql_day);
+  return result;
+}
+
+// ---- arrivals and the starting state ----------------------------------------------------------
+
+/// Arrivals are a Poisson process with a rate constant within each day; each day has its own
+/// stream, and a lead is identified by (day, order within the day), so changing one day's
+/// rate leaves every other day's leads untouched.
+void ReplicationRunner::simulate_arrivals(std::size_t s) {
+  const CompiledSource& source = model_.sources[s];
+  double week_factor = 1.0;
+  for (int day = 0; day < model_.end_day; ++day) {
+    if (day % 7 == 0 && source.overdispersion > 0.0) {
+      RandomStream stream = streams_->stream(source.tag, static_cast<std::uint64_t>(day / 7), purpose::OVERDISPERSION);
+      const double k = source.overdispersion;
+      week_factor = boost::random::gamma_distribution<double>(1.0 / k, k)(stream);
+    }
+    const double rate = source.daily_rate[day] * week_factor;
+    if (!(rate > 0.0)) continue;
+    RandomStream arrivals = streams_->stream(source.tag, static_cast<std::uint64_t>(day), purpose::ARRIVALS);
+    boost::random::exponential_distribution<double> gap(rate);
+    std::uint64_t order = 0;
+    for (double t = gap(arrivals); t < 1.0; t += gap(arrivals), ++order) {
+      if (cancelled()) return;  // one relaxed load per lead: about 1 ns against 100s of ns
+      follow_lead(s, (static_cast<std::uint64_t>(day) << 32) | order,
+                  JourneyStart{day + t, 0, JourneyReason::new_lead, 0.0, false});
+    }
+  }
+  accounts_.count_channel_spend(s);
+}
+
+std::size_t ReplicationRunner::source_index(const std::string& name) const {
+  for (std::size_t s = 0; s < model_.sources.size(); ++s)
+    if (model_.sources[s].name == name) return s;
+  return 0;  // unreachable: the loader checked backlog source names
+}
+
+/// The explicit starting state at the window's start: leads in nurture, MQLs waiting, open
+/// opportunities (see the schema's Backlog).
+void ReplicationRunner::seed_backlog() {
+  const double start = model_.window_start;
+  for (const BacklogSpec& b : model_.scenario.backlog) {
+    const std::size_t s = source_index(b.source);
+    const CompiledSource& source = model_.sources[s];
+    for (int k = 0; k < b.leads_in_nurture; ++k) {
+      const std::uint64_t id = backlog_id(1, static_cast<std::uint64_t>(k));
+      RandomStream stream = streams_->stream(source.tag, id, purpose::BACKLOG);
+      const double points = b.nurture_score_min + stream.uniform() * (b.nurture_score_max - b.nurture_score_min);
+      follow_lead(s, id, JourneyStart{start, 0, JourneyReason::new_lead, points, true});
+    }
+    for (int k = 0; k < b.mqls_waiting; ++k) {
+      const std::uint64_t id = backlog_id(2, static_cast<std::uint64_t>(k));
+      const LeadOutcome o = leads_.simulate(source, s, *streams_, id, JourneyStart{start, 0, JourneyReason::new_lead, 0.0, true});
+      MqlRecord mql = mql_record(s, id, o, 0);
+      mql.mql_day = start;
+      mql.path = MqlPath::engagement;
+      mql.score = o.fit;
+      mql.carried_over = true;
+      ledger_.create(s, Series::backlog, start);
+      if (sales_) mqls_.push_back(mql);
+      else decide_at_mql(mql, Series::backlog);
+    }
+    for (int k = 0; k < b.open_opportunities; ++k) seed_open_opportunity(s, backlog_id(3, static_cast<std::uint64_t>(k)));
+  }
+}
+
+/// An opportunity already open at the window's start: its remaining cycle is uniform over a
+/// full cycle. It counts when it closes; it does not occupy account-executive capacity.
+void ReplicationRunner::seed_open_opportunity(std::size_t s, std::uint64_t id) {
+  const CompiledSource& source = model_.sources[s];
+  const CompiledPipeline& pipeline = *model_.pipeline;
+  RandomStream stream = streams_->stream(source.tag, id, purpose::BACKLOG);
+  const double u_segment = stream.uniform(), readiness = source.readiness(stream.uniform());
+  const double u_win = stream.uniform(), u_remaining = stream.uniform();
+  const std::size_t segment = segment_of(source, u_segment);
+  const auto& amount = pipeline.amount[s][segment];
+  const auto& cycle = pipeline.cycle[s][segment];
+  const double value = boost::random::lognormal_distribution<double>(amount.mu, amount.sigma)(stream);
+  const double close = model_.window_start + u_remaining * boost::random::gamma_distribution<double>(cycle.shape, cycle.scale)(stream);
+  const bool closed = close < model_.end_day;
+  accounts_.count_backlog_opportunity(s, closed, closed && u_win < std::clamp(pipeline.win_rate.at(readiness), 0.0, 1.0),
+                                      value);
+}
+
+// ---- journeys -----------------------------------------------------------------------------------
+
+/// A lead's journeys: hands its MQL to sales, or, without sales teams, decides at once (and
+/// recycles a lead rejected as not ready into its next journey).
+void ReplicationRunner::follow_lead(std::size_t s, std::uint64_t lead_id, JourneyStart start) {
+  for (;;) {
+    const LeadOutcome o = start_journey(s, lead_id, start);
+    if (start.cycle == 0 && !start.backlog && in_window(model_, start.start_day)) {
+      accounts_.count_arrival(s, o);
+      ++work_.leads;
+    }
+    if (o.path == MqlPath::none) return;
+    const MqlRecord mql = mql_record(s, lead_id, o, start.cycle);
+    if (sales_) {
+      ledger_.move(s, WeeklyLedger::pre_mql_state(o), Series::backlog, o.mql_day);
+      mqls_.push_back(mql);
+      return;
+    }
+    const std::optional<JourneyStart> next = decide_at_mql(mql, WeeklyLedger::pre_mql_state(o));
+    if (!next) return;
+    start = *next;
+  }
+}
+
+/// Runs one journey of a lead and books what happens before its MQL: its states, nurture
+/// spend and, for an MQL in the window, the MQL counts. The MQL's own state change is left
+/// to the caller (sales queue or immediate decision).
+LeadOutcome ReplicationRunner::start_journey(std::size_t s, std::uint64_t lead_id, const JourneyStart& start) {
+  const CompiledSource& source = model_.sources[s];
+  const LeadOutcome o = leads_.simulate(source, s, *streams_, lead_id, start);
+  work_.events += 1 + o.events + (o.path != MqlPath::none ? 1 : 0);
+  const Series initial = o.disqualified ? Series::disqualified : o.track >= 0 ? Series::nurture : Series::active;
+  if (start.cycle == 0) ledger_.create(s, initial, start.start_day);
+  else ledger_.move(s, Series::recycle_wait, initial, start.start_day);
+  const double exit = o.path == MqlPath::none ? model_.end_day : o.mql_day;
+  if (o.track >= 0 && o.track_end_day < exit) ledger_.move(s, Series::nurture, Series::dormant, o.track_end_day);
+  accounts_.count_journey(s, start, o);
+  return o;
+}
+
+MqlRecord ReplicationRunner::mql_record(std::size_t s, std::uint64_t lead_id, const LeadOutcome& o, int cycle) const {
+  return MqlRecord{o.mql_day, o.readiness, o.accept_draw, o.score, lead_id, static_cast<std::uint32_t>(s),
+                   static_cast<std::uint32_t>(o.segment), o.path, o.ready, static_cast<std::uint8_t>(cycle), false,
+                   o.fit};
+}
+
+/// Without rep capacity, sales decides at MQL time and accepts exactly the ready leads.
+/// Returns the next journey when the lead is recycled.
+std::optional<JourneyStart> ReplicationRunner::decide_at_mql(const MqlRecord& mql, Series from) {
+  if (mql.ready) {
+    ledger_.move(mql.source, from, Series::sql, mql.mql_day);
+    accounts_.count_sql(mql, mql.mql_day);
+    return std::nullopt;
+  }
+  const bool bad_fit = mql.readiness < model_.acceptance.bad_fit_below_readiness;
+  accounts_.count_rejection(mql.source, bad_fit, mql.mql_day);
+  if (!bad_fit && can_recycle(mql.source, mql.segment, mql.fit, mql.cycle, JourneyReason::not_ready, mql.mql_day)) {
+    ledger_.move(mql.source, from, Series::recycle_wait, mql.mql_day);
+    accounts_.count_recycled(mql.source, mql.mql_day);
+    return JourneyStart{mql.mql_day + model_.nurture->cooldown_days, mql.cycle + 1, JourneyReason::not_ready, 0.0, false};
+  }
+  ledger_.move(mql.source, from, Series::rejected, mql.mql_day);
+  return std::nullopt;
+}
+
+bool ReplicationRunner::can_recycle(std::size_t source, std::uint32_t segment, double fit, int cycle,
+                                    JourneyReason reason, double day) const {
+  if (!model_.nurture || !model_.nurture->recycling) return false;
+  const CompiledNurture& n = *model_.nurture;
+  if (reason == JourneyReason::not_ready ? !n.recycle_not_ready : !n.recycle_cold) return false;
+  if (cycle >= n.max_recycles || !(day + n.cooldown_days < model_.end_day)) return false;
+  return leads_.choose_track(source, static_cast<int>(segment), fit, reason) >= 0;
+}
+
+// ---- downstream of the MQLs ---------------------------------------------------------------------
+
+/// MQLs from every source meet in the sales queues, in time order.
+void ReplicationRunner::run_sales() {
+  std::sort(mqls_.begin(), mqls_.end(), InTimeOrder<MqlRecord, &MqlRecord::mql_day>{});
+  const auto start = std::chrono::steady_clock::now();
+  const std::uint64_t events = sales_->run(*streams_, mqls_, outcomes_, team_counts_, rep_counts_, this);
+  work_.sales_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  work_.sales_events += events;
+  work_.events += events;
+  for (std::size_t i = 0; i < mqls_.size(); ++i)
+    if (outcomes_[i].resolution != Resolution::open)
+      ledger_.move(mqls_[i].source, Series::backlog, WeeklyLedger::state_after(outcomes_[i]), outcomes_[i].resolution_day);
+  accounts_.count_sales(mqls_, outcomes_, team_counts_);
+}
+
+/// Opportunities and deals from this replication's SQLs, in time order.
+void ReplicationRunner::run_pipeline() {
+  std::vector<SqlRecord>& sqls = accounts_.sqls();
+  std::sort(sqls.begin(), sqls.end(), InTimeOrder<SqlRecord, &SqlRecord::sql_day>{});
+  pipeline_.run(*model_.pipeline, model_.source_tags, model_.end_day, *streams_, sqls, opportunities_);
+  accounts_.count_pipeline(*model_.pipeline, sqls, opportunities_);
+}
+
+}  // namespace funnelsim
