@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 #include "funnelsim/output/comparison_output.hpp"
@@ -9,19 +8,6 @@
 
 namespace funnelsim {
 namespace {
-
-constexpr std::array<std::string_view, 6> kHeadline{"mqls",         "sqls",          "mql_to_sql_rate",
-                                                    "cost_per_sql_marketing", "mql_precision", "mql_recall"};
-
-std::string_view headline_label(std::string_view metric) {
-  if (metric == "mqls") return "MQLs";
-  if (metric == "sqls") return "SQLs";
-  if (metric == "mql_to_sql_rate") return "SQL rate";
-  if (metric == "cost_per_sql_marketing") return "cost per SQL (marketing)";
-  if (metric == "mql_precision") return "MQL precision";
-  if (metric == "mql_recall") return "MQL recall";
-  return metric;
-}
 
 bool is_currency(std::string_view unit) { return unit.starts_with("currency"); }
 
@@ -90,7 +76,7 @@ std::string verdict(const ComparedScenario& base, const ComparedScenario& varian
     if (m >= funnel.metrics.size()) continue;
     const MetricDef& def = metric_defs()[m];
     const PairedDifference& d = funnel.metrics[m].difference;
-    const std::string_view label = headline_label(name);
+    const std::string label = short_metric_label(def);
     if (d.n_paired == 0) {
       changes.push_back(fmt::format("{} n/a", label));
       continue;
@@ -162,8 +148,6 @@ std::string table(const ComparisonReport& report, const ScopeComparison& funnel)
 }
 
 }  // namespace
-
-std::span<const std::string_view> headline_metrics() { return kHeadline; }
 
 std::string comparison_text(const ComparisonReport& report) {
   std::string out = fmt::format("funnelsim {} | compare | base {} | {} replications | seed {}\n", FUNNELSIM_VERSION,

@@ -32,9 +32,6 @@ double csv_number(const std::string& cell, std::string_view file);
 /// A number from a JSON statistic: NaN when missing or null.
 double number(const json& object, std::string_view key);
 
-/// A metric in the users' words ("Cost per SQL, marketing"); unknown metrics get their name
-/// with spaces.
-std::string metric_label(std::string_view metric);
 /// The unit of a metric as the library declares it (any scope kind), else `fallback`.
 std::string metric_unit(std::string_view metric, std::string_view fallback = "");
 /// An axis title: the label with its unit ("Cost per SQL, marketing ($)", "SQL rate (%)").

@@ -70,28 +70,23 @@ std::string headline_table(const json& metrics) {
 }
 
 std::string funnel_chart(Page& page, const json& metrics, int horizon_days, std::uint64_t replications) {
-  struct Stage {
-    std::string_view metric, name;
-  };
-  static constexpr Stage kStages[] = {{"leads", "Leads"},
-                                      {"mqls", "MQLs"},
-                                      {"sqls", "SQLs"},
-                                      {"opportunities", "Opportunities"},
-                                      {"won_deals", "Won deals"}};
+  static constexpr std::string_view kStages[] = {"leads", "mqls", "sqls", "opportunities", "won_deals"};
   ordered_json values = ordered_json::array();
   double top = 0.0, previous = std::nan("");
   std::string previous_name;
   int order = 0;
-  for (const Stage& stage : kStages) {
-    const json& s = stats_of(metrics, stage.metric);
+  for (std::string_view stage : kStages) {
+    const json& s = stats_of(metrics, stage);
+    const std::string name = metric_label(stage);
     if (!(number(s, "n_defined") > 0)) continue;
     if (order >= 3 && !informative(s)) continue;  // no pipeline section: stop at SQLs
     const double mean = number(s, "mean"), p10 = number(s, "p10"), p90 = number(s, "p90");
+    const std::string unit = metric_unit(stage);
     std::string label =
-        fmt::format("{}  (P10-P90 {} to {})", display(mean, "leads"), display(p10, "leads"), display(p90, "leads"));
+        fmt::format("{}  (P10-P90 {} to {})", display(mean, unit), display(p10, unit), display(p90, unit));
     if (std::isfinite(previous) && previous > 0)
       label += fmt::format(", {:.1f}% of {}", 100.0 * mean / previous, previous_name);
-    values.push_back({{"stage", std::string(stage.name)},
+    values.push_back({{"stage", name},
                       {"order", order++},
                       {"mean", mean},
                       {"p10", p10},
@@ -100,7 +95,7 @@ std::string funnel_chart(Page& page, const json& metrics, int horizon_days, std:
                       {"label", label}});
     top = std::max(top, std::isfinite(p90) ? p90 : mean);
     previous = mean;
-    previous_name = stage.name;
+    previous_name = name;
   }
   ordered_json order_names = ordered_json::array();
   for (const auto& v : values) order_names.push_back(v["stage"]);
@@ -407,15 +402,16 @@ std::string lifecycle_chart(Page& page, const Csv& weekly) {
 }
 
 std::string source_cost_chart(Page& page, const json& by_source) {
+  constexpr std::string_view kCost = "cost_per_sql_marketing";
   ordered_json data = ordered_json::array();
   for (const auto& [source, metrics] : by_source.items()) {
-    const json& s = stats_of(metrics, "cost_per_sql_marketing");
+    const json& s = stats_of(metrics, kCost);
     if (!(number(s, "n_defined") > 0)) continue;
     data.push_back({{"source", source},
                     {"mean", number(s, "mean")},
                     {"p10", number(s, "p10")},
                     {"p90", number(s, "p90")},
-                    {"label", display(number(s, "mean"), "currency")}});
+                    {"label", display(number(s, "mean"), metric_unit(kCost))}});
   }
   if (data.empty()) return {};
   double top = 0.0;
@@ -440,7 +436,7 @@ std::string source_cost_chart(Page& page, const json& by_source) {
           {{"x",
             {{"field", "mean"},
              {"type", "quantitative"},
-             {"title", "Cost per SQL, marketing ($)"},
+             {"title", axis_title(kCost, metric_unit(kCost))},
              {"scale", {{"domain", {0, top * 1.3}}, {"nice", false}}},
              {"axis", {{"format", "$,.3~s"}, {"tickCount", 6}}}}},
            {"tooltip",
