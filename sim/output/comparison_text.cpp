@@ -4,21 +4,13 @@
 #include <cmath>
 
 #include "funnelsim/output/comparison_output.hpp"
+#include "core/number_text.hpp"
 #include "output/format.hpp"
 
 namespace funnelsim {
 namespace {
 
 bool is_currency(std::string_view unit) { return unit.starts_with("currency"); }
-
-/// A signed number with `decimals` decimals; zero (after rounding) gets no sign, so that "-0.0"
-/// never appears.
-std::string signed_number(double v, int decimals, std::string_view prefix = "", std::string_view suffix = "") {
-  if (std::isnan(v)) return "n/a";
-  const double scale = std::pow(10.0, decimals);
-  if (std::round(std::abs(v) * scale) == 0.0) return fmt::format("{}{:.{}f}{}", prefix, 0.0, decimals, suffix);
-  return fmt::format("{}{}{:.{}f}{}", v < 0 ? "-" : "+", prefix, std::abs(v), decimals, suffix);
-}
 
 /// Enough decimals (at least `least`, at most 3) for an interval of this width to show as one,
 /// not as [+1.6, +1.6].

@@ -156,8 +156,13 @@ std::string axis_title(std::string_view metric, std::string_view unit) {
 std::string d3_format(std::string_view unit) {
   if (unit == "ratio") return ".1%";
   if (unit.starts_with("currency")) return "$,.0f";
-  if (unit == "days" || unit == "hours") return ",.1f";
   return ",.1f";
+}
+
+std::string d3_axis_format(std::string_view unit) {
+  if (unit == "ratio") return ".1~%";
+  if (unit.starts_with("currency")) return "$,.3~s";
+  return ",.4~r";
 }
 
 std::string display(double value, std::string_view unit) {

@@ -38,6 +38,8 @@ std::string metric_unit(std::string_view metric, std::string_view fallback = "")
 std::string axis_title(std::string_view metric, std::string_view unit);
 /// A d3-format string for values of the unit, on axes and in tooltips.
 std::string d3_format(std::string_view unit);
+/// A d3-format string for axis ticks of the unit: short ("$1.2k", "12%").
+std::string d3_axis_format(std::string_view unit);
 /// A value for a table or a label: 1,021 / 13.2% / $3,441 / 18.2; "n/a" when undefined.
 std::string display(double value, std::string_view unit);
 /// A JSON value as short text (strings without quotes).

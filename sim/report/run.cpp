@@ -229,7 +229,7 @@ std::string histogram_chart(Page& page, const Csv& replications, std::string_vie
   ordered_json data = ordered_json::array();
   for (double v : values) data.push_back({{"value", v}});
   const bool ratio = unit == "ratio", money = unit.starts_with("currency");
-  const std::string axis_format = ratio ? ".1~%" : money ? "$,.3~s" : ",.4~r";
+  const std::string axis_format = d3_axis_format(unit);
   std::string x_title = axis_title(metric, unit);
   if (!ratio && !money) x_title += fmt::format(" per {}", horizon_text(horizon_days));
   const ordered_json markers = ordered_json::array({{{"value", s.mean}, {"marker", "mean"}},
