@@ -97,11 +97,13 @@ struct Entry {
   Needs needs = Needs::nothing;
 };
 
-/// Every entry sits at its id's index, has a formula, and a name no other entry has.
+/// Every entry sits at its id's index, has a formula, a unit the writers know and a name no
+/// other entry has.
 template <class Table>
 constexpr bool well_formed(const Table& table) {
   for (std::size_t i = 0; i < table.size(); ++i) {
-    if (static_cast<std::size_t>(table[i].id) != i || table[i].value == nullptr || table[i].def.name.empty())
+    if (static_cast<std::size_t>(table[i].id) != i || table[i].value == nullptr || table[i].def.name.empty() ||
+        unit_kind(table[i].def.unit) == UnitKind::other)
       return false;
     for (std::size_t j = 0; j < i; ++j)
       if (table[j].def.name == table[i].def.name) return false;
@@ -181,7 +183,7 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
     {Metric::rejections_not_ready, {"rejections_not_ready", "leads", Better::neither, "MQLs sales rejected as not ready yet (candidates for recycling)."}, count<&FunnelCounts::rejected_not_ready>},
     {Metric::rejections_unreachable, {"rejections_unreachable", "leads", Better::lower, "MQLs never reached after every contact attempt."}, count<&FunnelCounts::rejected_unreachable>, Needs::sales},
 }};
-static_assert(well_formed(kFunnel), "kFunnel: entry i must define Metric i, with a formula and a unique name");
+static_assert(well_formed(kFunnel), "kFunnel: entry i must define Metric i, with a formula, a known unit and a unique name");
 
 constexpr std::array<Entry<TeamMetric, TeamInput>, static_cast<std::size_t>(TeamMetric::count)> kTeam{{
     {TeamMetric::mqls, {"mqls", "leads", Better::neither, "MQLs routed to the team."}, count<&TeamCounts::mqls>},
@@ -204,7 +206,7 @@ constexpr std::array<Entry<TeamMetric, TeamInput>, static_cast<std::size_t>(Team
     {TeamMetric::rejections_not_ready, {"rejections_not_ready", "leads", Better::neither, "Rejected as not ready."}, count<&TeamCounts::rejected_not_ready>},
     {TeamMetric::rejections_unreachable, {"rejections_unreachable", "leads", Better::lower, "Never reached after every attempt."}, count<&TeamCounts::rejected_unreachable>},
 }};
-static_assert(well_formed(kTeam), "kTeam: entry i must define TeamMetric i, with a formula and a unique name");
+static_assert(well_formed(kTeam), "kTeam: entry i must define TeamMetric i, with a formula, a known unit and a unique name");
 
 constexpr std::array<Entry<RepMetric, RepInput>, static_cast<std::size_t>(RepMetric::count)> kRep{{
     {RepMetric::attempts, {"attempts", "attempts", Better::neither, "Contact attempts made by the rep."}, count<&RepCounts::attempts>},
@@ -213,7 +215,7 @@ constexpr std::array<Entry<RepMetric, RepInput>, static_cast<std::size_t>(RepMet
     {RepMetric::acceptance_rate, {"acceptance_rate", "ratio", Better::neither, "sqls / contacts: differs between reps by their strictness."}, rate<&RepCounts::sqls, &RepCounts::contacts>},
     {RepMetric::utilization, {"utilization", "ratio", Better::neither, "Busy hours / scheduled hours."}, rate<&RepCounts::busy_hours, &RepCounts::scheduled_hours>},
 }};
-static_assert(well_formed(kRep), "kRep: entry i must define RepMetric i, with a formula and a unique name");
+static_assert(well_formed(kRep), "kRep: entry i must define RepMetric i, with a formula, a known unit and a unique name");
 
 constexpr auto kFunnelMetrics = defs_of(kFunnel);
 constexpr auto kTeamMetrics = defs_of(kTeam);

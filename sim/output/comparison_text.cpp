@@ -10,8 +10,6 @@
 namespace funnelsim {
 namespace {
 
-bool is_currency(std::string_view unit) { return unit.starts_with("currency"); }
-
 /// Enough decimals (at least `least`, at most 3) for an interval of this width to show as one,
 /// not as [+1.6, +1.6].
 int decimals_for(double low, double high, int least) {
@@ -23,12 +21,12 @@ int decimals_for(double low, double high, int least) {
 /// A change as the verdict states it: ratios in percentage points, currency in absolute
 /// dollars, everything else relative to the base, in percent.
 std::string change_text(const MetricDef& def, const PairedDifference& d) {
-  if (def.unit == "ratio") {
+  if (unit_kind(def.unit) == UnitKind::ratio) {
     const int decimals = decimals_for(100.0 * d.ci95_low, 100.0 * d.ci95_high, 1);
     return fmt::format("{} pp [{}, {}]", signed_number(100.0 * d.mean, decimals),
                        signed_number(100.0 * d.ci95_low, decimals), signed_number(100.0 * d.ci95_high, decimals));
   }
-  if (is_currency(def.unit)) {
+  if (unit_kind(def.unit) == UnitKind::currency) {
     const int least = std::max(std::abs(d.ci95_low), std::abs(d.ci95_high)) >= 10.0 ? 0 : 2;
     const int decimals = decimals_for(d.ci95_low, d.ci95_high, least);
     return fmt::format("{} [{}, {}]", signed_number(d.mean, decimals, "$"), signed_number(d.ci95_low, decimals, "$"),
@@ -48,8 +46,8 @@ int clear_sign(const PairedDifference& d) {
 }
 
 std::string show_difference(double v, std::string_view unit) {
-  if (unit == "ratio") return signed_number(100.0 * v, 1, "", " pp");
-  return signed_number(v, is_currency(unit) ? 2 : 1);
+  if (unit_kind(unit) == UnitKind::ratio) return signed_number(100.0 * v, 1, "", " pp");
+  return signed_number(v, unit_kind(unit) == UnitKind::currency ? 2 : 1);
 }
 
 std::string show_share(double p) { return std::isnan(p) ? "" : fmt::format("{:.1f}%", 100.0 * p); }

@@ -14,11 +14,6 @@
 namespace funnelsim::report_detail {
 namespace {
 
-bool is_count(std::string_view unit) {
-  return unit == "leads" || unit == "opportunities" || unit == "deals" || unit == "attempts" || unit == "entries" ||
-         unit.empty();
-}
-
 /// An integer with thousands separators: 1234567 -> "1,234,567".
 std::string grouped(double value) {
   const std::string digits = fmt::format("{:.0f}", std::abs(value));
@@ -147,32 +142,32 @@ std::string metric_unit(std::string_view metric, std::string_view fallback) {
 
 std::string axis_title(std::string_view metric, std::string_view unit) {
   const std::string label = metric_label(metric);
-  if (unit == "ratio") return label + " (%)";
-  if (unit.starts_with("currency")) return label + " ($)";
-  if (unit == "days" || unit == "hours") return fmt::format("{} ({})", label, unit);
+  if (unit_kind(unit) == UnitKind::ratio) return label + " (%)";
+  if (unit_kind(unit) == UnitKind::currency) return label + " ($)";
+  if (unit_kind(unit) == UnitKind::duration) return fmt::format("{} ({})", label, unit);
   return label;
 }
 
 std::string d3_format(std::string_view unit) {
-  if (unit == "ratio") return ".1%";
-  if (unit.starts_with("currency")) return "$,.0f";
+  if (unit_kind(unit) == UnitKind::ratio) return ".1%";
+  if (unit_kind(unit) == UnitKind::currency) return "$,.0f";
   return ",.1f";
 }
 
 std::string d3_axis_format(std::string_view unit) {
-  if (unit == "ratio") return ".1~%";
-  if (unit.starts_with("currency")) return "$,.3~s";
+  if (unit_kind(unit) == UnitKind::ratio) return ".1~%";
+  if (unit_kind(unit) == UnitKind::currency) return "$,.3~s";
   return ",.4~r";
 }
 
 std::string display(double value, std::string_view unit) {
   if (!std::isfinite(value)) return "n/a";
-  if (unit == "ratio") return fmt::format("{:.1f}%", 100.0 * value);
-  if (unit.starts_with("currency")) {
+  if (unit_kind(unit) == UnitKind::ratio) return fmt::format("{:.1f}%", 100.0 * value);
+  if (unit_kind(unit) == UnitKind::currency) {
     if (std::abs(value) >= 100.0) return (value < 0 ? "-$" : "$") + grouped(std::abs(value));
     return fmt::format("{}${:.2f}", value < 0 ? "-" : "", std::abs(value));
   }
-  if (is_count(unit) && std::abs(value) >= 100.0) return grouped(value);
+  if (unit_kind(unit) == UnitKind::count && std::abs(value) >= 100.0) return grouped(value);
   return fmt::format("{:.1f}", value);
 }
 

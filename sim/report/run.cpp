@@ -228,7 +228,7 @@ std::string histogram_chart(Page& page, const Csv& replications, std::string_vie
   const std::string unit = metric_unit(metric);
   ordered_json data = ordered_json::array();
   for (double v : values) data.push_back({{"value", v}});
-  const bool ratio = unit == "ratio", money = unit.starts_with("currency");
+  const bool ratio = unit_kind(unit) == UnitKind::ratio, money = unit_kind(unit) == UnitKind::currency;
   const std::string axis_format = d3_axis_format(unit);
   std::string x_title = axis_title(metric, unit);
   if (!ratio && !money) x_title += fmt::format(" per {}", horizon_text(horizon_days));

@@ -41,8 +41,8 @@ std::string signed_money(double v, double scale) {
 /// One signed change in the metric's own units: points for rates, dollars for money. `scale`, the
 /// largest magnitude shown beside it, picks the money format so that a mean and its interval agree.
 std::string change_value(double v, std::string_view unit, double scale) {
-  if (unit == "ratio") return signed_number(100 * v, 1);
-  if (unit.starts_with("currency"))
+  if (unit_kind(unit) == UnitKind::ratio) return signed_number(100 * v, 1);
+  if (unit_kind(unit) == UnitKind::currency)
     return scale >= 10 && scale < 1e5 ? signed_money(std::round(v), scale)  // whole dollars with separators
                                       : signed_money(v, scale);
   return signed_number(v, 1);
@@ -51,7 +51,7 @@ std::string change_value(double v, std::string_view unit, double scale) {
 /// A paired difference with its interval: "+1.2 pp [+0.9, +1.5]", "+$42 [+$30, +$55]".
 std::string change_text(double mean, double low, double high, std::string_view unit) {
   const double scale = std::max(std::abs(low), std::abs(high));
-  return fmt::format("{}{} [{}, {}]", change_value(mean, unit, scale), unit == "ratio" ? " pp" : "",
+  return fmt::format("{}{} [{}, {}]", change_value(mean, unit, scale), unit_kind(unit) == UnitKind::ratio ? " pp" : "",
                      change_value(low, unit, scale), change_value(high, unit, scale));
 }
 
@@ -402,7 +402,7 @@ std::string json_html(const json& value) {
 
 /// A paired change without its interval, for a short label: "+18.2", "-1.3 pp", "+$42".
 std::string change_only(double mean, std::string_view unit) {
-  return change_value(mean, unit, std::abs(mean)) + (unit == "ratio" ? " pp" : "");
+  return change_value(mean, unit, std::abs(mean)) + (unit_kind(unit) == UnitKind::ratio ? " pp" : "");
 }
 
 /// "each parameter to -20% and +20% of its base value" from the file's `vary` (a share, or text).

@@ -28,6 +28,19 @@ struct MetricDef {
   bool headline = false;
 };
 
+/// How values of a unit read: counts of things, a ratio (shown as a percentage), money
+/// ("currency", "currency/lead", ...), a duration, or other (no metric may have such a unit).
+enum class UnitKind { count, ratio, currency, duration, other };
+constexpr UnitKind unit_kind(std::string_view unit) {
+  if (unit == "ratio") return UnitKind::ratio;
+  if (unit.starts_with("currency")) return UnitKind::currency;
+  if (unit == "days" || unit == "hours") return UnitKind::duration;
+  if (unit.empty() || unit == "leads" || unit == "opportunities" || unit == "deals" || unit == "attempts" ||
+      unit == "entries")
+    return UnitKind::count;
+  return UnitKind::other;
+}
+
 enum class ScopeKind : std::uint8_t { funnel, team, rep };
 std::string_view scope_kind_name(ScopeKind kind);
 
