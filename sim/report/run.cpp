@@ -147,11 +147,12 @@ std::string funnel_chart(Page& page, const json& metrics, int horizon_days, std:
 std::string conversion_chart(Page& page, const json& metrics, const Csv* replications) {
   struct Step {
     std::string_view name, numerator, denominator;
+    std::string_view rate;  ///< the summary's metric for numerator / denominator; empty: none used
   };
-  static constexpr Step kSteps[] = {{"Lead to MQL", "mqls", "leads"},
-                                    {"MQL to SQL", "sqls", "mqls"},
-                                    {"SQL to opportunity", "opportunities", "sqls"},
-                                    {"Opportunity to won deal", "won_deals", "opportunities"}};
+  static constexpr Step kSteps[] = {{"Lead to MQL", "mqls", "leads", "lead_to_mql_rate"},
+                                    {"MQL to SQL", "sqls", "mqls", "mql_to_sql_rate"},
+                                    {"SQL to opportunity", "opportunities", "sqls", ""},
+                                    {"Opportunity to won deal", "won_deals", "opportunities", ""}};
   ordered_json values = ordered_json::array();
   int order = 0;
   for (const Step& step : kSteps) {
@@ -170,10 +171,8 @@ std::string conversion_chart(Page& page, const json& metrics, const Csv* replica
     if (!ratios.empty()) {
       s = summarize(ratios);
     } else {
-      const std::string rate = fmt::format("{}_to_{}_rate", step.denominator == "leads" ? "lead" : "mql",
-                                           step.numerator == "mqls" ? "mql" : "sql");
-      const json& r = stats_of(metrics, rate);
-      if (!(number(r, "n_defined") > 0) || step.numerator == "opportunities" || step.numerator == "won_deals") continue;
+      const json& r = stats_of(metrics, step.rate);
+      if (step.rate.empty() || !(number(r, "n_defined") > 0)) continue;
       s.mean = number(r, "mean");
       s.p10 = number(r, "p10");
       s.p90 = number(r, "p90");
