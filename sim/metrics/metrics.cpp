@@ -3,119 +3,325 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "funnelsim/core/statistics.hpp"
 
 namespace funnelsim {
 namespace {
 
-constexpr std::array<MetricDef, kMetricCount> kFunnelMetrics{{
-    {"leads", "leads", Better::higher, "New leads that arrived in the horizon."},
-    {"disqualified_leads", "leads", Better::neither, "Leads with a disqualifying attribute (never MQL)."},
-    {"mqls", "leads", Better::neither, "Leads that became marketing qualified in the horizon."},
-    {"mqls_instant", "leads", Better::neither, "MQLs by a high-intent action (instant path)."},
-    {"mqls_engagement", "leads", Better::neither, "MQLs by accumulated score (engagement path)."},
-    {"mqls_sdr_qualified", "leads", Better::neither, "MQLs qualified by an SDR follow-up conversation."},
-    {"mqls_signal", "leads", Better::neither, "MQLs triggered by a company intent signal."},
-    {"mqls_recycled", "leads", Better::neither, "MQLs of recycled leads (also counted in their path)."},
-    {"sqls", "leads", Better::higher, "MQLs accepted by sales within the horizon."},
-    {"sqls_from_recycled", "leads", Better::higher, "SQLs whose MQL came from a recycled lead."},
-    {"recycled_leads", "leads", Better::neither, "Times a rejected or cold lead was sent back to nurture."},
-    {"leads_in_nurture_end", "leads", Better::neither, "Leads in a nurture track at the end of the horizon."},
-    {"opportunities", "opportunities", Better::higher, "SQLs that became opportunities within the horizon."},
-    {"won_deals", "deals", Better::higher, "Opportunities closed won within the horizon."},
-    {"lead_to_mql_rate", "ratio", Better::neither, "mqls / leads."},
-    {"mql_to_sql_rate", "ratio", Better::higher, "sqls / mqls."},
-    {"lead_to_sql_rate", "ratio", Better::higher, "sqls / leads."},
-    {"sql_to_opportunity_rate", "ratio", Better::higher, "opportunities / sqls."},
-    {"spend", "currency", Better::lower, "Total cost: channel_spend + nurture_spend + rep_cost."},
-    {"channel_spend", "currency", Better::lower, "Spend on lead sources (cost per lead, weekly spend or budget)."},
-    {"nurture_spend", "currency", Better::lower, "Spend on nurture touches."},
-    {"rep_cost", "currency", Better::lower, "Fully loaded SDR and AE cost; per source, allocated by the rep time its leads used (AEs by opportunities)."},
-    {"cost_per_lead", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / leads."},
-    {"cost_per_mql", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / mqls."},
-    {"cost_per_sql_marketing", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / sqls: the marketing-only cost per SQL."},
-    {"cost_per_sql_loaded", "currency/lead", Better::lower, "Total cost including rep cost / sqls: the fully loaded cost per SQL."},
-    {"cost_per_opportunity", "currency/opportunity", Better::lower, "Total cost / opportunities."},
-    {"cac", "currency/deal", Better::lower, "Customer acquisition cost: total cost / won deals."},
-    {"pipeline_value", "currency", Better::higher, "Sum of the amounts of opportunities created within the horizon."},
-    {"weighted_pipeline", "currency", Better::higher, "Sum of amount x win probability of opportunities created."},
-    {"revenue", "currency", Better::higher, "Sum of the amounts of deals won within the horizon."},
-    {"open_opportunities", "opportunities", Better::neither, "Opportunities still open at the end of the horizon."},
-    {"opportunities_lost_capacity", "opportunities", Better::lower, "Would-be opportunities lost waiting for a free account executive."},
-    {"pipeline_per_dollar", "ratio", Better::higher, "pipeline_value / total cost."},
-    {"pipeline_coverage", "ratio", Better::higher, "pipeline_value / the scenario's coverage target."},
-    {"time_to_mql_days", "days", Better::lower, "Mean days from arrival to MQL, over MQLs."},
-    {"time_to_mql_days_p50", "days", Better::lower, "Median days to MQL within the replication."},
-    {"time_to_mql_days_p90", "days", Better::lower, "90th percentile (type 7) of days to MQL within the replication."},
-    {"time_to_mql_days_p50_instant", "days", Better::lower, "Median days to MQL, instant path."},
-    {"time_to_mql_days_p90_instant", "days", Better::lower, "90th percentile of days to MQL, instant path."},
-    {"time_to_mql_days_p50_engagement", "days", Better::lower, "Median days to MQL, engagement path."},
-    {"time_to_mql_days_p90_engagement", "days", Better::lower, "90th percentile of days to MQL, engagement path."},
-    {"time_to_mql_days_p50_sdr_qualified", "days", Better::lower, "Median days to MQL, SDR-qualified path."},
-    {"time_to_mql_days_p90_sdr_qualified", "days", Better::lower, "90th percentile of days to MQL, SDR-qualified path."},
-    {"time_to_mql_days_p50_signal", "days", Better::lower, "Median days to MQL, signal path."},
-    {"time_to_mql_days_p90_signal", "days", Better::lower, "90th percentile of days to MQL, signal path."},
-    {"ready_leads", "leads", Better::neither, "Leads sales would accept (by latent readiness), MQL or not."},
-    {"mql_precision", "ratio", Better::higher, "Share of MQLs that sales would accept."},
-    {"mql_recall", "ratio", Better::higher, "Share of ready leads (arrived in the horizon) that became MQLs, each lead once."},
-    {"missed_ready_leads", "leads", Better::lower, "Ready leads that never became MQLs in the horizon."},
-    {"response_time_hours", "hours", Better::lower, "Mean hours from MQL to the first contact attempt."},
-    {"response_time_hours_p50", "hours", Better::lower, "Median hours from MQL to the first attempt, within the replication."},
-    {"response_time_hours_p90", "hours", Better::lower, "90th percentile of hours from MQL to the first attempt, within the replication."},
-    {"sla_attainment", "ratio", Better::higher, "Share of MQLs whose first attempt came within their path's SLA (MQLs whose deadline passed or who were attempted)."},
-    {"sla_attainment_instant", "ratio", Better::higher, "sla_attainment for instant-path MQLs."},
-    {"sla_attainment_engagement", "ratio", Better::higher, "sla_attainment for engagement-path MQLs."},
-    {"queue_wait_hours", "hours", Better::lower, "Mean hours a queue entry waited for a rep (every attempt; waits still open at the horizon end count up to it)."},
-    {"contact_attempts", "attempts", Better::neither, "Contact attempts made by reps."},
-    {"cold_leads", "leads", Better::lower, "MQLs that went cold: not reached within their patience."},
-    {"rejections_bad_fit", "leads", Better::neither, "MQLs sales rejected as a bad fit (readiness below the bad-fit cut)."},
-    {"rejections_not_ready", "leads", Better::neither, "MQLs sales rejected as not ready yet (candidates for recycling)."},
-    {"rejections_unreachable", "leads", Better::lower, "MQLs never reached after every contact attempt."},
-}};
+constexpr bool kHeadline = true;
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-constexpr std::array<MetricDef, static_cast<std::size_t>(TeamMetric::count)> kTeamMetrics{{
-    {"mqls", "leads", Better::neither, "MQLs routed to the team."},
-    {"attempts", "attempts", Better::neither, "Contact attempts made."},
-    {"contacts", "leads", Better::neither, "Attempts that reached the lead."},
-    {"sqls", "leads", Better::higher, "Leads the team accepted."},
-    {"acceptance_rate", "ratio", Better::neither, "sqls / contacts."},
-    {"response_time_hours", "hours", Better::lower, "Mean hours from MQL to the first attempt."},
-    {"response_time_hours_p50", "hours", Better::lower, "Median hours from MQL to the first attempt."},
-    {"response_time_hours_p90", "hours", Better::lower, "90th percentile of hours from MQL to the first attempt."},
-    {"sla_attainment", "ratio", Better::higher, "Share of MQLs attempted within their path's SLA."},
-    {"queue_entries", "entries", Better::neither, "Times a lead joined the queue (first attempts and retries)."},
-    {"queue_wait_hours", "hours", Better::lower, "Mean hours per queue entry until a rep took it or it left."},
-    {"queue_wait_share", "ratio", Better::lower, "Share of queue entries that waited at all (Erlang C's P(wait > 0))."},
-    {"queue_length_mean", "leads", Better::lower, "Time-average number of leads waiting in the queue over the horizon."},
-    {"queue_length_max", "leads", Better::lower, "Largest number of leads waiting at once."},
-    {"rep_utilization", "ratio", Better::neither, "Busy hours / scheduled hours of the team's reps (work finishing after a shift counts as busy)."},
-    {"cold_leads", "leads", Better::lower, "Leads that went cold waiting for this team."},
-    {"rejections_bad_fit", "leads", Better::neither, "Rejected as a bad fit."},
-    {"rejections_not_ready", "leads", Better::neither, "Rejected as not ready."},
-    {"rejections_unreachable", "leads", Better::lower, "Never reached after every attempt."},
-}};
+double ratio(double numerator, double denominator) noexcept {
+  return denominator > 0.0 ? numerator / denominator : kNaN;
+}
 
-constexpr std::array<MetricDef, static_cast<std::size_t>(RepMetric::count)> kRepMetrics{{
-    {"attempts", "attempts", Better::neither, "Contact attempts made by the rep."},
-    {"contacts", "leads", Better::neither, "Attempts that reached the lead."},
-    {"sqls", "leads", Better::higher, "Leads the rep accepted."},
-    {"acceptance_rate", "ratio", Better::neither, "sqls / contacts: differs between reps by their strictness."},
-    {"utilization", "ratio", Better::neither, "Busy hours / scheduled hours."},
+/// What a funnel metric needs to be defined: without a pipeline section pipeline quantities
+/// are undefined rather than zero; without sales teams so are the counts of attempts.
+enum class Needs { nothing, pipeline, sales };
+
+/// What a formula reads, per scope kind.
+struct FunnelInput {
+  const FunnelTally& tally;
+  const FunnelCounts& c;
+  double coverage_target;
+  bool has(Needs needs) const noexcept {
+    return needs == Needs::pipeline ? c.has_pipeline : needs == Needs::sales ? c.has_sales : true;
+  }
+};
+struct TeamInput {
+  const TeamTally& tally;
+  const TeamCounts& c;
+  double horizon_hours;
+  bool has(Needs) const noexcept { return true; }
+};
+struct RepInput {
+  const RepCounts& c;
+  bool has(Needs) const noexcept { return true; }
+};
+
+// Formulas: a count, a ratio of two counts, or a percentile of a sorted sample. A count is a
+// member of the kind's counts or a function of them.
+template <auto Q>
+double get(const auto& counts) {
+  if constexpr (std::is_member_object_pointer_v<decltype(Q)>) return counts.*Q;
+  else return Q(counts);
+}
+template <auto Q>
+double count(const auto& in) {
+  return get<Q>(in.c);
+}
+template <auto Numerator, auto Denominator>
+double rate(const auto& in) {
+  return ratio(get<Numerator>(in.c), get<Denominator>(in.c));
+}
+template <auto Sample, int Percent>
+double percentile(const auto& in) {
+  return percentile_sorted(Sample(in.tally), Percent / 100.0);
+}
+
+double marketing_spend(const FunnelCounts& c) { return c.channel_spend + c.nurture_spend; }
+double total_cost(const FunnelCounts& c) { return marketing_spend(c) + c.rep_cost; }
+double missed_ready_leads(const FunnelCounts& c) { return c.ready_leads - c.ready_leads_mql; }
+template <std::size_t Path>
+double mqls_on(const FunnelCounts& c) {
+  return c.mqls_by_path[Path];
+}
+template <std::size_t... Paths>
+double sla_met_on(const FunnelCounts& c) {
+  return (c.sla_met[Paths] + ...);
+}
+template <std::size_t... Paths>
+double sla_due_on(const FunnelCounts& c) {
+  return (c.sla_due[Paths] + ...);
+}
+const std::vector<double>& days_to_mql(const FunnelTally& t) { return t.time_to_mql_days; }
+template <std::size_t Path>
+const std::vector<double>& days_to_mql_on(const FunnelTally& t) {
+  return t.time_to_mql_by_path[Path];
+}
+const std::vector<double>& funnel_response_hours(const FunnelTally& t) { return t.response_hours; }
+const std::vector<double>& team_response_hours(const TeamTally& t) { return t.response_hours; }
+double pipeline_coverage(const FunnelInput& in) {
+  return in.coverage_target > 0.0 ? in.c.pipeline_value / in.coverage_target : kNaN;
+}
+double queue_length_mean(const TeamInput& in) { return ratio(in.c.queue_area_hours, in.horizon_hours); }
+
+/// One metric: what it is and how it is computed, at index `id` of its kind's table.
+template <class Id, class Input>
+struct Entry {
+  Id id;
+  MetricDef def;
+  double (*value)(const Input&);
+  Needs needs = Needs::nothing;
+};
+
+/// Every entry sits at its id's index, has a formula, a unit the writers know and a name no
+/// other entry has.
+template <class Table>
+constexpr bool well_formed(const Table& table) {
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (static_cast<std::size_t>(table[i].id) != i || table[i].value == nullptr || table[i].def.name.empty() ||
+        unit_kind(table[i].def.unit) == UnitKind::other)
+      return false;
+    for (std::size_t j = 0; j < i; ++j)
+      if (table[j].def.name == table[i].def.name) return false;
+  }
+  return true;
+}
+
+template <class Table>
+constexpr auto defs_of(const Table& table) {
+  std::array<MetricDef, std::tuple_size_v<Table>> defs{};
+  for (std::size_t i = 0; i < table.size(); ++i) defs[i] = table[i].def;
+  return defs;
+}
+
+// Each row: id, {name, unit, better, description[, label[, short label[, headline]]]}, formula[, needs].
+constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
+    {Metric::leads, {"leads", "leads", Better::higher, "New leads that arrived in the horizon.", "Leads"},
+     count<&FunnelCounts::leads>},
+    {Metric::disqualified_leads, {"disqualified_leads", "leads", Better::neither, "Leads with a disqualifying attribute (never MQL).", "Disqualified leads"},
+     count<&FunnelCounts::disqualified>},
+    {Metric::mqls, {"mqls", "leads", Better::neither, "Leads that became marketing qualified in the horizon.", "MQLs", "", kHeadline},
+     count<&FunnelCounts::mqls>},
+    {Metric::mqls_instant, {"mqls_instant", "leads", Better::neither, "MQLs by a high-intent action (instant path).", "MQLs by demo request (instant)"},
+     count<mqls_on<0>>},
+    {Metric::mqls_engagement, {"mqls_engagement", "leads", Better::neither, "MQLs by accumulated score (engagement path).", "MQLs by score (engagement)"},
+     count<mqls_on<1>>},
+    {Metric::mqls_sdr_qualified, {"mqls_sdr_qualified", "leads", Better::neither, "MQLs qualified by an SDR follow-up conversation."},
+     count<mqls_on<2>>},
+    {Metric::mqls_signal, {"mqls_signal", "leads", Better::neither, "MQLs triggered by a company intent signal."},
+     count<mqls_on<3>>},
+    {Metric::mqls_recycled, {"mqls_recycled", "leads", Better::neither, "MQLs of recycled leads (also counted in their path)."},
+     count<&FunnelCounts::mqls_recycled>},
+    {Metric::sqls, {"sqls", "leads", Better::higher, "MQLs accepted by sales within the horizon.", "SQLs", "", kHeadline},
+     count<&FunnelCounts::sqls>},
+    {Metric::sqls_from_recycled, {"sqls_from_recycled", "leads", Better::higher, "SQLs whose MQL came from a recycled lead."},
+     count<&FunnelCounts::sqls_from_recycled>},
+    {Metric::recycled_leads, {"recycled_leads", "leads", Better::neither, "Times a rejected or cold lead was sent back to nurture."},
+     count<&FunnelCounts::recycled>},
+    {Metric::leads_in_nurture_end, {"leads_in_nurture_end", "leads", Better::neither, "Leads in a nurture track at the end of the horizon."},
+     count<&FunnelCounts::in_nurture_end>},
+    {Metric::opportunities, {"opportunities", "opportunities", Better::higher, "SQLs that became opportunities within the horizon.", "Opportunities"},
+     count<&FunnelCounts::opportunities>, Needs::pipeline},
+    {Metric::won_deals, {"won_deals", "deals", Better::higher, "Opportunities closed won within the horizon.", "Won deals"},
+     count<&FunnelCounts::won_deals>, Needs::pipeline},
+    {Metric::lead_to_mql_rate, {"lead_to_mql_rate", "ratio", Better::neither, "mqls / leads.", "Lead to MQL rate"},
+     rate<&FunnelCounts::mqls, &FunnelCounts::leads>},
+    {Metric::mql_to_sql_rate, {"mql_to_sql_rate", "ratio", Better::higher, "sqls / mqls.", "SQL rate (MQL to SQL)", "SQL rate", kHeadline},
+     rate<&FunnelCounts::sqls, &FunnelCounts::mqls>},
+    {Metric::lead_to_sql_rate, {"lead_to_sql_rate", "ratio", Better::higher, "sqls / leads.", "Lead to SQL rate"},
+     rate<&FunnelCounts::sqls, &FunnelCounts::leads>},
+    {Metric::sql_to_opportunity_rate, {"sql_to_opportunity_rate", "ratio", Better::higher, "opportunities / sqls.", "SQL to opportunity rate"},
+     rate<&FunnelCounts::opportunities, &FunnelCounts::sqls>, Needs::pipeline},
+    {Metric::spend, {"spend", "currency", Better::lower, "Total cost: channel_spend + nurture_spend + rep_cost.", "Total cost"},
+     count<total_cost>},
+    {Metric::channel_spend, {"channel_spend", "currency", Better::lower, "Spend on lead sources (cost per lead, weekly spend or budget).", "Channel spend"},
+     count<&FunnelCounts::channel_spend>},
+    {Metric::nurture_spend, {"nurture_spend", "currency", Better::lower, "Spend on nurture touches.", "Nurture spend"},
+     count<&FunnelCounts::nurture_spend>},
+    {Metric::rep_cost, {"rep_cost", "currency", Better::lower, "Fully loaded SDR and AE cost; per source, allocated by the rep time its leads used (AEs by opportunities).", "Rep cost"},
+     count<&FunnelCounts::rep_cost>},
+    {Metric::cost_per_lead, {"cost_per_lead", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / leads.", "Cost per lead"},
+     rate<marketing_spend, &FunnelCounts::leads>},
+    {Metric::cost_per_mql, {"cost_per_mql", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / mqls.", "Cost per MQL"},
+     rate<marketing_spend, &FunnelCounts::mqls>},
+    {Metric::cost_per_sql_marketing, {"cost_per_sql_marketing", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / sqls: the marketing-only cost per SQL.", "Cost per SQL, marketing", "cost per SQL (marketing)", kHeadline},
+     rate<marketing_spend, &FunnelCounts::sqls>},
+    {Metric::cost_per_sql_loaded, {"cost_per_sql_loaded", "currency/lead", Better::lower, "Total cost including rep cost / sqls: the fully loaded cost per SQL.", "Cost per SQL, fully loaded"},
+     rate<total_cost, &FunnelCounts::sqls>},
+    {Metric::cost_per_opportunity, {"cost_per_opportunity", "currency/opportunity", Better::lower, "Total cost / opportunities.", "Cost per opportunity"},
+     rate<total_cost, &FunnelCounts::opportunities>, Needs::pipeline},
+    {Metric::cac, {"cac", "currency/deal", Better::lower, "Customer acquisition cost: total cost / won deals.", "Customer acquisition cost (CAC)"},
+     rate<total_cost, &FunnelCounts::won_deals>, Needs::pipeline},
+    {Metric::pipeline_value, {"pipeline_value", "currency", Better::higher, "Sum of the amounts of opportunities created within the horizon.", "Pipeline created"},
+     count<&FunnelCounts::pipeline_value>, Needs::pipeline},
+    {Metric::weighted_pipeline, {"weighted_pipeline", "currency", Better::higher, "Sum of amount x win probability of opportunities created.", "Weighted pipeline"},
+     count<&FunnelCounts::weighted_pipeline>, Needs::pipeline},
+    {Metric::revenue, {"revenue", "currency", Better::higher, "Sum of the amounts of deals won within the horizon.", "Revenue won"},
+     count<&FunnelCounts::revenue>, Needs::pipeline},
+    {Metric::open_opportunities, {"open_opportunities", "opportunities", Better::neither, "Opportunities still open at the end of the horizon."},
+     count<&FunnelCounts::open_opportunities>, Needs::pipeline},
+    {Metric::opportunities_lost_capacity, {"opportunities_lost_capacity", "opportunities", Better::lower, "Would-be opportunities lost waiting for a free account executive."},
+     count<&FunnelCounts::lost_capacity>, Needs::pipeline},
+    {Metric::pipeline_per_dollar, {"pipeline_per_dollar", "ratio", Better::higher, "pipeline_value / total cost.", "Pipeline per dollar spent"},
+     rate<&FunnelCounts::pipeline_value, total_cost>, Needs::pipeline},
+    {Metric::pipeline_coverage, {"pipeline_coverage", "ratio", Better::higher, "pipeline_value / the scenario's coverage target.", "Pipeline coverage"},
+     pipeline_coverage, Needs::pipeline},
+    {Metric::time_to_mql_days, {"time_to_mql_days", "days", Better::lower, "Mean days from arrival to MQL, over MQLs.", "Days to MQL"},
+     rate<&FunnelCounts::time_to_mql_sum, &FunnelCounts::mqls>},
+    {Metric::time_to_mql_days_p50, {"time_to_mql_days_p50", "days", Better::lower, "Median days to MQL within the replication."},
+     percentile<days_to_mql, 50>},
+    {Metric::time_to_mql_days_p90, {"time_to_mql_days_p90", "days", Better::lower, "90th percentile (type 7) of days to MQL within the replication."},
+     percentile<days_to_mql, 90>},
+    {Metric::time_to_mql_days_p50_instant, {"time_to_mql_days_p50_instant", "days", Better::lower, "Median days to MQL, instant path."},
+     percentile<days_to_mql_on<0>, 50>},
+    {Metric::time_to_mql_days_p90_instant, {"time_to_mql_days_p90_instant", "days", Better::lower, "90th percentile of days to MQL, instant path."},
+     percentile<days_to_mql_on<0>, 90>},
+    {Metric::time_to_mql_days_p50_engagement, {"time_to_mql_days_p50_engagement", "days", Better::lower, "Median days to MQL, engagement path."},
+     percentile<days_to_mql_on<1>, 50>},
+    {Metric::time_to_mql_days_p90_engagement, {"time_to_mql_days_p90_engagement", "days", Better::lower, "90th percentile of days to MQL, engagement path."},
+     percentile<days_to_mql_on<1>, 90>},
+    {Metric::time_to_mql_days_p50_sdr_qualified, {"time_to_mql_days_p50_sdr_qualified", "days", Better::lower, "Median days to MQL, SDR-qualified path."},
+     percentile<days_to_mql_on<2>, 50>},
+    {Metric::time_to_mql_days_p90_sdr_qualified, {"time_to_mql_days_p90_sdr_qualified", "days", Better::lower, "90th percentile of days to MQL, SDR-qualified path."},
+     percentile<days_to_mql_on<2>, 90>},
+    {Metric::time_to_mql_days_p50_signal, {"time_to_mql_days_p50_signal", "days", Better::lower, "Median days to MQL, signal path."},
+     percentile<days_to_mql_on<3>, 50>},
+    {Metric::time_to_mql_days_p90_signal, {"time_to_mql_days_p90_signal", "days", Better::lower, "90th percentile of days to MQL, signal path."},
+     percentile<days_to_mql_on<3>, 90>},
+    {Metric::ready_leads, {"ready_leads", "leads", Better::neither, "Leads sales would accept (by latent readiness), MQL or not.", "Ready leads"},
+     count<&FunnelCounts::ready_leads>},
+    {Metric::mql_precision, {"mql_precision", "ratio", Better::higher, "Share of MQLs that sales would accept.", "MQL precision", "", kHeadline},
+     rate<&FunnelCounts::ready_mqls, &FunnelCounts::mqls>},
+    {Metric::mql_recall, {"mql_recall", "ratio", Better::higher, "Share of ready leads (arrived in the horizon) that became MQLs, each lead once.", "MQL recall", "", kHeadline},
+     rate<&FunnelCounts::ready_leads_mql, &FunnelCounts::ready_leads>},
+    {Metric::missed_ready_leads, {"missed_ready_leads", "leads", Better::lower, "Ready leads that never became MQLs in the horizon.", "Ready leads missed"},
+     count<missed_ready_leads>},
+    {Metric::response_time_hours, {"response_time_hours", "hours", Better::lower, "Mean hours from MQL to the first contact attempt.", "Response time"},
+     rate<&FunnelCounts::response_hours_sum, &FunnelCounts::responded>},
+    {Metric::response_time_hours_p50, {"response_time_hours_p50", "hours", Better::lower, "Median hours from MQL to the first attempt, within the replication."},
+     percentile<funnel_response_hours, 50>},
+    {Metric::response_time_hours_p90, {"response_time_hours_p90", "hours", Better::lower, "90th percentile of hours from MQL to the first attempt, within the replication.", "Response time, P90"},
+     percentile<funnel_response_hours, 90>},
+    {Metric::sla_attainment, {"sla_attainment", "ratio", Better::higher, "Share of MQLs whose first attempt came within their path's SLA (MQLs whose deadline passed or who were attempted).", "SLA met"},
+     rate<sla_met_on<0, 1>, sla_due_on<0, 1>>},
+    {Metric::sla_attainment_instant, {"sla_attainment_instant", "ratio", Better::higher, "sla_attainment for instant-path MQLs."},
+     rate<sla_met_on<0>, sla_due_on<0>>},
+    {Metric::sla_attainment_engagement, {"sla_attainment_engagement", "ratio", Better::higher, "sla_attainment for engagement-path MQLs."},
+     rate<sla_met_on<1>, sla_due_on<1>>},
+    {Metric::queue_wait_hours, {"queue_wait_hours", "hours", Better::lower, "Mean hours a queue entry waited for a rep (every attempt; waits still open at the horizon end count up to it).", "Queue wait"},
+     rate<&FunnelCounts::queue_wait_hours_sum, &FunnelCounts::queue_entries>},
+    {Metric::contact_attempts, {"contact_attempts", "attempts", Better::neither, "Contact attempts made by reps.", "Contact attempts"},
+     count<&FunnelCounts::attempts>, Needs::sales},
+    {Metric::cold_leads, {"cold_leads", "leads", Better::lower, "MQLs that went cold: not reached within their patience.", "Leads gone cold"},
+     count<&FunnelCounts::cold>, Needs::sales},
+    {Metric::rejections_bad_fit, {"rejections_bad_fit", "leads", Better::neither, "MQLs sales rejected as a bad fit (readiness below the bad-fit cut)."},
+     count<&FunnelCounts::rejected_bad_fit>},
+    {Metric::rejections_not_ready, {"rejections_not_ready", "leads", Better::neither, "MQLs sales rejected as not ready yet (candidates for recycling)."},
+     count<&FunnelCounts::rejected_not_ready>},
+    {Metric::rejections_unreachable, {"rejections_unreachable", "leads", Better::lower, "MQLs never reached after every contact attempt."},
+     count<&FunnelCounts::rejected_unreachable>, Needs::sales},
 }};
+static_assert(well_formed(kFunnel), "kFunnel: entry i must define Metric i, with a formula, a known unit and a unique name");
+
+constexpr std::array<Entry<TeamMetric, TeamInput>, static_cast<std::size_t>(TeamMetric::count)> kTeam{{
+    {TeamMetric::mqls, {"mqls", "leads", Better::neither, "MQLs routed to the team."}, count<&TeamCounts::mqls>},
+    {TeamMetric::attempts, {"attempts", "attempts", Better::neither, "Contact attempts made."},
+     count<&TeamCounts::attempts>},
+    {TeamMetric::contacts, {"contacts", "leads", Better::neither, "Attempts that reached the lead."},
+     count<&TeamCounts::contacts>},
+    {TeamMetric::sqls, {"sqls", "leads", Better::higher, "Leads the team accepted."}, count<&TeamCounts::sqls>},
+    {TeamMetric::acceptance_rate, {"acceptance_rate", "ratio", Better::neither, "sqls / contacts."},
+     rate<&TeamCounts::sqls, &TeamCounts::contacts>},
+    {TeamMetric::response_time_hours, {"response_time_hours", "hours", Better::lower, "Mean hours from MQL to the first attempt."},
+     rate<&TeamCounts::response_hours_sum, &TeamCounts::responded>},
+    {TeamMetric::response_time_hours_p50, {"response_time_hours_p50", "hours", Better::lower, "Median hours from MQL to the first attempt."},
+     percentile<team_response_hours, 50>},
+    {TeamMetric::response_time_hours_p90, {"response_time_hours_p90", "hours", Better::lower, "90th percentile of hours from MQL to the first attempt."},
+     percentile<team_response_hours, 90>},
+    {TeamMetric::sla_attainment, {"sla_attainment", "ratio", Better::higher, "Share of MQLs attempted within their path's SLA."},
+     rate<&TeamCounts::sla_met, &TeamCounts::sla_due>},
+    {TeamMetric::queue_entries, {"queue_entries", "entries", Better::neither, "Times a lead joined the queue (first attempts and retries)."},
+     count<&TeamCounts::queue_entries>},
+    {TeamMetric::queue_wait_hours, {"queue_wait_hours", "hours", Better::lower, "Mean hours per queue entry until a rep took it or it left."},
+     rate<&TeamCounts::queue_wait_hours_sum, &TeamCounts::queue_entries>},
+    {TeamMetric::queue_wait_share, {"queue_wait_share", "ratio", Better::lower, "Share of queue entries that waited at all (Erlang C's P(wait > 0))."},
+     rate<&TeamCounts::waited_entries, &TeamCounts::queue_entries>},
+    {TeamMetric::queue_length_mean, {"queue_length_mean", "leads", Better::lower, "Time-average number of leads waiting in the queue over the horizon.", "Mean queue length"},
+     queue_length_mean},
+    {TeamMetric::queue_length_max, {"queue_length_max", "leads", Better::lower, "Largest number of leads waiting at once."},
+     count<&TeamCounts::queue_max>},
+    {TeamMetric::rep_utilization, {"rep_utilization", "ratio", Better::neither, "Busy hours / scheduled hours of the team's reps (work finishing after a shift counts as busy).", "Rep utilisation"},
+     rate<&TeamCounts::busy_hours, &TeamCounts::scheduled_hours>},
+    {TeamMetric::cold_leads, {"cold_leads", "leads", Better::lower, "Leads that went cold waiting for this team."},
+     count<&TeamCounts::cold>},
+    {TeamMetric::rejections_bad_fit, {"rejections_bad_fit", "leads", Better::neither, "Rejected as a bad fit."},
+     count<&TeamCounts::rejected_bad_fit>},
+    {TeamMetric::rejections_not_ready, {"rejections_not_ready", "leads", Better::neither, "Rejected as not ready."},
+     count<&TeamCounts::rejected_not_ready>},
+    {TeamMetric::rejections_unreachable, {"rejections_unreachable", "leads", Better::lower, "Never reached after every attempt."},
+     count<&TeamCounts::rejected_unreachable>},
+}};
+static_assert(well_formed(kTeam), "kTeam: entry i must define TeamMetric i, with a formula, a known unit and a unique name");
+
+constexpr std::array<Entry<RepMetric, RepInput>, static_cast<std::size_t>(RepMetric::count)> kRep{{
+    {RepMetric::attempts, {"attempts", "attempts", Better::neither, "Contact attempts made by the rep."},
+     count<&RepCounts::attempts>},
+    {RepMetric::contacts, {"contacts", "leads", Better::neither, "Attempts that reached the lead."},
+     count<&RepCounts::contacts>},
+    {RepMetric::sqls, {"sqls", "leads", Better::higher, "Leads the rep accepted."}, count<&RepCounts::sqls>},
+    {RepMetric::acceptance_rate, {"acceptance_rate", "ratio", Better::neither, "sqls / contacts: differs between reps by their strictness."},
+     rate<&RepCounts::sqls, &RepCounts::contacts>},
+    {RepMetric::utilization, {"utilization", "ratio", Better::neither, "Busy hours / scheduled hours."},
+     rate<&RepCounts::busy_hours, &RepCounts::scheduled_hours>},
+}};
+static_assert(well_formed(kRep), "kRep: entry i must define RepMetric i, with a formula, a known unit and a unique name");
+
+constexpr auto kFunnelMetrics = defs_of(kFunnel);
+constexpr auto kTeamMetrics = defs_of(kTeam);
+constexpr auto kRepMetrics = defs_of(kRep);
+
+constexpr auto kHeadlineNames = [] {
+  std::array<std::string_view, std::count_if(kFunnelMetrics.begin(), kFunnelMetrics.end(),
+                                             [](const MetricDef& d) { return d.headline; })>
+      names{};
+  std::size_t n = 0;
+  for (const MetricDef& d : kFunnelMetrics)
+    if (d.headline) names[n++] = d.name;
+  return names;
+}();
+
+template <class Table, class Input>
+void fill_row(const Table& table, const Input& in, std::span<double> row) {
+  for (std::size_t i = 0; i < table.size(); ++i) row[i] = in.has(table[i].needs) ? table[i].value(in) : kNaN;
+}
 
 constexpr std::array<std::string_view, kSeriesCount> kSeries{
     "leads", "mqls", "sqls", "created", "active", "nurture", "dormant", "recycle_wait", "backlog", "sql", "rejected",
     "cold", "disqualified"};
-
-double ratio(double numerator, double denominator) noexcept {
-  return denominator > 0.0 ? numerator / denominator : std::numeric_limits<double>::quiet_NaN();
-}
-
-double sorted_percentile(std::vector<double>& values, double q) {
-  std::sort(values.begin(), values.end());
-  return percentile_sorted(values, q);
-}
 
 }  // namespace
 
@@ -140,6 +346,30 @@ std::size_t metric_index(std::string_view name, ScopeKind kind) {
     if (defs[i].name == name) return i;
   return defs.size();
 }
+
+const MetricDef* find_metric(std::string_view name) {
+  for (ScopeKind kind : {ScopeKind::funnel, ScopeKind::team, ScopeKind::rep})
+    if (const std::size_t i = metric_index(name, kind); i < metric_defs(kind).size()) return &metric_defs(kind)[i];
+  return nullptr;
+}
+
+std::string metric_label(std::string_view name) {
+  if (const MetricDef* def = find_metric(name); def && !def->label.empty()) return std::string(def->label);
+  std::string out(name);
+  std::replace(out.begin(), out.end(), '_', ' ');
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
+std::string metric_label(const MetricDef& def) {
+  return def.label.empty() ? metric_label(def.name) : std::string(def.label);
+}
+
+std::string short_metric_label(const MetricDef& def) {
+  return def.short_label.empty() ? metric_label(def) : std::string(def.short_label);
+}
+
+std::span<const std::string_view> headline_metrics() { return kHeadlineNames; }
 
 void FunnelCounts::add(const FunnelCounts& o) noexcept {
   leads += o.leads;
@@ -195,108 +425,17 @@ void TeamTally::clear() noexcept {
 }
 
 void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row) {
-  const FunnelCounts& c = tally.counts;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  auto set = [&](Metric m, double v) { row[static_cast<std::size_t>(m)] = v; };
-  // Without a pipeline section, pipeline quantities are undefined rather than zero.
-  auto pipeline = [&](double v) { return c.has_pipeline ? v : nan; };
-  const double marketing = c.channel_spend + c.nurture_spend;
-  const double total = marketing + c.rep_cost;
-  set(Metric::leads, c.leads);
-  set(Metric::disqualified_leads, c.disqualified);
-  set(Metric::mqls, c.mqls);
-  set(Metric::mqls_instant, c.mqls_by_path[0]);
-  set(Metric::mqls_engagement, c.mqls_by_path[1]);
-  set(Metric::mqls_sdr_qualified, c.mqls_by_path[2]);
-  set(Metric::mqls_signal, c.mqls_by_path[3]);
-  set(Metric::mqls_recycled, c.mqls_recycled);
-  set(Metric::sqls, c.sqls);
-  set(Metric::sqls_from_recycled, c.sqls_from_recycled);
-  set(Metric::recycled_leads, c.recycled);
-  set(Metric::leads_in_nurture_end, c.in_nurture_end);
-  set(Metric::opportunities, pipeline(c.opportunities));
-  set(Metric::won_deals, pipeline(c.won_deals));
-  set(Metric::lead_to_mql_rate, ratio(c.mqls, c.leads));
-  set(Metric::mql_to_sql_rate, ratio(c.sqls, c.mqls));
-  set(Metric::lead_to_sql_rate, ratio(c.sqls, c.leads));
-  set(Metric::sql_to_opportunity_rate, pipeline(ratio(c.opportunities, c.sqls)));
-  set(Metric::spend, total);
-  set(Metric::channel_spend, c.channel_spend);
-  set(Metric::nurture_spend, c.nurture_spend);
-  set(Metric::rep_cost, c.rep_cost);
-  set(Metric::cost_per_lead, ratio(marketing, c.leads));
-  set(Metric::cost_per_mql, ratio(marketing, c.mqls));
-  set(Metric::cost_per_sql_marketing, ratio(marketing, c.sqls));
-  set(Metric::cost_per_sql_loaded, ratio(total, c.sqls));
-  set(Metric::cost_per_opportunity, pipeline(ratio(total, c.opportunities)));
-  set(Metric::cac, pipeline(ratio(total, c.won_deals)));
-  set(Metric::pipeline_value, pipeline(c.pipeline_value));
-  set(Metric::weighted_pipeline, pipeline(c.weighted_pipeline));
-  set(Metric::revenue, pipeline(c.revenue));
-  set(Metric::open_opportunities, pipeline(c.open_opportunities));
-  set(Metric::opportunities_lost_capacity, pipeline(c.lost_capacity));
-  set(Metric::pipeline_per_dollar, pipeline(ratio(c.pipeline_value, total)));
-  set(Metric::pipeline_coverage, coverage_target > 0.0 ? pipeline(c.pipeline_value / coverage_target) : nan);
-  set(Metric::time_to_mql_days, ratio(c.time_to_mql_sum, c.mqls));
-  set(Metric::time_to_mql_days_p90, sorted_percentile(tally.time_to_mql_days, 0.9));
-  set(Metric::time_to_mql_days_p50, percentile_sorted(tally.time_to_mql_days, 0.5));
-  for (std::size_t p = 0; p < tally.time_to_mql_by_path.size(); ++p) {
-    const auto p50 = static_cast<std::size_t>(Metric::time_to_mql_days_p50_instant) + 2 * p;
-    row[p50] = sorted_percentile(tally.time_to_mql_by_path[p], 0.5);
-    row[p50 + 1] = percentile_sorted(tally.time_to_mql_by_path[p], 0.9);
-  }
-  set(Metric::ready_leads, c.ready_leads);
-  set(Metric::mql_precision, ratio(c.ready_mqls, c.mqls));
-  set(Metric::mql_recall, ratio(c.ready_leads_mql, c.ready_leads));
-  set(Metric::missed_ready_leads, c.ready_leads - c.ready_leads_mql);
-  set(Metric::response_time_hours, ratio(c.response_hours_sum, c.responded));
+  std::sort(tally.time_to_mql_days.begin(), tally.time_to_mql_days.end());
+  for (auto& sample : tally.time_to_mql_by_path) std::sort(sample.begin(), sample.end());
   std::sort(tally.response_hours.begin(), tally.response_hours.end());
-  set(Metric::response_time_hours_p50, percentile_sorted(tally.response_hours, 0.5));
-  set(Metric::response_time_hours_p90, percentile_sorted(tally.response_hours, 0.9));
-  set(Metric::sla_attainment, ratio(c.sla_met[0] + c.sla_met[1], c.sla_due[0] + c.sla_due[1]));
-  set(Metric::sla_attainment_instant, ratio(c.sla_met[0], c.sla_due[0]));
-  set(Metric::sla_attainment_engagement, ratio(c.sla_met[1], c.sla_due[1]));
-  set(Metric::queue_wait_hours, ratio(c.queue_wait_hours_sum, c.queue_entries));
-  // Without sales teams there are no attempts, so these counts are undefined, not zero.
-  set(Metric::contact_attempts, c.has_sales ? c.attempts : nan);
-  set(Metric::cold_leads, c.has_sales ? c.cold : nan);
-  set(Metric::rejections_bad_fit, c.rejected_bad_fit);
-  set(Metric::rejections_not_ready, c.rejected_not_ready);
-  set(Metric::rejections_unreachable, c.has_sales ? c.rejected_unreachable : nan);
+  fill_row(kFunnel, FunnelInput{tally, tally.counts, coverage_target}, row);
 }
 
 void compute_team_metrics(TeamTally& tally, double horizon_hours, std::span<double> row) {
-  const TeamCounts& c = tally.counts;
-  auto set = [&](TeamMetric m, double v) { row[static_cast<std::size_t>(m)] = v; };
-  set(TeamMetric::mqls, c.mqls);
-  set(TeamMetric::attempts, c.attempts);
-  set(TeamMetric::contacts, c.contacts);
-  set(TeamMetric::sqls, c.sqls);
-  set(TeamMetric::acceptance_rate, ratio(c.sqls, c.contacts));
-  set(TeamMetric::response_time_hours, ratio(c.response_hours_sum, c.responded));
   std::sort(tally.response_hours.begin(), tally.response_hours.end());
-  set(TeamMetric::response_time_hours_p50, percentile_sorted(tally.response_hours, 0.5));
-  set(TeamMetric::response_time_hours_p90, percentile_sorted(tally.response_hours, 0.9));
-  set(TeamMetric::sla_attainment, ratio(c.sla_met, c.sla_due));
-  set(TeamMetric::queue_entries, c.queue_entries);
-  set(TeamMetric::queue_wait_hours, ratio(c.queue_wait_hours_sum, c.queue_entries));
-  set(TeamMetric::queue_wait_share, ratio(c.waited_entries, c.queue_entries));
-  set(TeamMetric::queue_length_mean, ratio(c.queue_area_hours, horizon_hours));
-  set(TeamMetric::queue_length_max, c.queue_max);
-  set(TeamMetric::rep_utilization, ratio(c.busy_hours, c.scheduled_hours));
-  set(TeamMetric::cold_leads, c.cold);
-  set(TeamMetric::rejections_bad_fit, c.rejected_bad_fit);
-  set(TeamMetric::rejections_not_ready, c.rejected_not_ready);
-  set(TeamMetric::rejections_unreachable, c.rejected_unreachable);
+  fill_row(kTeam, TeamInput{tally, tally.counts, horizon_hours}, row);
 }
 
-void compute_rep_metrics(const RepCounts& c, std::span<double> row) {
-  auto set = [&](RepMetric m, double v) { row[static_cast<std::size_t>(m)] = v; };
-  set(RepMetric::attempts, c.attempts);
-  set(RepMetric::contacts, c.contacts);
-  set(RepMetric::sqls, c.sqls);
-  set(RepMetric::acceptance_rate, ratio(c.sqls, c.contacts));
-  set(RepMetric::utilization, ratio(c.busy_hours, c.scheduled_hours));
-}
+void compute_rep_metrics(const RepCounts& counts, std::span<double> row) { fill_row(kRep, RepInput{counts}, row); }
 
 }  // namespace funnelsim

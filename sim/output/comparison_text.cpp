@@ -1,38 +1,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 #include "funnelsim/output/comparison_output.hpp"
+#include "core/number_text.hpp"
 #include "output/format.hpp"
 
 namespace funnelsim {
 namespace {
-
-constexpr std::array<std::string_view, 6> kHeadline{"mqls",         "sqls",          "mql_to_sql_rate",
-                                                    "cost_per_sql_marketing", "mql_precision", "mql_recall"};
-
-std::string_view headline_label(std::string_view metric) {
-  if (metric == "mqls") return "MQLs";
-  if (metric == "sqls") return "SQLs";
-  if (metric == "mql_to_sql_rate") return "SQL rate";
-  if (metric == "cost_per_sql_marketing") return "cost per SQL (marketing)";
-  if (metric == "mql_precision") return "MQL precision";
-  if (metric == "mql_recall") return "MQL recall";
-  return metric;
-}
-
-bool is_currency(std::string_view unit) { return unit.starts_with("currency"); }
-
-/// A signed number with `decimals` decimals; zero (after rounding) gets no sign, so that "-0.0"
-/// never appears.
-std::string signed_number(double v, int decimals, std::string_view prefix = "", std::string_view suffix = "") {
-  if (std::isnan(v)) return "n/a";
-  const double scale = std::pow(10.0, decimals);
-  if (std::round(std::abs(v) * scale) == 0.0) return fmt::format("{}{:.{}f}{}", prefix, 0.0, decimals, suffix);
-  return fmt::format("{}{}{:.{}f}{}", v < 0 ? "-" : "+", prefix, std::abs(v), decimals, suffix);
-}
 
 /// Enough decimals (at least `least`, at most 3) for an interval of this width to show as one,
 /// not as [+1.6, +1.6].
@@ -45,12 +21,12 @@ int decimals_for(double low, double high, int least) {
 /// A change as the verdict states it: ratios in percentage points, currency in absolute
 /// dollars, everything else relative to the base, in percent.
 std::string change_text(const MetricDef& def, const PairedDifference& d) {
-  if (def.unit == "ratio") {
+  if (unit_kind(def.unit) == UnitKind::ratio) {
     const int decimals = decimals_for(100.0 * d.ci95_low, 100.0 * d.ci95_high, 1);
     return fmt::format("{} pp [{}, {}]", signed_number(100.0 * d.mean, decimals),
                        signed_number(100.0 * d.ci95_low, decimals), signed_number(100.0 * d.ci95_high, decimals));
   }
-  if (is_currency(def.unit)) {
+  if (unit_kind(def.unit) == UnitKind::currency) {
     const int least = std::max(std::abs(d.ci95_low), std::abs(d.ci95_high)) >= 10.0 ? 0 : 2;
     const int decimals = decimals_for(d.ci95_low, d.ci95_high, least);
     return fmt::format("{} [{}, {}]", signed_number(d.mean, decimals, "$"), signed_number(d.ci95_low, decimals, "$"),
@@ -70,8 +46,8 @@ int clear_sign(const PairedDifference& d) {
 }
 
 std::string show_difference(double v, std::string_view unit) {
-  if (unit == "ratio") return signed_number(100.0 * v, 1, "", " pp");
-  return signed_number(v, is_currency(unit) ? 2 : 1);
+  if (unit_kind(unit) == UnitKind::ratio) return signed_number(100.0 * v, 1, "", " pp");
+  return signed_number(v, unit_kind(unit) == UnitKind::currency ? 2 : 1);
 }
 
 std::string show_share(double p) { return std::isnan(p) ? "" : fmt::format("{:.1f}%", 100.0 * p); }
@@ -90,7 +66,7 @@ std::string verdict(const ComparedScenario& base, const ComparedScenario& varian
     if (m >= funnel.metrics.size()) continue;
     const MetricDef& def = metric_defs()[m];
     const PairedDifference& d = funnel.metrics[m].difference;
-    const std::string_view label = headline_label(name);
+    const std::string label = short_metric_label(def);
     if (d.n_paired == 0) {
       changes.push_back(fmt::format("{} n/a", label));
       continue;
@@ -162,8 +138,6 @@ std::string table(const ComparisonReport& report, const ScopeComparison& funnel)
 }
 
 }  // namespace
-
-std::span<const std::string_view> headline_metrics() { return kHeadline; }
 
 std::string comparison_text(const ComparisonReport& report) {
   std::string out = fmt::format("funnelsim {} | compare | base {} | {} replications | seed {}\n", FUNNELSIM_VERSION,

@@ -60,8 +60,8 @@ std::string_view better_name(Better better) {
 
 std::string display_value(double value, std::string_view unit) {
   if (std::isnan(value)) return "n/a";
-  if (unit == "ratio") return fmt::format("{:.1f}%", 100.0 * value);
-  if (unit.starts_with("currency")) return fmt::format("{:.2f}", value);
+  if (unit_kind(unit) == UnitKind::ratio) return fmt::format("{:.1f}%", 100.0 * value);
+  if (unit_kind(unit) == UnitKind::currency) return fmt::format("{:.2f}", value);
   return fmt::format("{:.1f}", value);
 }
 

@@ -16,8 +16,7 @@ constexpr int kHalfBar = 15;  // characters on each side of the axis
 std::string signed_value(double v, std::string_view unit) {
   if (std::isnan(v)) return "n/a";
   if (v == 0.0) return "0";
-  if (unit == "ratio") return fmt::format("{:+.2f} pp", 100.0 * v);
-  if (unit.starts_with("currency")) return fmt::format("{:+.2f}", v);
+  if (unit_kind(unit) == UnitKind::ratio) return fmt::format("{:+.2f} pp", 100.0 * v);
   return fmt::format("{:+.2f}", v);
 }
 

@@ -14,16 +14,6 @@
 namespace funnelsim {
 namespace {
 
-/// How a metric reads in the table: counts with no decimals, ratios as percentages, money with 2.
-std::string show(double v, std::string_view unit) {
-  if (std::isnan(v)) return "n/a";
-  if (unit == "ratio") return fmt::format("{:.1f}%", 100.0 * v);
-  if (unit.starts_with("currency")) return fmt::format("{:.2f}", v);
-  if (unit == "days") return fmt::format("{:.1f}", v);
-  return fmt::format("{:.1f}", v);
-}
-
-
 /// The uncertain inputs' draws, and the share of each headline metric's spread they explain.
 std::string uncertain_text(const RunReport& report) {
   const UncertainDraws& u = *report.uncertain;
@@ -76,9 +66,9 @@ std::string summary_table(const RunReport& report) {
       never_defined.push_back(d.name);
       continue;
     }
-    const std::string ci = fmt::format("[{}, {}]", show(st.ci95_low, d.unit), show(st.ci95_high, d.unit));
-    std::string line = fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}", d.name, show(st.mean, d.unit), ci,
-                                   show(st.p10, d.unit), show(st.p50, d.unit), show(st.p90, d.unit));
+    const std::string ci = fmt::format("[{}, {}]", display_value(st.ci95_low, d.unit), display_value(st.ci95_high, d.unit));
+    std::string line = fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}", d.name, display_value(st.mean, d.unit), ci,
+                                   display_value(st.p10, d.unit), display_value(st.p50, d.unit), display_value(st.p90, d.unit));
     if (st.n_defined < report.info.replications)
       line += fmt::format("  (defined in {} of {})", st.n_defined, report.info.replications);
     out += line + '\n';
@@ -88,7 +78,7 @@ std::string summary_table(const RunReport& report) {
   out += fmt::format("\n{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", "by source (means)", "leads",
                      "MQLs", "lead>MQL", "SQLs", "MQL>SQL", "cost/MQL", "cost/SQL mkt");
   for (std::size_t scope = 1; scope < s.scopes.size() && s.scopes[scope].kind == ScopeKind::funnel; ++scope) {
-    auto mean = [&](Metric m) { return show(s.metric(scope, m).mean, metric_def(m).unit); };
+    auto mean = [&](Metric m) { return display_value(s.metric(scope, m).mean, metric_def(m).unit); };
     out += fmt::format("{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", s.scopes[scope].name, mean(Metric::leads),
                        mean(Metric::mqls), mean(Metric::lead_to_mql_rate), mean(Metric::sqls),
                        mean(Metric::mql_to_sql_rate), mean(Metric::cost_per_mql), mean(Metric::cost_per_sql_marketing));
@@ -97,7 +87,7 @@ std::string summary_table(const RunReport& report) {
     out += fmt::format("\n{:<22} {:>9} {:>14} {:>9} {:>14} {:>14} {:>12}\n", "pipeline by source", "opps", "pipeline",
                        "won", "revenue", "cost/SQL load", "CAC");
     for (std::size_t scope = 1; scope < s.scopes.size() && s.scopes[scope].kind == ScopeKind::funnel; ++scope) {
-      auto mean = [&](Metric m) { return show(s.metric(scope, m).mean, metric_def(m).unit); };
+      auto mean = [&](Metric m) { return display_value(s.metric(scope, m).mean, metric_def(m).unit); };
       out += fmt::format("{:<22} {:>9} {:>14} {:>9} {:>14} {:>14} {:>12}\n", s.scopes[scope].name,
                          mean(Metric::opportunities), mean(Metric::pipeline_value), mean(Metric::won_deals),
                          mean(Metric::revenue), mean(Metric::cost_per_sql_loaded), mean(Metric::cac));
@@ -113,7 +103,7 @@ std::string summary_table(const RunReport& report) {
     }
     auto mean = [&](TeamMetric m) {
       const std::size_t i = static_cast<std::size_t>(m);
-      return show(s.metric(scope, i).mean, metric_defs(ScopeKind::team)[i].unit);
+      return display_value(s.metric(scope, i).mean, metric_defs(ScopeKind::team)[i].unit);
     };
     out += fmt::format("{:<22} {:>8} {:>11} {:>11} {:>8} {:>10} {:>9} {:>7} {:>7}\n", s.scopes[scope].name,
                        mean(TeamMetric::mqls), mean(TeamMetric::response_time_hours),

@@ -1,4 +1,4 @@
-// The report's building blocks: escaping, CSV reading, metric labels and number formats, and
+// The report's building blocks: escaping, CSV reading, axis titles and number formats, and
 // the common look of every chart.
 #include <fmt/format.h>
 
@@ -13,61 +13,6 @@
 
 namespace funnelsim::report_detail {
 namespace {
-
-struct Label {
-  std::string_view metric;
-  std::string_view label;
-};
-
-// The users' words for the metrics a report shows; the rest read as their names with spaces.
-constexpr Label kLabels[] = {
-    {"leads", "Leads"},
-    {"disqualified_leads", "Disqualified leads"},
-    {"mqls", "MQLs"},
-    {"mqls_instant", "MQLs by demo request (instant)"},
-    {"mqls_engagement", "MQLs by score (engagement)"},
-    {"sqls", "SQLs"},
-    {"opportunities", "Opportunities"},
-    {"won_deals", "Won deals"},
-    {"lead_to_mql_rate", "Lead to MQL rate"},
-    {"mql_to_sql_rate", "SQL rate (MQL to SQL)"},
-    {"lead_to_sql_rate", "Lead to SQL rate"},
-    {"sql_to_opportunity_rate", "SQL to opportunity rate"},
-    {"spend", "Total cost"},
-    {"channel_spend", "Channel spend"},
-    {"nurture_spend", "Nurture spend"},
-    {"rep_cost", "Rep cost"},
-    {"cost_per_lead", "Cost per lead"},
-    {"cost_per_mql", "Cost per MQL"},
-    {"cost_per_sql_marketing", "Cost per SQL, marketing"},
-    {"cost_per_sql_loaded", "Cost per SQL, fully loaded"},
-    {"cost_per_opportunity", "Cost per opportunity"},
-    {"cac", "Customer acquisition cost (CAC)"},
-    {"pipeline_value", "Pipeline created"},
-    {"weighted_pipeline", "Weighted pipeline"},
-    {"revenue", "Revenue won"},
-    {"pipeline_per_dollar", "Pipeline per dollar spent"},
-    {"pipeline_coverage", "Pipeline coverage"},
-    {"time_to_mql_days", "Days to MQL"},
-    {"ready_leads", "Ready leads"},
-    {"mql_precision", "MQL precision"},
-    {"mql_recall", "MQL recall"},
-    {"missed_ready_leads", "Ready leads missed"},
-    {"response_time_hours", "Response time"},
-    {"response_time_hours_p90", "Response time, P90"},
-    {"sla_attainment", "SLA met"},
-    {"queue_wait_hours", "Queue wait"},
-    {"contact_attempts", "Contact attempts"},
-    {"cold_leads", "Leads gone cold"},
-    {"acceptance_rate", "Acceptance rate"},
-    {"rep_utilization", "Rep utilisation"},
-    {"queue_length_mean", "Mean queue length"},
-};
-
-bool is_count(std::string_view unit) {
-  return unit == "leads" || unit == "opportunities" || unit == "deals" || unit == "attempts" || unit == "entries" ||
-         unit.empty();
-}
 
 /// An integer with thousands separators: 1234567 -> "1,234,567".
 std::string grouped(double value) {
@@ -190,45 +135,39 @@ double number(const json& object, std::string_view key) {
   return it->get<double>();
 }
 
-std::string metric_label(std::string_view metric) {
-  for (const Label& l : kLabels)
-    if (l.metric == metric) return std::string(l.label);
-  std::string out(metric);
-  std::replace(out.begin(), out.end(), '_', ' ');
-  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
-  return out;
-}
-
 std::string metric_unit(std::string_view metric, std::string_view fallback) {
-  for (ScopeKind kind : {ScopeKind::funnel, ScopeKind::team, ScopeKind::rep})
-    for (const MetricDef& d : metric_defs(kind))
-      if (d.name == metric) return std::string(d.unit);
-  return std::string(fallback);
+  const MetricDef* def = find_metric(metric);
+  return std::string(def ? def->unit : fallback);
 }
 
 std::string axis_title(std::string_view metric, std::string_view unit) {
   const std::string label = metric_label(metric);
-  if (unit == "ratio") return label + " (%)";
-  if (unit.starts_with("currency")) return label + " ($)";
-  if (unit == "days" || unit == "hours") return fmt::format("{} ({})", label, unit);
+  if (unit_kind(unit) == UnitKind::ratio) return label + " (%)";
+  if (unit_kind(unit) == UnitKind::currency) return label + " ($)";
+  if (unit_kind(unit) == UnitKind::duration) return fmt::format("{} ({})", label, unit);
   return label;
 }
 
 std::string d3_format(std::string_view unit) {
-  if (unit == "ratio") return ".1%";
-  if (unit.starts_with("currency")) return "$,.0f";
-  if (unit == "days" || unit == "hours") return ",.1f";
+  if (unit_kind(unit) == UnitKind::ratio) return ".1%";
+  if (unit_kind(unit) == UnitKind::currency) return "$,.0f";
   return ",.1f";
+}
+
+std::string d3_axis_format(std::string_view unit) {
+  if (unit_kind(unit) == UnitKind::ratio) return ".1~%";
+  if (unit_kind(unit) == UnitKind::currency) return "$,.3~s";
+  return ",.4~r";
 }
 
 std::string display(double value, std::string_view unit) {
   if (!std::isfinite(value)) return "n/a";
-  if (unit == "ratio") return fmt::format("{:.1f}%", 100.0 * value);
-  if (unit.starts_with("currency")) {
+  if (unit_kind(unit) == UnitKind::ratio) return fmt::format("{:.1f}%", 100.0 * value);
+  if (unit_kind(unit) == UnitKind::currency) {
     if (std::abs(value) >= 100.0) return (value < 0 ? "-$" : "$") + grouped(std::abs(value));
     return fmt::format("{}${:.2f}", value < 0 ? "-" : "", std::abs(value));
   }
-  if (is_count(unit) && std::abs(value) >= 100.0) return grouped(value);
+  if (unit_kind(unit) == UnitKind::count && std::abs(value) >= 100.0) return grouped(value);
   return fmt::format("{:.1f}", value);
 }
 

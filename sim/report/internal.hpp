@@ -32,15 +32,14 @@ double csv_number(const std::string& cell, std::string_view file);
 /// A number from a JSON statistic: NaN when missing or null.
 double number(const json& object, std::string_view key);
 
-/// A metric in the users' words ("Cost per SQL, marketing"); unknown metrics get their name
-/// with spaces.
-std::string metric_label(std::string_view metric);
 /// The unit of a metric as the library declares it (any scope kind), else `fallback`.
 std::string metric_unit(std::string_view metric, std::string_view fallback = "");
 /// An axis title: the label with its unit ("Cost per SQL, marketing ($)", "SQL rate (%)").
 std::string axis_title(std::string_view metric, std::string_view unit);
 /// A d3-format string for values of the unit, on axes and in tooltips.
 std::string d3_format(std::string_view unit);
+/// A d3-format string for axis ticks of the unit: short ("$1.2k", "12%").
+std::string d3_axis_format(std::string_view unit);
 /// A value for a table or a label: 1,021 / 13.2% / $3,441 / 18.2; "n/a" when undefined.
 std::string display(double value, std::string_view unit);
 /// A JSON value as short text (strings without quotes).

@@ -70,28 +70,23 @@ std::string headline_table(const json& metrics) {
 }
 
 std::string funnel_chart(Page& page, const json& metrics, int horizon_days, std::uint64_t replications) {
-  struct Stage {
-    std::string_view metric, name;
-  };
-  static constexpr Stage kStages[] = {{"leads", "Leads"},
-                                      {"mqls", "MQLs"},
-                                      {"sqls", "SQLs"},
-                                      {"opportunities", "Opportunities"},
-                                      {"won_deals", "Won deals"}};
+  static constexpr std::string_view kStages[] = {"leads", "mqls", "sqls", "opportunities", "won_deals"};
   ordered_json values = ordered_json::array();
   double top = 0.0, previous = std::nan("");
   std::string previous_name;
   int order = 0;
-  for (const Stage& stage : kStages) {
-    const json& s = stats_of(metrics, stage.metric);
+  for (std::string_view stage : kStages) {
+    const json& s = stats_of(metrics, stage);
+    const std::string name = metric_label(stage);
     if (!(number(s, "n_defined") > 0)) continue;
     if (order >= 3 && !informative(s)) continue;  // no pipeline section: stop at SQLs
     const double mean = number(s, "mean"), p10 = number(s, "p10"), p90 = number(s, "p90");
+    const std::string unit = metric_unit(stage);
     std::string label =
-        fmt::format("{}  (P10-P90 {} to {})", display(mean, "leads"), display(p10, "leads"), display(p90, "leads"));
+        fmt::format("{}  (P10-P90 {} to {})", display(mean, unit), display(p10, unit), display(p90, unit));
     if (std::isfinite(previous) && previous > 0)
       label += fmt::format(", {:.1f}% of {}", 100.0 * mean / previous, previous_name);
-    values.push_back({{"stage", std::string(stage.name)},
+    values.push_back({{"stage", name},
                       {"order", order++},
                       {"mean", mean},
                       {"p10", p10},
@@ -100,7 +95,7 @@ std::string funnel_chart(Page& page, const json& metrics, int horizon_days, std:
                       {"label", label}});
     top = std::max(top, std::isfinite(p90) ? p90 : mean);
     previous = mean;
-    previous_name = stage.name;
+    previous_name = name;
   }
   ordered_json order_names = ordered_json::array();
   for (const auto& v : values) order_names.push_back(v["stage"]);
@@ -152,11 +147,12 @@ std::string funnel_chart(Page& page, const json& metrics, int horizon_days, std:
 std::string conversion_chart(Page& page, const json& metrics, const Csv* replications) {
   struct Step {
     std::string_view name, numerator, denominator;
+    std::string_view rate;  ///< the summary's metric for numerator / denominator; empty: none used
   };
-  static constexpr Step kSteps[] = {{"Lead to MQL", "mqls", "leads"},
-                                    {"MQL to SQL", "sqls", "mqls"},
-                                    {"SQL to opportunity", "opportunities", "sqls"},
-                                    {"Opportunity to won deal", "won_deals", "opportunities"}};
+  static constexpr Step kSteps[] = {{"Lead to MQL", "mqls", "leads", "lead_to_mql_rate"},
+                                    {"MQL to SQL", "sqls", "mqls", "mql_to_sql_rate"},
+                                    {"SQL to opportunity", "opportunities", "sqls", ""},
+                                    {"Opportunity to won deal", "won_deals", "opportunities", ""}};
   ordered_json values = ordered_json::array();
   int order = 0;
   for (const Step& step : kSteps) {
@@ -175,10 +171,8 @@ std::string conversion_chart(Page& page, const json& metrics, const Csv* replica
     if (!ratios.empty()) {
       s = summarize(ratios);
     } else {
-      const std::string rate = fmt::format("{}_to_{}_rate", step.denominator == "leads" ? "lead" : "mql",
-                                           step.numerator == "mqls" ? "mql" : "sql");
-      const json& r = stats_of(metrics, rate);
-      if (!(number(r, "n_defined") > 0) || step.numerator == "opportunities" || step.numerator == "won_deals") continue;
+      const json& r = stats_of(metrics, step.rate);
+      if (step.rate.empty() || !(number(r, "n_defined") > 0)) continue;
       s.mean = number(r, "mean");
       s.p10 = number(r, "p10");
       s.p90 = number(r, "p90");
@@ -233,8 +227,8 @@ std::string histogram_chart(Page& page, const Csv& replications, std::string_vie
   const std::string unit = metric_unit(metric);
   ordered_json data = ordered_json::array();
   for (double v : values) data.push_back({{"value", v}});
-  const bool ratio = unit == "ratio", money = unit.starts_with("currency");
-  const std::string axis_format = ratio ? ".1~%" : money ? "$,.3~s" : ",.4~r";
+  const bool ratio = unit_kind(unit) == UnitKind::ratio, money = unit_kind(unit) == UnitKind::currency;
+  const std::string axis_format = d3_axis_format(unit);
   std::string x_title = axis_title(metric, unit);
   if (!ratio && !money) x_title += fmt::format(" per {}", horizon_text(horizon_days));
   const ordered_json markers = ordered_json::array({{{"value", s.mean}, {"marker", "mean"}},
@@ -407,15 +401,16 @@ std::string lifecycle_chart(Page& page, const Csv& weekly) {
 }
 
 std::string source_cost_chart(Page& page, const json& by_source) {
+  constexpr std::string_view kCost = "cost_per_sql_marketing";
   ordered_json data = ordered_json::array();
   for (const auto& [source, metrics] : by_source.items()) {
-    const json& s = stats_of(metrics, "cost_per_sql_marketing");
+    const json& s = stats_of(metrics, kCost);
     if (!(number(s, "n_defined") > 0)) continue;
     data.push_back({{"source", source},
                     {"mean", number(s, "mean")},
                     {"p10", number(s, "p10")},
                     {"p90", number(s, "p90")},
-                    {"label", display(number(s, "mean"), "currency")}});
+                    {"label", display(number(s, "mean"), metric_unit(kCost))}});
   }
   if (data.empty()) return {};
   double top = 0.0;
@@ -440,7 +435,7 @@ std::string source_cost_chart(Page& page, const json& by_source) {
           {{"x",
             {{"field", "mean"},
              {"type", "quantitative"},
-             {"title", "Cost per SQL, marketing ($)"},
+             {"title", axis_title(kCost, metric_unit(kCost))},
              {"scale", {{"domain", {0, top * 1.3}}, {"nice", false}}},
              {"axis", {{"format", "$,.3~s"}, {"tickCount", 6}}}}},
            {"tooltip",

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "funnelsim/output/comparison_output.hpp"
+#include "core/number_text.hpp"
 #include "report/internal.hpp"
 
 namespace funnelsim::report_detail {
@@ -24,14 +25,6 @@ const json& member(const json& object, std::string_view key) {
   if (!object.is_object()) return none;
   const auto it = object.find(key);
   return it == object.end() ? none : *it;
-}
-
-/// "+1.2" / "-0.3" / "0.0": a sign on every nonzero number.
-std::string signed_text(double v, int decimals, std::string_view prefix = "", std::string_view suffix = "") {
-  if (!std::isfinite(v)) return "n/a";
-  const double scale = std::pow(10.0, decimals);
-  if (std::round(std::abs(v) * scale) == 0.0) return fmt::format("{}{:.{}f}{}", prefix, 0.0, decimals, suffix);
-  return fmt::format("{}{}{:.{}f}{}", v < 0 ? "-" : "+", prefix, std::abs(v), decimals, suffix);
 }
 
 /// Signed dollars, short for large amounts: +$565, -$8,964, +$303K, -$1.25M.
@@ -48,17 +41,17 @@ std::string signed_money(double v, double scale) {
 /// One signed change in the metric's own units: points for rates, dollars for money. `scale`, the
 /// largest magnitude shown beside it, picks the money format so that a mean and its interval agree.
 std::string change_value(double v, std::string_view unit, double scale) {
-  if (unit == "ratio") return signed_text(100 * v, 1);
-  if (unit.starts_with("currency"))
+  if (unit_kind(unit) == UnitKind::ratio) return signed_number(100 * v, 1);
+  if (unit_kind(unit) == UnitKind::currency)
     return scale >= 10 && scale < 1e5 ? signed_money(std::round(v), scale)  // whole dollars with separators
                                       : signed_money(v, scale);
-  return signed_text(v, 1);
+  return signed_number(v, 1);
 }
 
 /// A paired difference with its interval: "+1.2 pp [+0.9, +1.5]", "+$42 [+$30, +$55]".
 std::string change_text(double mean, double low, double high, std::string_view unit) {
   const double scale = std::max(std::abs(low), std::abs(high));
-  return fmt::format("{}{} [{}, {}]", change_value(mean, unit, scale), unit == "ratio" ? " pp" : "",
+  return fmt::format("{}{} [{}, {}]", change_value(mean, unit, scale), unit_kind(unit) == UnitKind::ratio ? " pp" : "",
                      change_value(low, unit, scale), change_value(high, unit, scale));
 }
 
@@ -177,9 +170,9 @@ std::string compare_table(const json& metrics) {
         html_escape(axis_title(metric, unit)), display(number(member(c, "base"), "mean"), unit),
         display(number(member(c, "variant"), "mean"), unit), css,
         change_text(number(d, "mean"), number(d, "ci95_low"), number(d, "ci95_high"), unit),
-        signed_text(100 * number(d, "relative"), 1, "", "%"),
-        signed_text(100 * number(d, "relative_ci95_low"), 1, "", "%"),
-        signed_text(100 * number(d, "relative_ci95_high"), 1, "", "%"),
+        signed_number(100 * number(d, "relative"), 1, "", "%"),
+        signed_number(100 * number(d, "relative_ci95_low"), 1, "", "%"),
+        signed_number(100 * number(d, "relative_ci95_high"), 1, "", "%"),
         std::isfinite(p) ? fmt::format("{:.0f}%", 100 * p) : "",
         std::isfinite(reduction) ? fmt::format("{:.1f}x", reduction) : "");
   }
@@ -244,8 +237,7 @@ std::string tradeoff_chart(Page& page, const json& sweep, std::size_t parameter,
     if (!std::isfinite(number(s, "mean"))) continue;
     rows.push_back(std::move(row));
   }
-  const std::string value_format = unit == "ratio" ? ".1%" : unit.starts_with("currency") ? "$,.0f" : ",.1f";
-  const std::string axis_format = unit == "ratio" ? ".1~%" : unit.starts_with("currency") ? "$,.3~s" : ",.4~r";
+  const std::string value_format = d3_format(unit), axis_format = d3_axis_format(unit);
   ordered_json x = {{"field", "x"}, {"type", numeric ? "quantitative" : "ordinal"}, {"title", pointer}};
   if (numeric)
     x["scale"] = {{"zero", false}, {"nice", false}, {"padding", 12}};
@@ -338,19 +330,16 @@ std::string pareto_chart(Page& page, const json& sweep) {
                     {"label", label},
                     {"point", point_label(point.at("values"))}});
   }
-  auto fmt_of = [](const std::string& unit) {
-    return unit == "ratio" ? ".1~%" : unit.starts_with("currency") ? "$,.3~s" : ",.4~r";
-  };
   const ordered_json x = {{"field", "x"},
                           {"type", "quantitative"},
                           {"title", axis_title(xm, xu)},
                           {"scale", {{"zero", false}, {"padding", 20}}},
-                          {"axis", {{"format", fmt_of(xu)}}}};
+                          {"axis", {{"format", d3_axis_format(xu)}}}};
   const ordered_json y = {{"field", "y"},
                           {"type", "quantitative"},
                           {"title", axis_title(ym, yu)},
                           {"scale", {{"zero", false}, {"padding", 20}}},
-                          {"axis", {{"format", fmt_of(yu)}}}};
+                          {"axis", {{"format", d3_axis_format(yu)}}}};
   const ordered_json color = {
       {"field", "front"},
       {"type", "nominal"},
@@ -413,7 +402,7 @@ std::string json_html(const json& value) {
 
 /// A paired change without its interval, for a short label: "+18.2", "-1.3 pp", "+$42".
 std::string change_only(double mean, std::string_view unit) {
-  return change_value(mean, unit, std::abs(mean)) + (unit == "ratio" ? " pp" : "");
+  return change_value(mean, unit, std::abs(mean)) + (unit_kind(unit) == UnitKind::ratio ? " pp" : "");
 }
 
 /// "each parameter to -20% and +20% of its base value" from the file's `vary` (a share, or text).
@@ -438,8 +427,8 @@ std::string uncertain_html(const json& u, const std::string& metric) {
   out += "<table>\n<tr><th>Input</th><th>SRC</th><th>Spearman</th></tr>\n";
   for (const json& p : parameters)
     out += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
-                       html_escape(value_text(member(p, "pointer"))), signed_text(number(p, "src"), 3),
-                       signed_text(number(p, "spearman"), 3));
+                       html_escape(value_text(member(p, "pointer"))), signed_number(number(p, "src"), 3),
+                       signed_number(number(p, "spearman"), 3));
   out += "</table>\n";
   const double r2 = number(u, "r_squared");
   if (std::isfinite(r2))
@@ -483,8 +472,7 @@ std::string tornado_chart(Page& page, const json& s) {
     }
     ++order;
   }
-  const std::string value_format = unit == "ratio" ? ".1%" : unit.starts_with("currency") ? "$,.0f" : ",.1f";
-  const std::string axis_format = unit == "ratio" ? ".1~%" : unit.starts_with("currency") ? "$,.3~s" : ",.4~r";
+  const std::string value_format = d3_format(unit), axis_format = d3_axis_format(unit);
   ordered_json order_names = ordered_json::array();
   for (const json* p : params) order_names.push_back(p->at("pointer"));
   const ordered_json y = {{"field", "parameter"},

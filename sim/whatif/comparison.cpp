@@ -15,8 +15,6 @@ double normal_p_better(double mean, double se, Better better) {
 
 }  // namespace
 
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-
 PairedDifference paired_difference(std::span<const double> base, std::span<const double> variant, Better better) {
   if (base.size() != variant.size())
     throw std::invalid_argument("paired_difference: base and variant hold different numbers of replications");

@@ -1,6 +1,8 @@
 #pragma once
+#include <cmath>
 #include <cstddef>
 #include <limits>
+#include <numbers>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -42,6 +44,9 @@ double percentile_sorted(std::span<const double> sorted, double q);
 /// (dof >= 1; non-integer dof allowed), via Boost.Math. Throws std::domain_error for alpha
 /// outside (0, 1) or dof <= 0.
 double student_t_critical(double alpha, double dof);
+
+/// Standard normal CDF. Inline: cheap enough to call once per simulated lead.
+inline double normal_cdf(double x) noexcept { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
 
 /// Mean and sample variance by Welford's algorithm (numerically stable), skipping NaN.
 struct MeanVar {

@@ -1,11 +1,13 @@
 #pragma once
 /// The metrics of one replication. Three kinds of scope each have their own metric set:
 /// the funnel (the whole funnel and each source), a sales team, and one rep. Each metric is
-/// declared once, with its unit and which direction is better.
+/// defined once, in sim/metrics/metrics.cpp: name, unit, better direction, label, whether it
+/// is a headline metric, and its formula; writers, the report and option parsing read that.
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,7 +20,26 @@ struct MetricDef {
   std::string_view unit;
   Better better;
   std::string_view description;
+  /// In users' words ("Cost per SQL, marketing"); empty: the name with spaces, capitalised.
+  std::string_view label = {};
+  /// Shorter, for the text verdicts ("SQL rate"); empty: the label.
+  std::string_view short_label = {};
+  /// A funnel metric every verdict, variance split and comparison chart leads with.
+  bool headline = false;
 };
+
+/// How values of a unit read: counts of things, a ratio (shown as a percentage), money
+/// ("currency", "currency/lead", ...), a duration, or other (no metric may have such a unit).
+enum class UnitKind { count, ratio, currency, duration, other };
+constexpr UnitKind unit_kind(std::string_view unit) {
+  if (unit == "ratio") return UnitKind::ratio;
+  if (unit.starts_with("currency")) return UnitKind::currency;
+  if (unit == "days" || unit == "hours") return UnitKind::duration;
+  if (unit.empty() || unit == "leads" || unit == "opportunities" || unit == "deals" || unit == "attempts" ||
+      unit == "entries")
+    return UnitKind::count;
+  return UnitKind::other;
+}
 
 enum class ScopeKind : std::uint8_t { funnel, team, rep };
 std::string_view scope_kind_name(ScopeKind kind);
@@ -61,6 +82,16 @@ std::span<const MetricDef> metric_defs(ScopeKind kind = ScopeKind::funnel);
 const MetricDef& metric_def(Metric m);
 /// Index of a metric by name within a kind's set, or the set's size when unknown.
 std::size_t metric_index(std::string_view name, ScopeKind kind = ScopeKind::funnel);
+/// The first metric of that name in the funnel, team, then rep set; null when none.
+const MetricDef* find_metric(std::string_view name);
+/// The label of a metric, or of the first of that name (find_metric); unknown names read as
+/// their name with spaces, capitalised.
+std::string metric_label(const MetricDef& def);
+std::string metric_label(std::string_view name);
+/// The short label, else the label.
+std::string short_metric_label(const MetricDef& def);
+/// The names of the headline funnel metrics, in set order.
+std::span<const std::string_view> headline_metrics();
 
 /// Weekly series of funnel scopes. leads, mqls and sqls count the steps that happened in each
 /// week; the others are snapshots at each week's end: created (every lead so far, warm-up and

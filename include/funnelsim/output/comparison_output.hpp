@@ -44,9 +44,6 @@ std::string comparison_json(const ComparisonReport& report);
 /// diff_ci95_low,diff_ci95_high,relative,p_better_share,p_better_normal,variance_reduction,n_paired.
 std::string comparison_csv(const ComparisonReport& report);
 
-/// The headline metrics of the verdict, in order (those missing from the funnel set are skipped).
-std::span<const std::string_view> headline_metrics();
-
 /// For each variant: a plain-language verdict on the headline metrics (ratios in percentage
 /// points, currency in absolute dollars, counts in percent, each with its 95% interval), which of
 /// them clearly improved or worsened, the variance reduction common random numbers gave them,

@@ -47,9 +47,6 @@ struct PairedDifference {
 /// std::invalid_argument).
 PairedDifference paired_difference(std::span<const double> base, std::span<const double> variant, Better better);
 
-/// Standard normal CDF.
-double normal_cdf(double x);
-
 struct MetricComparison {
   SummaryStats base, variant;  ///< each scenario's own statistics (all its defined replications)
   PairedDifference difference;
