@@ -9,13 +9,12 @@
 #include <boost/random/normal_distribution.hpp>
 
 #include "core/stream_purposes.hpp"
+#include "funnelsim/core/statistics.hpp"
 
 namespace funnelsim {
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-double standard_normal_cdf(double z) noexcept { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
 
 double draw_normal(RandomStream& stream) noexcept { return boost::random::normal_distribution<double>{}(stream); }
 
@@ -143,7 +142,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
 
   RandomStream profile = streams.stream(source.tag, lead_id, purpose::READINESS);
   const double z_readiness = draw_normal(profile);
-  out.readiness = source.readiness(standard_normal_cdf(z_readiness));
+  out.readiness = source.readiness(normal_cdf(z_readiness));
   const double u_segment = profile.uniform();
   out.accept_draw = profile.uniform();
   if (start.cycle > 0) {  // a second chance: new timing, new coin
