@@ -57,7 +57,7 @@ Command add_bench_command(CLI::App& app) {
   return [opts, repeats, max_threads, budget]() {
     const Scenario scenario = load_scenario(opts->scenario, parse_overrides(opts->sets));
     const CompiledModel model = compile_model(scenario);
-    RunOptions run = run_options_for(scenario, *opts);
+    RunOptions run = run_options_for(scenario, whatif_options(*opts));
     // Two results live at once (the reference and the latest), at up to --max-threads threads.
     MemoryEstimate estimate = estimate_memory(model, run.replications, *max_threads, /*with_outputs=*/false);
     estimate.table *= 2;

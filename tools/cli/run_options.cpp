@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-#include "cli_errors.hpp"
 
 namespace funnelsim::cli {
 
@@ -33,13 +32,13 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
   return overrides;
 }
 
-RunOptions run_options_for(const Scenario& scenario, const ScenarioOptions& opts) {
-  RunOptions run;
-  run.seed = opts.seed.value_or(scenario.seed);
-  run.replications = opts.replications.value_or(scenario.replications);
-  run.first_replication = opts.first_replication;
-  run.threads = opts.threads;
-  return run;
+WhatIfOptions whatif_options(const ScenarioOptions& opts) {
+  WhatIfOptions options;
+  options.seed = opts.seed;
+  options.replications = opts.replications;
+  options.first_replication = opts.first_replication;
+  options.threads = opts.threads;
+  return options;
 }
 
 RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides) {
