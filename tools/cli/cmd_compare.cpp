@@ -21,23 +21,21 @@ Command add_compare_command(CLI::App& app) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto out = std::make_shared<std::string>();
   auto report_file = std::make_shared<std::string>();
-  auto precision = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   cmd->add_option("scenarios", *files, "BASE VARIANT [VARIANT...]: scenario JSON files")->required()->expected(2, -1);
   add_set_option(*cmd, *opts, "Override a field in every scenario: --set /json/pointer=value (repeatable)");
   add_run_controls(*cmd, *opts);
-  cmd->add_option("--precision", *precision,
+  cmd->add_option("--precision", opts->precision,
                   "Add replications in batches of 50 until the 95% CI half-width of every variant's paired "
                   "difference in a whole-funnel metric is below a share of the base's mean: METRIC=REL% "
                   "(--replications caps it; default cap 100000)");
   cmd->add_option("--out", *out, "Folder for compare.json and compare.csv");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [opts, files, out, report_file, precision, quiet]() {
+  return [opts, files, out, report_file, quiet]() {
     const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
     if (!report_file->empty()) check_report_target(*report_file);
-    WhatIfOptions options = whatif_options(*opts);
-    if (!precision->empty()) options.precision = parse_precision(*precision);
+    WhatIfOptions options = whatif_options(*opts);  // parses --precision
     const std::vector<Override> overrides = parse_overrides(opts->sets);
     // Load everything first: a bad variant stops the command before any simulation.
     std::vector<RunnableScenario> models;

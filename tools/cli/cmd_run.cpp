@@ -20,22 +20,20 @@ Command add_run_command(CLI::App& app) {
   auto opts = std::make_shared<ScenarioOptions>();
   auto out = std::make_shared<std::string>();
   auto report_file = std::make_shared<std::string>();
-  auto precision = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   auto budget = std::make_shared<std::uint64_t>(kDefaultMemoryBudgetMiB);
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
-  cmd->add_option("--precision", *precision,
+  cmd->add_option("--precision", opts->precision,
                   "Add replications in batches of 50 until the 95% CI half-width of a whole-funnel metric's mean is "
                   "below a share of the mean: METRIC=REL% (--replications caps it; default cap 100000)");
   cmd->add_option("--out", *out, "Folder for summary.json, replications.csv and weekly.csv");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   add_memory_budget_option(*cmd, *budget);
-  return [opts, out, report_file, precision, quiet, budget]() {
+  return [opts, out, report_file, quiet, budget]() {
     const InterruptGuard interrupt;  // from the start: a signal at any point stops cleanly
     if (!report_file->empty()) check_report_target(*report_file);
-    WhatIfOptions options = whatif_options(*opts);
-    if (!precision->empty()) options.precision = parse_precision(*precision);
+    WhatIfOptions options = whatif_options(*opts);  // parses --precision
     const RunnableScenario runnable = load_runnable(opts->scenario, parse_overrides(opts->sets));
     // With uncertain inputs each replication compiles its own model; the nominal one sizes the run.
     if (!check_memory(estimate_memory(runnable.nominal_model(), most_replications(runnable.scenario(), options),

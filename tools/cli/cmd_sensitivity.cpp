@@ -11,6 +11,7 @@
 #include "funnelsim/report/report.hpp"
 #include "funnelsim/whatif/run.hpp"
 #include "interrupt.hpp"
+#include "option_error.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
@@ -43,15 +44,18 @@ Command add_sensitivity_command(CLI::App& app) {
     if (!report_file->empty()) check_report_target(*report_file);
     // Everything the user typed is checked before the first replication runs.
     SensitivitySpec spec;
-    spec.vary = parse_vary(*vary);
-    spec.metric = parse_sensitivity_metric(*metric);
-    if (!params->empty()) spec.parameters = parse_pointer_list(*params);
+    spec.vary = for_option("--vary", [&] { return parse_vary(*vary); });
+    spec.metric = for_option("--metric", [&] { return parse_sensitivity_metric(*metric); });
+    if (!params->empty()) spec.parameters = for_option("--params", [&] { return parse_pointer_list(*params); });
     const std::string fallback_name = std::filesystem::path(opts->scenario).stem().string();
     const nlohmann::json doc = read_scenario_document(opts->scenario, parse_overrides(opts->sets));
     WhatIfOptions options = whatif_options(*opts);
     options.cancel = interrupt.flag();
-    const std::optional<SensitivityReport> tornado = with_progress_bar(
-        !*quiet, options, [&](const WhatIfOptions& o) { return run_sensitivity(doc, fallback_name, spec, o); });
+    // Planning checks each of --params in the scenario: its only UsageError.
+    const std::optional<SensitivityReport> tornado = for_option("--params", [&] {
+      return with_progress_bar(!*quiet, options,
+                               [&](const WhatIfOptions& o) { return run_sensitivity(doc, fallback_name, spec, o); });
+    });
     if (interrupt.signal() != 0) return interrupt.report();
     const SensitivityReport& report = *tornado;
     const std::string json_text = sensitivity_json(report);

@@ -3,6 +3,10 @@
 // Pareto front.
 #include <cstdio>
 #include <optional>
+#include <set>
+#include <string_view>
+
+#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "funnelsim/output/run_output.hpp"
@@ -10,11 +14,34 @@
 #include "funnelsim/report/report.hpp"
 #include "funnelsim/whatif/run.hpp"
 #include "interrupt.hpp"
+#include "option_error.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
+namespace {
+
+// The library refuses both as well, in words without flags; these name the flags that help.
+
+/// --param /seed=... or /replications=...: every point runs the same ones.
+void refuse_run_control(std::string_view text) {
+  const std::size_t eq = text.find('=');
+  const std::string_view pointer = text.substr(0, eq);
+  if (eq != std::string_view::npos && (pointer == "/seed" || pointer == "/replications"))
+    throw UsageError(fmt::format("--param {}: expected a scenario field to sweep, found a run control (every point "
+                                 "runs the same seed and replications; use --seed or --replications)",
+                                 pointer));
+}
+
+void refuse_repeated_pointers(const std::vector<SweepParameter>& parameters) {
+  std::set<std::string> seen;
+  for (const SweepParameter& p : parameters)
+    if (!seen.insert(p.pointer).second)
+      throw UsageError(fmt::format("--param {}: expected each pointer in one --param only, found it twice", p.pointer));
+}
+
+}  // namespace
 
 Command add_sweep_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("sweep", "Run a grid of parameter values on common random numbers");
@@ -24,7 +51,6 @@ Command add_sweep_command(CLI::App& app) {
   auto pareto = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto report_file = std::make_shared<std::string>();
-  auto precision = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
   cmd->add_option("--param", *params,
@@ -34,24 +60,27 @@ Command add_sweep_command(CLI::App& app) {
   cmd->add_option("--objective", *objective,
                   "Pick the best point: \"minimize|maximize METRIC [subject to METRIC >= NUMBER [and ...]]\"");
   cmd->add_option("--pareto", *pareto, "Mark the points not dominated on two metrics: METRIC_X,METRIC_Y");
-  cmd->add_option("--precision", *precision,
+  cmd->add_option("--precision", opts->precision,
                   "Add replications in batches of 50 until the 95% CI half-width of every point's mean of a "
                   "whole-funnel metric is below a share of that mean: METRIC=REL% (--replications caps it; default "
                   "cap 100000)");
   cmd->add_option("--out", *out, "Folder for sweep.csv and sweep.json");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [opts, params, objective, pareto, out, report_file, precision, quiet]() {
+  return [opts, params, objective, pareto, out, report_file, quiet]() {
     const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
     if (!report_file->empty()) check_report_target(*report_file);
     // Everything the user typed is checked before the first replication runs.
     SweepSpec spec;
-    for (const std::string& p : *params) spec.parameters.push_back(parse_sweep_parameter(p));
-    spec.points = sweep_grid(spec.parameters);
-    if (!objective->empty()) spec.objective = parse_objective(*objective);
-    if (!pareto->empty()) spec.pareto = parse_pareto(*pareto);
-    WhatIfOptions options = whatif_options(*opts);
-    if (!precision->empty()) options.precision = parse_precision(*precision);
+    for (const std::string& p : *params) {
+      refuse_run_control(p);
+      spec.parameters.push_back(for_option("--param", [&] { return parse_sweep_parameter(p); }));
+    }
+    refuse_repeated_pointers(spec.parameters);
+    spec.points = for_option("--param", [&] { return sweep_grid(spec.parameters); });
+    if (!objective->empty()) spec.objective = for_option("--objective", [&] { return parse_objective(*objective); });
+    if (!pareto->empty()) spec.pareto = for_option("--pareto", [&] { return parse_pareto(*pareto); });
+    WhatIfOptions options = whatif_options(*opts);  // parses --precision
     const nlohmann::json doc = read_scenario_document(opts->scenario, parse_overrides(opts->sets));
     options.cancel = interrupt.flag();
     const std::optional<SweepReport> swept = with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) {

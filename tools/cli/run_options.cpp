@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "option_error.hpp"
+
 
 namespace funnelsim::cli {
 
@@ -38,6 +40,8 @@ WhatIfOptions whatif_options(const ScenarioOptions& opts) {
   options.replications = opts.replications;
   options.first_replication = opts.first_replication;
   options.threads = opts.threads;
+  if (!opts.precision.empty())
+    options.precision = for_option("--precision", [&] { return parse_precision(opts.precision); });
   return options;
 }
 

@@ -22,6 +22,7 @@ struct ScenarioOptions {
   std::optional<std::uint64_t> seed;
   std::uint64_t first_replication = 0;
   int threads = 0;
+  std::string precision;  ///< --precision METRIC=REL%, in the commands that have it
 };
 
 void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls);
@@ -31,7 +32,8 @@ void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& hel
 /// their own positionals).
 void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_replication = true);
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
-/// The run controls the user typed (unset ones default to the scenario's in the library).
+/// The run controls the user typed (unset ones default to the scenario's in the library), the
+/// precision target parsed.
 WhatIfOptions whatif_options(const ScenarioOptions& opts);
 /// Reads a scenario file (extends, then --set) ready to run, uncertain inputs and all.
 RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides);
