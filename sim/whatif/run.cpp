@@ -186,7 +186,7 @@ std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::
   for (std::size_t p = 0; p < spec.points.size(); ++p) {
     try {
       nlohmann::json point_doc = document;
-      apply_overrides(point_doc, point_overrides(spec.parameters, spec.points[p]), "--param");
+      apply_overrides(point_doc, point_overrides(spec.parameters, spec.points[p]));
       scenarios.emplace_back(std::move(point_doc), fallback_name);
     } catch (const ScenarioError& e) {
       throw ScenarioInputError(

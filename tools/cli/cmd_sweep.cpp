@@ -81,10 +81,11 @@ Command add_sweep_command(CLI::App& app) {
     if (!objective->empty()) spec.objective = for_option("--objective", [&] { return parse_objective(*objective); });
     if (!pareto->empty()) spec.pareto = for_option("--pareto", [&] { return parse_pareto(*pareto); });
     WhatIfOptions options = whatif_options(*opts);  // parses --precision
-    const nlohmann::json doc = read_scenario_document(opts->scenario, parse_overrides(opts->sets));
+    const nlohmann::json doc = read_document(opts->scenario, parse_overrides(opts->sets));
     options.cancel = interrupt.flag();
-    const std::optional<SweepReport> swept = with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) {
-      return run_sweep(doc, opts->scenario, std::move(spec), o);
+    const std::optional<SweepReport> swept = naming_overrides("--param", [&] {
+      return with_progress_bar(!*quiet, options,
+                               [&](const WhatIfOptions& o) { return run_sweep(doc, opts->scenario, std::move(spec), o); });
     });
     if (interrupt.signal() != 0) return interrupt.report();
     const SweepReport& report = *swept;

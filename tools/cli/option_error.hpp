@@ -1,12 +1,15 @@
 #pragma once
-// The library's UsageErrors name no flag (a Python caller never typed one); the CLI names the
-// option the text came from, as the user typed it.
+// The library's errors name no flag (a Python caller never typed one); the CLI names the option
+// the text came from, as the user typed it.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/scenario/error.hpp"
+#include "funnelsim/whatif/run.hpp"
 
 namespace funnelsim::cli {
 
@@ -19,6 +22,25 @@ auto for_option(std::string_view option, const Parse& parse) {
   } catch (const UsageError& e) {
     throw UsageError(e.subject().empty() ? std::string(option) : fmt::format("{} {}", option, e.subject()),
                      e.message());
+  }
+}
+
+/// The issues with the library's words for overrides (loader.hpp) naming `option` instead;
+/// false when none of them had any.
+bool name_overrides(std::vector<Issue>& issues, std::string_view option);
+
+/// Returns load(); a ScenarioError from it comes back with its overrides named as `option`
+/// (--set, --param), a ScenarioInputError with its context.
+template <class Load>
+auto naming_overrides(std::string_view option, const Load& load) {
+  try {
+    return load();
+  } catch (const ScenarioError& e) {
+    std::vector<Issue> issues = e.issues();
+    if (!name_overrides(issues, option)) throw;
+    if (const auto* input = dynamic_cast<const ScenarioInputError*>(&e))
+      throw ScenarioInputError(input->context(), ScenarioError(std::move(issues)));
+    throw ScenarioError(std::move(issues));
   }
 }
 

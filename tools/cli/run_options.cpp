@@ -30,7 +30,7 @@ void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_repl
 
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
   std::vector<Override> overrides;
-  for (const auto& s : sets) overrides.push_back(Override::parse(s));
+  for (const auto& s : sets) overrides.push_back(naming_overrides("--set", [&] { return Override::parse(s); }));
   return overrides;
 }
 
@@ -45,8 +45,12 @@ WhatIfOptions whatif_options(const ScenarioOptions& opts) {
   return options;
 }
 
+nlohmann::json read_document(const std::string& file, const std::vector<Override>& overrides) {
+  return naming_overrides("--set", [&] { return read_scenario_document(file, overrides); });
+}
+
 RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides) {
-  return RunnableScenario(read_scenario_document(file, overrides), std::filesystem::path(file).stem().string());
+  return RunnableScenario(read_document(file, overrides), std::filesystem::path(file).stem().string());
 }
 
 RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides) {

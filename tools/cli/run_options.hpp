@@ -35,6 +35,8 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
 /// The run controls the user typed (unset ones default to the scenario's in the library), the
 /// precision target parsed.
 WhatIfOptions whatif_options(const ScenarioOptions& opts);
+/// read_scenario_document, its override issues naming --set.
+nlohmann::json read_document(const std::string& file, const std::vector<Override>& overrides);
 /// Reads a scenario file (extends, then --set) ready to run, uncertain inputs and all.
 RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides);
 /// load_runnable for one of several scenarios: a problem is a ScenarioInputError naming the file.
