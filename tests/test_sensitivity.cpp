@@ -114,7 +114,7 @@ TEST_CASE("sensitivity: listed parameters may be integers, missing or non-numeri
   CHECK(plan.parameters[0].low_value == 27);             // 28 * 0.99 rounds back to 28: one step instead
   CHECK(plan.parameters[0].high_value == 29);
   CHECK(plan.parameters[1].low_value == 64.35);
-  const std::string expected = "a numeric field of the resolved scenario (funnelsim validate --resolved prints them)";
+  const std::string expected = "a numeric field of the resolved scenario";
   CHECK(usage_message([&] { plan_sensitivity(resolved, {"/scoring/nope"}, 0.2); }) ==
         "/scoring/nope: expected " + expected + ", found no such field");
   CHECK(usage_message([&] { plan_sensitivity(resolved, {"/scoring/rule"}, 0.2); }) ==

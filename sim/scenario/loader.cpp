@@ -55,11 +55,10 @@ class SemanticChecker {
     issues_.push_back(Issue{std::move(path), std::move(expected), std::move(found)});
   }
 
-  /// The file loader resolves extends; one still here came from --set or an in-memory document.
+  /// The file loader resolves extends; one still here came from an override or an in-memory document.
   void check_extends() {
     if (raw_.contains("extends"))
-      add("/extends", "extends only in a scenario file (it is resolved when the file is read, before --set)",
-          quoted(raw_["extends"].get<std::string>()));
+      add("/extends", std::string(kExtendsOnlyInFile), quoted(raw_["extends"].get<std::string>()));
   }
 
   void check_sources() {

@@ -104,8 +104,7 @@ SensitivityPlan plan_sensitivity(const json& resolved, const std::vector<std::st
   } else {
     for (const std::string& pointer : requested) {
       const json::json_pointer p(pointer);
-      const std::string expected =
-          "a numeric field of the resolved scenario (funnelsim validate --resolved prints them)";
+      const std::string_view expected = kResolvedNumericField;
       if (!resolved.contains(p))
         throw UsageError(pointer, fmt::format("expected {}, found no such field", expected));
       const json& value = resolved.at(p);

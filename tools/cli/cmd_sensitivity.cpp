@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "funnelsim/output/run_output.hpp"
@@ -17,6 +20,16 @@
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
+namespace {
+
+/// plan_sensitivity's words for a bad pointer, with where the CLI shows the good ones.
+std::string with_resolved_hint(std::string message) {
+  const std::string expected = fmt::format("expected {}", kResolvedNumericField);
+  if (message.starts_with(expected)) message.insert(expected.size(), " (funnelsim validate --resolved prints them)");
+  return message;
+}
+
+}  // namespace
 
 Command add_sensitivity_command(CLI::App& app) {
   auto* cmd =
@@ -53,8 +66,13 @@ Command add_sensitivity_command(CLI::App& app) {
     options.cancel = interrupt.flag();
     // Planning checks each of --params in the scenario: its only UsageError.
     const std::optional<SensitivityReport> tornado = for_option("--params", [&] {
-      return with_progress_bar(!*quiet, options,
-                               [&](const WhatIfOptions& o) { return run_sensitivity(doc, fallback_name, spec, o); });
+      try {
+        return with_progress_bar(!*quiet, options,
+                                 [&](const WhatIfOptions& o) { return run_sensitivity(doc, fallback_name, spec, o); });
+      } catch (const UsageError& e) {
+        if (e.subject().empty()) throw;
+        throw UsageError(e.subject(), with_resolved_hint(e.message()));
+      }
     });
     if (interrupt.signal() != 0) return interrupt.report();
     const SensitivityReport& report = *tornado;

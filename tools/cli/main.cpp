@@ -1,12 +1,14 @@
 // funnelsim: the command-line front end. The library never prints; this layer does.
 #include <cstdio>
 #include <exception>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "funnelsim/scenario/error.hpp"
+#include "funnelsim/scenario/loader.hpp"
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/whatif/run.hpp"
 
@@ -35,9 +37,15 @@ int main(int argc, char** argv) {
   } catch (const funnelsim::ScenarioError& e) {
     const auto* input = dynamic_cast<const funnelsim::ScenarioInputError*>(&e);
     fmt::print(stderr, "funnelsim: invalid scenario{}:\n", input ? " " + input->context() : "");
-    for (const auto& issue : e.issues())
-      fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, issue.expected,
+    for (const auto& issue : e.issues()) {
+      // The library's words for an extends that --set brought in, in the CLI's.
+      const std::string_view expected =
+          issue.expected == funnelsim::kExtendsOnlyInFile
+              ? "extends only in a scenario file (it is resolved when the file is read, before --set)"
+              : std::string_view(issue.expected);
+      fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, expected,
                  issue.found);
+    }
     return 2;
   } catch (const funnelsim::UsageError& e) {
     fmt::print(stderr, "funnelsim: {}\n", e.what());

@@ -33,6 +33,9 @@ inline constexpr std::string_view kOverrideUtf8 = "override text in UTF-8";
 inline constexpr std::string_view kOverrideForm = "an override /json/pointer=value (e.g. /scoring/mql_threshold=75)";
 /// The end of the expected text of every issue apply_overrides raises.
 inline constexpr std::string_view kInOverride = " (in an override)";
+/// What validation expects at /extends when a document still holds one (an override set it).
+inline constexpr std::string_view kExtendsOnlyInFile =
+    "extends only in a scenario file (it is resolved when the file is read, before any override)";
 
 /// Applies overrides in order. The parent of each pointer must exist; the last token may
 /// name a new object key or an array index (or "-" to append).

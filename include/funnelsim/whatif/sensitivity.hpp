@@ -29,6 +29,9 @@ std::vector<std::string> parse_pointer_list(std::string_view text);
 /// Parses the metric to rank by: a whole-funnel metric name; UsageError (with a "did you mean") otherwise.
 std::size_t parse_sensitivity_metric(std::string_view name);
 
+/// What plan_sensitivity expects of each requested pointer.
+inline constexpr std::string_view kResolvedNumericField = "a numeric field of the resolved scenario";
+
 struct SensitivityParameter {
   std::string pointer;
   /// As written into the documents: value x (1 - vary) and x (1 + vary), rounded to 12
