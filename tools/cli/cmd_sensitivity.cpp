@@ -4,9 +4,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
-#include <string>
-
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "funnelsim/output/run_output.hpp"
@@ -20,17 +17,6 @@
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
-namespace {
-
-/// plan_sensitivity's words for a bad pointer, with where the CLI shows the good ones.
-std::string with_resolved_hint(std::string message) {
-  const std::string expected = fmt::format("expected {}", kResolvedNumericField);
-  if (message.starts_with(expected)) message.insert(expected.size(), " (funnelsim validate --resolved prints them)");
-  return message;
-}
-
-}  // namespace
-
 Command add_sensitivity_command(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("sensitivity", "Rank parameters by their effect on a metric (a one-at-a-time tornado)");

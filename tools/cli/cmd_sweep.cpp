@@ -3,10 +3,6 @@
 // Pareto front.
 #include <cstdio>
 #include <optional>
-#include <set>
-#include <string_view>
-
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "funnelsim/output/run_output.hpp"
@@ -20,29 +16,6 @@
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
-namespace {
-
-// The library refuses both as well, in words without flags; these name the flags that help.
-
-/// --param /seed=... or /replications=...: every point runs the same ones.
-void refuse_run_control(std::string_view text) {
-  const std::size_t eq = text.find('=');
-  const std::string_view pointer = text.substr(0, eq);
-  if (eq != std::string_view::npos && (pointer == "/seed" || pointer == "/replications"))
-    throw UsageError(fmt::format("--param {}: expected a scenario field to sweep, found a run control (every point "
-                                 "runs the same seed and replications; use --seed or --replications)",
-                                 pointer));
-}
-
-void refuse_repeated_pointers(const std::vector<SweepParameter>& parameters) {
-  std::set<std::string> seen;
-  for (const SweepParameter& p : parameters)
-    if (!seen.insert(p.pointer).second)
-      throw UsageError(fmt::format("--param {}: expected each pointer in one --param only, found it twice", p.pointer));
-}
-
-}  // namespace
-
 Command add_sweep_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("sweep", "Run a grid of parameter values on common random numbers");
   auto opts = std::make_shared<ScenarioOptions>();
@@ -73,10 +46,10 @@ Command add_sweep_command(CLI::App& app) {
     // Everything the user typed is checked before the first replication runs.
     SweepSpec spec;
     for (const std::string& p : *params) {
-      refuse_run_control(p);
+      refuse_run_control_param(p);
       spec.parameters.push_back(for_option("--param", [&] { return parse_sweep_parameter(p); }));
     }
-    refuse_repeated_pointers(spec.parameters);
+    refuse_repeated_params(spec.parameters);
     spec.points = for_option("--param", [&] { return sweep_grid(spec.parameters); });
     if (!objective->empty()) spec.objective = for_option("--objective", [&] { return parse_objective(*objective); });
     if (!pareto->empty()) spec.pareto = for_option("--pareto", [&] { return parse_pareto(*pareto); });

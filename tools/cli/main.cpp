@@ -1,16 +1,15 @@
 // funnelsim: the command-line front end. The library never prints; this layer does.
 #include <cstdio>
 #include <exception>
-#include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "funnelsim/scenario/error.hpp"
-#include "funnelsim/scenario/loader.hpp"
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/whatif/run.hpp"
+#include "option_error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"funnelsim: Monte Carlo simulation of a B2B lead funnel", "funnelsim"};
@@ -38,12 +37,7 @@ int main(int argc, char** argv) {
     const auto* input = dynamic_cast<const funnelsim::ScenarioInputError*>(&e);
     fmt::print(stderr, "funnelsim: invalid scenario{}:\n", input ? " " + input->context() : "");
     for (const auto& issue : e.issues()) {
-      // The library's words for an extends that --set brought in, in the CLI's.
-      const std::string_view expected =
-          issue.expected == funnelsim::kExtendsOnlyInFile
-              ? "extends only in a scenario file (it is resolved when the file is read, before --set)"
-              : std::string_view(issue.expected);
-      fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, expected,
+      fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, cli_expected(issue),
                  issue.found);
     }
     return 2;

@@ -1,6 +1,6 @@
 #pragma once
 // The library's errors name no flag (a Python caller never typed one); the CLI names the option
-// the text came from, as the user typed it.
+// the text came from, as the user typed it. Everything the CLI says differently is here.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,5 +43,16 @@ auto naming_overrides(std::string_view option, const Load& load) {
     throw ScenarioError(std::move(issues));
   }
 }
+
+/// An issue's expected text as the CLI says it: an /extends left after overrides names --set.
+std::string_view cli_expected(const Issue& issue);
+
+// The library refuses these as well, in words without flags; the CLI names the flags that help.
+/// --param text for /seed or /replications: every point runs the same ones.
+void refuse_run_control_param(std::string_view text);
+/// The same pointer in two --param options.
+void refuse_repeated_params(const std::vector<SweepParameter>& parameters);
+/// plan_sensitivity's words for a bad --params pointer, with where the CLI shows the good ones.
+std::string with_resolved_hint(std::string message);
 
 }  // namespace funnelsim::cli
