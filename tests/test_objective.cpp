@@ -65,36 +65,36 @@ TEST_CASE("objective: parses goals, metrics and constraints", "[objective]") {
 
 TEST_CASE("objective: malformed text and unknown metrics are usage errors", "[objective][errors]") {
   const std::string grammar =
-      "--objective: expected \"minimize|maximize METRIC [subject to METRIC (>=|<=|>|<) NUMBER [and ...]]\" starting "
+      "expected \"minimize|maximize METRIC [subject to METRIC (>=|<=|>|<) NUMBER [and ...]]\" starting "
       "with minimize or maximize, found ";
   CHECK(objective_error("") == grammar + "nothing");
   CHECK(objective_error("optimize cost_per_sql_marketing") == grammar + "\"optimize cost_per_sql_marketing\"");
-  CHECK(objective_error("minimize") == "--objective: expected a metric after minimize, found nothing");
+  CHECK(objective_error("minimize") == "expected a metric after minimize, found nothing");
   CHECK(objective_error("minimize cost_per_sql_marketng") ==
-        "--objective: expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_sql_marketing\"?), "
+        "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_sql_marketing\"?), "
         "found \"cost_per_sql_marketng\"");
   CHECK(objective_error("minimize cost_per_sq") ==  // the closest name wins: 2 edits from cost_per_mql
-        "--objective: expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_mql\"?), "
+        "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_mql\"?), "
         "found \"cost_per_sq\"");
   CHECK(objective_error("minimize cost_per_sql") ==  // the old name says what it became
-        "--objective: expected a whole-funnel metric name such as cost_per_sql_marketing (cost_per_sql is now "
+        "expected a whole-funnel metric name such as cost_per_sql_marketing (cost_per_sql is now "
         "cost_per_sql_marketing or cost_per_sql_loaded), found \"cost_per_sql\"");
   CHECK(objective_error("maximize profit") ==  // revenue is a metric now; profit is not, nor close to one
-        "--objective: expected a whole-funnel metric name such as cost_per_sql_marketing, found \"profit\"");
+        "expected a whole-funnel metric name such as cost_per_sql_marketing, found \"profit\"");
   CHECK(objective_error("minimize sqls where leads > 3") ==
-        "--objective: expected \"subject to\" and constraints after the metric, found \"where leads > 3\"");
+        "expected \"subject to\" and constraints after the metric, found \"where leads > 3\"");
   CHECK(objective_error("minimize sqls subject to") ==
-        "--objective: expected a constraint METRIC (>=|<=|>|<) NUMBER, found nothing");
+        "expected a constraint METRIC (>=|<=|>|<) NUMBER, found nothing");
   CHECK(objective_error("minimize sqls subject to leads >") ==
-        "--objective: expected a constraint METRIC (>=|<=|>|<) NUMBER, found \"leads >\"");
+        "expected a constraint METRIC (>=|<=|>|<) NUMBER, found \"leads >\"");
   CHECK(objective_error("minimize sqls subject to leads = 3") ==
-        "--objective: expected a comparison (>=, <=, > or <) after leads, found \"=\"");
+        "expected a comparison (>=, <=, > or <) after leads, found \"=\"");
   CHECK(objective_error("minimize sqls subject to mql_recall >= 90%") ==
-        "--objective: expected a number after mql_recall >=, found \"90%\"");
+        "expected a number after mql_recall >=, found \"90%\"");
   CHECK(objective_error("minimize sqls subject to leads > 3 or mqls > 2") ==
-        "--objective: expected \"and\" between constraints, found \"or mqls > 2\"");
+        "expected \"and\" between constraints, found \"or mqls > 2\"");
   CHECK(objective_error("minimize sqls subject to lead > 3") ==
-        "--objective: expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"leads\"?), "
+        "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"leads\"?), "
         "found \"lead\"");
 }
 
@@ -132,13 +132,13 @@ TEST_CASE("objective: the Pareto front follows each metric's better direction", 
 }
 
 TEST_CASE("objective: --pareto needs two known metrics with a better direction", "[objective][errors]") {
-  CHECK(pareto_error("sqls") == "--pareto: expected two metrics METRIC_X,METRIC_Y, found \"sqls\"");
+  CHECK(pareto_error("sqls") == "expected two metrics METRIC_X,METRIC_Y, found \"sqls\"");
   CHECK(pareto_error("sqls,mqls,leads") ==
-        "--pareto: expected two metrics METRIC_X,METRIC_Y, found \"sqls,mqls,leads\"");
+        "expected two metrics METRIC_X,METRIC_Y, found \"sqls,mqls,leads\"");
   CHECK(pareto_error("sqls,cost_per_sql_marketng") ==
-        "--pareto: expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_sql_marketing\"?), "
+        "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_sql_marketing\"?), "
         "found \"cost_per_sql_marketng\"");
   CHECK(pareto_error("mqls,sqls") ==
-        "--pareto: expected metrics with a better direction (higher or lower is better), found mqls, whose better "
+        "expected metrics with a better direction (higher or lower is better), found mqls, whose better "
         "direction is neither");
 }

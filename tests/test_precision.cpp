@@ -48,17 +48,17 @@ TEST_CASE("precision: METRIC=REL% parses, and bad text is a usage error", "[prec
     }
     return std::string("no error");
   };
-  CHECK(message("mqls") == "--precision: expected METRIC=REL% (e.g. cost_per_sql_marketing=1%), found \"mqls\"");
+  CHECK(message("mqls") == "expected METRIC=REL% (e.g. cost_per_sql_marketing=1%), found \"mqls\"");
   CHECK(message("mql=1%") ==
-        "--precision: expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"mqls\"?), "
+        "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"mqls\"?), "
         "found \"mql\"");
   CHECK(message("mqls=0%") ==
-        "--precision mqls: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"0%\"");
+        "mqls: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"0%\"");
   CHECK(message("mqls=-1%") ==
-        "--precision mqls: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"-1%\"");
+        "mqls: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"-1%\"");
   CHECK(
       message("mqls=tight") ==
-      "--precision mqls: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"tight\"");
+      "mqls: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"tight\"");
 }
 
 TEST_CASE("precision: the run stops at the first batch boundary where the target holds", "[precision]") {

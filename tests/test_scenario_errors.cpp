@@ -548,7 +548,7 @@ TEST_CASE("scenario errors: several semantic problems are all reported, in sourc
 // 16: --set.
 
 TEST_CASE("scenario errors: --set text that is not POINTER=VALUE", "[errors]") {
-  const std::string expected = "--set /json/pointer=value (e.g. --set /scoring/mql_threshold=75)";
+  const std::string expected = "an override /json/pointer=value (e.g. /scoring/mql_threshold=75)";
   CHECK(set_issues({"horizon_days=30"}) == Issues{{"", expected, "\"horizon_days=30\""}});
   CHECK(set_issues({"/horizon_days"}) == Issues{{"", expected, "\"/horizon_days\""}});
   CHECK(set_issues({"=30"}) == Issues{{"", expected, "\"=30\""}});
@@ -557,20 +557,20 @@ TEST_CASE("scenario errors: --set text that is not POINTER=VALUE", "[errors]") {
 
 TEST_CASE("scenario errors: --set pointers that do not fit the document", "[errors]") {
   CHECK(set_issues({"/nope/x=3"}) ==
-        Issues{{"/nope/x", "a path whose parent /nope exists (in --set)", "no such parent"}});
+        Issues{{"/nope/x", "a path whose parent /nope exists (in an override)", "no such parent"}});
   CHECK(set_issues({"/sources/5/name=x"}) ==
-        Issues{{"/sources/5/name", "a path whose parent /sources/5 exists (in --set)", "no such parent"}});
+        Issues{{"/sources/5/name", "a path whose parent /sources/5 exists (in an override)", "no such parent"}});
   CHECK(set_issues({"/sources/2=3"}) ==
-        Issues{{"/sources/2", "an index below 2 or - to append (in --set)", "\"2\""}});
+        Issues{{"/sources/2", "an index below 2 or - to append (in an override)", "\"2\""}});
   CHECK(set_issues({"/sources/first=3"}) ==
-        Issues{{"/sources/first", "an index below 2 or - to append (in --set)", "\"first\""}});
+        Issues{{"/sources/first", "an index below 2 or - to append (in an override)", "\"first\""}});
   CHECK(set_issues({"/horizon_days/x=3"}) ==
-        Issues{{"/horizon_days/x", "/horizon_days to be an object or an array (in --set)", "a number"}});
+        Issues{{"/horizon_days/x", "/horizon_days to be an object or an array (in an override)", "a number"}});
   CHECK(set_issues({"/a~2b=3"}) ==
-        Issues{{"/a~2b", "a JSON Pointer such as /sources/0/leads_per_week (in --set)", "\"/a~2b\""}});
+        Issues{{"/a~2b", "a JSON Pointer such as /sources/0/leads_per_week (in an override)", "\"/a~2b\""}});
   // Overrides apply in order: the first one succeeds, the second one's parent is then missing.
   CHECK(set_issues({"/scoring/caps=7", "/scoring/caps/total=100"}) ==
-        Issues{{"/scoring/caps/total", "/scoring/caps to be an object or an array (in --set)", "a number"}});
+        Issues{{"/scoring/caps/total", "/scoring/caps to be an object or an array (in an override)", "a number"}});
 }
 
 TEST_CASE("scenario errors: --set values are JSON when they parse, else strings", "[errors]") {
@@ -719,12 +719,12 @@ TEST_CASE("scenario errors: --set array tokens that are no index mean no such pa
   // Found by fuzz_set_override: nlohmann's json_pointer::contains throws parse_error for ""
   // and out_of_range for an index past 2^64, which escaped as an internal error (exit 1).
   CHECK(set_issues({"/sources//name=x"}) ==
-        Issues{{"/sources//name", "a path whose parent /sources/ exists (in --set)", "no such parent"}});
+        Issues{{"/sources//name", "a path whose parent /sources/ exists (in an override)", "no such parent"}});
   CHECK(set_issues({"/sources/99999999999999999999/name=x"}) ==
         Issues{{"/sources/99999999999999999999/name",
-                "a path whose parent /sources/99999999999999999999 exists (in --set)", "no such parent"}});
+                "a path whose parent /sources/99999999999999999999 exists (in an override)", "no such parent"}});
   CHECK(set_issues({"/sources/01/name=x"}) ==
-        Issues{{"/sources/01/name", "a path whose parent /sources/01 exists (in --set)", "no such parent"}});
+        Issues{{"/sources/01/name", "a path whose parent /sources/01 exists (in an override)", "no such parent"}});
 }
 
 // Hardening: repeated keys, deep nesting, --set text that is not UTF-8, huge files.
@@ -762,7 +762,7 @@ TEST_CASE("scenario errors: nesting deeper than 64 levels is refused before anyt
 
 TEST_CASE("scenario errors: a --set value with a repeated key or deep nesting is refused at its path", "[errors]") {
   CHECK(set_issues({R"(/sales_acceptance={"model": "linear", "model": "logistic"})"}) ==
-        Issues{{"/sales_acceptance/model", "each key once in an object (in --set)", "the key \"model\" again"}});
+        Issues{{"/sales_acceptance/model", "each key once in an object (in an override)", "the key \"model\" again"}});
   CHECK(set_issues({"/description=" + std::string(70, '[') + std::string(70, ']')}).front().found == "a 65th level");
   // Overrides can nest values inside earlier ones; the whole document is checked before use.
   json doc = valid_doc();
@@ -778,7 +778,7 @@ TEST_CASE("scenario errors: --set text must be UTF-8", "[errors]") {
   // A plain-string value is not parsed as JSON, so nothing else would check it; the bad bytes
   // failed only when `validate --resolved` printed the document (exit 1, internal error).
   CHECK(set_issues({"/description=caf\xff"}) ==
-        Issues{{"", "--set text in UTF-8", "byte 0xFF at offset 16, which is not UTF-8"}});
+        Issues{{"", "override text in UTF-8", "byte 0xFF at offset 16, which is not UTF-8"}});
   CHECK(set_issues({"/description=\xc3"}).front().found == "byte 0xC3 at offset 13, which is not UTF-8");
   CHECK(set_issues({"/description=\xed\xa0\x80"}).front().found == "byte 0xA0 at offset 14, which is not UTF-8");
   CHECK(set_issues({"/description=\xc0\xaf"}).front().found == "byte 0xC0 at offset 13, which is not UTF-8");

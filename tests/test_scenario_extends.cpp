@@ -106,7 +106,7 @@ TEST_CASE("scenario extends: --set applies after the merge", "[extends]") {
   CHECK(s.sources.at(0).leads_per_week == 35.0);
   // An "extends" brought in by --set comes too late to be resolved: it is an error, not ignored.
   CHECK(issues_reading(dir / "v.json", {Override::parse("/extends=base.json")}) ==
-        Issues{{"/extends", "extends only in a scenario file (it is resolved when the file is read, before --set)",
+        Issues{{"/extends", "extends only in a scenario file (it is resolved when the file is read, before any override)",
                 "\"base.json\""}});
 }
 

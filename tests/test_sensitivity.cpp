@@ -55,7 +55,7 @@ TEST_CASE("sensitivity: --vary takes a percentage or a fraction above 0 and at m
   CHECK(parse_vary("0.2") == 0.2);
   CHECK(parse_vary("100%") == 1.0);
   const std::string expected =
-      "--vary: expected a fraction of each value such as 20% or 0.2, above 0 and at most 100%, found ";
+      "expected a fraction of each value such as 20% or 0.2, above 0 and at most 100%, found ";
   CHECK(usage_message([] { parse_vary("0%"); }) == expected + "\"0%\"");
   CHECK(usage_message([] { parse_vary("-10%"); }) == expected + "\"-10%\"");
   CHECK(usage_message([] { parse_vary("abc"); }) == expected + "\"abc\"");
@@ -66,13 +66,13 @@ TEST_CASE("sensitivity: --params is a list of JSON Pointers, each once", "[sensi
   CHECK(parse_pointer_list("/scoring/mql_threshold, /sources/0/leads_per_week") ==
         std::vector<std::string>{"/scoring/mql_threshold", "/sources/0/leads_per_week"});
   CHECK(usage_message([] { parse_pointer_list("/a,scoring"); }) ==
-        "--params: expected JSON Pointers separated by commas, such as /scoring/mql_threshold,/sources/0/"
+        "expected JSON Pointers separated by commas, such as /scoring/mql_threshold,/sources/0/"
         "leads_per_week, found \"scoring\"");
   CHECK(usage_message([] { parse_pointer_list("/a,,/b"); }).ends_with("found \"\""));
   CHECK(usage_message([] { parse_pointer_list("/a,/a"); }) ==
-        "--params /a: expected each pointer once, found it twice");
+        "/a: expected each pointer once, found it twice");
   CHECK(usage_message([] { parse_sensitivity_metric("cost_per_sql_marketin"); }) ==
-        "--metric: expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean "
+        "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean "
         "\"cost_per_sql_marketing\"?), found \"cost_per_sql_marketin\"");
 }
 
@@ -114,15 +114,15 @@ TEST_CASE("sensitivity: listed parameters may be integers, missing or non-numeri
   CHECK(plan.parameters[0].low_value == 27);             // 28 * 0.99 rounds back to 28: one step instead
   CHECK(plan.parameters[0].high_value == 29);
   CHECK(plan.parameters[1].low_value == 64.35);
-  const std::string expected = "a numeric field of the resolved scenario (funnelsim validate --resolved prints them)";
+  const std::string expected = "a numeric field of the resolved scenario";
   CHECK(usage_message([&] { plan_sensitivity(resolved, {"/scoring/nope"}, 0.2); }) ==
-        "--params /scoring/nope: expected " + expected + ", found no such field");
+        "/scoring/nope: expected " + expected + ", found no such field");
   CHECK(usage_message([&] { plan_sensitivity(resolved, {"/scoring/rule"}, 0.2); }) ==
-        "--params /scoring/rule: expected " + expected + ", found \"threshold\"");
+        "/scoring/rule: expected " + expected + ", found \"threshold\"");
   CHECK(usage_message([&] { plan_sensitivity(resolved, {"/scoring/decay"}, 0.2); }) ==
-        "--params /scoring/decay: expected " + expected + ", found an object");
+        "/scoring/decay: expected " + expected + ", found an object");
   CHECK(usage_message([&] { plan_sensitivity(resolved, {"/sources/0/day_of_week_weights"}, 0.2); }) ==
-        "--params /sources/0/day_of_week_weights: expected " + expected + ", found an array of 7 items");
+        "/sources/0/day_of_week_weights: expected " + expected + ", found an array of 7 items");
 }
 
 TEST_CASE("sensitivity: values the schema or the semantic checks reject skip their parameter", "[sensitivity]") {

@@ -64,30 +64,30 @@ TEST_CASE("sweep: a list takes JSON values, else strings", "[sweep]") {
 }
 
 TEST_CASE("sweep: malformed --param text is a usage error that says what was expected", "[sweep][errors]") {
-  const std::string form = "--param: expected PTR=a:b:step or PTR=v1,v2,... (e.g. /scoring/mql_threshold=55:85:10), ";
+  const std::string form = "expected PTR=a:b:step or PTR=v1,v2,... (e.g. /scoring/mql_threshold=55:85:10), ";
   CHECK(error_of("mql_threshold=55") == form + "found \"mql_threshold=55\"");
   CHECK(error_of("/scoring/mql_threshold") == form + "found \"/scoring/mql_threshold\"");
   CHECK(error_of("=5") == form + "found \"=5\"");
-  CHECK(error_of("/a~2=1") == "--param: expected a JSON Pointer such as /scoring/mql_threshold, found \"/a~2\"");
-  const std::string numbers = "--param /x: expected a range a:b:step of three numbers, found ";
+  CHECK(error_of("/a~2=1") == "expected a JSON Pointer such as /scoring/mql_threshold, found \"/a~2\"");
+  const std::string numbers = "/x: expected a range a:b:step of three numbers, found ";
   CHECK(error_of("/x=55:high:10") == numbers + "\"55:high:10\"");
   CHECK(error_of("/x=55:85") == numbers + "\"55:85\"");
   CHECK(error_of("/x=1:2:3:4") == numbers + "\"1:2:3:4\"");
   CHECK(error_of("/x=a:b:c") == numbers + "\"a:b:c\"");
   CHECK(error_of("/x=0:inf:1") == numbers + "\"0:inf:1\"");
-  const std::string empty = "--param /x: expected a non-empty range a:b:step (a <= b and step > 0), found ";
+  const std::string empty = "/x: expected a non-empty range a:b:step (a <= b and step > 0), found ";
   CHECK(error_of("/x=85:55:10") == empty + "\"85:55:10\"");
   CHECK(error_of("/x=55:85:0") == empty + "\"55:85:0\"");
   CHECK(error_of("/x=55:85:-10") == empty + "\"55:85:-10\"");
-  CHECK(error_of("/x=0:5000:1") == "--param /x: expected at most 1000 values, found 5001 in \"0:5000:1\"");
-  const std::string list = "--param /x: expected a list v1,v2,... without empty values, found ";
+  CHECK(error_of("/x=0:5000:1") == "/x: expected at most 1000 values, found 5001 in \"0:5000:1\"");
+  const std::string list = "/x: expected a list v1,v2,... without empty values, found ";
   CHECK(error_of("/x=55,,65") == list + "\"55,,65\"");
   CHECK(error_of("/x=") == list + "\"\"");
   CHECK(error_of("/x=1,") == list + "\"1,\"");
   CHECK(error_of("/seed=1,2") ==
-        "--param /seed: expected a scenario field to sweep, found a run control (every point runs the same seed and "
-        "replications; use --seed or --replications)");
-  CHECK(error_of("/replications=10").starts_with("--param /replications: expected a scenario field to sweep"));
+        "/seed: expected a scenario field to sweep, found a run control (every point runs the same seed and "
+        "replications: set them for the whole sweep)");
+  CHECK(error_of("/replications=10").starts_with("/replications: expected a scenario field to sweep"));
 }
 
 TEST_CASE("sweep: the grid is the Cartesian product, first parameter slowest", "[sweep]") {
@@ -105,7 +105,7 @@ TEST_CASE("sweep: the grid is the Cartesian product, first parameter slowest", "
 
 TEST_CASE("sweep: a grid with a repeated pointer or too many points is refused", "[sweep][errors]") {
   CHECK(grid_error_of({parse_sweep_parameter("/a=1,2"), parse_sweep_parameter("/a=3")}) ==
-        "--param /a: expected each pointer in one --param only, found it twice");
+        "/a: expected each pointer in one parameter only, found it twice");
   CHECK(grid_error_of({parse_sweep_parameter("/a=1:100:1"), parse_sweep_parameter("/b=1:11:1")}) ==
-        "--param: expected a grid of at most 1000 points, found 1100");
+        "expected a grid of at most 1000 points, found 1100");
 }

@@ -55,11 +55,10 @@ class SemanticChecker {
     issues_.push_back(Issue{std::move(path), std::move(expected), std::move(found)});
   }
 
-  /// The file loader resolves extends; one still here came from --set or an in-memory document.
+  /// The file loader resolves extends; one still here came from an override or an in-memory document.
   void check_extends() {
     if (raw_.contains("extends"))
-      add("/extends", "extends only in a scenario file (it is resolved when the file is read, before --set)",
-          quoted(raw_["extends"].get<std::string>()));
+      add("/extends", std::string(kExtendsOnlyInFile), quoted(raw_["extends"].get<std::string>()));
   }
 
   void check_sources() {
@@ -550,24 +549,23 @@ Override Override::parse(std::string_view text) {
   // Not JSON, so nothing else checks it: a string that is not UTF-8 would reach the document
   // and fail only when printed (validate --resolved).
   if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
-    throw ScenarioError({Issue{"", "--set text in UTF-8",
+    throw ScenarioError({Issue{"", std::string(kOverrideUtf8),
                                fmt::format("byte 0x{:02X} at offset {}, which is not UTF-8",
                                            static_cast<unsigned char>(text[bad]), bad)}});
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0 || text.front() != '/')
-    throw ScenarioError({Issue{"", "--set /json/pointer=value (e.g. --set /scoring/mql_threshold=75)",
-                               fmt::format("\"{}\"", text)}});
+    throw ScenarioError({Issue{"", std::string(kOverrideForm), fmt::format("\"{}\"", text)}});
   return Override{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
-void apply_overrides(json& doc, const std::vector<Override>& overrides, std::string_view option) {
+void apply_overrides(json& doc, const std::vector<Override>& overrides) {
   for (const auto& o : overrides) {
     json::json_pointer pointer;
     try {
       pointer = json::json_pointer(o.pointer);
     } catch (const json::exception&) {
       throw ScenarioError({Issue{o.pointer,
-                                 fmt::format("a JSON Pointer such as /sources/0/leads_per_week (in {})", option),
+                                 fmt::format("a JSON Pointer such as /sources/0/leads_per_week{}", kInOverride),
                                  fmt::format("\"{}\"", o.pointer)}});
     }
     json value = o.value;  // not JSON: taken as a plain string
@@ -576,14 +574,14 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides, std::str
         value = parse_json_text(o.value);
       } catch (const ScenarioError& e) {  // JSON, but a repeated key or too deep: say where
         std::vector<Issue> issues = e.issues();
-        for (Issue& issue : issues) issue.path = o.pointer + issue.path, issue.expected += " (in --set)";
+        for (Issue& issue : issues) issue.path = o.pointer + issue.path, issue.expected += kInOverride;
         throw ScenarioError(std::move(issues));
       }
     }
     const auto parent = pointer.parent_pointer();
     const std::string parent_text = parent.to_string().empty() ? "/" : parent.to_string();
     if (!contains_path(doc, parent))
-      throw ScenarioError({Issue{o.pointer, fmt::format("a path whose parent {} exists (in {})", parent_text, option),
+      throw ScenarioError({Issue{o.pointer, fmt::format("a path whose parent {} exists{}", parent_text, kInOverride),
                                  "no such parent"}});
     json& target = doc[parent];
     const std::string last = pointer.back();
@@ -598,11 +596,11 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides, std::str
       auto [end, ec] = std::from_chars(last.data(), last.data() + last.size(), index);
       if (ec != std::errc{} || end != last.data() + last.size() || index >= target.size())
         throw ScenarioError({Issue{o.pointer,
-                                   fmt::format("an index below {} or - to append (in {})", target.size(), option),
+                                   fmt::format("an index below {} or - to append{}", target.size(), kInOverride),
                                    fmt::format("\"{}\"", last)}});
       target[index] = std::move(value);
     } else {
-      throw ScenarioError({Issue{o.pointer, fmt::format("{} to be an object or an array (in {})", parent_text, option),
+      throw ScenarioError({Issue{o.pointer, fmt::format("{} to be an object or an array{}", parent_text, kInOverride),
                                  fmt::format("a {}", target.type_name())}});
     }
   }
@@ -679,7 +677,7 @@ Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
 
 json read_scenario_document(const std::filesystem::path& file, const std::vector<Override>& overrides) {
   json doc = read_extended_document(file);
-  apply_overrides(doc, overrides);  // after the merge: --set has the last word
+  apply_overrides(doc, overrides);  // after the merge: overrides have the last word
   return doc;
 }
 

@@ -21,12 +21,12 @@ constexpr OpName kOps[] = {{">=", Constraint::Op::at_least},
                            {">", Constraint::Op::above},
                            {"<", Constraint::Op::below}};
 
-[[noreturn]] void malformed(std::string_view option, std::string_view expected, std::string_view found) {
-  throw UsageError(fmt::format("{}: expected {}, found {}", option, expected, found));
+[[noreturn]] void malformed(std::string_view expected, std::string_view found) {
+  throw UsageError(fmt::format("expected {}, found {}", expected, found));
 }
 
 /// A whole-funnel metric by name, or a UsageError with a "did you mean".
-std::size_t funnel_metric(std::string_view option, std::string_view name) {
+std::size_t funnel_metric(std::string_view name) {
   const std::size_t index = metric_index(name);
   if (index < metric_defs().size()) return index;
   std::vector<std::string> names;
@@ -36,7 +36,7 @@ std::size_t funnel_metric(std::string_view option, std::string_view name) {
     expected += " (cost_per_sql is now cost_per_sql_marketing or cost_per_sql_loaded)";
   else if (const std::string guess = closest_match(name, names); !guess.empty())
     expected += fmt::format(" (did you mean \"{}\"?)", guess);
-  malformed(option, expected, fmt::format("\"{}\"", name));
+  malformed(expected, fmt::format("\"{}\"", name));
 }
 
 /// Words, with comparison operators split off as words of their own.
@@ -73,7 +73,7 @@ std::string quoted_rest(const std::vector<std::string>& words, std::size_t from)
 
 }  // namespace
 
-std::size_t parse_funnel_metric(std::string_view option, std::string_view name) { return funnel_metric(option, name); }
+std::size_t parse_funnel_metric(std::string_view name) { return funnel_metric(name); }
 
 bool Constraint::holds(double mean) const noexcept {
   switch (op) {
@@ -86,37 +86,36 @@ bool Constraint::holds(double mean) const noexcept {
 }
 
 Objective parse_objective(std::string_view text) {
-  constexpr std::string_view option = "--objective";
   const std::vector<std::string> w = tokens(text);
   Objective o;
   if (w.empty() || (w[0] != "minimize" && w[0] != "maximize"))
-    malformed(option, fmt::format("\"{}\" starting with minimize or maximize", kGrammar), quoted_rest(w, 0));
+    malformed(fmt::format("\"{}\" starting with minimize or maximize", kGrammar), quoted_rest(w, 0));
   o.maximize = w[0] == "maximize";
-  if (w.size() < 2) malformed(option, fmt::format("a metric after {}", w[0]), "nothing");
-  o.metric = funnel_metric(option, w[1]);
+  if (w.size() < 2) malformed(fmt::format("a metric after {}", w[0]), "nothing");
+  o.metric = funnel_metric(w[1]);
   std::size_t i = 2;
   if (i == w.size()) return o;
   if (w[i] != "subject" || i + 1 >= w.size() || w[i + 1] != "to")
-    malformed(option, "\"subject to\" and constraints after the metric", quoted_rest(w, i));
+    malformed("\"subject to\" and constraints after the metric", quoted_rest(w, i));
   i += 2;
   while (true) {
-    if (i + 3 > w.size()) malformed(option, "a constraint METRIC (>=|<=|>|<) NUMBER", quoted_rest(w, i));
+    if (i + 3 > w.size()) malformed("a constraint METRIC (>=|<=|>|<) NUMBER", quoted_rest(w, i));
     Constraint c;
-    c.metric = funnel_metric(option, w[i]);
+    c.metric = funnel_metric(w[i]);
     const OpName* op = nullptr;
     for (const OpName& candidate : kOps)
       if (w[i + 1] == candidate.text) op = &candidate;
     if (!op)
-      malformed(option, fmt::format("a comparison (>=, <=, > or <) after {}", w[i]), fmt::format("\"{}\"", w[i + 1]));
+      malformed(fmt::format("a comparison (>=, <=, > or <) after {}", w[i]), fmt::format("\"{}\"", w[i + 1]));
     c.op = op->op;
     const std::string& number = w[i + 2];
     auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), c.bound);
     if (ec != std::errc{} || end != number.data() + number.size() || !std::isfinite(c.bound))
-      malformed(option, fmt::format("a number after {} {}", w[i], w[i + 1]), fmt::format("\"{}\"", number));
+      malformed(fmt::format("a number after {} {}", w[i], w[i + 1]), fmt::format("\"{}\"", number));
     o.constraints.push_back(c);
     i += 3;
     if (i == w.size()) return o;
-    if (w[i] != "and") malformed(option, "\"and\" between constraints", quoted_rest(w, i));
+    if (w[i] != "and") malformed("\"and\" between constraints", quoted_rest(w, i));
     ++i;
   }
 }
@@ -153,14 +152,13 @@ std::optional<std::size_t> best_point(const Objective& objective, const std::vec
 }
 
 ParetoAxes parse_pareto(std::string_view text) {
-  constexpr std::string_view option = "--pareto";
   const auto comma = text.find(',');
   if (comma == std::string_view::npos || text.find(',', comma + 1) != std::string_view::npos)
-    malformed(option, "two metrics METRIC_X,METRIC_Y", fmt::format("\"{}\"", text));
-  ParetoAxes axes{funnel_metric(option, text.substr(0, comma)), funnel_metric(option, text.substr(comma + 1))};
+    malformed("two metrics METRIC_X,METRIC_Y", fmt::format("\"{}\"", text));
+  ParetoAxes axes{funnel_metric(text.substr(0, comma)), funnel_metric(text.substr(comma + 1))};
   for (std::size_t m : {axes.x, axes.y})
     if (metric_defs()[m].better == Better::neither)
-      malformed(option, "metrics with a better direction (higher or lower is better)",
+      malformed("metrics with a better direction (higher or lower is better)",
                 fmt::format("{}, whose better direction is neither", metric_defs()[m].name));
   return axes;
 }

@@ -17,16 +17,16 @@ namespace funnelsim {
 PrecisionTarget parse_precision(std::string_view text) {
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0)
-    throw UsageError(
-        fmt::format("--precision: expected METRIC=REL% (e.g. cost_per_sql_marketing=1%), found \"{}\"", text));
+    throw UsageError(fmt::format("expected METRIC=REL% (e.g. cost_per_sql_marketing=1%), found \"{}\"", text));
   const std::string_view name = text.substr(0, eq), rel = text.substr(eq + 1);
   PrecisionTarget target;
-  target.metric = parse_funnel_metric("--precision", name);
+  target.metric = parse_funnel_metric(name);
   const auto fraction = parse_fraction(rel);
   if (!fraction || !(*fraction > 0.0 && *fraction <= 1.0))
-    throw UsageError(fmt::format(
-        "--precision {}: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"{}\"",
-        name, rel));
+    throw UsageError(std::string(name),
+                     fmt::format("expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found "
+                                 "\"{}\"",
+                                 rel));
   target.relative_half_width = *fraction;
   return target;
 }

@@ -60,7 +60,7 @@ double parse_vary(std::string_view text) {
   const auto fraction = parse_fraction(text);
   if (!fraction || !(*fraction > 0.0 && *fraction <= 1.0))
     throw UsageError(fmt::format(
-        "--vary: expected a fraction of each value such as 20% or 0.2, above 0 and at most 100%, found \"{}\"", text));
+        "expected a fraction of each value such as 20% or 0.2, above 0 and at most 100%, found \"{}\"", text));
   return *fraction;
 }
 
@@ -79,18 +79,18 @@ std::vector<std::string> parse_pointer_list(std::string_view text) {
     }
     if (!valid)
       throw UsageError(
-          fmt::format("--params: expected JSON Pointers separated by commas, such as /scoring/mql_threshold,/sources/0/"
+          fmt::format("expected JSON Pointers separated by commas, such as /scoring/mql_threshold,/sources/0/"
                       "leads_per_week, found \"{}\"",
                       pointer));
     if (!seen.insert(pointer).second)
-      throw UsageError(fmt::format("--params {}: expected each pointer once, found it twice", pointer));
+      throw UsageError(pointer, "expected each pointer once, found it twice");
     pointers.push_back(pointer);
     if (comma == std::string_view::npos) return pointers;
     start = comma + 1;
   }
 }
 
-std::size_t parse_sensitivity_metric(std::string_view name) { return parse_funnel_metric("--metric", name); }
+std::size_t parse_sensitivity_metric(std::string_view name) { return parse_funnel_metric(name); }
 
 void set_parameter(json& resolved, const std::string& pointer, const json& value) {
   resolved[json::json_pointer(pointer)] = value;
@@ -104,15 +104,14 @@ SensitivityPlan plan_sensitivity(const json& resolved, const std::vector<std::st
   } else {
     for (const std::string& pointer : requested) {
       const json::json_pointer p(pointer);
-      const std::string expected =
-          "a numeric field of the resolved scenario (funnelsim validate --resolved prints them)";
+      const std::string_view expected = kResolvedNumericField;
       if (!resolved.contains(p))
-        throw UsageError(fmt::format("--params {}: expected {}, found no such field", pointer, expected));
+        throw UsageError(pointer, fmt::format("expected {}, found no such field", expected));
       const json& value = resolved.at(p);
       if (!value.is_number() || !numeric_field(resolved, pointer))
-        throw UsageError(
-            fmt::format("--params {}: expected {}, found {}", pointer, expected,
-                        value.is_string() ? fmt::format("\"{}\"", value.get<std::string>()) : shown(value)));
+        throw UsageError(pointer, fmt::format("expected {}, found {}", expected,
+                                              value.is_string() ? fmt::format("\"{}\"", value.get<std::string>())
+                                                                : shown(value)));
       pointers.push_back(pointer);
     }
   }

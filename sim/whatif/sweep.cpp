@@ -58,16 +58,15 @@ std::vector<json> range_values(const std::string& pointer, std::string_view spec
                                const std::vector<std::string_view>& parts) {
   double a = 0, b = 0, step = 0;
   if (parts.size() != 3 || !parse_number(parts[0], a) || !parse_number(parts[1], b) || !parse_number(parts[2], step))
-    throw UsageError(
-        fmt::format("--param {}: expected a range a:b:step of three numbers, found \"{}\"", pointer, spec));
+    throw UsageError(pointer, fmt::format("expected a range a:b:step of three numbers, found \"{}\"", spec));
   if (a > b || !(step > 0))
-    throw UsageError(fmt::format("--param {}: expected a non-empty range a:b:step (a <= b and step > 0), found \"{}\"",
-                                 pointer, spec));
+    throw UsageError(pointer,
+                     fmt::format("expected a non-empty range a:b:step (a <= b and step > 0), found \"{}\"", spec));
   // The tolerance keeps b in the range when (b - a) / step lands a hair below an integer.
   const double steps = std::floor((b - a) / step * (1.0 + 1e-12) + 1e-9);
   if (steps + 1.0 > static_cast<double>(kMaxSweepPoints))
-    throw UsageError(fmt::format("--param {}: expected at most {} values, found {:.0f} in \"{}\"", pointer,
-                                 kMaxSweepPoints, steps + 1.0, spec));
+    throw UsageError(pointer, fmt::format("expected at most {} values, found {:.0f} in \"{}\"", kMaxSweepPoints,
+                                          steps + 1.0, spec));
   std::vector<json> values;
   for (std::size_t i = 0; i <= static_cast<std::size_t>(steps); ++i)
     values.push_back(range_value(a + static_cast<double>(i) * step));
@@ -79,14 +78,12 @@ std::vector<json> list_values(const std::string& pointer, std::string_view spec)
   for (std::string_view item : split_top_level(spec, ',')) {
     item = trim_blanks(item);
     if (item.empty())
-      throw UsageError(
-          fmt::format("--param {}: expected a list v1,v2,... without empty values, found \"{}\"", pointer, spec));
+      throw UsageError(pointer, fmt::format("expected a list v1,v2,... without empty values, found \"{}\"", spec));
     json value = json::parse(item, nullptr, /*allow_exceptions=*/false);
     values.push_back(value.is_discarded() ? json(std::string(item)) : std::move(value));
   }
   if (values.size() > kMaxSweepPoints)
-    throw UsageError(
-        fmt::format("--param {}: expected at most {} values, found {}", pointer, kMaxSweepPoints, values.size()));
+    throw UsageError(pointer, fmt::format("expected at most {} values, found {}", kMaxSweepPoints, values.size()));
   return values;
 }
 
@@ -96,19 +93,17 @@ SweepParameter parse_sweep_parameter(std::string_view text) {
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0 || text.front() != '/')
     throw UsageError(fmt::format(
-        "--param: expected PTR=a:b:step or PTR=v1,v2,... (e.g. /scoring/mql_threshold=55:85:10), found \"{}\"", text));
+        "expected PTR=a:b:step or PTR=v1,v2,... (e.g. /scoring/mql_threshold=55:85:10), found \"{}\"", text));
   SweepParameter p{std::string(text.substr(0, eq)), {}};
   try {
     (void)json::json_pointer(p.pointer);
   } catch (const json::exception&) {
-    throw UsageError(
-        fmt::format("--param: expected a JSON Pointer such as /scoring/mql_threshold, found \"{}\"", p.pointer));
+    throw UsageError(fmt::format("expected a JSON Pointer such as /scoring/mql_threshold, found \"{}\"", p.pointer));
   }
   if (p.pointer == "/seed" || p.pointer == "/replications")
-    throw UsageError(fmt::format(
-        "--param {}: expected a scenario field to sweep, found a run control (every point runs the same seed and "
-        "replications; use --seed or --replications)",
-        p.pointer));
+    throw UsageError(p.pointer,
+                     "expected a scenario field to sweep, found a run control (every point runs the same seed and "
+                     "replications: set them for the whole sweep)");
   const std::string_view spec = text.substr(eq + 1);
   const auto parts = split_top_level(spec, ':');
   p.values = parts.size() > 1 ? range_values(p.pointer, spec, parts) : list_values(p.pointer, spec);
@@ -122,11 +117,11 @@ std::vector<std::vector<std::size_t>> sweep_grid(const std::vector<SweepParamete
   double size = 1.0;
   for (const SweepParameter& p : parameters) {
     if (!pointers.insert(p.pointer).second)
-      throw UsageError(fmt::format("--param {}: expected each pointer in one --param only, found it twice", p.pointer));
+      throw UsageError(p.pointer, "expected each pointer in one parameter only, found it twice");
     size *= static_cast<double>(p.values.size());
   }
   if (size > static_cast<double>(kMaxSweepPoints))
-    throw UsageError(fmt::format("--param: expected a grid of at most {} points, found {:.0f}", kMaxSweepPoints, size));
+    throw UsageError(fmt::format("expected a grid of at most {} points, found {:.0f}", kMaxSweepPoints, size));
   std::vector<std::vector<std::size_t>> points{{}};
   for (const SweepParameter& p : parameters) {
     std::vector<std::vector<std::size_t>> next;

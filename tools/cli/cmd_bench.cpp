@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "funnelsim/engine/engine.hpp"
 #include "funnelsim/scenario/loader.hpp"
+#include "option_error.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
 
@@ -55,9 +56,10 @@ Command add_bench_command(CLI::App& app) {
   cmd->add_option("--repeats", *repeats, "Timed runs per thread count; the best is reported")->check(CLI::Range(1, 100));
   cmd->add_option("--max-threads", *max_threads, "Largest thread count to measure")->check(CLI::Range(1, 1024));
   return [opts, repeats, max_threads, budget]() {
-    const Scenario scenario = load_scenario(opts->scenario, parse_overrides(opts->sets));
+    const Scenario scenario =
+        naming_overrides("--set", [&] { return load_scenario(opts->scenario, parse_overrides(opts->sets)); });
     const CompiledModel model = compile_model(scenario);
-    RunOptions run = run_options_for(scenario, *opts);
+    RunOptions run = run_options_for(scenario, whatif_options(*opts));
     // Two results live at once (the reference and the latest), at up to --max-threads threads.
     MemoryEstimate estimate = estimate_memory(model, run.replications, *max_threads, /*with_outputs=*/false);
     estimate.table *= 2;

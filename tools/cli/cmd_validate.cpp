@@ -18,7 +18,7 @@ Command add_validate_command(CLI::App& app) {
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/false);
   cmd->add_flag("--resolved", *resolved, "Print the scenario with profiles merged and defaults filled in");
   return [opts, resolved]() {
-    const nlohmann::json doc = read_scenario_document(opts->scenario, parse_overrides(opts->sets));
+    const nlohmann::json doc = read_document(opts->scenario, parse_overrides(opts->sets));
     const UncertainScenario uncertain(doc);  // checks the uncertain values; the nominal document the rest
     const Scenario scenario =
         scenario_from_json(uncertain.nominal_document(), std::filesystem::path(opts->scenario).stem().string());

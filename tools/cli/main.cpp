@@ -5,10 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "cli_errors.hpp"
 #include "commands.hpp"
 #include "funnelsim/scenario/error.hpp"
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/whatif/run.hpp"
+#include "option_error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"funnelsim: Monte Carlo simulation of a B2B lead funnel", "funnelsim"};
@@ -33,11 +34,12 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < std::size(names); ++i)
       if (app.got_subcommand(names[i])) return commands[i]();
   } catch (const funnelsim::ScenarioError& e) {
-    const auto* input = dynamic_cast<const ScenarioInputError*>(&e);
+    const auto* input = dynamic_cast<const funnelsim::ScenarioInputError*>(&e);
     fmt::print(stderr, "funnelsim: invalid scenario{}:\n", input ? " " + input->context() : "");
-    for (const auto& issue : e.issues())
-      fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, issue.expected,
+    for (const auto& issue : e.issues()) {
+      fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, cli_expected(issue),
                  issue.found);
+    }
     return 2;
   } catch (const funnelsim::UsageError& e) {
     fmt::print(stderr, "funnelsim: {}\n", e.what());

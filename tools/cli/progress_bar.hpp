@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <mutex>
 
+#include "funnelsim/whatif/run.hpp"
+
 namespace funnelsim::cli {
 
 class ProgressBar {
@@ -20,5 +22,15 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
 };
+
+/// Runs job(options) with a bar (when `enabled`) fed by its progress; the bar clears its line
+/// when the job returns, before any message.
+template <class Job>
+auto with_progress_bar(bool enabled, const WhatIfOptions& options, const Job& job) {
+  ProgressBar bar(enabled);
+  WhatIfOptions with_bar = options;
+  with_bar.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+  return job(with_bar);
+}
 
 }  // namespace funnelsim::cli

@@ -2,7 +2,8 @@
 
 #include <filesystem>
 
-#include "cli_errors.hpp"
+#include "option_error.hpp"
+
 
 namespace funnelsim::cli {
 
@@ -29,21 +30,27 @@ void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_repl
 
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
   std::vector<Override> overrides;
-  for (const auto& s : sets) overrides.push_back(Override::parse(s));
+  for (const auto& s : sets) overrides.push_back(naming_overrides("--set", [&] { return Override::parse(s); }));
   return overrides;
 }
 
-RunOptions run_options_for(const Scenario& scenario, const ScenarioOptions& opts) {
-  RunOptions run;
-  run.seed = opts.seed.value_or(scenario.seed);
-  run.replications = opts.replications.value_or(scenario.replications);
-  run.first_replication = opts.first_replication;
-  run.threads = opts.threads;
-  return run;
+WhatIfOptions whatif_options(const ScenarioOptions& opts) {
+  WhatIfOptions options;
+  options.seed = opts.seed;
+  options.replications = opts.replications;
+  options.first_replication = opts.first_replication;
+  options.threads = opts.threads;
+  if (!opts.precision.empty())
+    options.precision = for_option("--precision", [&] { return parse_precision(opts.precision); });
+  return options;
+}
+
+nlohmann::json read_document(const std::string& file, const std::vector<Override>& overrides) {
+  return naming_overrides("--set", [&] { return read_scenario_document(file, overrides); });
 }
 
 RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides) {
-  return RunnableScenario(read_scenario_document(file, overrides), std::filesystem::path(file).stem().string());
+  return RunnableScenario(read_document(file, overrides), std::filesystem::path(file).stem().string());
 }
 
 RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides) {

@@ -8,9 +8,10 @@
 
 #include "funnelsim/engine/engine.hpp"
 #include "funnelsim/model/model.hpp"
-#include "funnelsim/whatif/runnable_scenario.hpp"
-#include "funnelsim/scenario/scenario.hpp"
 #include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/scenario/scenario.hpp"
+#include "funnelsim/whatif/run.hpp"
+#include "funnelsim/whatif/runnable_scenario.hpp"
 
 namespace funnelsim::cli {
 
@@ -21,6 +22,7 @@ struct ScenarioOptions {
   std::optional<std::uint64_t> seed;
   std::uint64_t first_replication = 0;
   int threads = 0;
+  std::string precision;  ///< --precision METRIC=REL%, in the commands that have it
 };
 
 void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls);
@@ -30,7 +32,11 @@ void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& hel
 /// their own positionals).
 void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_replication = true);
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
-RunOptions run_options_for(const Scenario& scenario, const ScenarioOptions& opts);
+/// The run controls the user typed (unset ones default to the scenario's in the library), the
+/// precision target parsed.
+WhatIfOptions whatif_options(const ScenarioOptions& opts);
+/// read_scenario_document, its override issues naming --set.
+nlohmann::json read_document(const std::string& file, const std::vector<Override>& overrides);
 /// Reads a scenario file (extends, then --set) ready to run, uncertain inputs and all.
 RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides);
 /// load_runnable for one of several scenarios: a problem is a ScenarioInputError naming the file.

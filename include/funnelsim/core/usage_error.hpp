@@ -4,13 +4,23 @@
 
 namespace funnelsim {
 
-/// Bad command-line input that is not a scenario (a sweep parameter, an objective, a metric
-/// name): the CLI prints what() and exits 2. what() reads "<where>: expected <what>, found
-/// <what>", like a scenario issue. A distinct type, so that a std::invalid_argument from a bug
-/// is never mistaken for the user's mistake.
+/// Bad input that is not a scenario (a sweep parameter, an objective, a metric name). what()
+/// reads "[<subject>: ]expected <what>, found <what>", like a scenario issue. The library names
+/// no command-line flag: a front end adds its own (the CLI prints "--param <subject>: ..." and
+/// exits 2). A distinct type, so that a std::invalid_argument from a bug is never mistaken for
+/// the user's mistake.
 class UsageError : public std::invalid_argument {
  public:
-  explicit UsageError(const std::string& message) : std::invalid_argument(message) {}
+  explicit UsageError(const std::string& message) : std::invalid_argument(message), message_(message) {}
+  /// `subject`: the offending item within the input, e.g. a JSON Pointer or a metric name.
+  UsageError(const std::string& subject, const std::string& message)
+      : std::invalid_argument(subject + ": " + message), subject_(subject), message_(message) {}
+
+  const std::string& subject() const noexcept { return subject_; }  ///< empty when none
+  const std::string& message() const noexcept { return message_; }  ///< what() without the subject
+
+ private:
+  std::string subject_, message_;
 };
 
 }  // namespace funnelsim

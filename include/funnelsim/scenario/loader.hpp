@@ -18,19 +18,29 @@
 
 namespace funnelsim {
 
-/// A command-line override: `--set /json/pointer=value`. The value is read as JSON when it
-/// parses as JSON (numbers, true, null, "quoted", {...}) and as a plain string otherwise.
+/// An override of one field: /json/pointer=value (the CLI's --set). The value is read as JSON
+/// when it parses as JSON (numbers, true, null, "quoted", {...}) and as a plain string otherwise.
 struct Override {
   std::string pointer;
   std::string value;
-  /// Parses "PTR=VALUE"; throws ScenarioError when there is no '=' or PTR is not a pointer.
+  /// Parses "PTR=VALUE"; throws ScenarioError (expected kOverrideUtf8 or kOverrideForm) when the
+  /// text is not UTF-8, there is no '=' or PTR is not a pointer.
   static Override parse(std::string_view text);
 };
 
+// Overrides come from wherever a front end takes them (the CLI's --set and --param): the issues
+// they raise say so in these words, which a front end may replace with its own.
+inline constexpr std::string_view kOverrideUtf8 = "override text in UTF-8";
+inline constexpr std::string_view kOverrideForm = "an override /json/pointer=value (e.g. /scoring/mql_threshold=75)";
+/// The end of the expected text of every issue apply_overrides raises.
+inline constexpr std::string_view kInOverride = " (in an override)";
+/// What validation expects at /extends when a document still holds one (an override set it).
+inline constexpr std::string_view kExtendsOnlyInFile =
+    "extends only in a scenario file (it is resolved when the file is read, before any override)";
+
 /// Applies overrides in order. The parent of each pointer must exist; the last token may
-/// name a new object key or an array index (or "-" to append). Issues name `option`, the
-/// command-line option the overrides came from ("(in --set)").
-void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides, std::string_view option = "--set");
+/// name a new object key or an array index (or "-" to append).
+void apply_overrides(nlohmann::json& doc, const std::vector<Override>& overrides);
 
 /// Validates a scenario document and builds the typed scenario. `fallback_name` names the
 /// scenario when the document has no "name".

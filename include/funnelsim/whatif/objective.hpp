@@ -28,14 +28,14 @@ struct Objective {
   std::vector<Constraint> constraints;
 };
 
-/// A whole-funnel metric by name, for any option that takes one. Throws UsageError ("<option>:
-/// expected a whole-funnel metric name such as cost_per_sql_marketing [(did you mean ...)], found
+/// A whole-funnel metric by name, for any input that takes one. Throws UsageError ("expected a
+/// whole-funnel metric name such as cost_per_sql_marketing [(did you mean ...)], found
 /// "<name>"") for an unknown name.
-std::size_t parse_funnel_metric(std::string_view option, std::string_view name);
+std::size_t parse_funnel_metric(std::string_view name);
 
 /// Parses "minimize|maximize METRIC [subject to METRIC (>=|<=|>|<) NUMBER [and ...]]"
 /// (operators may touch their operands: "sla_attainment>=0.9"). Throws UsageError
-/// ("--objective: expected ..., found ...") for malformed text or an unknown metric.
+/// ("expected ..., found ...") for malformed text or an unknown metric.
 Objective parse_objective(std::string_view text);
 
 /// The objective in its canonical spelling, e.g. "minimize cost_per_sql subject to sla_attainment >= 0.9".

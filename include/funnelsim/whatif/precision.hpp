@@ -18,7 +18,7 @@
 namespace funnelsim {
 
 inline constexpr std::uint64_t kPrecisionBatch = 50;    ///< replications added per step
-inline constexpr std::uint64_t kPrecisionCap = 100000;  ///< the most replications, unless --replications says
+inline constexpr std::uint64_t kPrecisionCap = 100000;  ///< the most replications, unless the caller says
 
 struct PrecisionTarget {
   std::size_t metric = 0;            ///< index in metric_defs(ScopeKind::funnel)
@@ -26,7 +26,8 @@ struct PrecisionTarget {
 };
 
 /// Parses "METRIC=REL%" (or a fraction, "METRIC=0.01"), 0 < REL <= 100%. Throws UsageError
-/// ("--precision: expected ..., found ...") for malformed text or an unknown metric.
+/// ("expected ..., found ...", with the metric as subject for a bad REL) for malformed text or
+/// an unknown metric.
 PrecisionTarget parse_precision(std::string_view text);
 
 struct PrecisionOutcome {

@@ -20,14 +20,17 @@
 
 namespace funnelsim {
 
-/// Parses --vary: "20%" or "0.2", above 0 and at most 100%; UsageError otherwise.
+/// Parses how far parameters move: "20%" or "0.2", above 0 and at most 100%; UsageError otherwise.
 double parse_vary(std::string_view text);
 
-/// Parses --params: JSON Pointers separated by commas, each once; UsageError otherwise.
+/// Parses a parameter list: JSON Pointers separated by commas, each once; UsageError otherwise.
 std::vector<std::string> parse_pointer_list(std::string_view text);
 
-/// Parses --metric: a whole-funnel metric name; UsageError (with a "did you mean") otherwise.
+/// Parses the metric to rank by: a whole-funnel metric name; UsageError (with a "did you mean") otherwise.
 std::size_t parse_sensitivity_metric(std::string_view name);
+
+/// What plan_sensitivity expects of each requested pointer.
+inline constexpr std::string_view kResolvedNumericField = "a numeric field of the resolved scenario";
 
 struct SensitivityParameter {
   std::string pointer;
@@ -51,7 +54,7 @@ struct SensitivityPlan {
 /// - `requested` empty: every numeric field whose schema type is number: integer fields (seed,
 ///   replications, horizon and warm-up days, headcounts, counts, day indices) are left out.
 ///   Otherwise those pointers, integer fields included; each must exist and hold a number
-///   (UsageError "--params PTR: expected ..., found ...").
+///   (UsageError with the pointer as subject: "PTR: expected ..., found ...").
 /// - A parameter is skipped, with the reason, when its base value is 0 (a relative change cannot
 ///   move it), when the schema's bounds leave no room on either side, when it derives from an
 ///   uncertain input (`uncertain_pointers`, see UncertainScenario::resolved_pointers), or when a

@@ -22,8 +22,8 @@ struct SweepParameter {
   std::vector<nlohmann::json> values;
 };
 
-/// Parses `--param` text, throwing UsageError ("--param ...: expected ..., found ...") when it
-/// is malformed:
+/// Parses a parameter's text, throwing UsageError ("expected ..., found ...", with the pointer as
+/// subject once it is known) when it is malformed:
 /// - "PTR=a:b:step": the numbers a, a + step, ... up to b inclusive (with a tolerance for
 ///   rounding); each value is rounded to 12 significant digits, so 0.1:0.3:0.1 gives 0.1, 0.2,
 ///   0.3, and integral values are JSON integers. a > b or step <= 0 is an empty range.

@@ -1,0 +1,116 @@
+#pragma once
+/// What-if runs as a front end asks for them: one scenario (run), a base against variants
+/// (compare), a grid of parameter values (sweep), a one-at-a-time tornado (sensitivity). Each
+/// takes scenario documents already read (read_scenario_document) and parsed specs, runs them
+/// on common random numbers, and returns the report the output writers take. Nothing here
+/// prints, reads files or knows a command-line flag: the CLI, a Python module or a server add
+/// those.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "funnelsim/engine/engine.hpp"
+#include "funnelsim/output/comparison_output.hpp"
+#include "funnelsim/output/run_output.hpp"
+#include "funnelsim/output/sensitivity_output.hpp"
+#include "funnelsim/output/sweep_output.hpp"
+#include "funnelsim/scenario/error.hpp"
+#include "funnelsim/whatif/objective.hpp"
+#include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/whatif/runnable_scenario.hpp"
+#include "funnelsim/whatif/sensitivity.hpp"
+#include "funnelsim/whatif/sweep.hpp"
+
+namespace funnelsim {
+
+/// How a what-if run runs; seed and replications default to the (base) scenario's.
+struct WhatIfOptions {
+  std::optional<std::uint64_t> seed;
+  /// The replications; with a precision target, the most it may add (default kPrecisionCap).
+  std::optional<std::uint64_t> replications;
+  std::uint64_t first_replication = 0;
+  int threads = 0;  ///< 0 = all available cores
+  /// Add replications in batches of kPrecisionBatch until the target holds (precision.hpp).
+  std::optional<PrecisionTarget> precision;
+  /// (done, total) replications over the whole job, from worker threads: thread-safe and cheap.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+  /// Once it reads true the job stops early and returns nullopt (see RunOptions::cancel).
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// The engine's options for a job on `scenario` (the base): seed, replications (the fixed count,
+/// not the precision cap), first replication, threads, cancel; no progress.
+RunOptions run_options_for(const Scenario& scenario, const WhatIfOptions& options);
+
+/// The most replications a job may run per scenario: the precision cap, else the fixed count.
+/// What a memory estimate should size.
+std::uint64_t most_replications(const Scenario& scenario, const WhatIfOptions& options);
+
+/// A bad scenario among several inputs (compare's variants, sweep's points): `context` says
+/// which one, e.g. "scenarios/a.json" or "base.json at sweep point 3 (/x=1)".
+class ScenarioInputError : public ScenarioError {
+ public:
+  ScenarioInputError(std::string context, const ScenarioError& error)
+      : ScenarioError(error.issues()), context_(std::move(context)) {}
+  const std::string& context() const noexcept { return context_; }
+
+ private:
+  std::string context_;
+};
+
+/// One scenario's run; report() is what run_output_writers() and summary_table() take.
+struct ScenarioRun {
+  RunInfo info;
+  RunResult result;
+  RunSummary summary;
+  std::optional<UncertainDraws> draws;  ///< when the scenario has uncertain inputs
+  RunReport report() const { return {info, result.table, summary, draws ? &*draws : nullptr}; }
+};
+
+/// Runs one scenario; nullopt when cancelled.
+std::optional<ScenarioRun> run_scenario(const RunnableScenario& scenario, const WhatIfOptions& options);
+
+/// Runs scenarios[0] (the base) and every variant on the base's seed and replications, each
+/// variant paired with the base. `files` name them in the report, one per scenario. A precision
+/// target applies to every variant's paired difference relative to the base's mean. nullopt
+/// when cancelled.
+std::optional<ComparisonReport> run_comparison(const std::vector<RunnableScenario>& scenarios,
+                                               const std::vector<std::string>& files, const WhatIfOptions& options);
+
+/// What a sweep runs: parameters (parse_sweep_parameter), their grid (sweep_grid(parameters)),
+/// and optionally an objective and a Pareto front to mark in the report.
+struct SweepSpec {
+  std::vector<SweepParameter> parameters;
+  std::vector<std::vector<std::size_t>> points;
+  std::optional<Objective> objective;
+  std::optional<ParetoAxes> pareto;
+};
+
+/// Runs every point of the grid, `document` with the point's values applied, on the base's seed
+/// and replications. `file` names the scenario (report, fallback name, errors): a point that
+/// does not make a valid scenario throws ScenarioInputError before anything runs. A precision
+/// target applies to every point's mean. nullopt when cancelled.
+std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::string& file, SweepSpec spec,
+                                     const WhatIfOptions& options);
+
+/// What a tornado runs: how far each parameter moves (parse_vary), the metric it ranks by (a
+/// whole-funnel metric index), and the parameters (empty: every non-integer numeric field; see
+/// plan_sensitivity).
+struct SensitivitySpec {
+  double vary = 0.2;
+  std::size_t metric = 0;
+  std::vector<std::string> parameters;
+};
+
+/// Plans and runs the tornado on `document` (after extends and overrides), the base and each
+/// parameter's low and high side on the same seed and replications; with uncertain inputs, also
+/// their regression sensitivity. Takes no precision target (std::invalid_argument). nullopt when
+/// cancelled (planning included).
+std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document, const std::string& fallback_name,
+                                                 const SensitivitySpec& spec, const WhatIfOptions& options);
+
+}  // namespace funnelsim

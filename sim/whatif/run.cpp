@@ -1,0 +1,271 @@
+#include "funnelsim/whatif/run.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+#include <utility>
+
+#include "funnelsim/engine/uncertain_run.hpp"
+#include "funnelsim/metrics/run_summary.hpp"
+#include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/whatif/precision_run.hpp"
+
+namespace funnelsim {
+namespace {
+
+bool raised(const std::atomic<bool>* cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
+
+/// Everything run so far: [scenario], each holding the same replications, in order.
+using ScenarioResults = std::vector<std::optional<RunResult>>;
+using ResultsReader = std::function<PrecisionReading(const ScenarioResults&, std::size_t metric)>;
+
+/// Several scenarios on the same replications (compare's base and variants, sweep's points), run
+/// batch by batch so that a precision target stops them together: run.replications of them, or
+/// batches until read(results) says the target holds or the cap is reached. Progress spans all
+/// scenarios. Returns the replications each scenario ran; a cancelled run returns early, leaving
+/// a cancelled or missing result (see any_cancelled).
+std::uint64_t run_scenarios(const std::vector<RunnableScenario>& scenarios, const RunOptions& run,
+                            const WhatIfOptions& options, const ResultsReader& read, ScenarioResults& results,
+                            PrecisionOutcome& outcome) {
+  results.assign(scenarios.size(), std::nullopt);
+  const std::uint64_t cap = most_replications(scenarios.front().scenario(), options);
+  const std::uint64_t total = cap * scenarios.size();
+  auto run_batch = [&](std::uint64_t first, std::uint64_t count) {
+    RunOptions batch = run;
+    batch.first_replication = first;
+    batch.replications = count;
+    const std::uint64_t before = (first - run.first_replication) * scenarios.size();
+    for (std::size_t s = 0; s < scenarios.size(); ++s) {
+      const std::uint64_t offset = before + s * count;
+      if (options.progress)
+        batch.progress = [&options, offset, total](std::uint64_t done, std::uint64_t) {
+          options.progress(offset + done, total);
+        };
+      append_run(results[s], scenarios[s].run(batch));
+      if (results[s]->cancelled) return false;
+    }
+    return true;
+  };
+  if (!options.precision) {
+    run_batch(run.first_replication, run.replications);
+    return run.replications;
+  }
+  return run_batches_to_precision(
+      run_batch, [&] { return read(results, options.precision->metric); }, *options.precision, run.first_replication,
+      cap, outcome);
+}
+
+bool any_cancelled(const ScenarioResults& results) {
+  return std::any_of(results.begin(), results.end(), [](const auto& r) { return !r || r->cancelled; });
+}
+
+/// Compare's rule: the widest relative half-width of every variant's paired difference with the
+/// base (results[0]).
+PrecisionReading widest_paired_width(const ScenarioResults& all, std::size_t metric) {
+  std::vector<double> base, variant;
+  all[0]->table.column(0, metric, base);
+  PrecisionReading widest{0.0, true};
+  for (std::size_t v = 1; v < all.size(); ++v) {
+    all[v]->table.column(0, metric, variant);
+    const double width = paired_relative_half_width(base, variant);
+    // One variant without a defined width leaves the whole comparison undefined.
+    widest.achieved = std::isnan(width) || std::isnan(widest.achieved) ? PrecisionOutcome::undefined
+                                                                        : std::max(widest.achieved, width);
+    widest.hopeless = widest.hopeless && std::isnan(width);
+  }
+  return widest;  // hopeless: undefined for every variant (a base mean of 0)
+}
+
+/// Sweep's rule: the widest relative half-width of the points' means. A point whose metric is
+/// undefined or 0 in every replication so far has no relative precision to reach: it is left
+/// out, and when every point is like that, more replications cannot help.
+PrecisionReading widest_mean_width(const ScenarioResults& all, std::size_t metric) {
+  PrecisionReading widest{0.0, true};
+  std::vector<double> column;
+  for (const auto& point : all) {
+    point->table.column(0, metric, column);
+    const PrecisionReading reading = mean_precision(column);
+    if (reading.hopeless) continue;
+    widest.hopeless = false;
+    widest.achieved = std::isnan(reading.achieved) || std::isnan(widest.achieved)
+                          ? PrecisionOutcome::undefined
+                          : std::max(widest.achieved, reading.achieved);
+  }
+  if (widest.hopeless) widest.achieved = PrecisionOutcome::undefined;
+  return widest;
+}
+
+std::vector<std::string> uncertain_pointers(const RunnableScenario& scenario) {
+  std::vector<std::string> pointers;
+  for (const UncertainParameter& p : scenario.uncertain().parameters()) pointers.push_back(p.pointer);
+  return pointers;
+}
+
+}  // namespace
+
+RunOptions run_options_for(const Scenario& scenario, const WhatIfOptions& options) {
+  RunOptions run;
+  run.seed = options.seed.value_or(scenario.seed);
+  run.replications = options.replications.value_or(scenario.replications);
+  run.first_replication = options.first_replication;
+  run.threads = options.threads;
+  run.cancel = options.cancel;
+  return run;
+}
+
+std::uint64_t most_replications(const Scenario& scenario, const WhatIfOptions& options) {
+  return options.precision ? options.replications.value_or(kPrecisionCap)
+                           : options.replications.value_or(scenario.replications);
+}
+
+std::optional<ScenarioRun> run_scenario(const RunnableScenario& runnable, const WhatIfOptions& options) {
+  const Scenario& scenario = runnable.scenario();
+  const RunOptions run = run_options_for(scenario, options);
+  RunInfo info{scenario.name, run.seed, run.replications, run.first_replication, scenario.horizon_days, {}};
+  auto run_batch = [&](std::uint64_t first, std::uint64_t count) {
+    RunOptions batch = run;
+    batch.first_replication = first;
+    batch.replications = count;
+    const std::uint64_t before = first - run.first_replication;
+    if (options.progress)
+      batch.progress = [&options, before](std::uint64_t done, std::uint64_t total) {
+        options.progress(before + done, before + total);
+      };
+    return runnable.run(batch);
+  };
+  PrecisionOutcome outcome;
+  RunResult result = options.precision ? run_to_precision(run_batch, *options.precision, run.first_replication,
+                                                          most_replications(scenario, options), outcome)
+                                       : run_batch(run.first_replication, run.replications);
+  if (result.cancelled) return std::nullopt;
+  if (options.precision) {
+    info.replications = result.table.replications();
+    info.precision = outcome;
+  }
+  RunSummary summary = summarize_run(result.table);
+  std::optional<UncertainDraws> draws;
+  if (!runnable.uncertain().empty())
+    draws = runnable.uncertain().draws(info.seed, info.first_replication, info.replications);
+  return ScenarioRun{std::move(info), std::move(result), std::move(summary), std::move(draws)};
+}
+
+std::optional<ComparisonReport> run_comparison(const std::vector<RunnableScenario>& scenarios,
+                                               const std::vector<std::string>& files, const WhatIfOptions& options) {
+  if (scenarios.size() < 2 || files.size() != scenarios.size())
+    throw std::invalid_argument("run_comparison: a base and at least one variant, one file name each");
+  // The base decides seed and replication count; every scenario then runs the same ones.
+  const RunOptions run = run_options_for(scenarios.front().scenario(), options);
+  ScenarioResults results;
+  ComparisonReport report;
+  PrecisionOutcome outcome;
+  report.replications = run_scenarios(scenarios, run, options, widest_paired_width, results, outcome);
+  if (any_cancelled(results)) return std::nullopt;
+
+  std::vector<std::string> names;
+  for (const RunnableScenario& scenario : scenarios) names.push_back(scenario.scenario().name);
+  const std::vector<std::string> labels = unique_labels(names);
+  report.base = {labels[0], files[0], uncertain_pointers(scenarios[0])};
+  report.seed = run.seed;
+  report.first_replication = run.first_replication;
+  if (options.precision) report.precision = outcome;
+  for (std::size_t v = 1; v < scenarios.size(); ++v) {
+    report.variants.push_back({labels[v], files[v], uncertain_pointers(scenarios[v])});
+    report.results.push_back(compare_tables(results[0]->table, results[v]->table));
+  }
+  return report;
+}
+
+std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::string& file, SweepSpec spec,
+                                     const WhatIfOptions& options) {
+  const std::string fallback_name = std::filesystem::path(file).stem().string();
+  const RunnableScenario base(document, fallback_name);  // seed and replications come from here
+  std::vector<RunnableScenario> scenarios;
+  for (std::size_t p = 0; p < spec.points.size(); ++p) {
+    try {
+      nlohmann::json point_doc = document;
+      apply_overrides(point_doc, point_overrides(spec.parameters, spec.points[p]));
+      scenarios.emplace_back(std::move(point_doc), fallback_name);
+    } catch (const ScenarioError& e) {
+      throw ScenarioInputError(
+          fmt::format("{} at sweep point {} ({})", file, p, point_text(spec.parameters, spec.points[p])), e);
+    }
+  }
+
+  const RunOptions run = run_options_for(base.scenario(), options);
+  SweepReport report;
+  report.scenario = base.scenario().name;
+  report.file = file;
+  report.seed = run.seed;
+  report.first_replication = run.first_replication;
+  report.parameters = std::move(spec.parameters);
+  report.points = std::move(spec.points);
+  report.objective = std::move(spec.objective);
+  report.pareto = spec.pareto;
+  ScenarioResults results;
+  PrecisionOutcome outcome;
+  report.replications = run_scenarios(scenarios, run, options, widest_mean_width, results, outcome);
+  if (any_cancelled(results)) return std::nullopt;
+  if (options.precision) report.precision = outcome;
+  for (const auto& point : results) report.summaries.push_back(summarize_run(point->table));
+  return report;
+}
+
+std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document, const std::string& fallback_name,
+                                                 const SensitivitySpec& spec, const WhatIfOptions& options) {
+  if (options.precision) throw std::invalid_argument("run_sensitivity: a tornado takes no precision target");
+  const UncertainScenario uncertain(document);
+  const nlohmann::json resolved = resolved_scenario_json(uncertain.nominal_document());
+  const Scenario base = scenario_from_json(resolved, fallback_name);
+  std::vector<std::string> uncertain_leaves;
+  for (const auto& pointers : uncertain.resolved_pointers())
+    uncertain_leaves.insert(uncertain_leaves.end(), pointers.begin(), pointers.end());
+  const SensitivityPlan plan = plan_sensitivity(resolved, spec.parameters, spec.vary, uncertain_leaves, options.cancel);
+  if (raised(options.cancel)) return std::nullopt;
+
+  RunOptions run = run_options_for(base, options);
+  std::uint64_t done_before = 0;
+  const std::uint64_t total = run.replications * (1 + 2 * plan.parameters.size());
+  if (options.progress)
+    run.progress = [&](std::uint64_t done, std::uint64_t) { options.progress(done_before + done, total); };
+  // One run: without uncertain inputs one compiled model, with them one per replication.
+  std::vector<double> column;
+  auto metric_of = [&](const ResolvedEdit& edit) {
+    const RunResult result = [&] {
+      if (!uncertain.empty()) return run_uncertain(uncertain, fallback_name, run, edit);
+      nlohmann::json doc = resolved;
+      if (edit) edit(doc);
+      return run_replications(compile_model(scenario_from_json(doc, fallback_name)), run);
+    }();
+    done_before += run.replications;
+    result.table.column(0, spec.metric, column);
+    return column;
+  };
+  const std::vector<double> base_column = metric_of({});
+  std::vector<std::vector<double>> low, high;
+  for (const SensitivityParameter& p : plan.parameters) {
+    if (raised(options.cancel)) break;
+    low.push_back(metric_of([&](nlohmann::json& doc) { set_parameter(doc, p.pointer, p.low_value); }));
+    high.push_back(metric_of([&](nlohmann::json& doc) { set_parameter(doc, p.pointer, p.high_value); }));
+  }
+  if (raised(options.cancel)) return std::nullopt;
+
+  SensitivityReport report;
+  report.scenario = base.name;
+  report.seed = run.seed;
+  report.replications = run.replications;
+  report.metric = spec.metric;
+  report.vary = spec.vary;
+  report.base = summarize(base_column);
+  report.effects = rank_effects(plan, base_column, low, high, metric_defs()[spec.metric].better);
+  report.skipped = plan.skipped;
+  if (!uncertain.empty()) {
+    const UncertainDraws draws = uncertain.draws(run.seed, run.first_replication, run.replications);
+    report.uncertain = UncertainSensitivity{draws.parameters, regression_sensitivity(draws.values, base_column)};
+  }
+  return report;
+}
+
+}  // namespace funnelsim
