@@ -45,6 +45,7 @@
 #include "funnelsim/whatif/precision.hpp"
 #include "funnelsim/whatif/precision_run.hpp"
 #include "funnelsim/whatif/run.hpp"
+#include "funnelsim/whatif/run_report.hpp"
 #include "funnelsim/whatif/runnable_scenario.hpp"
 #include "funnelsim/whatif/sensitivity.hpp"
 #include "funnelsim/whatif/sweep.hpp"

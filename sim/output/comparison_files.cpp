@@ -60,16 +60,6 @@ ordered_json variant_json(const ComparedScenario& variant, const std::vector<Sco
 
 }  // namespace
 
-std::vector<std::string> unique_labels(const std::vector<std::string>& names) {
-  std::map<std::string, int> uses;
-  std::vector<std::string> labels;
-  for (const std::string& name : names) {
-    const int k = ++uses[name];
-    labels.push_back(k == 1 ? name : fmt::format("{}#{}", name, k));
-  }
-  return labels;
-}
-
 std::string comparison_json(const ComparisonReport& report) {
   ordered_json j;
   j["funnelsim_version"] = FUNNELSIM_VERSION;

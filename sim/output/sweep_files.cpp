@@ -23,15 +23,6 @@ ordered_json objective_json(const Objective& o, const std::vector<std::vector<do
 
 }  // namespace
 
-std::vector<std::vector<double>> SweepReport::funnel_means() const {
-  std::vector<std::vector<double>> means;
-  for (const RunSummary& s : summaries) {
-    auto& row = means.emplace_back();
-    for (std::size_t m = 0; m < metric_defs().size(); ++m) row.push_back(s.metric(0, m).mean);
-  }
-  return means;
-}
-
 std::string sweep_csv(const SweepReport& report) {
   std::string out = "point";
   for (const SweepParameter& p : report.parameters) (out += ',') += csv_field(p.pointer);

@@ -1,6 +1,9 @@
 #include "funnelsim/whatif/comparison.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 namespace funnelsim {
@@ -84,6 +87,16 @@ std::vector<ScopeComparison> compare_tables(const ReplicationTable& base, const 
     }
   }
   return out;
+}
+
+std::vector<std::string> unique_labels(const std::vector<std::string>& names) {
+  std::map<std::string, int> uses;
+  std::vector<std::string> labels;
+  for (const std::string& name : names) {
+    const int k = ++uses[name];
+    labels.push_back(k == 1 ? name : fmt::format("{}#{}", name, k));
+  }
+  return labels;
 }
 
 }  // namespace funnelsim

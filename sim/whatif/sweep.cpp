@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/trim.hpp"
+#include "funnelsim/metrics/metrics.hpp"
 
 namespace funnelsim {
 namespace {
@@ -149,6 +150,15 @@ std::string point_text(const std::vector<SweepParameter>& parameters, const std:
   for (std::size_t i = 0; i < parameters.size(); ++i)
     text += fmt::format("{}{}={}", i ? ", " : "", parameters[i].pointer, value_text(parameters[i].values[point[i]]));
   return text;
+}
+
+std::vector<std::vector<double>> SweepReport::funnel_means() const {
+  std::vector<std::vector<double>> means;
+  for (const RunSummary& s : summaries) {
+    auto& row = means.emplace_back();
+    for (std::size_t m = 0; m < metric_defs().size(); ++m) row.push_back(s.metric(0, m).mean);
+  }
+  return means;
 }
 
 }  // namespace funnelsim

@@ -13,26 +13,8 @@
 
 namespace funnelsim {
 
-struct ComparedScenario {
-  std::string label;  ///< the scenario's name, made unique among the compared ones (see unique_labels)
-  std::string file;  ///< as given on the command line
-  std::vector<std::string> uncertain;  ///< JSON Pointers of its uncertain inputs (drawn per replication)
-};
 
-struct ComparisonReport {
-  ComparedScenario base;
-  std::vector<ComparedScenario> variants;
-  std::vector<std::vector<ScopeComparison>> results;  ///< [variant][scope], from compare_tables(base, variant)
-  std::uint64_t seed = 0;
-  std::uint64_t replications = 0;
-  std::uint64_t first_replication = 0;
-  /// With --precision: the target on every variant's paired difference, and how the run ended.
-  std::optional<PrecisionOutcome> precision;
-};
 
-/// Names as labels: a name used more than once keeps its first use and becomes "<name>#k" at
-/// its k-th use (k >= 2).
-std::vector<std::string> unique_labels(const std::vector<std::string>& names);
 
 /// compare.json: scenarios, seed, replications, the methods in words, then per variant and scope
 /// (metrics, by_source, by_team, by_rep, as in summary.json) and metric: unit, better, base and

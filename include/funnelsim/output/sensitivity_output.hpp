@@ -13,23 +13,7 @@
 
 namespace funnelsim {
 
-/// Regression-based sensitivity of the metric to the uncertain inputs, from the base run.
-struct UncertainSensitivity {
-  std::vector<UncertainParameter> parameters;
-  RegressionSensitivity regression;  ///< src and spearman in parameters' order
-};
 
-struct SensitivityReport {
-  std::string scenario;  ///< the scenario's name
-  std::uint64_t seed = 0;
-  std::uint64_t replications = 0;
-  std::size_t metric = 0;  ///< index in metric_defs(ScopeKind::funnel)
-  double vary = 0.2;
-  SummaryStats base;                     ///< the metric in the base run
-  std::vector<ParameterEffect> effects;  ///< in rank order
-  std::vector<SkippedParameter> skipped;
-  std::optional<UncertainSensitivity> uncertain;  ///< when the scenario has uncertain inputs
-};
 
 /// sensitivity.json: funnelsim_version, scenario, seed, replications, metric, vary, base (the
 /// metric's statistics as in summary.json), parameters (in rank order: pointer, base_value,

@@ -13,23 +13,6 @@
 
 namespace funnelsim {
 
-struct SweepReport {
-  std::string scenario;  ///< the scenario's name
-  std::string file;  ///< as given on the command line
-  std::uint64_t seed = 0;
-  std::uint64_t replications = 0;
-  std::uint64_t first_replication = 0;
-  std::vector<SweepParameter> parameters;
-  std::vector<std::vector<std::size_t>> points;  ///< from sweep_grid
-  std::vector<RunSummary> summaries;  ///< one per point
-  std::optional<Objective> objective;
-  std::optional<ParetoAxes> pareto;
-  /// With --precision: the target on every point's mean, and how the run ended.
-  std::optional<PrecisionOutcome> precision;
-
-  /// means[point][metric]: the whole funnel's means, what objectives and fronts read.
-  std::vector<std::vector<double>> funnel_means() const;
-};
 
 /// sweep.csv, long format: point,<one column per parameter, named by its pointer>,scope_kind,
 /// scope,metric,mean,ci95_low,ci95_high,p10,p50,p90,n_defined.

@@ -3,6 +3,9 @@
 /// (same seed, same replication indices): replication r of each saw the same leads, so the
 /// per-replication difference d_r = variant_r - base_r measures the change without most of the
 /// noise, and its statistics are those of a paired sample.
+#include <cstdint>
+#include <string>
+#include <optional>
 #include <cstddef>
 #include <limits>
 #include <span>
@@ -11,6 +14,7 @@
 #include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/metrics/replication_table.hpp"
 #include "funnelsim/core/statistics.hpp"
+#include "funnelsim/whatif/precision.hpp"
 
 namespace funnelsim {
 
@@ -60,5 +64,26 @@ struct ScopeComparison {
 /// Every scope present in both tables (matched by kind and name), in the base table's order.
 /// Throws std::invalid_argument when the tables hold different numbers of replications.
 std::vector<ScopeComparison> compare_tables(const ReplicationTable& base, const ReplicationTable& variant);
+
+struct ComparedScenario {
+  std::string label;  ///< the scenario's name, made unique among the compared ones (see unique_labels)
+  std::string file;  ///< as given on the command line
+  std::vector<std::string> uncertain;  ///< JSON Pointers of its uncertain inputs (drawn per replication)
+};
+
+struct ComparisonReport {
+  ComparedScenario base;
+  std::vector<ComparedScenario> variants;
+  std::vector<std::vector<ScopeComparison>> results;  ///< [variant][scope], from compare_tables(base, variant)
+  std::uint64_t seed = 0;
+  std::uint64_t replications = 0;
+  std::uint64_t first_replication = 0;
+  /// With --precision: the target on every variant's paired difference, and how the run ended.
+  std::optional<PrecisionOutcome> precision;
+};
+
+/// Names as labels: a name used more than once keeps its first use and becomes "<name>#k" at
+/// its k-th use (k >= 2).
+std::vector<std::string> unique_labels(const std::vector<std::string>& names);
 
 }  // namespace funnelsim

@@ -14,13 +14,11 @@
 #include <vector>
 
 #include "funnelsim/engine/engine.hpp"
-#include "funnelsim/output/comparison_output.hpp"
-#include "funnelsim/output/run_output.hpp"
-#include "funnelsim/output/sensitivity_output.hpp"
-#include "funnelsim/output/sweep_output.hpp"
 #include "funnelsim/scenario/error.hpp"
 #include "funnelsim/whatif/objective.hpp"
+#include "funnelsim/whatif/comparison.hpp"
 #include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/whatif/run_report.hpp"
 #include "funnelsim/whatif/runnable_scenario.hpp"
 #include "funnelsim/whatif/sensitivity.hpp"
 #include "funnelsim/whatif/sweep.hpp"

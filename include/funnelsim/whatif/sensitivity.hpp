@@ -6,6 +6,8 @@
 ///
 /// Parameters are JSON Pointers into the RESOLVED scenario (resolved_scenario_json, what
 /// `funnelsim validate --resolved` prints), where every field has its value, inherited or default.
+#include <cstdint>
+#include <optional>
 #include <atomic>
 #include <cstddef>
 #include <nlohmann/json.hpp>
@@ -17,6 +19,9 @@
 #include "funnelsim/whatif/comparison.hpp"
 #include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/core/regression.hpp"
+#include "funnelsim/core/statistics.hpp"
+#include "funnelsim/scenario/uncertain.hpp"
 
 namespace funnelsim {
 
@@ -80,5 +85,23 @@ struct ParameterEffect {
 std::vector<ParameterEffect> rank_effects(const SensitivityPlan& plan, std::span<const double> base,
                                           const std::vector<std::vector<double>>& low,
                                           const std::vector<std::vector<double>>& high, Better better);
+
+/// Regression-based sensitivity of the metric to the uncertain inputs, from the base run.
+struct UncertainSensitivity {
+  std::vector<UncertainParameter> parameters;
+  RegressionSensitivity regression;  ///< src and spearman in parameters' order
+};
+
+struct SensitivityReport {
+  std::string scenario;  ///< the scenario's name
+  std::uint64_t seed = 0;
+  std::uint64_t replications = 0;
+  std::size_t metric = 0;  ///< index in metric_defs(ScopeKind::funnel)
+  double vary = 0.2;
+  SummaryStats base;                     ///< the metric in the base run
+  std::vector<ParameterEffect> effects;  ///< in rank order
+  std::vector<SkippedParameter> skipped;
+  std::optional<UncertainSensitivity> uncertain;  ///< when the scenario has uncertain inputs
+};
 
 }  // namespace funnelsim

@@ -3,6 +3,8 @@
 /// the points are the Cartesian product of the lists, each the scenario with its values applied
 /// as overrides. Every point runs on the same seed and replications (common random numbers), so
 /// neighbouring points differ by the parameter, not by the noise.
+#include <cstdint>
+#include <optional>
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -11,6 +13,9 @@
 
 #include "funnelsim/scenario/loader.hpp"
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/whatif/objective.hpp"
+#include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/metrics/run_summary.hpp"
 
 namespace funnelsim {
 
@@ -47,5 +52,23 @@ std::vector<Override> point_overrides(const std::vector<SweepParameter>& paramet
 
 /// "PTR=value, PTR=value" for messages and tables.
 std::string point_text(const std::vector<SweepParameter>& parameters, const std::vector<std::size_t>& point);
+
+struct SweepReport {
+  std::string scenario;  ///< the scenario's name
+  std::string file;  ///< as given on the command line
+  std::uint64_t seed = 0;
+  std::uint64_t replications = 0;
+  std::uint64_t first_replication = 0;
+  std::vector<SweepParameter> parameters;
+  std::vector<std::vector<std::size_t>> points;  ///< from sweep_grid
+  std::vector<RunSummary> summaries;  ///< one per point
+  std::optional<Objective> objective;
+  std::optional<ParetoAxes> pareto;
+  /// With --precision: the target on every point's mean, and how the run ended.
+  std::optional<PrecisionOutcome> precision;
+
+  /// means[point][metric]: the whole funnel's means, what objectives and fronts read.
+  std::vector<std::vector<double>> funnel_means() const;
+};
 
 }  // namespace funnelsim
