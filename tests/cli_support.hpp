@@ -71,7 +71,8 @@ class TempDir {
 inline CliResult cli(const std::string& args) {
   TempDir capture;
   const std::string command = "cd '" + std::string(FUNNELSIM_SOURCE_DIR) + "' && '" + FUNNELSIM_CLI + "' " + args +
-                              " >'" + (capture / "out").string() + "' 2>'" + (capture / "err").string() + "' </dev/null";
+                              " >'" + (capture / "out").string() + "' 2>'" + (capture / "err").string() +
+                              "' </dev/null";
   const int status = std::system(command.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

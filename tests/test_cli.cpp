@@ -7,19 +7,22 @@
 #include "funnelsim/core/statistics.hpp"
 
 using namespace funnelsim;
+using nlohmann::json;
 using test::cli;
 using test::read_file;
 using test::TempDir;
-using nlohmann::json;
 
 namespace {
 
-std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t count_lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 }  // namespace
 
 TEST_CASE("cli: every shipped scenario validates", "[cli]") {
-  for (const char* file : {"scenarios/saas_baseline.json", "scenarios/channel_mix.json", "scenarios/threshold_raise.json"}) {
+  for (const char* file :
+       {"scenarios/saas_baseline.json", "scenarios/channel_mix.json", "scenarios/threshold_raise.json"}) {
     const auto r = cli(std::string("validate ") + file);
     INFO(file << ": " << r.err);
     CHECK(r.exit_code == 0);
@@ -31,7 +34,8 @@ TEST_CASE("cli: run prints a readable summary", "[cli]") {
   const auto r = cli("run scenarios/saas_baseline.json --replications 8");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("scenario saas_baseline") != std::string::npos);
-  for (const char* m : {"\ncost_per_sql_marketing ", "\ncost_per_sql_loaded "}) CHECK(r.out.find(m) != std::string::npos);
+  for (const char* m : {"\ncost_per_sql_marketing ", "\ncost_per_sql_loaded "})
+    CHECK(r.out.find(m) != std::string::npos);
   CHECK(r.out.find("content_syndication") != std::string::npos);
   // No progress bar when stderr is not a terminal: only the memory estimate.
   CHECK(r.err.starts_with("funnelsim: estimated peak memory "));
@@ -40,8 +44,10 @@ TEST_CASE("cli: run prints a readable summary", "[cli]") {
 
 TEST_CASE("cli: outputs are byte-identical for 1 and 2 threads", "[cli][determinism]") {
   TempDir dir;
-  const auto a = cli("run scenarios/saas_baseline.json --replications 12 --threads 1 --quiet --out '" + (dir / "a").string() + "'");
-  const auto b = cli("run scenarios/saas_baseline.json --replications 12 --threads 2 --quiet --out '" + (dir / "b").string() + "'");
+  const auto a = cli("run scenarios/saas_baseline.json --replications 12 --threads 1 --quiet --out '" +
+                     (dir / "a").string() + "'");
+  const auto b = cli("run scenarios/saas_baseline.json --replications 12 --threads 2 --quiet --out '" +
+                     (dir / "b").string() + "'");
   REQUIRE(a.exit_code == 0);
   REQUIRE(b.exit_code == 0);
   CHECK(a.out.empty());  // --quiet
@@ -55,7 +61,8 @@ TEST_CASE("cli: outputs are byte-identical for 1 and 2 threads", "[cli][determin
 
 TEST_CASE("cli: summary.json and replications.csv have the documented shape", "[cli]") {
   TempDir dir;
-  const auto r = cli("run scenarios/saas_baseline.json --replications 10 --seed 99 --quiet --out '" + dir.path().string() + "'");
+  const auto r =
+      cli("run scenarios/saas_baseline.json --replications 10 --seed 99 --quiet --out '" + dir.path().string() + "'");
   REQUIRE(r.exit_code == 0);
   const std::string text = read_file(dir / "summary.json");
   const json summary = json::parse(text);
@@ -77,7 +84,8 @@ TEST_CASE("cli: summary.json and replications.csv have the documented shape", "[
   CHECK(count_lines(csv) == 11);
   const std::string header = csv.substr(0, csv.find('\n'));
   // 7 funnel scopes, 2 teams and 3 reps in saas_baseline.
-  const std::size_t columns = 7 * kMetricCount + 2 * metric_defs(ScopeKind::team).size() + 3 * metric_defs(ScopeKind::rep).size();
+  const std::size_t columns =
+      7 * kMetricCount + 2 * metric_defs(ScopeKind::team).size() + 3 * metric_defs(ScopeKind::rep).size();
   CHECK(static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) == columns);
   CHECK(header.find(",team.sdr.queue_length_mean") != std::string::npos);
   CHECK(header.find(",rep.sdr.2.acceptance_rate") != std::string::npos);
@@ -91,8 +99,10 @@ TEST_CASE("cli: summary.json and replications.csv have the documented shape", "[
 
 TEST_CASE("cli: an undefined metric is null in JSON and an empty CSV cell", "[cli]") {
   TempDir dir;
-  const auto r = cli("run scenarios/channel_mix.json --replications 4 --quiet --set /scoring/mql_threshold=100000 "
-                     "--set '/scoring/instant_mql_events=[]' --set '/scoring/by_segment={}' --out '" + dir.path().string() + "'");
+  const auto r =
+      cli("run scenarios/channel_mix.json --replications 4 --quiet --set /scoring/mql_threshold=100000 "
+          "--set '/scoring/instant_mql_events=[]' --set '/scoring/by_segment={}' --out '" +
+          dir.path().string() + "'");
   REQUIRE(r.exit_code == 0);
   const json summary = json::parse(read_file(dir / "summary.json"));
   CHECK(summary["metrics"]["cost_per_sql_marketing"]["mean"].is_null());
@@ -106,7 +116,8 @@ TEST_CASE("cli: the seed changes results and the same seed repeats them", "[cli]
   TempDir dir;
   auto run = [&](const std::string& name, int seed) {
     REQUIRE(cli("run scenarios/channel_mix.json --replications 5 --quiet --seed " + std::to_string(seed) + " --out '" +
-                (dir / name).string() + "'").exit_code == 0);
+                (dir / name).string() + "'")
+                .exit_code == 0);
     return read_file(dir / name / "replications.csv");
   };
   const std::string a = run("a", 1), b = run("b", 1), c = run("c", 2);

@@ -61,9 +61,10 @@ TEST_CASE("cli: compare prints a verdict on the headline metrics and a table", "
   const auto r = cli("compare " + kBaseline + " " + kRaise + " --replications 6");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("threshold_raise vs saas_baseline (6 paired replications, seed 20261122):") != std::string::npos);
-  for (const char* phrase : {"MQLs -", "SQL rate +", " pp [", "cost per SQL (marketing) +$", "MQL precision", "MQL recall -",
-                             "clearly better: SQL rate, MQL precision", "variance reduction from common random numbers",
-                             "metric (whole funnel)", "cost_per_sql_marketing"})
+  for (const char* phrase :
+       {"MQLs -", "SQL rate +", " pp [", "cost per SQL (marketing) +$", "MQL precision", "MQL recall -",
+        "clearly better: SQL rate, MQL precision", "variance reduction from common random numbers",
+        "metric (whole funnel)", "cost_per_sql_marketing"})
     CHECK(r.out.find(phrase) != std::string::npos);
   CHECK(r.err.empty());
 }

@@ -140,14 +140,15 @@ TEST_CASE("cli: sweep --precision stops when every point's mean is narrow enough
   double widest = 0.0, widest_before = 0.0;
   for (int threshold : {60, 70}) {
     const std::string name = "run" + std::to_string(threshold);
-    run_summary_json("'" + small.file + "' --replications " + std::to_string(n) + " --set /scoring/mql_threshold=" +
-                 std::to_string(threshold),
-             small.dir, name);
+    run_summary_json("'" + small.file + "' --replications " + std::to_string(n) +
+                         " --set /scoring/mql_threshold=" + std::to_string(threshold),
+                     small.dir, name);
     const std::vector<double> mqls = csv_column(read_file(small.dir / name / "replications.csv"), "mqls");
     REQUIRE(mqls.size() == n);
     widest = std::max(widest, funnelsim::relative_half_width(mqls));
-    widest_before = std::max(widest_before, funnelsim::relative_half_width(
-                                                std::span<const double>(mqls).first(n - funnelsim::kPrecisionBatch)));
+    widest_before =
+        std::max(widest_before,
+                 funnelsim::relative_half_width(std::span<const double>(mqls).first(n - funnelsim::kPrecisionBatch)));
   }
   CHECK(s["precision"]["achieved"].get<double>() == widest);
   CHECK(widest < 0.02);

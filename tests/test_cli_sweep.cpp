@@ -45,7 +45,8 @@ TEST_CASE("cli: sweep.csv and sweep.json have the documented shape", "[cli][swee
   TempDir dir;
   const auto r = cli(kSweep +
                      "--quiet --param /scoring/mql_threshold=60,70 --param '/scoring/decay/model=none,half_life' "
-                     "--objective 'minimize cost_per_sql_marketing subject to sla_attainment >= 0.9' --pareto sqls,cost_per_sql_marketing "
+                     "--objective 'minimize cost_per_sql_marketing subject to sla_attainment >= 0.9' --pareto "
+                     "sqls,cost_per_sql_marketing "
                      "--out '" +
                      dir.path().string() + "'");
   INFO(r.err);
@@ -153,7 +154,8 @@ TEST_CASE("cli: malformed sweep parameters, objectives and metrics exit 2", "[cl
         "\"cost_per_sql_marketing\"?), found \"cost_per_sql_marketng\"\n");
   CHECK(sweep_error("--param /scoring/mql_threshold=60 --objective 'cheapest cost_per_sql_marketing'")
             .starts_with("funnelsim: --objective: expected \"minimize|maximize METRIC"));
-  CHECK(sweep_error("--param /scoring/mql_threshold=60 --objective 'minimize cost_per_sql_marketing subject to sqls >'") ==
+  CHECK(sweep_error(
+            "--param /scoring/mql_threshold=60 --objective 'minimize cost_per_sql_marketing subject to sqls >'") ==
         "funnelsim: --objective: expected a constraint METRIC (>=|<=|>|<) NUMBER, found \"sqls >\"\n");
   CHECK(sweep_error("--param /scoring/mql_threshold=60 --pareto mqls,cost_per_sql_marketing") ==
         "funnelsim: --pareto: expected metrics with a better direction (higher or lower is better), found mqls, "

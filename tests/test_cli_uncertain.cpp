@@ -92,8 +92,8 @@ TEST_CASE("cli: an uncertain value without spread runs exactly as the fixed valu
   const std::string base = "'" + small.file + "' --replications 8 ";
   const json fixed = run_summary_json(base + "--set /scoring/mql_threshold=57", small.dir, "fixed");
   const json zero = run_summary_json(
-      base + R"(--set '/scoring/mql_threshold={"uncertain":{"distribution":"uniform","low":57,"high":57}}')",
-      small.dir, "zero");
+      base + R"(--set '/scoring/mql_threshold={"uncertain":{"distribution":"uniform","low":57,"high":57}}')", small.dir,
+      "zero");
   for (const char* file : {"replications.csv", "weekly.csv"})
     CHECK(read_file(small.dir / "fixed" / file) == read_file(small.dir / "zero" / file));
   CHECK(fixed["metrics"] == zero["metrics"]);

@@ -88,8 +88,8 @@ TEST_CASE("cli: compare with uncertain inputs pairs the very replications run gi
 
 TEST_CASE("cli: a sweep over an uncertain input's mean runs what run gives each point", "[cli][uncertain][sweep]") {
   const Files f;
-  const auto r = cli("sweep '" + f.base + "' --param /scoring/mql_threshold/uncertain/mean=60,66 --quiet --out " +
-                     f.out("sweep"));
+  const auto r =
+      cli("sweep '" + f.base + "' --param /scoring/mql_threshold/uncertain/mean=60,66 --quiet --out " + f.out("sweep"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const json s = json::parse(read_file(f.dir / "sweep" / "sweep.json"));

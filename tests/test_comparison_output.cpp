@@ -58,7 +58,8 @@ TEST_CASE("comparison output: the verdict gives counts in percent, rates in poin
                   "  clearly better: SQL rate, cost per SQL (marketing), MQL precision; no clear change: MQL recall "
                   "(by the 95% intervals)\n"
                   "  variance reduction from common random numbers (independent runs / paired): MQLs 12.5x, SQL "
-                  "rate 12.5x, cost per SQL (marketing) 12.5x, MQL precision 12.5x, MQL recall 12.5x\n") != std::string::npos);
+                  "rate 12.5x, cost per SQL (marketing) 12.5x, MQL precision 12.5x, MQL recall 12.5x\n") !=
+        std::string::npos);
   CHECK(text.find("-0.0") == std::string::npos);
 }
 

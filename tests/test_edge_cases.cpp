@@ -82,7 +82,8 @@ json check_outputs(const std::filesystem::path& dir, std::uint64_t replications)
 /// Runs the document through `funnelsim run --out` and checks the outputs.
 json run_and_check(const json& doc, const TempDir& dir) {
   std::ofstream(dir / "scenario.json") << doc.dump(2);
-  const auto r = test::cli("run '" + (dir / "scenario.json").string() + "' --quiet --out '" + (dir / "out").string() + "'");
+  const auto r =
+      test::cli("run '" + (dir / "scenario.json").string() + "' --quiet --out '" + (dir / "out").string() + "'");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   return check_outputs(dir / "out", doc["replications"].get<std::uint64_t>());
@@ -102,8 +103,9 @@ TEST_CASE("edge: zero leads: counts are 0, every ratio is null", "[edge]") {
   const json s = run_and_check(doc, dir);
   for (const char* count : {"leads", "mqls", "sqls", "spend", "contact_attempts", "cold_leads", "ready_leads"})
     CHECK(stat(s, count) == 0);
-  for (const char* ratio : {"lead_to_mql_rate", "mql_to_sql_rate", "cost_per_lead", "cost_per_sql_marketing", "time_to_mql_days",
-                            "mql_recall", "response_time_hours_p90", "sla_attainment", "queue_wait_hours"}) {
+  for (const char* ratio :
+       {"lead_to_mql_rate", "mql_to_sql_rate", "cost_per_lead", "cost_per_sql_marketing", "time_to_mql_days",
+        "mql_recall", "response_time_hours_p90", "sla_attainment", "queue_wait_hours"}) {
     INFO(ratio);
     CHECK(stat(s, ratio).is_null());
     CHECK(stat(s, ratio, "n_defined") == 0);
@@ -166,7 +168,7 @@ TEST_CASE("edge: a one-day horizon is one (partial) week", "[edge]") {
     CHECK(cells[3] == "0");
     ++rows;
   }
-  CHECK(rows == 3 * kSeriesCount);  // the whole funnel and two sources
+  CHECK(rows == 3 * kSeriesCount);                                            // the whole funnel and two sources
   CHECK(s["by_rep"]["inbound_sdr.1"]["attempts"]["max"].get<double>() <= 2);  // the daily cap
 }
 
@@ -177,8 +179,10 @@ TEST_CASE("edge: the schema's extremes run and give finite outputs", "[edge]") {
   defaults["segment_mix"] = {{"smb", 1e308}, {"mid_market", 1e308}};  // sums to infinity
   defaults["attributes"]["economic_buyer"] = {{"probability", 5e-324}, {"readiness_correlation", 1}};
   defaults["attributes"]["icp_company_size"] = {{"probability", 1}, {"readiness_correlation", -1}};
-  defaults["events"]["pricing_page_visit"] = {{"rate_at_readiness_0", 10000}, {"rate_at_readiness_1", 10000}, {"half_life_days", 1e-9}};
-  defaults["events"]["content_download"] = {{"rate_at_readiness_0", 10000}, {"rate_at_readiness_1", 10000}, {"half_life_days", 100000}};
+  defaults["events"]["pricing_page_visit"] = {
+      {"rate_at_readiness_0", 10000}, {"rate_at_readiness_1", 10000}, {"half_life_days", 1e-9}};
+  defaults["events"]["content_download"] = {
+      {"rate_at_readiness_0", 10000}, {"rate_at_readiness_1", 10000}, {"half_life_days", 100000}};
   defaults["readiness"] = {{"distribution", "beta"}, {"alpha", 1e-300}, {"beta", 10000}};
   doc["sources"][0]["overdispersion"] = 100;
   doc["sources"][0]["cost_per_lead"] = 1e9;

@@ -34,7 +34,8 @@ json thinning_scenario() {
   // 10 leads a day for 28 days; each lead has the attribute with probability 0.25 and then
   // MQLs at arrival, so MQLs are Poisson arrivals thinned by 0.25.
   return json{{"horizon_days", 28},
-              {"sources", json::array({json{{"name", "s"}, {"leads_per_week", 70},
+              {"sources", json::array({json{{"name", "s"},
+                                            {"leads_per_week", 70},
                                             {"profile", {{"attributes", {{"fit", {{"probability", 0.25}}}}}}}}})},
               {"scoring", {{"attribute_points", {{"fit", 100}}}, {"mql_threshold", 50}}}};
 }
@@ -159,7 +160,8 @@ TEST_CASE("engine: weekly series add up to the replication totals", "[engine]") 
         REQUIRE(sum == row[static_cast<std::size_t>(metric)]);
       }
       REQUIRE(row[static_cast<std::size_t>(Metric::mqls)] ==
-              row[static_cast<std::size_t>(Metric::mqls_instant)] + row[static_cast<std::size_t>(Metric::mqls_engagement)]);
+              row[static_cast<std::size_t>(Metric::mqls_instant)] +
+                  row[static_cast<std::size_t>(Metric::mqls_engagement)]);
     }
 }
 
@@ -187,5 +189,6 @@ TEST_CASE("engine: spend follows cost per lead or a fixed weekly budget", "[engi
   doc["sources"][0].erase("cost_per_lead");
   doc["sources"][0]["spend_per_week"] = 700;
   r = test::run(doc, 3);
-  for (std::size_t rep = 0; rep < 3; ++rep) CHECK(r.table.row(rep, 0)[static_cast<std::size_t>(Metric::spend)] == 2800.0);
+  for (std::size_t rep = 0; rep < 3; ++rep)
+    CHECK(r.table.row(rep, 0)[static_cast<std::size_t>(Metric::spend)] == 2800.0);
 }

@@ -116,7 +116,8 @@ void check_signal_stops(std::vector<std::string> args, const std::string& ready,
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == expected_exit);
   CHECK(child.out().empty());
-  CHECK(child.err().find(std::string("funnelsim: interrupted by ") + name + "; nothing written\n") != std::string::npos);
+  CHECK(child.err().find(std::string("funnelsim: interrupted by ") + name + "; nothing written\n") !=
+        std::string::npos);
   if (out_exists_before) {
     CHECK(std::filesystem::is_empty(out));  // not even a temporary file
   } else {
@@ -127,9 +128,9 @@ void check_signal_stops(std::vector<std::string> args, const std::string& ready,
 /// A run of saas_baseline that would take minutes. The memory estimate is printed just before
 /// the simulation starts, after the handlers are installed.
 void check_signal_stops_run(int number, int expected_exit, const char* name, bool out_exists_before) {
-  check_signal_stops({"run", test::source_path() + "/scenarios/saas_baseline.json", "--replications", "20000",
-                      "--threads", "2"},
-                     "estimated peak memory", number, expected_exit, name, out_exists_before);
+  check_signal_stops(
+      {"run", test::source_path() + "/scenarios/saas_baseline.json", "--replications", "20000", "--threads", "2"},
+      "estimated peak memory", number, expected_exit, name, out_exists_before);
 }
 
 }  // namespace
@@ -189,10 +190,10 @@ TEST_CASE("interrupt: SIGTERM stops a precision run with uncertain inputs, exit 
 }
 
 TEST_CASE("interrupt: SIGINT stops funnelsim compare, exit 130, nothing written", "[interrupt][cli][compare]") {
-  check_signal_stops({"compare", test::source_path() + "/scenarios/saas_baseline.json",
-                      test::source_path() + "/scenarios/threshold_raise.json", "--replications", "20000", "--threads",
-                      "2"},
-                     "", SIGINT, 130, "SIGINT", /*out_exists_before=*/false);
+  check_signal_stops(
+      {"compare", test::source_path() + "/scenarios/saas_baseline.json",
+       test::source_path() + "/scenarios/threshold_raise.json", "--replications", "20000", "--threads", "2"},
+      "", SIGINT, 130, "SIGINT", /*out_exists_before=*/false);
 }
 
 TEST_CASE("interrupt: SIGTERM stops funnelsim sweep, exit 143, nothing written", "[interrupt][cli][sweep]") {

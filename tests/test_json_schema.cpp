@@ -8,7 +8,6 @@
 #include "funnelsim/scenario/error.hpp"
 #include "issue_printing.hpp"
 
-
 using funnelsim::Issue;
 using funnelsim::JsonSchema;
 using nlohmann::json;
@@ -83,8 +82,7 @@ const json kFunnel = json::parse(R"({
 }  // namespace
 
 TEST_CASE("json_schema: a valid document has no issues", "[json_schema]") {
-  const json doc = {{"weeks", 10},
-                    {"sources", {{{"name", "ads"}, {"leads_per_week", 12.5}, {"channel", "email"}}}}};
+  const json doc = {{"weeks", 10}, {"sources", {{{"name", "ads"}, {"leads_per_week", 12.5}, {"channel", "email"}}}}};
   CHECK(JsonSchema(kFunnel).validate(doc).empty());
 }
 
@@ -93,8 +91,7 @@ TEST_CASE("json_schema: type mismatches name every allowed type", "[json_schema]
   CHECK(only_issue({{"type", "integer"}}, 2.5) == Issue{"", "an integer", "2.5"});
   CHECK(only_issue({{"type", "string"}}, 5) == Issue{"", "a string", "5"});
   CHECK(only_issue({{"type", "boolean"}}, nullptr) == Issue{"", "a boolean", "null"});
-  CHECK(only_issue({{"type", "object"}}, json::array({1, 2})) ==
-        Issue{"", "an object", "an array of 2 items"});
+  CHECK(only_issue({{"type", "object"}}, json::array({1, 2})) == Issue{"", "an object", "an array of 2 items"});
   CHECK(only_issue({{"type", "array"}}, json::object()) == Issue{"", "an array", "an object"});
   CHECK(only_issue({{"type", "null"}}, false) == Issue{"", "null", "false"});
   CHECK(only_issue({{"type", {"number", "null"}}}, true) == Issue{"", "a number or null", "true"});
@@ -147,15 +144,13 @@ TEST_CASE("json_schema: enum and const", "[json_schema]") {
   const json schema = {{"enum", {"weekly", "monthly", "daily"}}};
   CHECK(only_issue(schema, "wekly") ==
         Issue{"", R"(one of "weekly", "monthly", "daily" (did you mean "weekly"?))", "\"wekly\""});
-  CHECK(only_issue(schema, "hourly_rate") ==
-        Issue{"", R"(one of "weekly", "monthly", "daily")", "\"hourly_rate\""});
+  CHECK(only_issue(schema, "hourly_rate") == Issue{"", R"(one of "weekly", "monthly", "daily")", "\"hourly_rate\""});
   CHECK(only_issue(schema, 3).expected == R"(one of "weekly", "monthly", "daily")");
   CHECK(check(schema, "daily").empty());
   CHECK(only_issue({{"enum", {1, 2, nullptr}}}, 3) == Issue{"", "one of 1, 2, null", "3"});
   CHECK(check({{"enum", {1, 2}}}, 2.0).empty());  // JSON Schema equality is numeric
   CHECK(only_issue({{"const", "v1"}}, "v2") == Issue{"", R"(the value "v1")", "\"v2\""});
-  CHECK(only_issue({{"const", {{"a", 1}}}}, json::object()) ==
-        Issue{"", R"(the value {"a":1})", "an object"});
+  CHECK(only_issue({{"const", {{"a", 1}}}}, json::object()) == Issue{"", R"(the value {"a":1})", "an object"});
   CHECK(check({{"const", 4}}, 4).empty());
 }
 
@@ -177,31 +172,29 @@ TEST_CASE("json_schema: unknown keys with additionalProperties false", "[json_sc
   REQUIRE(issues.size() == 2);
   CHECK(issues[0] ==
         Issue{"/sources/0/leads_per_week", "a value (this field is required)", "nothing"});  // "wee" < "wek"
-  CHECK(issues[1] ==
-        Issue{"/sources/0/leads_per_wek",
-              R"(one of the known keys: channel, leads_per_week, name (did you mean "leads_per_week"?))",
-              R"(unknown key "leads_per_wek")"});
+  CHECK(issues[1] == Issue{"/sources/0/leads_per_wek",
+                           R"(one of the known keys: channel, leads_per_week, name (did you mean "leads_per_week"?))",
+                           R"(unknown key "leads_per_wek")"});
 
   CHECK(only_issue(kFunnel, {{"sources", {{{"name", "x"}, {"leads_per_week", 1}}}}, {"zzz", 1}}) ==
         Issue{"/zzz", "one of the known keys: settings, sources, stages, weeks", R"(unknown key "zzz")"});
 
   json many = {{"additionalProperties", false}, {"properties", json::object()}};
-  for (const char* name : {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "aa", "ab", "ac", "ad", "ae", "af",
-                           "ag", "ah", "b0"}) {
+  for (const char* name :
+       {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "aa", "ab", "ac", "ad", "ae", "af", "ag", "ah", "b0"}) {
     many["properties"][name] = json::object();
   }
-  CHECK(only_issue(many, {{"b00", 1}}).expected ==
-        R"(one of the known keys: a1, a2, a3, a4, a5, a6, a7, a8, a9, aa, ab, ac, ad, ae, af, ag, ... (did you mean "b0"?))");
+  CHECK(
+      only_issue(many, {{"b00", 1}}).expected ==
+      R"(one of the known keys: a1, a2, a3, a4, a5, a6, a7, a8, a9, aa, ab, ac, ad, ae, af, ag, ... (did you mean "b0"?))");
   CHECK(only_issue({{"additionalProperties", false}}, {{"k", 1}}) ==
         Issue{"/k", "no keys at all", R"(unknown key "k")"});
 }
 
 TEST_CASE("json_schema: additionalProperties true and schema", "[json_schema]") {
-  CHECK(check({{"properties", {{"a", {{"type", "string"}}}}}, {"additionalProperties", true}}, {{"b", 1}})
-            .empty());
+  CHECK(check({{"properties", {{"a", {{"type", "string"}}}}}, {"additionalProperties", true}}, {{"b", 1}}).empty());
   CHECK(check({{"properties", {{"a", {{"type", "string"}}}}}}, {{"b", 1}}).empty());
-  const json schema = {{"properties", {{"a", {{"type", "string"}}}}},
-                       {"additionalProperties", {{"type", "number"}}}};
+  const json schema = {{"properties", {{"a", {{"type", "string"}}}}}, {"additionalProperties", {{"type", "number"}}}};
   CHECK(check(schema, {{"a", "x"}, {"b", 1}}).empty());
   CHECK(only_issue(schema, {{"a", "x"}, {"b", "1"}}) == Issue{"/b", "a number", "\"1\""});
   CHECK(only_issue(kFunnel, {{"sources", {{{"name", "x"}, {"leads_per_week", 1}}}},
@@ -210,8 +203,7 @@ TEST_CASE("json_schema: additionalProperties true and schema", "[json_schema]") 
 }
 
 TEST_CASE("json_schema: propertyNames pattern", "[json_schema]") {
-  const json schema = {{"propertyNames", {{"pattern", "^[a-z_]+$"}}},
-                       {"additionalProperties", {{"type", "integer"}}}};
+  const json schema = {{"propertyNames", {{"pattern", "^[a-z_]+$"}}}, {"additionalProperties", {{"type", "integer"}}}};
   CHECK(check(schema, {{"ok_key", 1}}).empty());
   const std::vector<Issue> issues = check(schema, {{"Bad", "x"}});
   REQUIRE(issues.size() == 2);  // the key and its value are both checked
@@ -220,8 +212,7 @@ TEST_CASE("json_schema: propertyNames pattern", "[json_schema]") {
 }
 
 TEST_CASE("json_schema: string keywords", "[json_schema]") {
-  CHECK(only_issue({{"pattern", "^[A-Z]{3}$"}}, "usd") ==
-        Issue{"", "a string matching ^[A-Z]{3}$", "\"usd\""});
+  CHECK(only_issue({{"pattern", "^[A-Z]{3}$"}}, "usd") == Issue{"", "a string matching ^[A-Z]{3}$", "\"usd\""});
   CHECK(check({{"pattern", "[0-9]"}}, "abc1def").empty());  // search, not full match
   CHECK(check({{"pattern", "[0-9]"}}, 5).empty());
   CHECK(only_issue({{"minLength", 3}}, "ab") == Issue{"", "a string of at least 3 characters", "\"ab\""});
@@ -242,8 +233,7 @@ TEST_CASE("json_schema: array keywords", "[json_schema]") {
         Issue{"/1", "an item unlike the earlier ones", R"({"k":1})"});
   CHECK(check({{"uniqueItems", false}}, json::array({1, 1})).empty());
   CHECK(check({{"uniqueItems", true}}, json::array({1, "1"})).empty());
-  const std::vector<Issue> issues =
-      check({{"items", {{"type", "string"}}}}, json::array({"a", 1, "b", false}));
+  const std::vector<Issue> issues = check({{"items", {{"type", "string"}}}}, json::array({"a", 1, "b", false}));
   REQUIRE(issues.size() == 2);
   CHECK(issues[0] == Issue{"/1", "a string", "1"});
   CHECK(issues[1] == Issue{"/3", "a string", "false"});
@@ -256,18 +246,17 @@ TEST_CASE("json_schema: minProperties", "[json_schema]") {
 }
 
 TEST_CASE("json_schema: $ref and nested paths", "[json_schema]") {
-  const json doc = {{"sources",
-                     {{{"name", "a"}, {"leads_per_week", 1}},
-                      {{"name", ""}, {"leads_per_week", -5}, {"channel", "emial"}}}}};
+  const json doc = {
+      {"sources",
+       {{{"name", "a"}, {"leads_per_week", 1}}, {{"name", ""}, {"leads_per_week", -5}, {"channel", "emial"}}}}};
   const std::vector<Issue> issues = JsonSchema(kFunnel).validate(doc);
   REQUIRE(issues.size() == 3);
-  CHECK(issues[0] == Issue{"/sources/1/channel", R"(one of "web", "email", "events" (did you mean "email"?))",
-                           "\"emial\""});
+  CHECK(issues[0] ==
+        Issue{"/sources/1/channel", R"(one of "web", "email", "events" (did you mean "email"?))", "\"emial\""});
   CHECK(issues[1] == Issue{"/sources/1/leads_per_week", "a number >= 0", "-5"});
   CHECK(issues[2] == Issue{"/sources/1/name", "a string of at least 1 character", "\"\""});
 
-  const json chain = {{"$defs", {{"A", {{"$ref", "#/$defs/B"}}}, {"B", {{"type", "string"}}}}},
-                      {"$ref", "#/$defs/A"}};
+  const json chain = {{"$defs", {{"A", {{"$ref", "#/$defs/B"}}}, {"B", {{"type", "string"}}}}}, {"$ref", "#/$defs/A"}};
   CHECK(only_issue(chain, 1) == Issue{"", "a string", "1"});
   const json recursive = {
       {"$defs", {{"Tree", {{"type", "object"}, {"additionalProperties", {{"$ref", "#/$defs/Tree"}}}}}}},
@@ -281,8 +270,7 @@ TEST_CASE("json_schema: paths escape ~ and /", "[json_schema]") {
 }
 
 TEST_CASE("json_schema: ScenarioError lists one line per issue", "[json_schema]") {
-  const funnelsim::ScenarioError error(
-      {{"", "an object", "an array of 0 items"}, {"/a~1b", "a number", "\"x\""}});
+  const funnelsim::ScenarioError error({{"", "an object", "an array of 0 items"}, {"/a~1b", "a number", "\"x\""}});
   CHECK(std::string(error.what()) ==
         "/: expected an object, found an array of 0 items\n/a~1b: expected a number, found \"x\"");
   CHECK(error.issues().size() == 2);
@@ -293,10 +281,10 @@ TEST_CASE("json_schema: ScenarioError lists one line per issue", "[json_schema]"
 
 TEST_CASE("json_schema: with_defaults fills absent properties recursively", "[json_schema]") {
   const JsonSchema schema(kFunnel);
-  const json doc = {{"sources",
-                     {{{"name", "a"}, {"leads_per_week", 1}},
-                      {{"name", "b"}, {"leads_per_week", 2}, {"channel", "events"}}}},
-                    {"stages", {{"lead", json::object()}, {"deal", {{"rate", 0.1}}}}}};
+  const json doc = {
+      {"sources",
+       {{{"name", "a"}, {"leads_per_week", 1}}, {{"name", "b"}, {"leads_per_week", 2}, {"channel", "events"}}}},
+      {"stages", {{"lead", json::object()}, {"deal", {{"rate", 0.1}}}}}};
   REQUIRE(schema.validate(doc).empty());
   const json filled = schema.with_defaults(doc);
   CHECK(filled["weeks"] == 52);
@@ -304,8 +292,7 @@ TEST_CASE("json_schema: with_defaults fills absent properties recursively", "[js
   CHECK(filled["sources"][1]["channel"] == "events");                    // present values are kept
   CHECK(filled["stages"]["lead"] == json{{"rate", 0.5}, {"delay", 0}});  // additionalProperties values
   CHECK(filled["stages"]["deal"] == json{{"rate", 0.1}, {"delay", 0}});
-  CHECK(filled["settings"] ==
-        json{{"seed", 7}, {"output", {{"format", "csv"}}}});  // inside inserted defaults
+  CHECK(filled["settings"] == json{{"seed", 7}, {"output", {{"format", "csv"}}}});  // inside inserted defaults
   CHECK(schema.validate(filled).empty());
   CHECK(doc.find("weeks") == doc.end());  // the input is untouched
 
@@ -313,17 +300,14 @@ TEST_CASE("json_schema: with_defaults fills absent properties recursively", "[js
       schema.with_defaults({{"sources", json::array()}, {"settings", {{"output", {{"format", "json"}}}}}});
   CHECK(partial["settings"] == json{{"seed", 7}, {"output", {{"format", "json"}}}});
 
-  const json via_def = {{"$defs", {{"D", {{"default", 3}}}}},
-                        {"properties", {{"x", {{"$ref", "#/$defs/D"}}}}}};
+  const json via_def = {{"$defs", {{"D", {{"default", 3}}}}}, {"properties", {{"x", {{"$ref", "#/$defs/D"}}}}}};
   CHECK(JsonSchema(via_def).with_defaults(json::object()) == json{{"x", 3}});
   CHECK(JsonSchema(via_def).with_defaults(5) == 5);
 }
 
-TEST_CASE("json_schema: schema_at follows properties, items, additionalProperties and $ref",
-          "[json_schema]") {
+TEST_CASE("json_schema: schema_at follows properties, items, additionalProperties and $ref", "[json_schema]") {
   const JsonSchema schema(kFunnel);
-  const json doc = {{"sources", {{{"name", "a"}, {"leads_per_week", 1}}}},
-                    {"stages", {{"lead", json::object()}}}};
+  const json doc = {{"sources", {{{"name", "a"}, {"leads_per_week", 1}}}}, {"stages", {{"lead", json::object()}}}};
   const json* leads = schema.schema_at(doc, "/sources/0/leads_per_week");
   REQUIRE(leads != nullptr);
   CHECK(leads->at("x-unit") == "lead/week");
@@ -359,45 +343,38 @@ TEST_CASE("json_schema: closest_match", "[json_schema]") {
   CHECK(funnelsim::closest_match("x", {}).empty());
   CHECK(funnelsim::closest_match("ab", {"xy"}) == "xy");            // 2 edits allowed even for short words
   CHECK(funnelsim::closest_match("abc", {"abd", "abe"}) == "abd");  // ties: first candidate
-  CHECK(funnelsim::closest_match("abcdefghijkl", {"abcdefghixyz"}) ==
-        "abcdefghixyz");                                                      // 3 edits, limit 12/3 = 4
-  CHECK(funnelsim::closest_match("abcdefghijkl", {"abcdefgxyzwv"}).empty());  // 5 edits
+  CHECK(funnelsim::closest_match("abcdefghijkl", {"abcdefghixyz"}) == "abcdefghixyz");  // 3 edits, limit 12/3 = 4
+  CHECK(funnelsim::closest_match("abcdefghijkl", {"abcdefgxyzwv"}).empty());            // 5 edits
 }
 
 TEST_CASE("json_schema: parse_json_text reports line and column", "[json_schema]") {
   CHECK(funnelsim::parse_json_text(R"({"a": [1, 2]})") == json{{"a", {1, 2}}});
-  CHECK(parse_error_found("{\n  \"a\": 1,\n  \"b\": tru\n}") ==
-        "syntax error at line 3, column 11: invalid literal");
+  CHECK(parse_error_found("{\n  \"a\": 1,\n  \"b\": tru\n}") == "syntax error at line 3, column 11: invalid literal");
   CHECK(parse_error_found(R"({"a": 1,})") ==
         "syntax error at line 1, column 9: unexpected '}'; expected string literal");
-  CHECK(parse_error_found("[1, 2") ==
-        "syntax error at line 1, column 6: unexpected end of input; expected ']'");
+  CHECK(parse_error_found("[1, 2") == "syntax error at line 1, column 6: unexpected end of input; expected ']'");
   CHECK(parse_error_found("") ==
         "syntax error at line 1, column 1: unexpected end of input; expected '[', '{', or a literal");
-  CHECK(parse_error_found("{} x") ==
-        "syntax error at line 1, column 4: invalid literal; expected end of input");
+  CHECK(parse_error_found("{} x") == "syntax error at line 1, column 4: invalid literal; expected end of input");
   CHECK(parse_error_found("{\n\"\xc3\xa9\": x}") == "syntax error at line 2, column 6: invalid literal");
   CHECK(parse_error_found("[1e400]") == "number overflow parsing '1e400'");
   try {
     (void)funnelsim::parse_json_text("{");
     FAIL("accepted");
   } catch (const funnelsim::ScenarioError& e) {
-    CHECK(std::string(e.what()).starts_with(
-        "/: expected valid JSON, found syntax error at line 1, column 2: "));
+    CHECK(std::string(e.what()).starts_with("/: expected valid JSON, found syntax error at line 1, column 2: "));
   }
 }
 
 TEST_CASE("json_schema: unsupported keywords and malformed schemas throw", "[json_schema]") {
-  CHECK(invalid_schema_message({{"oneOf", json::array()}}) ==
-        R"(JSON schema at #: keyword "oneOf" is not supported)");
+  CHECK(invalid_schema_message({{"oneOf", json::array()}}) == R"(JSON schema at #: keyword "oneOf" is not supported)");
   CHECK(invalid_schema_message({{"properties", {{"a", {{"format", "date"}}}}}}) ==
         R"(JSON schema at #/properties/a: keyword "format" is not supported)");
   CHECK(invalid_schema_message({{"items", {{"additionalProperties", {{"maxProperties", 1}}}}}}) ==
         R"(JSON schema at #/items/additionalProperties: keyword "maxProperties" is not supported)");
   CHECK(invalid_schema_message({{"$defs", {{"X", {{"if", true}}}}}}) ==
         R"(JSON schema at #/$defs/X: keyword "if" is not supported)");
-  CHECK(invalid_schema_message({{"$ref", "other.json#/x"}}).find("\"$ref\" must be of the form") !=
-        std::string::npos);
+  CHECK(invalid_schema_message({{"$ref", "other.json#/x"}}).find("\"$ref\" must be of the form") != std::string::npos);
   CHECK(invalid_schema_message({{"$ref", "#/$defs/Missing"}}).find("does not exist") != std::string::npos);
   CHECK(invalid_schema_message({{"$defs", {{"A", {{"type", "string"}}}}},
                                 {"properties", {{"a", {{"$ref", "#/$defs/A"}, {"minLength", 1}}}}}}) ==
@@ -408,15 +385,12 @@ TEST_CASE("json_schema: unsupported keywords and malformed schemas throw", "[jso
             .find("only supported at the schema root") != std::string::npos);
   CHECK(invalid_schema_message({{"type", "float"}}).find("\"type\"") != std::string::npos);
   CHECK(invalid_schema_message({{"minimum", "0"}}) == R"(JSON schema at #: "minimum" must be a number)");
-  CHECK(invalid_schema_message({{"minItems", -1}}) ==
-        R"(JSON schema at #: "minItems" must be a non-negative integer)");
+  CHECK(invalid_schema_message({{"minItems", -1}}) == R"(JSON schema at #: "minItems" must be a non-negative integer)");
   CHECK(invalid_schema_message({{"pattern", "(["}}).find("not a valid regex") != std::string::npos);
-  CHECK(invalid_schema_message({{"propertyNames", {{"maxLength", 3}}}}).find("propertyNames") !=
-        std::string::npos);
+  CHECK(invalid_schema_message({{"propertyNames", {{"maxLength", 3}}}}).find("propertyNames") != std::string::npos);
   CHECK(invalid_schema_message({{"items", true}}) ==
         "JSON schema at #/items: a schema must be an object (boolean schemas only as additionalProperties)");
-  CHECK(invalid_schema_message({{"required", {1}}}) ==
-        R"(JSON schema at #: "required" must be an array of strings)");
+  CHECK(invalid_schema_message({{"required", {1}}}) == R"(JSON schema at #: "required" must be an array of strings)");
   CHECK_NOTHROW(JsonSchema(kFunnel));
 }
 

@@ -26,7 +26,8 @@ void for_leads(const json& doc, int n, F&& visit) {
   const CompiledModel model = compile_model(test::scenario_from(doc));
   LeadSimulator sim(model);
   const ReplicationStreams streams(11, 0);
-  for (int i = 0; i < n; ++i) visit(sim.simulate(model.sources[0], 0, streams, static_cast<std::uint64_t>(i), JourneyStart{}));
+  for (int i = 0; i < n; ++i)
+    visit(sim.simulate(model.sources[0], 0, streams, static_cast<std::uint64_t>(i), JourneyStart{}));
 }
 
 /// |observed share - p| within k binomial standard errors.
@@ -49,7 +50,8 @@ TEST_CASE("lead: readiness has the Beta moments", "[lead]") {
   const double mean = a / (a + b), var = a * b / ((a + b) * (a + b) * (a + b + 1));
   const double m = sum / n, v = sum_sq / n - m * m;
   CHECK(std::abs(m - mean) < test::kSigmas * std::sqrt(var / n));
-  // se of a sample variance ~ var * sqrt(2/n) for a near-normal shape; the Beta(2,5) is close enough in kurtosis (-0.12).
+  // se of a sample variance ~ var * sqrt(2/n) for a near-normal shape; the Beta(2,5) is close enough in kurtosis
+  // (-0.12).
   CHECK(std::abs(v - var) < test::kSigmas * var * std::sqrt(2.0 / n));
 }
 
@@ -94,7 +96,8 @@ TEST_CASE("lead: an instant action with a fading rate arrives with probability 1
     const json doc = one_source({{"readiness", {{"distribution", "fixed"}}}, {"events", {{"demo", event}}}},
                                 {{"instant_mql_events", {"demo"}}}, static_cast<int>(horizon));
     const double c = per_week / 7.0;
-    const double mass = fading ? c * half_life / std::numbers::ln2 * (1 - std::exp2(-horizon / half_life)) : c * horizon;
+    const double mass =
+        fading ? c * half_life / std::numbers::ln2 * (1 - std::exp2(-horizon / half_life)) : c * horizon;
     const int n = 40000;
     double hits = 0, time_sum = 0;
     for_leads(doc, n, [&](const LeadOutcome& o) {
@@ -116,9 +119,10 @@ TEST_CASE("lead: an instant action with a fading rate arrives with probability 1
 TEST_CASE("lead: accumulating points reach the threshold at the k-th event (Poisson tail)", "[lead]") {
   // 10 points an event, threshold 30: MQL <=> at least 3 events in the horizon.
   const double per_week = 0.35, horizon = 90;
-  const json doc = one_source({{"readiness", {{"distribution", "fixed"}}},
-                               {"events", {{"visit", {{"rate_at_readiness_0", per_week}, {"rate_at_readiness_1", per_week}}}}}},
-                              {{"event_points", {{"visit", 10}}}, {"mql_threshold", 30}});
+  const json doc =
+      one_source({{"readiness", {{"distribution", "fixed"}}},
+                  {"events", {{"visit", {{"rate_at_readiness_0", per_week}, {"rate_at_readiness_1", per_week}}}}}},
+                 {{"event_points", {{"visit", 10}}}, {"mql_threshold", 30}});
   const double mean_events = per_week / 7 * horizon;
   const double p = 1 - std::exp(-mean_events) * (1 + mean_events + mean_events * mean_events / 2);
   const int n = 40000;
@@ -167,10 +171,10 @@ double reference_mql_share(double per_day, double horizon, int n, Score&& score_
 
 void compare_with_reference(const json& decay, double threshold, double reference) {
   const double per_week = 2.0, horizon = 60;
-  const json doc = one_source({{"readiness", {{"distribution", "fixed"}}},
-                               {"events", {{"visit", {{"rate_at_readiness_0", per_week}, {"rate_at_readiness_1", per_week}}}}}},
-                              {{"event_points", {{"visit", 10}}}, {"mql_threshold", threshold}, {"decay", decay}},
-                              static_cast<int>(horizon));
+  const json doc = one_source(
+      {{"readiness", {{"distribution", "fixed"}}},
+       {"events", {{"visit", {{"rate_at_readiness_0", per_week}, {"rate_at_readiness_1", per_week}}}}}},
+      {{"event_points", {{"visit", 10}}}, {"mql_threshold", threshold}, {"decay", decay}}, static_cast<int>(horizon));
   const int n = kReferenceLeads;
   double hits = 0;
   for_leads(doc, n, [&](const LeadOutcome& o) { hits += o.path == MqlPath::engagement; });
@@ -207,8 +211,11 @@ TEST_CASE("lead: group and total caps bound the score", "[lead][scoring]") {
   json profile = {{"readiness", {{"distribution", "fixed"}}},
                   {"attributes", {{"buyer", {{"probability", 1.0}}}}},
                   {"events", {{"click", {{"rate_at_readiness_0", 20}, {"rate_at_readiness_1", 20}}}}}};
-  json scoring = {{"attribute_points", {{"buyer", 20}}}, {"event_points", {{"click", 2}}},
-                  {"event_groups", {{"click", "email"}}}, {"caps", {{"groups", {{"email", 12}}}}}, {"mql_threshold", 40}};
+  json scoring = {{"attribute_points", {{"buyer", 20}}},
+                  {"event_points", {{"click", 2}}},
+                  {"event_groups", {{"click", "email"}}},
+                  {"caps", {{"groups", {{"email", 12}}}}},
+                  {"mql_threshold", 40}};
   int mqls = 0;
   for_leads(one_source(profile, scoring), 2000, [&](const LeadOutcome& o) { mqls += o.path != MqlPath::none; });
   CHECK(mqls == 0);
@@ -226,8 +233,9 @@ TEST_CASE("lead: fit-and-engagement rule needs both", "[lead][scoring]") {
   json profile = {{"readiness", {{"distribution", "fixed"}}},
                   {"attributes", {{"buyer", {{"probability", 0.5}}}}},
                   {"events", {{"visit", {{"rate_at_readiness_0", 7}, {"rate_at_readiness_1", 7}}}}}};
-  json scoring = {{"attribute_points", {{"buyer", 20}}}, {"event_points", {{"visit", 10}}}, {"rule", "fit_and_engagement"},
-                  {"fit_threshold", 20}, {"engagement_threshold", 30}, {"mql_threshold", 1000}};
+  json scoring = {{"attribute_points", {{"buyer", 20}}}, {"event_points", {{"visit", 10}}},
+                  {"rule", "fit_and_engagement"},        {"fit_threshold", 20},
+                  {"engagement_threshold", 30},          {"mql_threshold", 1000}};
   const int n = 20000;
   double hits = 0;
   for_leads(one_source(profile, scoring), n, [&](const LeadOutcome& o) {
@@ -243,7 +251,8 @@ TEST_CASE("lead: fit-and-engagement rule needs both", "[lead][scoring]") {
 TEST_CASE("lead: segments follow the mix and pick their thresholds", "[lead]") {
   json profile = {{"segment_mix", {{"smb", 3}, {"enterprise", 1}}},
                   {"attributes", {{"buyer", {{"probability", 1.0}}}}}};
-  json scoring = {{"attribute_points", {{"buyer", 50}}}, {"mql_threshold", 65},
+  json scoring = {{"attribute_points", {{"buyer", 50}}},
+                  {"mql_threshold", 65},
                   {"by_segment", {{"enterprise", {{"mql_threshold", 40}}}}}};
   const int n = 40000;
   double enterprise = 0, mqls = 0;
@@ -260,8 +269,8 @@ TEST_CASE("lead: segments follow the mix and pick their thresholds", "[lead]") {
 TEST_CASE("lead: the acceptance coin follows the documented curve", "[lead]") {
   for (const char* model : {"linear", "logistic"}) {
     json doc = one_source({{"readiness", {{"distribution", "fixed"}, {"value", 0.7}}}}, json::object());
-    doc["sales_acceptance"] = {{"model", model}, {"at_readiness_0", 0.1}, {"at_readiness_1", 0.5},
-                               {"midpoint", 0.6}, {"steepness", 8}, {"ceiling", 0.8}};
+    doc["sales_acceptance"] = {{"model", model},  {"at_readiness_0", 0.1}, {"at_readiness_1", 0.5},
+                               {"midpoint", 0.6}, {"steepness", 8},        {"ceiling", 0.8}};
     const double p = std::string(model) == "linear" ? 0.1 + 0.4 * 0.7 : 0.8 / (1 + std::exp(-8 * (0.7 - 0.6)));
     const int n = 40000;
     double ready = 0;

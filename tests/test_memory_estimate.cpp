@@ -17,9 +17,9 @@
 #include "test_support.hpp"
 
 using namespace funnelsim;
+using nlohmann::json;
 using test::cli;
 using test::TempDir;
-using nlohmann::json;
 
 namespace {
 
@@ -87,7 +87,8 @@ TEST_CASE("memory: run prints its estimate on stderr, and --quiet does not", "[m
 TEST_CASE("memory: a run over the budget is refused with exit 2, how to lower it, and no output", "[memory][cli]") {
   TempDir dir;
   const auto out = dir / "out";
-  const auto r = cli("run scenarios/saas_baseline.json --replications 100000 --memory-budget 64 --out '" + out.string() + "'");
+  const auto r =
+      cli("run scenarios/saas_baseline.json --replications 100000 --memory-budget 64 --out '" + out.string() + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
   CHECK(r.err.starts_with("funnelsim: this run needs an estimated "));

@@ -21,13 +21,13 @@ TEST_CASE("metric definitions: headline metrics in set order, labels in users' w
   CHECK(headline == std::vector<std::string_view>{"mqls", "sqls", "mql_to_sql_rate", "cost_per_sql_marketing",
                                                   "mql_precision", "mql_recall"});
   CHECK(metric_label("cost_per_sql_marketing") == "Cost per SQL, marketing");
-  CHECK(metric_label("rep_utilization") == "Rep utilisation");           // a team metric
+  CHECK(metric_label("rep_utilization") == "Rep utilisation");            // a team metric
   CHECK(metric_label("time_to_mql_days_p50") == "Time to mql days p50");  // no label: the name
   CHECK(metric_label("not_a_metric") == "Not a metric");
   CHECK(short_metric_label(metric_def(Metric::mql_to_sql_rate)) == "SQL rate");
   CHECK(short_metric_label(metric_def(Metric::mqls)) == "MQLs");  // no short label: the label
-  CHECK(find_metric("queue_length_mean") == &metric_defs(ScopeKind::team)[static_cast<std::size_t>(
-                                                 TeamMetric::queue_length_mean)]);
+  CHECK(find_metric("queue_length_mean") ==
+        &metric_defs(ScopeKind::team)[static_cast<std::size_t>(TeamMetric::queue_length_mean)]);
   CHECK(find_metric("nope") == nullptr);
 }
 
@@ -58,8 +58,8 @@ TEST_CASE("metric definitions: formulas, and pipeline and sales metrics undefine
   CHECK(at(row, Metric::cost_per_sql_loaded) == 300.0);
   CHECK(at(row, Metric::spend) == 1500.0);
   CHECK(at(row, Metric::time_to_mql_days_p50) == 2.0);
-  CHECK(std::isnan(at(row, Metric::mql_recall)));        // no ready leads: 0 / 0
-  CHECK(std::isnan(at(row, Metric::opportunities)));     // no pipeline section
+  CHECK(std::isnan(at(row, Metric::mql_recall)));     // no ready leads: 0 / 0
+  CHECK(std::isnan(at(row, Metric::opportunities)));  // no pipeline section
   CHECK(std::isnan(at(row, Metric::pipeline_coverage)));
   CHECK(std::isnan(at(row, Metric::contact_attempts)));  // no sales teams
   CHECK(at(row, Metric::rejections_bad_fit) == 2.0);

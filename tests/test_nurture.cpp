@@ -25,25 +25,37 @@ std::vector<double> column(const RunResult& r, Metric m) {
 
 /// A small funnel: engagement builds from page visits; demo requests are instant.
 json small_funnel(int horizon = 56) {
-  return json{
-      {"horizon_days", horizon},
-      {"profile_defaults",
-       {{"readiness", {{"alpha", 2}, {"beta", 4}}},
-        {"attributes", {{"buyer", {{"probability", 0.3}, {"readiness_correlation", 0.4}}}}},
-        {"events", {{"visit", {{"rate_at_readiness_0", 0.2}, {"rate_at_readiness_1", 2.0}, {"half_life_days", 20}}},
-                    {"demo", {{"rate_at_readiness_0", 0.0}, {"rate_at_readiness_1", 0.1}}}}}}},
-      {"sources", json::array({json{{"name", "web"}, {"leads_per_week", 140}, {"cost_per_lead", 20}}})},
-      {"scoring", {{"attribute_points", {{"buyer", 25}}}, {"event_points", {{"visit", 10}}},
-                   {"instant_mql_events", {"demo"}}, {"mql_threshold", 50}}}};
+  return json{{"horizon_days", horizon},
+              {"profile_defaults",
+               {{"readiness", {{"alpha", 2}, {"beta", 4}}},
+                {"attributes", {{"buyer", {{"probability", 0.3}, {"readiness_correlation", 0.4}}}}},
+                {"events",
+                 {{"visit", {{"rate_at_readiness_0", 0.2}, {"rate_at_readiness_1", 2.0}, {"half_life_days", 20}}},
+                  {"demo", {{"rate_at_readiness_0", 0.0}, {"rate_at_readiness_1", 0.1}}}}}}},
+              {"sources", json::array({json{{"name", "web"}, {"leads_per_week", 140}, {"cost_per_lead", 20}}})},
+              {"scoring",
+               {{"attribute_points", {{"buyer", 25}}},
+                {"event_points", {{"visit", 10}}},
+                {"instant_mql_events", {"demo"}},
+                {"mql_threshold", 50}}}};
 }
 
 json with_nurture(json doc, bool recycling) {
-  doc["nurture"] = {{"tracks", json::array({json{{"name", "fast"}, {"min_score", 25}, {"duration_days", 14},
-                                                 {"touches_per_week", 3}, {"lift_per_touch", 0.3}, {"cost_per_touch", 0.5}},
-                                            json{{"name", "slow"}, {"duration_days", 42}, {"touches_per_week", 1},
-                                                 {"lift_per_touch", 0.2}, {"cost_per_touch", 0.25}},
-                                            json{{"name", "recycle"}, {"reasons", {"not_ready", "cold"}},
-                                                 {"duration_days", 28}, {"lift_per_touch", 0.5}}})},
+  doc["nurture"] = {{"tracks", json::array({json{{"name", "fast"},
+                                                 {"min_score", 25},
+                                                 {"duration_days", 14},
+                                                 {"touches_per_week", 3},
+                                                 {"lift_per_touch", 0.3},
+                                                 {"cost_per_touch", 0.5}},
+                                            json{{"name", "slow"},
+                                                 {"duration_days", 42},
+                                                 {"touches_per_week", 1},
+                                                 {"lift_per_touch", 0.2},
+                                                 {"cost_per_touch", 0.25}},
+                                            json{{"name", "recycle"},
+                                                 {"reasons", {"not_ready", "cold"}},
+                                                 {"duration_days", 28},
+                                                 {"lift_per_touch", 0.5}}})},
                     {"recycling", {{"enabled", recycling}, {"cooldown_days", 10}, {"max_recycles", 2}}}};
   return doc;
 }
@@ -84,11 +96,13 @@ TEST_CASE("nurture: every lead is in exactly one state at every weekly snapshot"
     if (u(pick) < 0.7) doc = with_nurture(doc, u(pick) < 0.7);
     if (u(pick) < 0.5) doc["warmup_days"] = static_cast<int>(60 * u(pick));
     if (u(pick) < 0.5)
-      doc["sales"] = {{"teams", json::array({json{{"name", "sdr"}, {"headcount", static_cast<int>(4 * u(pick))},
-                                                   {"contact", {{"patience", {{"mean_days", 3 + 20 * u(pick)}}}}}}})}};
+      doc["sales"] = {{"teams", json::array({json{{"name", "sdr"},
+                                                  {"headcount", static_cast<int>(4 * u(pick))},
+                                                  {"contact", {{"patience", {{"mean_days", 3 + 20 * u(pick)}}}}}}})}};
     if (u(pick) < 0.4)
       doc["backlog"] = json::array({json{{"source", "web"}, {"leads_in_nurture", 40}, {"mqls_waiting", 10}}});
-    if (u(pick) < 0.4) doc["scoring"]["sdr_follow_up"] = {{"min_fit", 20}, {"after_days", 5}, {"qualify_probability", 0.3}};
+    if (u(pick) < 0.4)
+      doc["scoring"]["sdr_follow_up"] = {{"min_fit", 20}, {"after_days", 5}, {"qualify_probability", 0.3}};
     if (u(pick) < 0.4) doc["profile_defaults"]["intent_signals"] = {{"rate_at_readiness_1", 0.2}};
     INFO("scenario " << k << ": " << doc.dump());
     const bool only_arrivals = !doc.contains("warmup_days") && !doc.contains("backlog");
@@ -117,7 +131,8 @@ TEST_CASE("nurture: a stationary funnel with a warm-up has flat expected weekly 
   // ... with one long enough for leads to mature, week 1 is like any later week.
   doc["warmup_days"] = 180;
   const auto [warm_first, warm_later] = weekly_mqls(doc);
-  INFO("week 1 " << warm_first.mean << " +- " << warm_first.se << ", weeks 5-8 " << warm_later.mean << " +- " << warm_later.se);
+  INFO("week 1 " << warm_first.mean << " +- " << warm_first.se << ", weeks 5-8 " << warm_later.mean << " +- "
+                 << warm_later.se);
   CHECK(std::abs(warm_first.mean - warm_later.mean) < test::kSigmas * std::hypot(warm_first.se, warm_later.se));
 }
 
@@ -142,7 +157,8 @@ TEST_CASE("nurture: recycling only adds second chances", "[nurture][recycling]")
   for (bool with_sales : {false, true}) {
     json off = with_nurture(small_funnel(84), false);
     if (with_sales)
-      off["sales"] = {{"teams", json::array({json{{"name", "sdr"}, {"headcount", 6}, {"calendar", {{"always_open", true}}}}})}};
+      off["sales"] = {
+          {"teams", json::array({json{{"name", "sdr"}, {"headcount", 6}, {"calendar", {{"always_open", true}}}}})}};
     json on = off;
     on["nurture"]["recycling"]["enabled"] = true;
     const RunResult a = test::run(off, 20), b = test::run(on, 20);
@@ -153,7 +169,8 @@ TEST_CASE("nurture: recycling only adds second chances", "[nurture][recycling]")
       REQUIRE(at(b, rep, 0, Metric::mqls_recycled) > 0.0);
       // First journeys are identical; recycled journeys add MQLs (the queue may reorder SQLs).
       REQUIRE(at(b, rep, 0, Metric::mqls) - at(b, rep, 0, Metric::mqls_recycled) == at(a, rep, 0, Metric::mqls));
-      if (!with_sales) REQUIRE(at(b, rep, 0, Metric::sqls) - at(b, rep, 0, Metric::sqls_from_recycled) == at(a, rep, 0, Metric::sqls));
+      if (!with_sales)
+        REQUIRE(at(b, rep, 0, Metric::sqls) - at(b, rep, 0, Metric::sqls_from_recycled) == at(a, rep, 0, Metric::sqls));
     }
     CHECK(summarize(column(b, Metric::sqls_from_recycled)).mean > 0.0);
   }
@@ -202,8 +219,11 @@ TEST_CASE("nurture: an SDR follow-up qualifies high-fit leads with its probabili
 TEST_CASE("nurture: a backlog starts the quarter with leads, MQLs and opportunities in flight", "[nurture][backlog]") {
   json doc = with_nurture(small_funnel(28), false);
   doc["pipeline"] = {{"cycle_days", {{"mean", 20}, {"cv", 0.5}}}};
-  doc["backlog"] = json::array({json{{"source", "web"}, {"leads_in_nurture", 50}, {"nurture_score", {20, 40}},
-                                     {"mqls_waiting", 30}, {"open_opportunities", 25}}});
+  doc["backlog"] = json::array({json{{"source", "web"},
+                                     {"leads_in_nurture", 50},
+                                     {"nurture_score", {20, 40}},
+                                     {"mqls_waiting", 30},
+                                     {"open_opportunities", 25}}});
   const RunResult r = test::run(doc, 20);
   json empty = doc;
   empty.erase("backlog");

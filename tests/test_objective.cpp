@@ -50,7 +50,8 @@ TEST_CASE("objective: parses goals, metrics and constraints", "[objective]") {
   CHECK(plain.metric == index_of("cost_per_sql_marketing"));
   CHECK(plain.constraints.empty());
 
-  const Objective o = parse_objective("  maximize sqls subject to mql_precision>=0.19 and cost_per_sql_marketing < 3000 ");
+  const Objective o =
+      parse_objective("  maximize sqls subject to mql_precision>=0.19 and cost_per_sql_marketing < 3000 ");
   CHECK(o.maximize);
   CHECK(o.metric == index_of("sqls"));
   REQUIRE(o.constraints.size() == 2);
@@ -70,9 +71,10 @@ TEST_CASE("objective: malformed text and unknown metrics are usage errors", "[ob
   CHECK(objective_error("") == grammar + "nothing");
   CHECK(objective_error("optimize cost_per_sql_marketing") == grammar + "\"optimize cost_per_sql_marketing\"");
   CHECK(objective_error("minimize") == "expected a metric after minimize, found nothing");
-  CHECK(objective_error("minimize cost_per_sql_marketng") ==
-        "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_sql_marketing\"?), "
-        "found \"cost_per_sql_marketng\"");
+  CHECK(
+      objective_error("minimize cost_per_sql_marketng") ==
+      "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_sql_marketing\"?), "
+      "found \"cost_per_sql_marketng\"");
   CHECK(objective_error("minimize cost_per_sq") ==  // the closest name wins: 2 edits from cost_per_mql
         "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_mql\"?), "
         "found \"cost_per_sq\"");
@@ -114,7 +116,8 @@ TEST_CASE("objective: the best feasible point, earliest on ties", "[objective]")
   CHECK(!is_feasible(o, means[5]));
   CHECK(best_point(parse_objective("maximize mql_recall"), means) == std::optional<std::size_t>(4));
   CHECK(best_point(parse_objective("minimize cost_per_sql_marketing"), means) == std::optional<std::size_t>(5));
-  CHECK(!best_point(parse_objective("minimize cost_per_sql_marketing subject to mql_recall > 0.95"), means).has_value());
+  CHECK(
+      !best_point(parse_objective("minimize cost_per_sql_marketing subject to mql_recall > 0.95"), means).has_value());
 }
 
 TEST_CASE("objective: the Pareto front follows each metric's better direction", "[objective]") {
@@ -122,8 +125,9 @@ TEST_CASE("objective: the Pareto front follows each metric's better direction", 
   CHECK(axes.x == index_of("sqls"));
   CHECK(axes.y == index_of("cost_per_sql_marketing"));
   const std::vector<std::vector<double>> means{
-      point({{"sqls", 100}, {"cost_per_sql_marketing", 2000}}),      point({{"sqls", 120}, {"cost_per_sql_marketing", 2500}}),
-      point({{"sqls", 90}, {"cost_per_sql_marketing", 2100}}),  // dominated by 0
+      point({{"sqls", 100}, {"cost_per_sql_marketing", 2000}}),
+      point({{"sqls", 120}, {"cost_per_sql_marketing", 2500}}),
+      point({{"sqls", 90}, {"cost_per_sql_marketing", 2100}}),   // dominated by 0
       point({{"sqls", 120}, {"cost_per_sql_marketing", 2600}}),  // dominated by 1 (equal sqls, dearer)
       point({{"sqls", 100}, {"cost_per_sql_marketing", 2000}}),  // equal to 0: neither dominates
       point({{"sqls", 500}, {"cost_per_sql_marketing", undefined}}),
@@ -133,11 +137,11 @@ TEST_CASE("objective: the Pareto front follows each metric's better direction", 
 
 TEST_CASE("objective: --pareto needs two known metrics with a better direction", "[objective][errors]") {
   CHECK(pareto_error("sqls") == "expected two metrics METRIC_X,METRIC_Y, found \"sqls\"");
-  CHECK(pareto_error("sqls,mqls,leads") ==
-        "expected two metrics METRIC_X,METRIC_Y, found \"sqls,mqls,leads\"");
-  CHECK(pareto_error("sqls,cost_per_sql_marketng") ==
-        "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_sql_marketing\"?), "
-        "found \"cost_per_sql_marketng\"");
+  CHECK(pareto_error("sqls,mqls,leads") == "expected two metrics METRIC_X,METRIC_Y, found \"sqls,mqls,leads\"");
+  CHECK(
+      pareto_error("sqls,cost_per_sql_marketng") ==
+      "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean \"cost_per_sql_marketing\"?), "
+      "found \"cost_per_sql_marketng\"");
   CHECK(pareto_error("mqls,sqls") ==
         "expected metrics with a better direction (higher or lower is better), found mqls, whose better "
         "direction is neither");

@@ -19,9 +19,12 @@ double at(const RunResult& r, std::size_t rep, std::size_t scope, Metric m) {
 /// P(SQL) = r under the default linear acceptance.
 json every_lead_mql(double readiness, double leads_per_week = 700, int horizon = 28) {
   return json{{"horizon_days", horizon},
-              {"sources", json::array({json{{"name", "s"}, {"leads_per_week", leads_per_week}, {"cost_per_lead", 50},
-                                            {"profile", {{"readiness", {{"distribution", "fixed"}, {"value", readiness}}},
-                                                         {"attributes", {{"fit", {{"probability", 1}}}}}}}}})},
+              {"sources", json::array({json{{"name", "s"},
+                                            {"leads_per_week", leads_per_week},
+                                            {"cost_per_lead", 50},
+                                            {"profile",
+                                             {{"readiness", {{"distribution", "fixed"}, {"value", readiness}}},
+                                              {"attributes", {{"fit", {{"probability", 1}}}}}}}}})},
               {"scoring", {{"attribute_points", {{"fit", 100}}}, {"mql_threshold", 50}}}};
 }
 
@@ -70,7 +73,8 @@ TEST_CASE("pipeline: mean pipeline equals mean opportunities times mean amount",
 
 TEST_CASE("pipeline: deals are won at the win rate once their cycle ends", "[pipeline]") {
   json doc = every_lead_mql(0.5, 700, 120);
-  doc["pipeline"] = {{"cycle_days", {{"mean", 10}, {"cv", 0.5}}}, {"win_rate", {{"at_readiness_0", 0.1}, {"at_readiness_1", 0.5}}}};
+  doc["pipeline"] = {{"cycle_days", {{"mean", 10}, {"cv", 0.5}}},
+                     {"win_rate", {{"at_readiness_0", 0.1}, {"at_readiness_1", 0.5}}}};
   const RunResult r = test::run(doc, 100);
   double won = 0, closed = 0, weighted = 0, pipeline = 0;
   for (std::size_t rep = 0; rep < r.table.replications(); ++rep) {
@@ -112,16 +116,22 @@ TEST_CASE("pipeline: account-executive capacity caps open opportunities", "[pipe
   }
   doc["pipeline"]["account_executives"]["headcount"] = 0;  // no AE: nothing becomes an opportunity
   const RunResult none = test::run(doc, 5);
-  for (std::size_t rep = 0; rep < none.table.replications(); ++rep) CHECK(at(none, rep, 0, Metric::opportunities) == 0.0);
+  for (std::size_t rep = 0; rep < none.table.replications(); ++rep)
+    CHECK(at(none, rep, 0, Metric::opportunities) == 0.0);
 }
 
 TEST_CASE("pipeline: costs add up and are named apart", "[pipeline][money]") {
   json doc = every_lead_mql(0.3);
-  doc["sources"].push_back(json{{"name", "t"}, {"leads_per_week", 70}, {"spend_per_week", 700},
+  doc["sources"].push_back(json{{"name", "t"},
+                                {"leads_per_week", 70},
+                                {"spend_per_week", 700},
                                 {"profile", {{"attributes", {{"fit", {{"probability", 1}}}}}}}});
-  doc["sales"] = {{"teams", json::array({json{{"name", "sdr"}, {"headcount", 3}, {"cost_per_rep_per_week", 2000},
-                                               {"calendar", {{"always_open", true}}}}})}};
-  doc["pipeline"] = {{"account_executives", {{"headcount", 2}, {"cost_per_ae_per_week", 3000}}}, {"coverage_target", 1e6}};
+  doc["sales"] = {{"teams", json::array({json{{"name", "sdr"},
+                                              {"headcount", 3},
+                                              {"cost_per_rep_per_week", 2000},
+                                              {"calendar", {{"always_open", true}}}}})}};
+  doc["pipeline"] = {{"account_executives", {{"headcount", 2}, {"cost_per_ae_per_week", 3000}}},
+                     {"coverage_target", 1e6}};
   const RunResult r = test::run(doc, 10);
   for (std::size_t rep = 0; rep < r.table.replications(); ++rep) {
     const double rep_cost = at(r, rep, 0, Metric::rep_cost);

@@ -56,9 +56,8 @@ TEST_CASE("precision: METRIC=REL% parses, and bad text is a usage error", "[prec
         "mqls: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"0%\"");
   CHECK(message("mqls=-1%") ==
         "mqls: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"-1%\"");
-  CHECK(
-      message("mqls=tight") ==
-      "mqls: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"tight\"");
+  CHECK(message("mqls=tight") ==
+        "mqls: expected a relative half-width such as 1% or 0.01, above 0 and at most 100%, found \"tight\"");
 }
 
 TEST_CASE("precision: the run stops at the first batch boundary where the target holds", "[precision]") {
@@ -149,7 +148,10 @@ TEST_CASE("precision: a cancelled batch ends the batching at once", "[precision]
         batches.emplace_back(first, count);
         return batches.size() < 2;  // the second batch is interrupted
       },
-      [] { return PrecisionReading{0.5, false}; }, parse_precision("mqls=1%"), 7, 1000, outcome);
+      [] {
+        return PrecisionReading{0.5, false};
+      },
+      parse_precision("mqls=1%"), 7, 1000, outcome);
   CHECK(run == 2 * kPrecisionBatch);
   CHECK(batches == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{7, kPrecisionBatch}, {57, kPrecisionBatch}});
   CHECK_FALSE(outcome.met);

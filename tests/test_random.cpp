@@ -21,11 +21,11 @@ TEST_CASE("random: every key component selects a different stream", "[random]") 
   const StreamId base{17, stream_tag("webinar"), purpose::READINESS};
   auto first = [](RandomStream s) { return s(); };
   std::set<std::uint64_t> seen{first(RandomStream(42, 3, base))};
-  seen.insert(first(RandomStream(43, 3, base)));                                                    // seed
-  seen.insert(first(RandomStream(42, 4, base)));                                                    // replication
-  seen.insert(first(RandomStream(42, 3, StreamId{18, base.source, base.purpose})));                 // lead
-  seen.insert(first(RandomStream(42, 3, StreamId{17, stream_tag("referral"), base.purpose})));      // source
-  seen.insert(first(RandomStream(42, 3, StreamId{17, base.source, purpose::ARRIVALS})));          // purpose
+  seen.insert(first(RandomStream(43, 3, base)));                                                // seed
+  seen.insert(first(RandomStream(42, 4, base)));                                                // replication
+  seen.insert(first(RandomStream(42, 3, StreamId{18, base.source, base.purpose})));             // lead
+  seen.insert(first(RandomStream(42, 3, StreamId{17, stream_tag("referral"), base.purpose})));  // source
+  seen.insert(first(RandomStream(42, 3, StreamId{17, base.source, purpose::ARRIVALS})));        // purpose
   REQUIRE(seen.size() == 6);
 }
 

@@ -119,10 +119,10 @@ TEST_CASE("cli: sensitivity --report draws the tornado in rank order, bars at ba
           "[cli][report][sensitivity]") {
   TempDir dir;
   const std::string d = dir.path().string();
-  const auto r = cli(
-      "sensitivity scenarios/uncertain_rates.json --metric sqls --replications 12 --quiet --params "
-      "/scoring/mql_threshold,/sales/teams/0/headcount,/sources/1/leads_per_week,/sources/0/cost_per_lead --out '" +
-      d + "/s' --report '" + d + "/s.html'");
+  const auto r =
+      cli("sensitivity scenarios/uncertain_rates.json --metric sqls --replications 12 --quiet --params "
+          "/scoring/mql_threshold,/sales/teams/0/headcount,/sources/1/leads_per_week,/sources/0/cost_per_lead --out '" +
+          d + "/s' --report '" + d + "/s.html'");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const json s = json::parse(read_file(dir / "s" / "sensitivity.json"));

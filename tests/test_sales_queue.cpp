@@ -67,11 +67,10 @@ json with_sales(json doc, const json& teams) {
 
 /// Adds a source whose leads are instant MQLs (a demo request about a minute after arrival).
 json add_demo_source(json doc, double per_day) {
-  doc["sources"].push_back(json{{"name", "demo"},
-                                {"leads_per_week", 7.0 * per_day},
-                                {"profile",
-                                 {{"events",
-                                   {{"demo_request", {{"rate_at_readiness_0", 10000}, {"rate_at_readiness_1", 10000}}}}}}}});
+  doc["sources"].push_back(json{
+      {"name", "demo"},
+      {"leads_per_week", 7.0 * per_day},
+      {"profile", {{"events", {{"demo_request", {{"rate_at_readiness_0", 10000}, {"rate_at_readiness_1", 10000}}}}}}}});
   doc["scoring"]["instant_mql_events"] = {"demo_request"};
   return doc;
 }
@@ -82,7 +81,9 @@ json add_demo_source(json doc, double per_day) {
 std::size_t source_count(const RunResult& r) { return r.table.funnel_scopes() - 1; }
 std::size_t team_scope(const RunResult& r, std::size_t team) { return source_count(r) + 1 + team; }
 /// Rep scopes follow the team scopes; `teams` is the number of teams, `rep` counts from 0.
-std::size_t rep_scope(const RunResult& r, std::size_t teams, std::size_t rep) { return source_count(r) + 1 + teams + rep; }
+std::size_t rep_scope(const RunResult& r, std::size_t teams, std::size_t rep) {
+  return source_count(r) + 1 + teams + rep;
+}
 
 std::vector<double> column(const RunResult& r, std::size_t scope, std::size_t metric) {
   std::vector<double> out;
@@ -118,8 +119,8 @@ Estimate estimate(const std::vector<double>& values) {
 /// The mean over replications is within kSigmas standard errors of `theory`.
 void check_theory(const std::string& what, const std::vector<double>& values, double theory) {
   const Estimate e = estimate(values);
-  INFO(what << ": simulated " << e.mean << ", theory " << theory << ", se " << e.se << " ("
-            << (e.mean - theory) / e.se << " se)");
+  INFO(what << ": simulated " << e.mean << ", theory " << theory << ", se " << e.se << " (" << (e.mean - theory) / e.se
+            << " se)");
   CHECK(e.se > 0.0);
   CHECK(std::abs(e.mean - theory) < test::kSigmas * e.se);
 }
@@ -242,7 +243,7 @@ TEST_CASE("sales queue: M/M/c matches Erlang C (mean wait, P(wait > 0), utilizat
   const RunResult r = test::run(doc, 120);
   const std::size_t team = team_scope(r, 0);
 
-  const double wait_share = erlang_c(c, a);  // 0.6472
+  const double wait_share = erlang_c(c, a);          // 0.6472
   const double wq = wait_share / (c * mu - lambda);  // 1.0787 h
   check_theory("Erlang C mean wait (h)", column(r, team, TeamMetric::queue_wait_hours), wq);
   check_theory("Erlang C P(wait > 0)", column(r, team, TeamMetric::queue_wait_share), wait_share);
@@ -344,7 +345,8 @@ TEST_CASE("sales queue: no attempt starts outside working hours", "[sales][calen
     }
     for (int d = 0; d < 28; ++d) {
       INFO("day " << d);
-      if (d % 7 < 5 && d != 2) CHECK(attempts_by_day[static_cast<std::size_t>(d)] > 0);  // overloaded: works every shift
+      if (d % 7 < 5 && d != 2)
+        CHECK(attempts_by_day[static_cast<std::size_t>(d)] > 0);  // overloaded: works every shift
     }
   }
 
@@ -484,8 +486,8 @@ TEST_CASE("sales queue: retries make (1-p)^K of MQLs unreachable after (1-(1-p)^
   CHECK(std::abs(tries / mqls - ex) < test::kSigmas * attempts_se);
   // Every reached MQL is decided; none goes cold without patience.
   CHECK(sum(column(r, t, TeamMetric::contacts)) == sum(column(r, t, TeamMetric::sqls)) +
-                                                        sum(column(r, t, TeamMetric::rejections_bad_fit)) +
-                                                        sum(column(r, t, TeamMetric::rejections_not_ready)));
+                                                       sum(column(r, t, TeamMetric::rejections_bad_fit)) +
+                                                       sum(column(r, t, TeamMetric::rejections_not_ready)));
   CHECK(sum(column(r, t, TeamMetric::cold_leads)) == 0);
   check_little_identity(r, t, horizon);
 }
@@ -525,8 +527,7 @@ TEST_CASE("sales queue: retry waits follow retry_hours, the last value repeating
   }
 }
 
-TEST_CASE("sales queue: queue disciplines pick the next MQL by score, path, then waiting time",
-          "[sales][discipline]") {
+TEST_CASE("sales queue: queue disciplines pick the next MQL by score, path, then waiting time", "[sales][discipline]") {
   // One rep opening at 9:00 Monday; six MQLs queued overnight with scores and paths mixed.
   // 60-minute attempts: the k-th MQL taken starts at 9 + k hours.
   json team = queue_team(1, "fixed", 60);
@@ -611,7 +612,8 @@ TEST_CASE("sales queue: speed to lead", "[sales][speed]") {
     table["sales"]["speed_to_lead"] = {{"preset", "table"}, {"table", {{0, 1}, {10, 0.5}}}};
     half["sales"]["speed_to_lead"] = {{"preset", "table"}, {"table", {{0, 0.5}, {1000, 0.5}}}};
     const RunResult a = test::run(none, 20), b = test::run(table, 20), c = test::run(half, 20);
-    const auto sql_a = column(a, 0, Metric::sqls), sql_b = column(b, 0, Metric::sqls), sql_c = column(c, 0, Metric::sqls);
+    const auto sql_a = column(a, 0, Metric::sqls), sql_b = column(b, 0, Metric::sqls),
+               sql_c = column(c, 0, Metric::sqls);
     const auto contacts_a = column(a, team_scope(a, 0), TeamMetric::contacts);
     const auto contacts_c = column(c, team_scope(c, 0), TeamMetric::contacts);
     bool some_fewer = false;

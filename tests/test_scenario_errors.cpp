@@ -20,7 +20,6 @@
 #include "funnelsim/scenario/loader.hpp"
 #include "issue_printing.hpp"
 
-
 using funnelsim::Issue;
 using funnelsim::Override;
 using funnelsim::ScenarioError;
@@ -179,9 +178,8 @@ TEST_CASE("scenario errors: load_scenario reports syntax errors and unreadable f
     (void)funnelsim::load_scenario(dir / "broken.json");
     FAIL("broken.json was accepted");
   } catch (const ScenarioError& e) {
-    CHECK(e.issues() ==
-          Issues{{"", "valid JSON",
-                  "syntax error at line 1, column 14: unexpected '}'; expected '[', '{', or a literal"}});
+    CHECK(e.issues() == Issues{{"", "valid JSON",
+                                "syntax error at line 1, column 14: unexpected '}'; expected '[', '{', or a literal"}});
   }
   const auto missing = dir / "missing.json";
   try {
@@ -265,7 +263,8 @@ TEST_CASE("scenario errors: missing required fields", "[errors]") {
 
   doc = valid_doc();
   doc["sources"][0].erase("leads_per_week");
-  CHECK(issues_of(doc) == Issues{{"/sources/0/leads_per_week", "either leads_per_week or budget_per_week (with spend_curve)", "neither"}});
+  CHECK(issues_of(doc) == Issues{{"/sources/0/leads_per_week",
+                                  "either leads_per_week or budget_per_week (with spend_curve)", "neither"}});
 }
 
 // 5: unknown keys.
@@ -273,9 +272,9 @@ TEST_CASE("scenario errors: missing required fields", "[errors]") {
 TEST_CASE("scenario errors: unknown keys, with and without a close match", "[errors]") {
   json doc = valid_doc();
   doc["sources"][0]["leads_per_wek"] = 100;
-  CHECK(issues_of(doc) == Issues{{"/sources/0/leads_per_wek",
-                                  kUnknownKeyInSource + " (did you mean \"leads_per_week\"?)",
-                                  "unknown key \"leads_per_wek\""}});
+  CHECK(issues_of(doc) ==
+        Issues{{"/sources/0/leads_per_wek", kUnknownKeyInSource + " (did you mean \"leads_per_week\"?)",
+                "unknown key \"leads_per_wek\""}});
 
   doc = valid_doc();
   doc["scoring"]["mql_treshold"] = 70;
@@ -308,9 +307,9 @@ TEST_CASE("scenario errors: unknown keys, with and without a close match", "[err
 TEST_CASE("scenario errors: bad enum values suggest the closest one", "[errors]") {
   json doc = valid_doc();
   doc["scoring"]["decay"] = {{"model", "halflife"}};
-  CHECK(issues_of(doc) == Issues{{"/scoring/decay/model",
-                                  "one of \"none\", \"half_life\", \"window\" (did you mean \"half_life\"?)",
-                                  "\"halflife\""}});
+  CHECK(issues_of(doc) ==
+        Issues{{"/scoring/decay/model", "one of \"none\", \"half_life\", \"window\" (did you mean \"half_life\"?)",
+                "\"halflife\""}});
 
   doc = valid_doc();
   doc["start_weekday"] = "Monday";
@@ -369,8 +368,7 @@ TEST_CASE("scenario errors: cost_per_lead and spend_per_week together", "[errors
 TEST_CASE("scenario errors: day_of_week_weights", "[errors]") {
   json doc = valid_doc();
   doc["sources"][0]["day_of_week_weights"] = {0, 0, 0, 0, 0, 0, 0};
-  CHECK(issues_of(doc) ==
-        Issues{{"/sources/0/day_of_week_weights", "at least one positive weight", "all weights 0"}});
+  CHECK(issues_of(doc) == Issues{{"/sources/0/day_of_week_weights", "at least one positive weight", "all weights 0"}});
 
   doc = valid_doc();
   doc["sources"][0]["day_of_week_weights"] = {1, 1, 1};
@@ -390,8 +388,8 @@ TEST_CASE("scenario errors: day_of_week_weights", "[errors]") {
 TEST_CASE("scenario errors: segment_mix with all weights 0", "[errors]") {
   json doc = valid_doc();
   doc["sources"][0]["profile"] = {{"segment_mix", {{"smb", 0}, {"enterprise", 0}}}};
-  CHECK(issues_of(doc) == Issues{{"/sources/0/profile/segment_mix", "at least one segment with a positive weight",
-                                  "all weights 0"}});
+  CHECK(issues_of(doc) ==
+        Issues{{"/sources/0/profile/segment_mix", "at least one segment with a positive weight", "all weights 0"}});
 
   doc = valid_doc();
   doc["sources"][0]["profile"] = {{"segment_mix", {{"smb", -1}}}};
@@ -481,22 +479,23 @@ TEST_CASE("scenario errors: scoring names an unknown attribute, event or segment
   doc["scoring"]["caps"]["groups"]["wbe"] = 10;
   issue = only(doc);
   CHECK(issue.path == "/scoring/caps/groups/wbe");
-  CHECK(issue.expected ==
-        "the name of an event group (an event type, or a group named in /scoring/event_groups) (did you mean \"web\"?)");
+  CHECK(
+      issue.expected ==
+      "the name of an event group (an event type, or a group named in /scoring/event_groups) (did you mean \"web\"?)");
   CHECK(issue.found == "unknown event group \"wbe\"");
 }
 
 TEST_CASE("scenario errors: scoring names an unknown source", "[errors]") {
   json doc = valid_doc();
   doc["scoring"]["by_source"]["paid_serch"] = {{"mql_threshold", 60}};
-  CHECK(issues_of(doc) == Issues{{"/scoring/by_source/paid_serch",
-                                  "the name of a source in /sources (did you mean \"paid_search\"?)",
-                                  "unknown source \"paid_serch\""}});
+  CHECK(issues_of(doc) ==
+        Issues{{"/scoring/by_source/paid_serch", "the name of a source in /sources (did you mean \"paid_search\"?)",
+                "unknown source \"paid_serch\""}});
 
   doc = valid_doc();
   doc["scoring"]["by_source"]["trade_shows"] = {{"mql_threshold", 60}};
-  CHECK(issues_of(doc) ==
-        Issues{{"/scoring/by_source/trade_shows", "the name of a source in /sources", "unknown source \"trade_shows\""}});
+  CHECK(issues_of(doc) == Issues{{"/scoring/by_source/trade_shows", "the name of a source in /sources",
+                                  "unknown source \"trade_shows\""}});
 }
 
 TEST_CASE("scenario errors: a removed attribute is unknown to scoring only if no source keeps it", "[errors]") {
@@ -521,13 +520,12 @@ TEST_CASE("scenario errors: several schema problems are all reported, in documen
   doc["sources"][1]["colour"] = 1;
   doc["scoring"]["mql_treshold"] = 1;
   // Object keys in nlohmann's (sorted) order; a missing required key sorts as if present.
-  CHECK(issues_of(doc) ==
-        Issues{{"/horizon_days", "an integer >= 1", "0"},
-               {"/scoring/mql_treshold", kUnknownKeyInScoring + " (did you mean \"mql_threshold\"?)",
-                "unknown key \"mql_treshold\""},
-               {"/sources/0/leads_per_week", "a number", "\"x\""},
-               {"/sources/1/colour", kUnknownKeyInSource, "unknown key \"colour\""},
-               {"/sources/1/name", "a value (this field is required)", "nothing"}});
+  CHECK(issues_of(doc) == Issues{{"/horizon_days", "an integer >= 1", "0"},
+                                 {"/scoring/mql_treshold", kUnknownKeyInScoring + " (did you mean \"mql_threshold\"?)",
+                                  "unknown key \"mql_treshold\""},
+                                 {"/sources/0/leads_per_week", "a number", "\"x\""},
+                                 {"/sources/1/colour", kUnknownKeyInSource, "unknown key \"colour\""},
+                                 {"/sources/1/name", "a value (this field is required)", "nothing"}});
 }
 
 TEST_CASE("scenario errors: several semantic problems are all reported, in source order", "[errors]") {
@@ -578,8 +576,8 @@ TEST_CASE("scenario errors: --set values are JSON when they parse, else strings"
   apply_sets(doc, {"/scoring/mql_threshold=75", "/sources/0/day_of_week_weights=[1,1,1,1,1,0,0]",
                    "/sales_acceptance={\"model\": \"logistic\", \"ceiling\": 0.9}", "/name=spring_push",
                    "/description=\"quoted\"", "/sources/1/leads_per_week=35.5",
-                   "/sources/-={\"name\": \"referral\", \"leads_per_week\": 4}", "/profile_defaults/attributes/x~1y=null",
-                   "/a=b=c"});
+                   "/sources/-={\"name\": \"referral\", \"leads_per_week\": 4}",
+                   "/profile_defaults/attributes/x~1y=null", "/a=b=c"});
   CHECK(doc["scoring"]["mql_threshold"] == 75);
   CHECK(doc["sources"][0]["day_of_week_weights"] == json({1, 1, 1, 1, 1, 0, 0}));
   CHECK(doc["sales_acceptance"] == json({{"model", "logistic"}, {"ceiling", 0.9}}));
@@ -640,8 +638,8 @@ TEST_CASE("scenario errors: source names whose stream tags collide", "[errors]")
     (void)funnelsim::compile_model(funnelsim::scenario_from_json(doc, "test"));
     FAIL("colliding source names were accepted");
   } catch (const ScenarioError& e) {
-    CHECK(e.issues() ==
-          Issues{{"", "source names with distinct random-stream tags", "\"s31597\" and \"s618190\" collide; rename one"}});
+    CHECK(e.issues() == Issues{{"", "source names with distinct random-stream tags",
+                                "\"s31597\" and \"s618190\" collide; rename one"}});
   }
   // Names that only collide under a prefix the engine does not use are fine.
   doc["sources"][0]["name"] = "s31384";
@@ -658,11 +656,13 @@ TEST_CASE("scenario errors: a seed beyond 2^53 - 1 is refused, not wrapped", "[e
 TEST_CASE("scenario errors: a problem inherited from profile_defaults is reported there, once", "[errors]") {
   json doc = valid_doc();
   doc["profile_defaults"]["attributes"]["partner"] = {{"readiness_correlation", -0.2}};
-  CHECK(issues_of(doc) == Issues{{"/profile_defaults/attributes/partner/probability",
-                                  "a probability (set it here or in /profile_defaults/attributes/partner)", "nothing"}});
+  CHECK(issues_of(doc) ==
+        Issues{{"/profile_defaults/attributes/partner/probability",
+                "a probability (set it here or in /profile_defaults/attributes/partner)", "nothing"}});
   doc = valid_doc();
   doc["profile_defaults"]["segment_mix"] = {{"smb", 0}, {"enterprise", 0}};
-  CHECK(issues_of(doc) == Issues{{"/profile_defaults/segment_mix", "at least one segment with a positive weight", "all weights 0"}});
+  CHECK(issues_of(doc) ==
+        Issues{{"/profile_defaults/segment_mix", "at least one segment with a positive weight", "all weights 0"}});
 }
 
 // 18: through the command line.
@@ -693,8 +693,8 @@ TEST_CASE("scenario errors: the CLI prints the issues, exits 2 and writes nothin
 TEST_CASE("scenario errors: the CLI reports syntax and --set errors at the root as /", "[errors][cli]") {
   funnelsim::test::TempDir dir;
   write_text(dir / "broken.json", "{\n  \"sources\": [\n}\n");
-  const auto r = funnelsim::test::cli("run '" + (dir / "broken.json").string() + "' --out '" +
-                                      (dir / "out").string() + "'");
+  const auto r =
+      funnelsim::test::cli("run '" + (dir / "broken.json").string() + "' --out '" + (dir / "out").string() + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.err ==
         "funnelsim: invalid scenario:\n"
@@ -735,7 +735,8 @@ TEST_CASE("scenario errors: a repeated key is refused, naming it", "[errors]") {
         Issues{{"/seed", "each key once in an object", "the key \"seed\" again"}});
   CHECK(text_issues(R"({"sources": [{"name": "a", "leads_per_week": 1}, {"name": "b", "name": "c"}]})") ==
         Issues{{"/sources/1/name", "each key once in an object", "the key \"name\" again"}});
-  CHECK(text_issues(R"({"a/b": 1, "a/b": 2})") == Issues{{"/a~1b", "each key once in an object", "the key \"a/b\" again"}});
+  CHECK(text_issues(R"({"a/b": 1, "a/b": 2})") ==
+        Issues{{"/a~1b", "each key once in an object", "the key \"a/b\" again"}});
   // The same key in sibling objects is no repetition.
   CHECK_NOTHROW(funnelsim::parse_json_text(R"([{"a": 1}, {"a": 2}, {"b": {"a": 3}}])"));
 }

@@ -14,7 +14,6 @@
 #include "funnelsim/scenario/loader.hpp"
 #include "issue_printing.hpp"
 
-
 using funnelsim::Issue;
 using funnelsim::Override;
 using funnelsim::ScenarioError;
@@ -58,9 +57,9 @@ TEST_CASE("scenario extends: a chain merges every file, nearest last", "[extends
   write(dir / "top.json", {{"extends", "mid.json"}, {"horizon_days", 14}});
   const json doc = funnelsim::read_extended_document(dir / "top.json");
   CHECK(!doc.contains("extends"));
-  CHECK(doc["horizon_days"] == 14);  // top
-  CHECK(doc["seed"] == 5);  // mid
-  CHECK(doc["scoring"]["mql_threshold"] == 70);  // mid over base
+  CHECK(doc["horizon_days"] == 14);               // top
+  CHECK(doc["seed"] == 5);                        // mid
+  CHECK(doc["scoring"]["mql_threshold"] == 70);   // mid over base
   CHECK(doc["scoring"]["caps"]["total"] == 100);  // base, merged key by key
   CHECK(doc["sources"] == kBase["sources"]);
   const funnelsim::Scenario s = funnelsim::load_scenario(dir / "top.json");
@@ -105,9 +104,10 @@ TEST_CASE("scenario extends: --set applies after the merge", "[extends]") {
   CHECK(s.scoring.thresholds.mql == 80.0);
   CHECK(s.sources.at(0).leads_per_week == 35.0);
   // An "extends" brought in by --set comes too late to be resolved: it is an error, not ignored.
-  CHECK(issues_reading(dir / "v.json", {Override::parse("/extends=base.json")}) ==
-        Issues{{"/extends", "extends only in a scenario file (it is resolved when the file is read, before any override)",
-                "\"base.json\""}});
+  CHECK(
+      issues_reading(dir / "v.json", {Override::parse("/extends=base.json")}) ==
+      Issues{{"/extends", "extends only in a scenario file (it is resolved when the file is read, before any override)",
+              "\"base.json\""}});
 }
 
 TEST_CASE("scenario extends: a cycle is an error that names the chain", "[extends]") {

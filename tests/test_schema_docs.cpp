@@ -31,7 +31,8 @@ void check_object(const json& root, const json& schema, const std::string& where
     const bool is_required = std::find(required.begin(), required.end(), name) != required.end();
     // Without a default, the description must say what absence means.
     const std::string text = property.value("description", target.value("description", ""));
-    const bool absence_explained = text.find("Absent") != std::string::npos || text.find("Required") != std::string::npos;
+    const bool absence_explained =
+        text.find("Absent") != std::string::npos || text.find("Required") != std::string::npos;
     if (!is_required) CHECK((property.contains("default") || target.contains("default") || absence_explained));
     check_object(root, target, path);
     if (target.contains("items")) check_object(root, resolve(root, target["items"]), path + "/items");

@@ -54,8 +54,7 @@ TEST_CASE("sensitivity: --vary takes a percentage or a fraction above 0 and at m
   CHECK(parse_vary("20%") == 0.2);
   CHECK(parse_vary("0.2") == 0.2);
   CHECK(parse_vary("100%") == 1.0);
-  const std::string expected =
-      "expected a fraction of each value such as 20% or 0.2, above 0 and at most 100%, found ";
+  const std::string expected = "expected a fraction of each value such as 20% or 0.2, above 0 and at most 100%, found ";
   CHECK(usage_message([] { parse_vary("0%"); }) == expected + "\"0%\"");
   CHECK(usage_message([] { parse_vary("-10%"); }) == expected + "\"-10%\"");
   CHECK(usage_message([] { parse_vary("abc"); }) == expected + "\"abc\"");
@@ -69,8 +68,7 @@ TEST_CASE("sensitivity: --params is a list of JSON Pointers, each once", "[sensi
         "expected JSON Pointers separated by commas, such as /scoring/mql_threshold,/sources/0/"
         "leads_per_week, found \"scoring\"");
   CHECK(usage_message([] { parse_pointer_list("/a,,/b"); }).ends_with("found \"\""));
-  CHECK(usage_message([] { parse_pointer_list("/a,/a"); }) ==
-        "/a: expected each pointer once, found it twice");
+  CHECK(usage_message([] { parse_pointer_list("/a,/a"); }) == "/a: expected each pointer once, found it twice");
   CHECK(usage_message([] { parse_sensitivity_metric("cost_per_sql_marketin"); }) ==
         "expected a whole-funnel metric name such as cost_per_sql_marketing (did you mean "
         "\"cost_per_sql_marketing\"?), found \"cost_per_sql_marketin\"");

@@ -118,8 +118,10 @@ TEST_CASE("statistics: summarize edge cases n = 0 and n = 1") {
       CHECK(s.n_defined == 0);
       for (const std::string_view name : statistic_names()) {
         INFO(name);
-        if (name == "n_defined") CHECK(s.get(name) == 0.0);
-        else CHECK(std::isnan(s.get(name)));
+        if (name == "n_defined")
+          CHECK(s.get(name) == 0.0);
+        else
+          CHECK(std::isnan(s.get(name)));
       }
     }
   }
@@ -129,25 +131,39 @@ TEST_CASE("statistics: summarize edge cases n = 0 and n = 1") {
     for (const std::string_view name : statistic_names()) {
       INFO(name);
       const bool spread = name == "sd" || name == "se" || name == "ci95_low" || name == "ci95_high";
-      if (spread) CHECK(std::isnan(s.get(name)));
-      else if (name == "n_defined") CHECK(s.get(name) == 1.0);
-      else CHECK(s.get(name) == 2.5);
+      if (spread)
+        CHECK(std::isnan(s.get(name)));
+      else if (name == "n_defined")
+        CHECK(s.get(name) == 1.0);
+      else
+        CHECK(s.get(name) == 2.5);
     }
   }
 }
 
 TEST_CASE("statistics: names and get()") {
   const auto names = statistic_names();
-  const std::vector<std::string_view> expected{"mean", "sd", "se", "ci95_low", "ci95_high",
-                                               "p5", "p10", "p25", "p50", "p75",
-                                               "p90", "p95", "min", "max", "n_defined"};
+  const std::vector<std::string_view> expected{"mean", "sd",  "se",  "ci95_low", "ci95_high", "p5",  "p10",      "p25",
+                                               "p50",  "p75", "p90", "p95",      "min",       "max", "n_defined"};
   REQUIRE(std::vector<std::string_view>(names.begin(), names.end()) == expected);
 
   // Distinct values per member so a mis-wired name would be caught.
   SummaryStats s;
-  s.mean = 1; s.sd = 2; s.se = 3; s.ci95_low = 4; s.ci95_high = 5;
-  s.p5 = 6; s.p10 = 7; s.p25 = 8; s.p50 = 9; s.p75 = 10; s.p90 = 11; s.p95 = 12;
-  s.min = 13; s.max = 14; s.n_defined = 15;
+  s.mean = 1;
+  s.sd = 2;
+  s.se = 3;
+  s.ci95_low = 4;
+  s.ci95_high = 5;
+  s.p5 = 6;
+  s.p10 = 7;
+  s.p25 = 8;
+  s.p50 = 9;
+  s.p75 = 10;
+  s.p90 = 11;
+  s.p95 = 12;
+  s.min = 13;
+  s.max = 14;
+  s.n_defined = 15;
   for (std::size_t i = 0; i < names.size(); ++i) {
     INFO(names[i]);
     CHECK(s.get(names[i]) == static_cast<double>(i + 1));

@@ -16,6 +16,8 @@ packages=(
   # tools/test.sh's sanitizer and fuzz stages: clang, its sanitizer and libFuzzer runtimes,
   # llvm-symbolizer for readable reports.
   clang-14 libclang-rt-14-dev llvm-14
+  # tools/format.sh and the test that checks formatting.
+  clang-format-14
 )
 
 missing=()

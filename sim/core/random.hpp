@@ -57,8 +57,7 @@ class RandomStream {
   /// A placeholder stream (seed 0, replication 0, id 0), for storage that is assigned later.
   RandomStream() noexcept : RandomStream(0, 0, StreamId{}) {}
   RandomStream(std::uint64_t seed, std::uint64_t replication, StreamId id) noexcept
-      : key_{{seed, replication}},
-        counter_{{id.lead, (std::uint64_t{id.source} << 32) | id.purpose, 0, 0}} {}
+      : key_{{seed, replication}}, counter_{{id.lead, (std::uint64_t{id.source} << 32) | id.purpose, 0, 0}} {}
 
   result_type operator()() noexcept {
     if (next_ == 4) refill();
@@ -69,9 +68,7 @@ class RandomStream {
   double uniform() noexcept { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
 
   /// A uniform double in (0, 1): never 0, so log(u) is finite.
-  double uniform_open() noexcept {
-    return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53;
-  }
+  double uniform_open() noexcept { return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53; }
 
  private:
   using Philox = r123::Philox4x64;
@@ -90,8 +87,7 @@ class RandomStream {
 /// The streams of one replication: a factory that fixes (seed, replication).
 class ReplicationStreams {
  public:
-  ReplicationStreams(std::uint64_t seed, std::uint64_t replication) noexcept
-      : seed_(seed), replication_(replication) {}
+  ReplicationStreams(std::uint64_t seed, std::uint64_t replication) noexcept : seed_(seed), replication_(replication) {}
   RandomStream stream(std::uint32_t source, std::uint64_t lead, std::uint32_t purpose_tag) const noexcept {
     return RandomStream(seed_, replication_, StreamId{lead, source, purpose_tag});
   }

@@ -16,28 +16,29 @@ namespace {
 constexpr double undefined = SummaryStats::undefined;
 
 // One table drives both the output order and get(), so the two cannot drift apart.
-constexpr std::array<std::string_view, 15> names{
-    "mean", "sd", "se", "ci95_low", "ci95_high", "p5", "p10", "p25",
-    "p50", "p75", "p90", "p95", "min", "max", "n_defined"};
+constexpr std::array<std::string_view, 15> names{"mean", "sd",  "se",  "ci95_low", "ci95_high",
+                                                 "p5",   "p10", "p25", "p50",      "p75",
+                                                 "p90",  "p95", "min", "max",      "n_defined"};
 
 // The double-valued members, in the order of `names`; n_defined (last name) is handled apart.
 constexpr std::array<double SummaryStats::*, 14> double_fields{
-    &SummaryStats::mean, &SummaryStats::sd, &SummaryStats::se, &SummaryStats::ci95_low,
-    &SummaryStats::ci95_high, &SummaryStats::p5, &SummaryStats::p10, &SummaryStats::p25,
-    &SummaryStats::p50, &SummaryStats::p75, &SummaryStats::p90, &SummaryStats::p95,
-    &SummaryStats::min, &SummaryStats::max};
+    &SummaryStats::mean, &SummaryStats::sd,  &SummaryStats::se,  &SummaryStats::ci95_low, &SummaryStats::ci95_high,
+    &SummaryStats::p5,   &SummaryStats::p10, &SummaryStats::p25, &SummaryStats::p50,      &SummaryStats::p75,
+    &SummaryStats::p90,  &SummaryStats::p95, &SummaryStats::min, &SummaryStats::max};
 static_assert(double_fields.size() + 1 == names.size());
 
-constexpr std::array<std::pair<double SummaryStats::*, double>, 7> percentile_fields{{
-    {&SummaryStats::p5, 0.05}, {&SummaryStats::p10, 0.10}, {&SummaryStats::p25, 0.25},
-    {&SummaryStats::p50, 0.50}, {&SummaryStats::p75, 0.75}, {&SummaryStats::p90, 0.90},
-    {&SummaryStats::p95, 0.95}}};
+constexpr std::array<std::pair<double SummaryStats::*, double>, 7> percentile_fields{{{&SummaryStats::p5, 0.05},
+                                                                                      {&SummaryStats::p10, 0.10},
+                                                                                      {&SummaryStats::p25, 0.25},
+                                                                                      {&SummaryStats::p50, 0.50},
+                                                                                      {&SummaryStats::p75, 0.75},
+                                                                                      {&SummaryStats::p90, 0.90},
+                                                                                      {&SummaryStats::p95, 0.95}}};
 
 // Sorted defined values into `out`, reusing its capacity.
 void sorted_defined(std::span<const double> values, std::vector<double>& out) {
   out.clear();
-  std::copy_if(values.begin(), values.end(), std::back_inserter(out),
-               [](double v) { return !std::isnan(v); });
+  std::copy_if(values.begin(), values.end(), std::back_inserter(out), [](double v) { return !std::isnan(v); });
   std::sort(out.begin(), out.end());
 }
 

@@ -54,9 +54,12 @@ void LeadSimulator::enter_piece(EventClock& clock, const CompiledEvent& event, i
   const double b = last ? kInfinity : piece_start_[piece + 1];
   clock.segment = piece;
   clock.piece_decay = h > 0.0 ? (a == 0.0 ? 1.0 : std::exp2(-a / h)) : 1.0;
-  if (!(m > 0.0)) clock.piece_mass = 0.0;
-  else if (h > 0.0) clock.piece_mass = m * c * h / std::numbers::ln2 * (clock.piece_decay - (last ? 0.0 : std::exp2(-b / h)));
-  else clock.piece_mass = last ? kInfinity : m * c * (b - a);
+  if (!(m > 0.0))
+    clock.piece_mass = 0.0;
+  else if (h > 0.0)
+    clock.piece_mass = m * c * h / std::numbers::ln2 * (clock.piece_decay - (last ? 0.0 : std::exp2(-b / h)));
+  else
+    clock.piece_mass = last ? kInfinity : m * c * (b - a);
 }
 
 /// Inverts the piecewise cumulative rate m_i * c * 2^(-age/h) (or m_i * c) at the clock's
@@ -200,10 +203,18 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   for (bool ended = false; !ended;) {
     const NextEvent e = next_event(j);
     switch (e.kind) {
-      case LeadEvent::follow_up: ended = event_follow_up(j, e.day); break;
-      case LeadEvent::signal: ended = event_signal(j, e.day); break;
-      case LeadEvent::behaviour: ended = event_behaviour(j, e.type, e.day); break;
-      case LeadEvent::horizon_end: ended = true; break;  // no MQL in this journey
+      case LeadEvent::follow_up:
+        ended = event_follow_up(j, e.day);
+        break;
+      case LeadEvent::signal:
+        ended = event_signal(j, e.day);
+        break;
+      case LeadEvent::behaviour:
+        ended = event_behaviour(j, e.type, e.day);
+        break;
+      case LeadEvent::horizon_end:
+        ended = true;
+        break;  // no MQL in this journey
     }
   }
   out.touches = touches_until(out.path == MqlPath::none ? end : out.mql_day);
@@ -217,8 +228,8 @@ inline void LeadSimulator::start_clocks(Journey& j, int cycle) noexcept {
   clocks_.clear();
   for (const CompiledEvent& e : j.source.events) {
     const double rate = e.rate_per_day_at_0 + e.rate_per_day_slope * readiness;
-    EventClock clock{j.streams.stream(j.source.tag, j.lead_id, journey_tag(e.tag, cycle)), rate, 0.0, 0.0, 0, kInfinity,
-                     1.0, 0.0};
+    EventClock clock{
+        j.streams.stream(j.source.tag, j.lead_id, journey_tag(e.tag, cycle)), rate, 0.0, 0.0, 0, kInfinity, 1.0, 0.0};
     if (rate > 0.0) {
       enter_piece(clock, e, 0);
       advance(clock, e);

@@ -54,7 +54,7 @@ struct LeadOutcome {
   bool disqualified = false;
   bool ready = false;  ///< sales would accept this lead: accept_draw < P(accept | readiness)
   int segment = 0;
-  int track = -1;            ///< nurture track entered at the start, -1 none
+  int track = -1;  ///< nurture track entered at the start, -1 none
   double track_end_day = 0.0;
   double touches = 0.0;      ///< nurture touches sent within the measured horizon
   std::uint32_t events = 0;  ///< behavioural events simulated

@@ -16,9 +16,9 @@ namespace {
 
 constexpr std::uint64_t kMiB = 1 << 20;
 constexpr int kPilotLeads = 1000;
-constexpr double kSigmas = 6.0;       // leads per replication: mean + 6 sd
-constexpr double kVectorGrowth = 2.0;  // a vector's capacity can reach twice its largest size
-constexpr double kTextPerNumber = 24.0;  // "0.12345678901234567," and the like
+constexpr double kSigmas = 6.0;              // leads per replication: mean + 6 sd
+constexpr double kVectorGrowth = 2.0;        // a vector's capacity can reach twice its largest size
+constexpr double kTextPerNumber = 24.0;      // "0.12345678901234567," and the like
 constexpr double kJsonPerStatistic = 128.0;  // an ordered_json number and its key in a map
 
 /// An upper bound of the share of a source's leads that become MQLs: a pilot of leads spread
@@ -82,8 +82,8 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
   if (model.sales) {
     // Sales keeps the record, its outcome and queue state (two streams and bookkeeping), about
     // three pending events and two queue entries, and three response-time samples.
-    per_mql += sizeof(MqlRecord) + sizeof(MqlOutcome) + (2 * sizeof(RandomStream) + 48) + 3 * 32 + 2 * 40 +
-               3 * sizeof(double);
+    per_mql +=
+        sizeof(MqlRecord) + sizeof(MqlOutcome) + (2 * sizeof(RandomStream) + 48) + 3 * 32 + 2 * 40 + 3 * sizeof(double);
   }
   e.threads = static_cast<std::uint64_t>(threads > 0 ? threads : tbb::info::default_concurrency());
   e.threads = std::max<std::uint64_t>(1, std::min<std::uint64_t>(e.threads, replications));
@@ -91,8 +91,8 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
 
   // Statistics, the printed table, and with --out the files' text and summary.json's tree.
   const double statistics = static_cast<double>(statistic_names().size());
-  double summary = 2 * reps * sizeof(double) + (record + weekly) * sizeof(SummaryStats) +
-                   funnel_scopes * kMetricCount * 100;
+  double summary =
+      2 * reps * sizeof(double) + (record + weekly) * sizeof(SummaryStats) + funnel_scopes * kMetricCount * 100;
   if (with_outputs)
     summary += reps * record * kTextPerNumber + record * statistics * (kJsonPerStatistic + kTextPerNumber) +
                weekly * (statistics + 4) * kTextPerNumber;
@@ -101,7 +101,8 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
   // The program with its libraries (about 7 MiB measured), thread stacks, and the model.
   double model_bytes = 0.0;
   for (const CompiledSource& s : model.sources)
-    model_bytes += static_cast<double>((s.daily_rate.size() + ReadinessQuantile::kIntervals + 1) * sizeof(double) + 4096);
+    model_bytes +=
+        static_cast<double>((s.daily_rate.size() + ReadinessQuantile::kIntervals + 1) * sizeof(double) + 4096);
   model_bytes += teams * model.horizon_days * 2 * sizeof(double);
   e.fixed = 16 * kMiB + e.threads * 2 * kMiB + static_cast<std::uint64_t>(model_bytes);
   return e;

@@ -35,10 +35,12 @@ class PipelineSimulator {
  public:
   /// `sqls` sorted by (sql_day, source, lead_id); fills one outcome per SQL.
   void run(const CompiledPipeline& pipeline, const std::vector<std::uint32_t>& source_tags, double horizon_days,
-           const ReplicationStreams& streams, std::span<const SqlRecord> sqls, std::vector<OpportunityOutcome>& outcomes);
+           const ReplicationStreams& streams, std::span<const SqlRecord> sqls,
+           std::vector<OpportunityOutcome>& outcomes);
 
  private:
-  void open(bool track_slots, std::size_t i, double day, std::vector<OpportunityOutcome>& outcomes, double horizon_days);
+  void open(bool track_slots, std::size_t i, double day, std::vector<OpportunityOutcome>& outcomes,
+            double horizon_days);
   std::vector<double> open_closes_;   // min-heap of close days of open opportunities (AE capacity)
   std::vector<std::size_t> waiting_;  // SQLs waiting for an AE slot, first come first served
   std::vector<double> cycle_draws_;   // each SQL's cycle length, drawn up front

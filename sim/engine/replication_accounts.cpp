@@ -133,12 +133,21 @@ void ReplicationAccounts::count_sale(const MqlRecord& mql, const MqlOutcome& o) 
   if (o.resolution == Resolution::sql && count_sql(mql, o.resolution_day)) t.sqls += 1;
   if (o.resolution == Resolution::open || !in_window(model_, o.resolution_day)) return;
   switch (o.resolution) {
-    case Resolution::bad_fit: c.rejected_bad_fit += 1, t.rejected_bad_fit += 1; break;
-    case Resolution::not_ready: c.rejected_not_ready += 1, t.rejected_not_ready += 1; break;
-    case Resolution::unreachable: c.rejected_unreachable += 1, t.rejected_unreachable += 1; break;
-    case Resolution::cold: c.cold += 1, t.cold += 1; break;
+    case Resolution::bad_fit:
+      c.rejected_bad_fit += 1, t.rejected_bad_fit += 1;
+      break;
+    case Resolution::not_ready:
+      c.rejected_not_ready += 1, t.rejected_not_ready += 1;
+      break;
+    case Resolution::unreachable:
+      c.rejected_unreachable += 1, t.rejected_unreachable += 1;
+      break;
+    case Resolution::cold:
+      c.cold += 1, t.cold += 1;
+      break;
     case Resolution::sql:  // counted above
-    case Resolution::open: break;
+    case Resolution::open:
+      break;
   }
 }
 
@@ -151,7 +160,8 @@ void ReplicationAccounts::allocate_rep_cost() {
     rep_cost_total_ += cost;
     if (cost == 0.0) continue;
     double busy = 0.0, mqls = 0.0;
-    for (std::size_t s = 0; s < sources; ++s) busy += team_source_busy_[t * sources + s], mqls += team_source_mqls_[t * sources + s];
+    for (std::size_t s = 0; s < sources; ++s)
+      busy += team_source_busy_[t * sources + s], mqls += team_source_mqls_[t * sources + s];
     const std::vector<double>& weights = busy > 0.0 ? team_source_busy_ : team_source_mqls_;
     const double total = busy > 0.0 ? busy : mqls;
     if (total == 0.0) continue;
@@ -186,7 +196,8 @@ void ReplicationAccounts::count_pipeline(const CompiledPipeline& pipeline, std::
 
 void ReplicationAccounts::write_rows(ReplicationTable& table, std::size_t slot, std::span<const RepCounts> reps) {
   const double coverage_target = model_.pipeline ? model_.pipeline->coverage_target : 0.0;
-  for (std::size_t s = 0; s < model_.sources.size(); ++s) tallies_[s].counts.in_nurture_end = ledger_.at_end(s, Series::nurture);
+  for (std::size_t s = 0; s < model_.sources.size(); ++s)
+    tallies_[s].counts.in_nurture_end = ledger_.at_end(s, Series::nurture);
   total_.clear();
   for (std::size_t s = 0; s < model_.sources.size(); ++s) {
     total_.counts.add(tallies_[s].counts);

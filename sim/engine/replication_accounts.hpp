@@ -66,7 +66,7 @@ class ReplicationAccounts {
   FunnelTally total_;
   std::vector<TeamTally> team_tallies_;
   std::vector<double> team_source_busy_, team_source_mqls_;  // [team][source]
-  double rep_cost_total_ = 0.0;  // teams' and AEs' cost over the horizon
+  double rep_cost_total_ = 0.0;                              // teams' and AEs' cost over the horizon
   std::vector<SqlRecord> sqls_;
 };
 

@@ -15,7 +15,9 @@ namespace funnelsim {
 namespace {
 
 /// Ids of backlog entities: above every arrival id (day << 32 | order, day < 2^16).
-std::uint64_t backlog_id(std::uint64_t kind, std::uint64_t k) { return (std::uint64_t{0xFFFF} << 48) | (kind << 40) | k; }
+std::uint64_t backlog_id(std::uint64_t kind, std::uint64_t k) {
+  return (std::uint64_t{0xFFFF} << 48) | (kind << 40) | k;
+}
 
 /// The order MQLs and SQLs are handed downstream in: by day, then source, then lead, a total
 /// order, so the unstable sort gives one result.
@@ -33,7 +35,8 @@ ReplicationRunner::ReplicationRunner(const CompiledModel& model, const std::atom
   if (model.sales) sales_.emplace(model);
 }
 
-RunWork ReplicationRunner::run(std::uint64_t seed, std::uint64_t replication, std::size_t slot, ReplicationTable& table) {
+RunWork ReplicationRunner::run(std::uint64_t seed, std::uint64_t replication, std::size_t slot,
+                               ReplicationTable& table) {
   streams_.emplace(seed, replication);
   work_ = RunWork{};
   mqls_.clear();
@@ -114,17 +117,21 @@ void ReplicationRunner::seed_backlog() {
     }
     for (int k = 0; k < b.mqls_waiting; ++k) {
       const std::uint64_t id = backlog_id(2, static_cast<std::uint64_t>(k));
-      const LeadOutcome o = leads_.simulate(source, s, *streams_, id, JourneyStart{start, 0, JourneyReason::new_lead, 0.0, true});
+      const LeadOutcome o =
+          leads_.simulate(source, s, *streams_, id, JourneyStart{start, 0, JourneyReason::new_lead, 0.0, true});
       MqlRecord mql = mql_record(s, id, o, 0);
       mql.mql_day = start;
       mql.path = MqlPath::engagement;
       mql.score = o.fit;
       mql.carried_over = true;
       ledger_.create(s, Series::backlog, start);
-      if (sales_) mqls_.push_back(mql);
-      else decide_at_mql(mql, Series::backlog);
+      if (sales_)
+        mqls_.push_back(mql);
+      else
+        decide_at_mql(mql, Series::backlog);
     }
-    for (int k = 0; k < b.open_opportunities; ++k) seed_open_opportunity(s, backlog_id(3, static_cast<std::uint64_t>(k)));
+    for (int k = 0; k < b.open_opportunities; ++k)
+      seed_open_opportunity(s, backlog_id(3, static_cast<std::uint64_t>(k)));
   }
 }
 
@@ -140,10 +147,11 @@ void ReplicationRunner::seed_open_opportunity(std::size_t s, std::uint64_t id) {
   const auto& amount = pipeline.amount[s][segment];
   const auto& cycle = pipeline.cycle[s][segment];
   const double value = boost::random::lognormal_distribution<double>(amount.mu, amount.sigma)(stream);
-  const double close = model_.window_start + u_remaining * boost::random::gamma_distribution<double>(cycle.shape, cycle.scale)(stream);
+  const double close =
+      model_.window_start + u_remaining * boost::random::gamma_distribution<double>(cycle.shape, cycle.scale)(stream);
   const bool closed = close < model_.end_day;
-  accounts_.count_backlog_opportunity(s, closed, closed && u_win < std::clamp(pipeline.win_rate.at(readiness), 0.0, 1.0),
-                                      value);
+  accounts_.count_backlog_opportunity(s, closed,
+                                      closed && u_win < std::clamp(pipeline.win_rate.at(readiness), 0.0, 1.0), value);
 }
 
 // ---- journeys -----------------------------------------------------------------------------------
@@ -178,8 +186,10 @@ LeadOutcome ReplicationRunner::start_journey(std::size_t s, std::uint64_t lead_i
   const LeadOutcome o = leads_.simulate(source, s, *streams_, lead_id, start);
   work_.events += 1 + o.events + (o.path != MqlPath::none ? 1 : 0);
   const Series initial = o.disqualified ? Series::disqualified : o.track >= 0 ? Series::nurture : Series::active;
-  if (start.cycle == 0) ledger_.create(s, initial, start.start_day);
-  else ledger_.move(s, Series::recycle_wait, initial, start.start_day);
+  if (start.cycle == 0)
+    ledger_.create(s, initial, start.start_day);
+  else
+    ledger_.move(s, Series::recycle_wait, initial, start.start_day);
   const double exit = o.path == MqlPath::none ? model_.end_day : o.mql_day;
   if (o.track >= 0 && o.track_end_day < exit) ledger_.move(s, Series::nurture, Series::dormant, o.track_end_day);
   accounts_.count_journey(s, start, o);
@@ -187,8 +197,17 @@ LeadOutcome ReplicationRunner::start_journey(std::size_t s, std::uint64_t lead_i
 }
 
 MqlRecord ReplicationRunner::mql_record(std::size_t s, std::uint64_t lead_id, const LeadOutcome& o, int cycle) const {
-  return MqlRecord{o.mql_day, o.readiness, o.accept_draw, o.score, lead_id, static_cast<std::uint32_t>(s),
-                   static_cast<std::uint32_t>(o.segment), o.path, o.ready, static_cast<std::uint8_t>(cycle), false,
+  return MqlRecord{o.mql_day,
+                   o.readiness,
+                   o.accept_draw,
+                   o.score,
+                   lead_id,
+                   static_cast<std::uint32_t>(s),
+                   static_cast<std::uint32_t>(o.segment),
+                   o.path,
+                   o.ready,
+                   static_cast<std::uint8_t>(cycle),
+                   false,
                    o.fit};
 }
 
@@ -205,7 +224,8 @@ std::optional<JourneyStart> ReplicationRunner::decide_at_mql(const MqlRecord& mq
   if (!bad_fit && can_recycle(mql.source, mql.segment, mql.fit, mql.cycle, JourneyReason::not_ready, mql.mql_day)) {
     ledger_.move(mql.source, from, Series::recycle_wait, mql.mql_day);
     accounts_.count_recycled(mql.source, mql.mql_day);
-    return JourneyStart{mql.mql_day + model_.nurture->cooldown_days, mql.cycle + 1, JourneyReason::not_ready, 0.0, false};
+    return JourneyStart{mql.mql_day + model_.nurture->cooldown_days, mql.cycle + 1, JourneyReason::not_ready, 0.0,
+                        false};
   }
   ledger_.move(mql.source, from, Series::rejected, mql.mql_day);
   return std::nullopt;
@@ -232,7 +252,8 @@ void ReplicationRunner::run_sales() {
   work_.events += events;
   for (std::size_t i = 0; i < mqls_.size(); ++i)
     if (outcomes_[i].resolution != Resolution::open)
-      ledger_.move(mqls_[i].source, Series::backlog, WeeklyLedger::state_after(outcomes_[i]), outcomes_[i].resolution_day);
+      ledger_.move(mqls_[i].source, Series::backlog, WeeklyLedger::state_after(outcomes_[i]),
+                   outcomes_[i].resolution_day);
   accounts_.count_sales(mqls_, outcomes_, team_counts_);
 }
 

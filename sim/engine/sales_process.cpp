@@ -65,7 +65,8 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::vector
     state.open = false;
     state.free_head = 0;
     state.free_count = state.free_reps.size();
-    for (std::size_t r = 0; r < state.free_reps.size(); ++r) state.free_reps[r] = state.first_rep + static_cast<std::uint32_t>(r);
+    for (std::size_t r = 0; r < state.free_reps.size(); ++r)
+      state.free_reps[r] = state.first_rep + static_cast<std::uint32_t>(r);
     teams[t].scheduled_hours = team.headcount * team.scheduled_hours_per_rep;
     for (int r = 0; r < team.headcount; ++r) reps[state.first_rep + r].scheduled_hours = team.scheduled_hours_per_rep;
     if (!team.shifts.empty()) schedule(team.shifts.front().first, SalesEvent::shift_start, t, 0);
@@ -95,7 +96,8 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::vector
         TeamState& team = teams_[e.target];
         team.open = false;
         const auto& shifts = sales.teams[e.target].shifts;
-        if (++team.next_shift < shifts.size()) schedule(shifts[team.next_shift].first, SalesEvent::shift_start, e.target, 0);
+        if (++team.next_shift < shifts.size())
+          schedule(shifts[team.next_shift].first, SalesEvent::shift_start, e.target, 0);
         break;
       }
       case SalesEvent::shift_start: {
@@ -206,9 +208,14 @@ void SalesSimulator::enqueue(std::uint32_t i, double now) {
   ++lead.token;
   double key = 0.0;
   switch (model_.sales->teams[t].discipline) {
-    case TeamSpec::Discipline::fifo: break;
-    case TeamSpec::Discipline::highest_score: key = -(*mqls_)[i].score; break;
-    case TeamSpec::Discipline::instant_first: key = (*mqls_)[i].path == MqlPath::instant ? 0.0 : 1.0; break;
+    case TeamSpec::Discipline::fifo:
+      break;
+    case TeamSpec::Discipline::highest_score:
+      key = -(*mqls_)[i].score;
+      break;
+    case TeamSpec::Discipline::instant_first:
+      key = (*mqls_)[i].path == MqlPath::instant ? 0.0 : 1.0;
+      break;
   }
   team.queue.push_back(QueueItem{key, now, sequence_++, i, lead.token});
   std::push_heap(team.queue.begin(), team.queue.end(), ServedLater{});
@@ -277,8 +284,10 @@ void SalesSimulator::finish_attempt(std::uint32_t rep, std::uint32_t i, double n
   const CompiledTeam& team = model_.sales->teams[t];
   RepState& rep_state = reps_[rep];
   rep_state.busy = false;
-  if (team.daily_cap > 0 && rep_state.attempts_today >= team.daily_cap) rep_state.capped = true;
-  else release_rep(t, rep);
+  if (team.daily_cap > 0 && rep_state.attempts_today >= team.daily_cap)
+    rep_state.capped = true;
+  else
+    release_rep(t, rep);
 
   const MqlRecord& mql = (*mqls_)[i];
   LeadState& lead = leads_[i];
@@ -296,7 +305,8 @@ void SalesSimulator::finish_attempt(std::uint32_t rep, std::uint32_t i, double n
       if (measured) (*rep_counts_)[rep].sqls += 1;
       resolve(i, Resolution::sql, now);
     } else {
-      resolve(i, mql.readiness < model_.acceptance.bad_fit_below_readiness ? Resolution::bad_fit : Resolution::not_ready,
+      resolve(i,
+              mql.readiness < model_.acceptance.bad_fit_below_readiness ? Resolution::bad_fit : Resolution::not_ready,
               now);
     }
   } else if (now >= lead.deadline) {

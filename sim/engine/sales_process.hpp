@@ -28,7 +28,7 @@ struct MqlRecord {
   std::uint32_t segment = 0;
   MqlPath path = MqlPath::none;
   bool ready = false;
-  std::uint8_t cycle = 0;  ///< 0 = first journey; k = after the k-th recycle
+  std::uint8_t cycle = 0;     ///< 0 = first journey; k = after the k-th recycle
   bool carried_over = false;  ///< already an MQL when the horizon began (backlog): not a new MQL
   double fit = 0.0;
 };
@@ -119,7 +119,7 @@ class SalesSimulator {
     bool capped = false;
   };
   struct TeamState {
-    std::vector<QueueItem> queue;  // binary heap
+    std::vector<QueueItem> queue;          // binary heap
     std::vector<std::uint32_t> free_reps;  // ring buffer of idle reps, longest idle first
     std::size_t free_head = 0, free_count = 0;
     std::size_t waiting = 0;

@@ -22,10 +22,14 @@ Series WeeklyLedger::pre_mql_state(const LeadOutcome& o) {
 Series WeeklyLedger::state_after(const MqlOutcome& o) {
   if (o.recycled) return Series::recycle_wait;
   switch (o.resolution) {
-    case Resolution::sql: return Series::sql;
-    case Resolution::cold: return Series::cold;
-    case Resolution::open: return Series::backlog;
-    default: return Series::rejected;
+    case Resolution::sql:
+      return Series::sql;
+    case Resolution::cold:
+      return Series::cold;
+    case Resolution::open:
+      return Series::backlog;
+    default:
+      return Series::rejected;
   }
 }
 

@@ -58,7 +58,8 @@ CompiledNurture compile_nurture(const Scenario& scenario, const std::vector<Comp
     for (std::size_t s = 0; s < sources.size(); ++s) {
       track.source_allowed.push_back(t.sources.empty() || contains(t.sources, sources[s].name));
       auto& segments = track.segment_allowed.emplace_back();
-      for (const auto& seg : sources[s].segments) segments.push_back(t.segments.empty() || contains(t.segments, seg.name));
+      for (const auto& seg : sources[s].segments)
+        segments.push_back(t.segments.empty() || contains(t.segments, seg.name));
     }
     track.min_score = t.min_score;
     track.max_score = t.max_score;
@@ -142,8 +143,16 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
                               const CompiledModel* tables_from) {
   const ScoringSpec& spec = scenario.scoring;
   // The tag is the one check_unique_tags(source_names, "source", ...) guards.
-  CompiledSource c{s.name, purpose::source(s.name), daily_rates(s, scenario),
-                   s.overdispersion, s.cost_per_lead, 0.0, readiness_of(s, tables_from), {}, {}, {}};
+  CompiledSource c{s.name,
+                   purpose::source(s.name),
+                   daily_rates(s, scenario),
+                   s.overdispersion,
+                   s.cost_per_lead,
+                   0.0,
+                   readiness_of(s, tables_from),
+                   {},
+                   {},
+                   {}};
   if (s.spend_per_week) c.fixed_spend = *s.spend_per_week * scenario.horizon_days / 7.0;
 
   double cumulative = 0.0;
@@ -162,9 +171,10 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
     if (points == 0.0 && !disqualifies) continue;  // cannot change any outcome: skip its draws
     CompiledAttribute ca;
     ca.tag = purpose::attribute(a.name);
-    ca.z_threshold = a.probability <= 0.0   ? kNoCap
-                     : a.probability >= 1.0 ? -kNoCap
-                                            : boost::math::quantile(boost::math::complement(standard_normal, a.probability));
+    ca.z_threshold = a.probability <= 0.0 ? kNoCap
+                     : a.probability >= 1.0
+                         ? -kNoCap
+                         : boost::math::quantile(boost::math::complement(standard_normal, a.probability));
     ca.rho = a.readiness_correlation;
     ca.noise_scale = std::sqrt(std::max(0.0, 1.0 - ca.rho * ca.rho));
     ca.points = points;

@@ -25,8 +25,10 @@ std::vector<std::pair<double, double>> shift_intervals(const CalendarSpec& cal, 
     const int horizon_day = day - scenario.warmup_days;
     if (std::find(cal.holidays.begin(), cal.holidays.end(), horizon_day) != cal.holidays.end()) continue;
     const double open = day + cal.start_hour / 24.0, close = std::min(day + cal.end_hour / 24.0, double(horizon_days));
-    if (!shifts.empty() && shifts.back().second >= open) shifts.back().second = close;
-    else shifts.emplace_back(open, close);
+    if (!shifts.empty() && shifts.back().second >= open)
+      shifts.back().second = close;
+    else
+      shifts.emplace_back(open, close);
   }
   return shifts;
 }

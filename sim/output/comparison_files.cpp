@@ -52,8 +52,10 @@ ordered_json variant_json(const ComparedScenario& variant, const std::vector<Sco
   for (const char* section : sections) j[section] = ordered_json::object();
   for (std::size_t s = 0; s < scopes.size(); ++s) {
     const Scope& scope = scopes[s].scope;
-    if (s == 0) j["metrics"] = scope_json(scopes[s]);  // the whole funnel, scope 0 of both tables
-    else j[sections[static_cast<std::size_t>(scope.kind)]][scope.name] = scope_json(scopes[s]);
+    if (s == 0)
+      j["metrics"] = scope_json(scopes[s]);  // the whole funnel, scope 0 of both tables
+    else
+      j[sections[static_cast<std::size_t>(scope.kind)]][scope.name] = scope_json(scopes[s]);
   }
   return j;
 }

@@ -74,7 +74,8 @@ std::string verdict(const ComparedScenario& base, const ComparedScenario& varian
     changes.push_back(fmt::format("{} {}", label, change_text(def, d)));
     // A clear change of a metric without a better direction (MQLs) is stated, not judged.
     const int sign = clear_sign(d);
-    if (sign == 0) unclear.emplace_back(label);
+    if (sign == 0)
+      unclear.emplace_back(label);
     else if (def.better != Better::neither)
       ((sign > 0) == (def.better == Better::higher) ? better : worse).emplace_back(label);
     if (const std::string r = show_reduction(d); !r.empty()) reductions.push_back(fmt::format("{} {}", label, r));
@@ -100,8 +101,7 @@ std::string uncertain_note(const ComparisonReport& report) {
   for (const ComparedScenario& v : report.variants) all.push_back(&v);
   std::string out;
   for (const ComparedScenario* s : all)
-    if (!s->uncertain.empty())
-      out += fmt::format("  {}: {}\n", s->label, fmt::join(s->uncertain, ", "));
+    if (!s->uncertain.empty()) out += fmt::format("  {}: {}\n", s->label, fmt::join(s->uncertain, ", "));
   if (out.empty()) return out;
   return "uncertain inputs, drawn per replication (the same draw in every scenario that has the same input and "
          "distribution):\n" +
@@ -144,8 +144,8 @@ std::string comparison_text(const ComparisonReport& report) {
                                 report.base.label, report.replications, report.seed);
   out += uncertain_note(report);
   if (report.precision)
-    out += precision_text(*report.precision, "the widest 95% CI half-width of a paired difference in", "the base's mean",
-                          report.replications);
+    out += precision_text(*report.precision, "the widest 95% CI half-width of a paired difference in",
+                          "the base's mean", report.replications);
   for (std::size_t v = 0; v < report.variants.size(); ++v) {
     const ScopeComparison& funnel = report.results[v].front();
     out += '\n' + verdict(report.base, report.variants[v], report, funnel) + '\n' + table(report, funnel);

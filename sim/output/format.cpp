@@ -21,8 +21,7 @@ nlohmann::ordered_json precision_json(const PrecisionOutcome& outcome, std::stri
 
 std::string precision_text(const PrecisionOutcome& outcome, std::string_view what, std::string_view relative_to,
                            std::uint64_t replications) {
-  const std::string achieved =
-      std::isnan(outcome.achieved) ? "n/a" : fmt::format("{:.2f}%", 100.0 * outcome.achieved);
+  const std::string achieved = std::isnan(outcome.achieved) ? "n/a" : fmt::format("{:.2f}%", 100.0 * outcome.achieved);
   return fmt::format("precision: {} {} is {} of {} (target: below {:g}%): {} after {} replications (batches of {})\n",
                      what, metric_defs()[outcome.target.metric].name, achieved, relative_to,
                      100.0 * outcome.target.relative_half_width, outcome.met ? "met" : "NOT met", replications,
@@ -48,8 +47,10 @@ void add_summary_scopes(nlohmann::ordered_json& into, const RunSummary& summary)
 nlohmann::ordered_json stats_json(const SummaryStats& stats) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (std::string_view name : statistic_names()) {
-    if (name == "n_defined") j[std::string(name)] = stats.n_defined;
-    else j[std::string(name)] = number_or_null(stats.get(name));
+    if (name == "n_defined")
+      j[std::string(name)] = stats.n_defined;
+    else
+      j[std::string(name)] = number_or_null(stats.get(name));
   }
   return j;
 }

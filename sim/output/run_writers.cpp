@@ -81,7 +81,8 @@ class SummaryJsonWriter final : public OutputWriter {
     for (ScopeKind kind : {ScopeKind::funnel, ScopeKind::team, ScopeKind::rep}) {
       ordered_json set = ordered_json::object();
       for (const MetricDef& d : metric_defs(kind))
-        set[std::string(d.name)] = {{"unit", d.unit}, {"better", better_name(d.better)}, {"description", d.description}};
+        set[std::string(d.name)] = {
+            {"unit", d.unit}, {"better", better_name(d.better)}, {"description", d.description}};
       definitions[std::string(scope_kind_name(kind))] = set;
     }
     j["metric_definitions"] = definitions;

@@ -51,9 +51,9 @@ std::string uncertain_text(const RunReport& report) {
 
 std::string summary_table(const RunReport& report) {
   const RunSummary& s = report.summary;
-  std::string out = fmt::format("funnelsim {} | scenario {} | {} replications of {} days | seed {}\n\n",
-                                FUNNELSIM_VERSION, report.info.scenario, report.info.replications,
-                                report.info.horizon_days, report.info.seed);
+  std::string out =
+      fmt::format("funnelsim {} | scenario {} | {} replications of {} days | seed {}\n\n", FUNNELSIM_VERSION,
+                  report.info.scenario, report.info.replications, report.info.horizon_days, report.info.seed);
   if (const auto& p = report.info.precision)
     out += precision_text(*p, "the 95% CI half-width of the mean of", "the mean", report.info.replications) + "\n";
   out += fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}\n", "metric (whole funnel)", "mean", "95% CI of mean",
@@ -66,21 +66,23 @@ std::string summary_table(const RunReport& report) {
       never_defined.push_back(d.name);
       continue;
     }
-    const std::string ci = fmt::format("[{}, {}]", display_value(st.ci95_low, d.unit), display_value(st.ci95_high, d.unit));
-    std::string line = fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}", d.name, display_value(st.mean, d.unit), ci,
-                                   display_value(st.p10, d.unit), display_value(st.p50, d.unit), display_value(st.p90, d.unit));
+    const std::string ci =
+        fmt::format("[{}, {}]", display_value(st.ci95_low, d.unit), display_value(st.ci95_high, d.unit));
+    std::string line =
+        fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}", d.name, display_value(st.mean, d.unit), ci,
+                    display_value(st.p10, d.unit), display_value(st.p50, d.unit), display_value(st.p90, d.unit));
     if (st.n_defined < report.info.replications)
       line += fmt::format("  (defined in {} of {})", st.n_defined, report.info.replications);
     out += line + '\n';
   }
   if (!never_defined.empty())
     out += fmt::format("not defined in any replication: {}\n", fmt::join(never_defined, ", "));
-  out += fmt::format("\n{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", "by source (means)", "leads",
-                     "MQLs", "lead>MQL", "SQLs", "MQL>SQL", "cost/MQL", "cost/SQL mkt");
+  out += fmt::format("\n{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", "by source (means)", "leads", "MQLs",
+                     "lead>MQL", "SQLs", "MQL>SQL", "cost/MQL", "cost/SQL mkt");
   for (std::size_t scope = 1; scope < s.scopes.size() && s.scopes[scope].kind == ScopeKind::funnel; ++scope) {
     auto mean = [&](Metric m) { return display_value(s.metric(scope, m).mean, metric_def(m).unit); };
-    out += fmt::format("{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", s.scopes[scope].name, mean(Metric::leads),
-                       mean(Metric::mqls), mean(Metric::lead_to_mql_rate), mean(Metric::sqls),
+    out += fmt::format("{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", s.scopes[scope].name,
+                       mean(Metric::leads), mean(Metric::mqls), mean(Metric::lead_to_mql_rate), mean(Metric::sqls),
                        mean(Metric::mql_to_sql_rate), mean(Metric::cost_per_mql), mean(Metric::cost_per_sql_marketing));
   }
   if (s.metric(0, Metric::opportunities).n_defined > 0) {

@@ -177,8 +177,8 @@ std::string precision_meta(const json& p, std::string_view measured) {
   const double achieved = number(p, "achieved");
   return fmt::format(
       "<p class=\"meta\">The replication count was chosen by <code>--precision {}={:g}%</code>: {} is {} ({}).</p>\n",
-      html_escape(value_text(p.value("metric", json("?")))), 100.0 * number(p, "target_relative_half_width"),
-      measured, std::isfinite(achieved) ? fmt::format("{:.2f}%", 100.0 * achieved) : "n/a",
+      html_escape(value_text(p.value("metric", json("?")))), 100.0 * number(p, "target_relative_half_width"), measured,
+      std::isfinite(achieved) ? fmt::format("{:.2f}%", 100.0 * achieved) : "n/a",
       p.value("met", false) ? "target met" : "target not met");
 }
 

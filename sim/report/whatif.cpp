@@ -652,8 +652,8 @@ void sensitivity_section(Page& page, const json& s) {
   out += fmt::format(
       "<p class=\"meta\">{} replications per setting, seed {}. Varied: {}. Base mean {} [95% CI {} to {}].</p>\n",
       s.value("replications", std::uint64_t{0}), s.value("seed", std::uint64_t{0}), html_escape(vary_text(s)),
-      display(number(base, "mean"), unit),
-      display(number(base, "ci95_low"), unit), display(number(base, "ci95_high"), unit));
+      display(number(base, "mean"), unit), display(number(base, "ci95_low"), unit),
+      display(number(base, "ci95_high"), unit));
   out += "<div class=\"grid\">\n" + tornado_chart(page, s) + "</div>\n";
   const json& skipped = member(s, "skipped");
   if (skipped.is_array() && !skipped.empty()) {

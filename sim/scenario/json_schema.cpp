@@ -79,8 +79,7 @@ std::string child_path(const std::string& path, std::string_view token) {
 bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 std::size_t utf8_length(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return !is_utf8_continuation(c); }));
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return !is_utf8_continuation(c); }));
 }
 
 // The first `n` code points of `s` (never splits a multi-byte character).
@@ -95,9 +94,7 @@ std::string_view utf8_prefix(std::string_view s, std::size_t n) {
 // Invalid UTF-8 can only come from documents built in code; show it rather than throw.
 std::string dump(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string plural(std::size_t n, std::string_view noun) {
-  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
-}
+std::string plural(std::size_t n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
 
 std::string quote_string(std::string_view s) {
   if (utf8_length(s) <= kShownChars) return dump(json(s));
@@ -138,8 +135,8 @@ std::string type_phrase(std::string_view type) {
 
 bool has_type(const json& v, std::string_view type) {
   if (type == "integer") {
-    return v.is_number_integer() || (v.is_number_float() && std::isfinite(v.get<double>()) &&
-                                     std::trunc(v.get<double>()) == v.get<double>());
+    return v.is_number_integer() ||
+           (v.is_number_float() && std::isfinite(v.get<double>()) && std::trunc(v.get<double>()) == v.get<double>());
   }
   return type == v.type_name();  // nlohmann's names match JSON Schema's for the other types
 }
@@ -195,8 +192,7 @@ constexpr Keyword kKeywords[] = {
      [](const json& v) { return v.is_string() && v.get_ref<const std::string&>().starts_with(kRefPrefix); }},
     {"type", false, "a JSON type name or an array of them",
      [](const json& v) {
-       return is_type_name(v) ||
-              (v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), is_type_name));
+       return is_type_name(v) || (v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), is_type_name));
      }},
     {"required", false, "an array of strings",
      [](const json& v) {
@@ -220,8 +216,7 @@ constexpr Keyword kKeywords[] = {
     {"pattern", false, "a string", [](const json& v) { return v.is_string(); }}};
 
 const Keyword* find_keyword(std::string_view name) {
-  auto it = std::find_if(std::begin(kKeywords), std::end(kKeywords),
-                         [&](const Keyword& k) { return k.name == name; });
+  auto it = std::find_if(std::begin(kKeywords), std::end(kKeywords), [&](const Keyword& k) { return k.name == name; });
   return it == std::end(kKeywords) ? nullptr : &*it;
 }
 
@@ -307,8 +302,7 @@ class SchemaChecker {
     }
     for (const auto& item : s.items()) {
       if (item.key() != "pattern" && !is_annotation(item.key())) {
-        fail(path,
-             fmt::format("keyword \"{}\" is not supported in propertyNames (only \"pattern\")", item.key()));
+        fail(path, fmt::format("keyword \"{}\" is not supported in propertyNames (only \"pattern\")", item.key()));
       }
     }
     check(s, path);
@@ -344,8 +338,7 @@ class Validator {
 
   bool check_type(const json& s, const json& v, const std::string& path) {
     const std::vector<std::string> types = type_list(s);
-    if (types.empty() ||
-        std::any_of(types.begin(), types.end(), [&](const auto& t) { return has_type(v, t); })) {
+    if (types.empty() || std::any_of(types.begin(), types.end(), [&](const auto& t) { return has_type(v, t); })) {
       return true;
     }
     std::vector<std::string> phrases;
@@ -372,21 +365,19 @@ class Validator {
 
   void check_number(const json& s, const json& v, const std::string& path) {
     const std::vector<std::string> types = type_list(s);
-    const bool integral = std::count(types.begin(), types.end(), "integer") &&
-                          !std::count(types.begin(), types.end(), "number");
+    const bool integral =
+        std::count(types.begin(), types.end(), "integer") && !std::count(types.begin(), types.end(), "number");
     for (const auto& bound : kBounds) {
       auto limit = s.find(bound.keyword);
       if (limit == s.end() || bound.holds(v.get<double>(), limit->get<double>())) continue;
-      add(path,
-          fmt::format("{} {} {}", integral ? "an integer" : "a number", bound.op, format_number(*limit)),
+      add(path, fmt::format("{} {} {}", integral ? "an integer" : "a number", bound.op, format_number(*limit)),
           render(v));
     }
   }
 
   // minLength/maxLength, minItems/maxItems, minProperties: "<what> at least|at most N <noun>s".
-  void check_count(const json& s, std::string_view min_keyword, std::string_view max_keyword,
-                   std::size_t count, std::string_view what, std::string_view noun, const std::string& found,
-                   const std::string& path) {
+  void check_count(const json& s, std::string_view min_keyword, std::string_view max_keyword, std::size_t count,
+                   std::string_view what, std::string_view noun, const std::string& found, const std::string& path) {
     if (auto min = s.find(min_keyword); min != s.end() && count < min->get<std::size_t>()) {
       add(path, fmt::format("{} at least {}", what, plural(min->get<std::size_t>(), noun)), found);
     }
@@ -535,7 +526,8 @@ class StructureCheck {
     switch (event) {
       case json::parse_event_t::object_start:
       case json::parse_event_t::array_start:
-        if (frames_.size() >= kMaxJsonDepth) throw ScenarioError({{path(), std::string(kDepthExpected), "a 65th level"}});
+        if (frames_.size() >= kMaxJsonDepth)
+          throw ScenarioError({{path(), std::string(kDepthExpected), "a 65th level"}});
         frames_.push_back(Frame{event == json::parse_event_t::object_start, 0, {}, {}});
         break;
       case json::parse_event_t::key: {
@@ -590,7 +582,8 @@ std::optional<Issue> json_depth_issue(const json& doc) {
     // Children pushed last-first, so the first offender found is the first in document order.
     const std::size_t first = stack.size();
     if (p.value->is_object()) {
-      for (const auto& item : p.value->items()) stack.push_back({&item.value(), child_path(p.path, item.key()), p.depth + 1});
+      for (const auto& item : p.value->items())
+        stack.push_back({&item.value(), child_path(p.path, item.key()), p.depth + 1});
     } else {
       for (std::size_t i = 0; i < p.value->size(); ++i)
         stack.push_back({&(*p.value)[i], child_path(p.path, std::to_string(i)), p.depth + 1});
@@ -627,8 +620,7 @@ const json* JsonSchema::schema_at(const json& doc, std::string_view pointer) con
     pointer.remove_prefix(std::min(pointer.size(), pointer.find('/')));
     // The document says whether this level is an array; without it, the schema has to.
     const std::optional<std::size_t> index = parse_index(token);
-    const bool array =
-        value ? value->is_array() : s->contains("items") && !s->contains("properties") && index;
+    const bool array = value ? value->is_array() : s->contains("items") && !s->contains("properties") && index;
     const json* sub =
         array ? (s->contains("items") ? &s->at("items") : nullptr) : compiled_->property_schema(*s, token);
     if (!sub) return nullptr;

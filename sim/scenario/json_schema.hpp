@@ -84,7 +84,8 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 /// Parses JSON text; on a syntax error throws ScenarioError with one Issue{path "", expected
 /// "valid JSON", found "syntax error at line L, column C: <reason>"} where L and C are 1-based
 /// (C counts code points) and locate the character the parser stopped at. A UTF-8 byte order
-/// mark at the start is skipped; a UTF-16 one is refused (expected "JSON in UTF-8"). Also refuses, with the JSON Pointer of the offending place:
+/// mark at the start is skipped; a UTF-16 one is refused (expected "JSON in UTF-8"). Also refuses, with the JSON
+/// Pointer of the offending place:
 ///   an object that repeats a key (readers disagree on which value wins; nlohmann would keep
 ///   the last silently): path .../key, expected "each key once in an object",
 ///   found "the key \"key\" again";

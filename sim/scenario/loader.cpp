@@ -68,16 +68,14 @@ class SemanticChecker {
       const json& s = sources[i];
       const std::string base = fmt::format("/sources/{}", i);
       const auto name = s["name"].get<std::string>();
-      if (!seen.insert(name).second)
-        add(base + "/name", "a name not used by an earlier source", quoted(name));
+      if (!seen.insert(name).second) add(base + "/name", "a name not used by an earlier source", quoted(name));
       if (s.contains("cost_per_lead") && s.contains("spend_per_week"))
         add(base + "/spend_per_week", "either cost_per_lead or spend_per_week, not both",
             "both (cost_per_lead is also set)");
       check_volume(s, base);
       double dow_sum = 0.0;
       for (const auto& w : s["day_of_week_weights"]) dow_sum += w.get<double>();
-      if (!(dow_sum > 0.0))
-        add(base + "/day_of_week_weights", "at least one positive weight", "all weights 0");
+      if (!(dow_sum > 0.0)) add(base + "/day_of_week_weights", "at least one positive weight", "all weights 0");
       const json& raw_source = raw_["sources"][i];
       check_profile(s["profile"], base + "/profile", raw_source.value("profile", json::object()));
     }
@@ -182,7 +180,8 @@ class SemanticChecker {
         add(base + "/name", "a name not used by an earlier team", quoted(t["name"]));
       const json& strictness = t["strictness"];
       if (strictness.is_array() && strictness.size() != t["headcount"].get<std::size_t>())
-        add(base + "/strictness", fmt::format("one number or an array of headcount ({}) numbers", t["headcount"].get<int>()),
+        add(base + "/strictness",
+            fmt::format("one number or an array of headcount ({}) numbers", t["headcount"].get<int>()),
             fmt::format("an array of {} items", strictness.size()));
       const json& hours = t["calendar"]["hours"];
       if (!(hours[1].get<double>() > hours[0].get<double>()))
@@ -195,14 +194,16 @@ class SemanticChecker {
     for (std::size_t i = 0; i < routing.size(); ++i) {
       const std::string base = fmt::format("/sales/routing/{}", i);
       check_name(routing[i]["team"], base + "/team", {teams, "team", "in /sales/teams"});
-      if (routing[i].contains("source")) check_name(routing[i]["source"], base + "/source", {sources, "source", "in /sources"});
+      if (routing[i].contains("source"))
+        check_name(routing[i]["source"], base + "/source", {sources, "source", "in /sources"});
       if (routing[i].contains("segment"))
         check_name(routing[i]["segment"], base + "/segment", {segments_, "segment", "named in a segment_mix"});
     }
     const json& speed = sales["speed_to_lead"];
     if (speed["preset"] == "table") {
       const json& table = speed["table"];
-      if (table.empty()) add("/sales/speed_to_lead/table", "at least one [hours, multiplier] point for preset table", "no points");
+      if (table.empty())
+        add("/sales/speed_to_lead/table", "at least one [hours, multiplier] point for preset table", "no points");
       for (std::size_t i = 1; i < table.size(); ++i)
         if (!(table[i][0].get<double>() > table[i - 1][0].get<double>()))
           add(fmt::format("/sales/speed_to_lead/table/{}/0", i), "hours greater than the previous point's",
@@ -230,9 +231,11 @@ class SemanticChecker {
           check_name(t["sources"][k], fmt::format("{}/sources/{}", base, k), {sources, "source", "in /sources"});
       if (t.contains("segments"))
         for (std::size_t k = 0; k < t["segments"].size(); ++k)
-          check_name(t["segments"][k], fmt::format("{}/segments/{}", base, k), {segments_, "segment", "named in a segment_mix"});
+          check_name(t["segments"][k], fmt::format("{}/segments/{}", base, k),
+                     {segments_, "segment", "named in a segment_mix"});
       if (t["min_score"].get<double>() > t["max_score"].get<double>())
-        add(base + "/max_score", fmt::format("a number >= min_score ({})", t["min_score"].dump()), t["max_score"].dump());
+        add(base + "/max_score", fmt::format("a number >= min_score ({})", t["min_score"].dump()),
+            t["max_score"].dump());
     }
   }
 
@@ -307,8 +310,9 @@ SourceSpec source_from(const json& j) {
     const json& curve = j["spend_curve"];
     const double budget = j["budget_per_week"].get<double>();
     s.budget_per_week = budget;
-    s.leads_per_week = curve["reference_leads_per_week"].get<double>() *
-                       std::pow(budget / curve["reference_budget_per_week"].get<double>(), curve["elasticity"].get<double>());
+    s.leads_per_week =
+        curve["reference_leads_per_week"].get<double>() *
+        std::pow(budget / curve["reference_budget_per_week"].get<double>(), curve["elasticity"].get<double>());
   } else {
     s.leads_per_week = j["leads_per_week"].get<double>();
   }
@@ -318,8 +322,10 @@ SourceSpec source_from(const json& j) {
   for (int d = 0; d < 7; ++d) s.day_of_week_weights[d] = 7.0 * j["day_of_week_weights"][d].get<double>() / dow_sum;
   s.overdispersion = j["overdispersion"].get<double>();
   if (j.contains("spend_per_week")) s.spend_per_week = j["spend_per_week"].get<double>();
-  if (s.budget_per_week) s.spend_per_week = s.budget_per_week;
-  else s.cost_per_lead = j.value("cost_per_lead", 0.0);
+  if (s.budget_per_week)
+    s.spend_per_week = s.budget_per_week;
+  else
+    s.cost_per_lead = j.value("cost_per_lead", 0.0);
   s.profile = profile_from(j["profile"]);
   return s;
 }
@@ -417,21 +423,24 @@ ProbabilityLine probability_line_from(const json& j) {
 SegmentedDistribution segmented_from(const json& j) {
   SegmentedDistribution d{{j["mean"].get<double>(), j["cv"].get<double>()}, {}};
   for (const auto& [segment, v] : j["by_segment"].items())
-    d.by_segment.emplace_back(segment, SegmentedDistribution::Value{v.value("mean", d.base.mean), v.value("cv", d.base.cv)});
+    d.by_segment.emplace_back(segment,
+                              SegmentedDistribution::Value{v.value("mean", d.base.mean), v.value("cv", d.base.cv)});
   return d;
 }
 
 PipelineSpec pipeline_from(const json& j) {
   PipelineSpec p;
   p.opportunity_rate = probability_line_from(j["opportunity_rate"]);
-  for (const auto& [source, m] : j["opportunity_rate_by_source"].items()) p.opportunity_rate_by_source.emplace_back(source, m.get<double>());
+  for (const auto& [source, m] : j["opportunity_rate_by_source"].items())
+    p.opportunity_rate_by_source.emplace_back(source, m.get<double>());
   p.win_rate = probability_line_from(j["win_rate"]);
   p.amount = segmented_from(j["amount"]);
   p.cycle_days = segmented_from(j["cycle_days"]);
   if (!j["coverage_target"].is_null()) p.coverage_target = j["coverage_target"].get<double>();
   if (const json& ae = j["account_executives"]; !ae.is_null())
-    p.account_executives = AccountExecutiveSpec{ae["headcount"].get<int>(), ae["max_open_per_ae"].get<int>(),
-                                                ae["patience_days"].get<double>(), ae["cost_per_ae_per_week"].get<double>()};
+    p.account_executives =
+        AccountExecutiveSpec{ae["headcount"].get<int>(), ae["max_open_per_ae"].get<int>(),
+                             ae["patience_days"].get<double>(), ae["cost_per_ae_per_week"].get<double>()};
   return p;
 }
 
@@ -446,7 +455,8 @@ SalesSpec sales_from(const json& j) {
     team.calendar.start_hour = cal["hours"][0].get<double>();
     team.calendar.end_hour = cal["hours"][1].get<double>();
     team.calendar.working_days.fill(false);
-    for (const json& day : cal["working_days"]) team.calendar.working_days[weekday_index(day.get<std::string>())] = true;
+    for (const json& day : cal["working_days"])
+      team.calendar.working_days[weekday_index(day.get<std::string>())] = true;
     team.calendar.holidays = cal["holidays"].get<std::vector<int>>();
     const json& h = t["handle_time"];
     const auto distribution = h["distribution"].get<std::string>();
@@ -457,8 +467,10 @@ SalesSpec sales_from(const json& j) {
     team.handle_time.mean_minutes = h["mean_minutes"].get<double>();
     team.handle_time.cv = h["cv"].get<double>();
     if (!t["daily_cap_per_rep"].is_null()) team.daily_cap_per_rep = t["daily_cap_per_rep"].get<int>();
-    if (t["strictness"].is_array()) team.strictness = t["strictness"].get<std::vector<double>>();
-    else team.strictness.assign(static_cast<std::size_t>(team.headcount), t["strictness"].get<double>());
+    if (t["strictness"].is_array())
+      team.strictness = t["strictness"].get<std::vector<double>>();
+    else
+      team.strictness.assign(static_cast<std::size_t>(team.headcount), t["strictness"].get<double>());
     const auto discipline = t["queue_discipline"].get<std::string>();
     team.discipline = discipline == "highest_score"   ? TeamSpec::Discipline::highest_score
                       : discipline == "instant_first" ? TeamSpec::Discipline::instant_first
@@ -492,7 +504,8 @@ SalesSpec sales_from(const json& j) {
                                : preset == "steep" ? SpeedToLeadSpec::Preset::steep
                                : preset == "table" ? SpeedToLeadSpec::Preset::table
                                                    : SpeedToLeadSpec::Preset::mild;
-  for (const json& point : speed["table"]) sales.speed_to_lead.table.emplace_back(point[0].get<double>(), point[1].get<double>());
+  for (const json& point : speed["table"])
+    sales.speed_to_lead.table.emplace_back(point[0].get<double>(), point[1].get<double>());
   return sales;
 }
 
@@ -508,14 +521,22 @@ std::size_t invalid_utf8_at(std::string_view s) {
     }
     std::size_t continuation = 0;
     unsigned char low = 0x80, high = 0xBF;  // allowed range of the first continuation byte
-    if (c >= 0xC2 && c <= 0xDF) continuation = 1;
-    else if (c == 0xE0) continuation = 2, low = 0xA0;
-    else if (c == 0xED) continuation = 2, high = 0x9F;
-    else if (c >= 0xE1 && c <= 0xEF) continuation = 2;
-    else if (c == 0xF0) continuation = 3, low = 0x90;
-    else if (c == 0xF4) continuation = 3, high = 0x8F;
-    else if (c >= 0xF1 && c <= 0xF3) continuation = 3;
-    else return i;
+    if (c >= 0xC2 && c <= 0xDF)
+      continuation = 1;
+    else if (c == 0xE0)
+      continuation = 2, low = 0xA0;
+    else if (c == 0xED)
+      continuation = 2, high = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF)
+      continuation = 2;
+    else if (c == 0xF0)
+      continuation = 3, low = 0x90;
+    else if (c == 0xF4)
+      continuation = 3, high = 0x8F;
+    else if (c >= 0xF1 && c <= 0xF3)
+      continuation = 3;
+    else
+      return i;
     for (std::size_t k = 1; k <= continuation; ++k) {
       if (i + k >= s.size()) return i;  // cut short by the end
       const auto b = static_cast<unsigned char>(s[i + k]);
@@ -549,9 +570,9 @@ Override Override::parse(std::string_view text) {
   // Not JSON, so nothing else checks it: a string that is not UTF-8 would reach the document
   // and fail only when printed (validate --resolved).
   if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
-    throw ScenarioError({Issue{"", std::string(kOverrideUtf8),
-                               fmt::format("byte 0x{:02X} at offset {}, which is not UTF-8",
-                                           static_cast<unsigned char>(text[bad]), bad)}});
+    throw ScenarioError({Issue{
+        "", std::string(kOverrideUtf8),
+        fmt::format("byte 0x{:02X} at offset {}, which is not UTF-8", static_cast<unsigned char>(text[bad]), bad)}});
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0 || text.front() != '/')
     throw ScenarioError({Issue{"", std::string(kOverrideForm), fmt::format("\"{}\"", text)}});
@@ -564,9 +585,9 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
     try {
       pointer = json::json_pointer(o.pointer);
     } catch (const json::exception&) {
-      throw ScenarioError({Issue{o.pointer,
-                                 fmt::format("a JSON Pointer such as /sources/0/leads_per_week{}", kInOverride),
-                                 fmt::format("\"{}\"", o.pointer)}});
+      throw ScenarioError(
+          {Issue{o.pointer, fmt::format("a JSON Pointer such as /sources/0/leads_per_week{}", kInOverride),
+                 fmt::format("\"{}\"", o.pointer)}});
     }
     json value = o.value;  // not JSON: taken as a plain string
     if (json::accept(o.value)) {
@@ -595,9 +616,9 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
       std::size_t index = 0;
       auto [end, ec] = std::from_chars(last.data(), last.data() + last.size(), index);
       if (ec != std::errc{} || end != last.data() + last.size() || index >= target.size())
-        throw ScenarioError({Issue{o.pointer,
-                                   fmt::format("an index below {} or - to append{}", target.size(), kInOverride),
-                                   fmt::format("\"{}\"", last)}});
+        throw ScenarioError(
+            {Issue{o.pointer, fmt::format("an index below {} or - to append{}", target.size(), kInOverride),
+                   fmt::format("\"{}\"", last)}});
       target[index] = std::move(value);
     } else {
       throw ScenarioError({Issue{o.pointer, fmt::format("{} to be an object or an array{}", parent_text, kInOverride),
@@ -614,7 +635,9 @@ json resolved_scenario_json(const json& doc) {
       if (issue.found != "an object" || issue.path.empty()) continue;
       const json::json_pointer pointer(issue.path);
       if (doc.contains(pointer) && doc.at(pointer).contains("uncertain"))
-        issue.expected += " (an uncertain value is drawn per replication by run, compare, sweep and sensitivity; bench needs fixed values)";
+        issue.expected +=
+            " (an uncertain value is drawn per replication by run, compare, sweep and sensitivity; bench needs fixed "
+            "values)";
     }
     throw ScenarioError(std::move(issues));
   }

@@ -77,10 +77,14 @@ std::size_t parse_funnel_metric(std::string_view name) { return funnel_metric(na
 
 bool Constraint::holds(double mean) const noexcept {
   switch (op) {
-    case Op::at_least: return mean >= bound;
-    case Op::at_most: return mean <= bound;
-    case Op::above: return mean > bound;
-    case Op::below: return mean < bound;
+    case Op::at_least:
+      return mean >= bound;
+    case Op::at_most:
+      return mean <= bound;
+    case Op::above:
+      return mean > bound;
+    case Op::below:
+      return mean < bound;
   }
   return false;
 }
@@ -105,8 +109,7 @@ Objective parse_objective(std::string_view text) {
     const OpName* op = nullptr;
     for (const OpName& candidate : kOps)
       if (w[i + 1] == candidate.text) op = &candidate;
-    if (!op)
-      malformed(fmt::format("a comparison (>=, <=, > or <) after {}", w[i]), fmt::format("\"{}\"", w[i + 1]));
+    if (!op) malformed(fmt::format("a comparison (>=, <=, > or <) after {}", w[i]), fmt::format("\"{}\"", w[i + 1]));
     c.op = op->op;
     const std::string& number = w[i + 2];
     auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), c.bound);

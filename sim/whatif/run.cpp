@@ -73,7 +73,7 @@ PrecisionReading widest_paired_width(const ScenarioResults& all, std::size_t met
     const double width = paired_relative_half_width(base, variant);
     // One variant without a defined width leaves the whole comparison undefined.
     widest.achieved = std::isnan(width) || std::isnan(widest.achieved) ? PrecisionOutcome::undefined
-                                                                        : std::max(widest.achieved, width);
+                                                                       : std::max(widest.achieved, width);
     widest.hopeless = widest.hopeless && std::isnan(width);
   }
   return widest;  // hopeless: undefined for every variant (a base mean of 0)

@@ -36,7 +36,8 @@ std::string shown(const json& v) {
 /// Every number in the resolved document whose schema field is a (non-integer) number.
 void numeric_leaves(const json& doc, const json& node, const std::string& path, std::vector<std::string>& out) {
   if (node.is_object()) {
-    for (const auto& [key, value] : node.items()) numeric_leaves(doc, value, path + "/" + escape_pointer_token(key), out);
+    for (const auto& [key, value] : node.items())
+      numeric_leaves(doc, value, path + "/" + escape_pointer_token(key), out);
   } else if (node.is_array()) {
     for (std::size_t i = 0; i < node.size(); ++i) numeric_leaves(doc, node[i], fmt::format("{}/{}", path, i), out);
   } else if (node.is_number()) {
@@ -82,8 +83,7 @@ std::vector<std::string> parse_pointer_list(std::string_view text) {
           fmt::format("expected JSON Pointers separated by commas, such as /scoring/mql_threshold,/sources/0/"
                       "leads_per_week, found \"{}\"",
                       pointer));
-    if (!seen.insert(pointer).second)
-      throw UsageError(pointer, "expected each pointer once, found it twice");
+    if (!seen.insert(pointer).second) throw UsageError(pointer, "expected each pointer once, found it twice");
     pointers.push_back(pointer);
     if (comma == std::string_view::npos) return pointers;
     start = comma + 1;
@@ -105,13 +105,12 @@ SensitivityPlan plan_sensitivity(const json& resolved, const std::vector<std::st
     for (const std::string& pointer : requested) {
       const json::json_pointer p(pointer);
       const std::string_view expected = kResolvedNumericField;
-      if (!resolved.contains(p))
-        throw UsageError(pointer, fmt::format("expected {}, found no such field", expected));
+      if (!resolved.contains(p)) throw UsageError(pointer, fmt::format("expected {}, found no such field", expected));
       const json& value = resolved.at(p);
       if (!value.is_number() || !numeric_field(resolved, pointer))
-        throw UsageError(pointer, fmt::format("expected {}, found {}", expected,
-                                              value.is_string() ? fmt::format("\"{}\"", value.get<std::string>())
-                                                                : shown(value)));
+        throw UsageError(
+            pointer, fmt::format("expected {}, found {}", expected,
+                                 value.is_string() ? fmt::format("\"{}\"", value.get<std::string>()) : shown(value)));
       pointers.push_back(pointer);
     }
   }

@@ -23,9 +23,12 @@ std::vector<std::string_view> split_top_level(std::string_view text, char separa
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -66,8 +69,8 @@ std::vector<json> range_values(const std::string& pointer, std::string_view spec
   // The tolerance keeps b in the range when (b - a) / step lands a hair below an integer.
   const double steps = std::floor((b - a) / step * (1.0 + 1e-12) + 1e-9);
   if (steps + 1.0 > static_cast<double>(kMaxSweepPoints))
-    throw UsageError(pointer, fmt::format("expected at most {} values, found {:.0f} in \"{}\"", kMaxSweepPoints,
-                                          steps + 1.0, spec));
+    throw UsageError(
+        pointer, fmt::format("expected at most {} values, found {:.0f} in \"{}\"", kMaxSweepPoints, steps + 1.0, spec));
   std::vector<json> values;
   for (std::size_t i = 0; i <= static_cast<std::size_t>(steps); ++i)
     values.push_back(range_value(a + static_cast<double>(i) * step));

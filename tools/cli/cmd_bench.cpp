@@ -53,7 +53,8 @@ Command add_bench_command(CLI::App& app) {
   auto budget = std::make_shared<std::uint64_t>(kDefaultMemoryBudgetMiB);
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
   add_memory_budget_option(*cmd, *budget);
-  cmd->add_option("--repeats", *repeats, "Timed runs per thread count; the best is reported")->check(CLI::Range(1, 100));
+  cmd->add_option("--repeats", *repeats, "Timed runs per thread count; the best is reported")
+      ->check(CLI::Range(1, 100));
   cmd->add_option("--max-threads", *max_threads, "Largest thread count to measure")->check(CLI::Range(1, 1024));
   return [opts, repeats, max_threads, budget]() {
     const Scenario scenario =
@@ -76,16 +77,18 @@ Command add_bench_command(CLI::App& app) {
       if (threads == 1) single = t.seconds;
       const double per_core = t.seconds * threads;
       const double efficiency = single / (t.seconds * threads);
-      fmt::print("{:>7} {:>9.3f} {:>12} {:>14} {:>16.0f} {:>17.0f} {:>10.1f}%\n", threads, t.seconds, t.result.work.leads,
-                 t.result.work.events, static_cast<double>(t.result.work.leads) / per_core,
+      fmt::print("{:>7} {:>9.3f} {:>12} {:>14} {:>16.0f} {:>17.0f} {:>10.1f}%\n", threads, t.seconds,
+                 t.result.work.leads, t.result.work.events, static_cast<double>(t.result.work.leads) / per_core,
                  static_cast<double>(t.result.work.events) / per_core, 100.0 * efficiency);
       if (t.result.work.sales_events > 0)
-        fmt::print("{:>7} {:>9} {:>12} {:>14} {:>16} {:>17}   (sales queueing part alone: {:.3f} s of thread time)\n", "", "",
-                   "", t.result.work.sales_events, "", fmt::format("{:.0f}", static_cast<double>(t.result.work.sales_events) /
-                                                                          t.result.work.sales_seconds),
+        fmt::print("{:>7} {:>9} {:>12} {:>14} {:>16} {:>17}   (sales queueing part alone: {:.3f} s of thread time)\n",
+                   "", "", "", t.result.work.sales_events, "",
+                   fmt::format("{:.0f}", static_cast<double>(t.result.work.sales_events) / t.result.work.sales_seconds),
                    t.result.work.sales_seconds);
-      if (reference) identical = identical && same_rows(reference->table, t.result.table);
-      else reference = std::move(t.result);
+      if (reference)
+        identical = identical && same_rows(reference->table, t.result.table);
+      else
+        reference = std::move(t.result);
     }
     fmt::print("results identical across thread counts: {}\n", identical ? "yes" : "NO");
     fmt::print("memory: estimated peak {:.0f} MiB, measured peak RSS {:.0f} MiB\n",

@@ -41,8 +41,8 @@ Command add_compare_command(CLI::App& app) {
     std::vector<RunnableScenario> models;
     for (const std::string& file : *files) models.push_back(load_one_of_several(file, overrides));
     options.cancel = interrupt.flag();
-    const std::optional<ComparisonReport> compared = with_progress_bar(
-        !*quiet, options, [&](const WhatIfOptions& o) { return run_comparison(models, *files, o); });
+    const std::optional<ComparisonReport> compared =
+        with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) { return run_comparison(models, *files, o); });
     if (interrupt.signal() != 0) return interrupt.report();
     const ComparisonReport& report = *compared;
     const std::string json_text = comparison_json(report);

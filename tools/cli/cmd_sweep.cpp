@@ -57,8 +57,8 @@ Command add_sweep_command(CLI::App& app) {
     const nlohmann::json doc = read_document(opts->scenario, parse_overrides(opts->sets));
     options.cancel = interrupt.flag();
     const std::optional<SweepReport> swept = naming_overrides("--param", [&] {
-      return with_progress_bar(!*quiet, options,
-                               [&](const WhatIfOptions& o) { return run_sweep(doc, opts->scenario, std::move(spec), o); });
+      return with_progress_bar(
+          !*quiet, options, [&](const WhatIfOptions& o) { return run_sweep(doc, opts->scenario, std::move(spec), o); });
     });
     if (interrupt.signal() != 0) return interrupt.report();
     const SweepReport& report = *swept;

@@ -33,9 +33,10 @@ void refuse_run_control_param(std::string_view text) {
   const std::size_t eq = text.find('=');
   const std::string_view pointer = text.substr(0, eq);
   if (eq != std::string_view::npos && (pointer == "/seed" || pointer == "/replications"))
-    throw UsageError(fmt::format("--param {}: expected a scenario field to sweep, found a run control (every point "
-                                 "runs the same seed and replications; use --seed or --replications)",
-                                 pointer));
+    throw UsageError(
+        fmt::format("--param {}: expected a scenario field to sweep, found a run control (every point "
+                    "runs the same seed and replications; use --seed or --replications)",
+                    pointer));
 }
 
 void refuse_repeated_params(const std::vector<SweepParameter>& parameters) {

@@ -29,8 +29,9 @@ bool check_memory(const MemoryEstimate& e, std::uint64_t budget_mib, bool quiet)
       fmt::format("replication table {}, {} thread{} x {} scratch, statistics and outputs {}, program {}", mib(e.table),
                   e.threads, e.threads == 1 ? "" : "s", mib(e.scratch_per_thread), mib(e.summary), mib(e.fixed));
   if (e.total() <= budget_mib << 20) {
-    if (!quiet) fmt::print(stderr, "funnelsim: estimated peak memory {} ({}); budget {} MiB\n", mib(e.total()), parts,
-                           budget_mib);
+    if (!quiet)
+      fmt::print(stderr, "funnelsim: estimated peak memory {} ({}); budget {} MiB\n", mib(e.total()), parts,
+                 budget_mib);
     return true;
   }
   fmt::print(stderr,

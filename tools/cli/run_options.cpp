@@ -4,7 +4,6 @@
 
 #include "option_error.hpp"
 
-
 namespace funnelsim::cli {
 
 void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls) {

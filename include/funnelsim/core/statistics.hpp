@@ -14,9 +14,9 @@ namespace funnelsim {
 /// sd, se, ci95_* when n_defined < 2. A default-constructed value is the n_defined == 0 result.
 struct SummaryStats {
   static constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
-  double mean = undefined, sd = undefined, se = undefined, ci95_low = undefined, ci95_high = undefined,
-         p5 = undefined, p10 = undefined, p25 = undefined, p50 = undefined, p75 = undefined,
-         p90 = undefined, p95 = undefined, min = undefined, max = undefined;
+  double mean = undefined, sd = undefined, se = undefined, ci95_low = undefined, ci95_high = undefined, p5 = undefined,
+         p10 = undefined, p25 = undefined, p50 = undefined, p75 = undefined, p90 = undefined, p95 = undefined,
+         min = undefined, max = undefined;
   std::size_t n_defined = 0;
 
   /// The statistic by its output name (one of statistic_names()), n_defined as a double.

@@ -29,7 +29,7 @@ struct MemoryEstimate {
   std::uint64_t threads = 1;
   std::uint64_t summary = 0;
   std::uint64_t fixed = 0;
-  double mqls_per_replication = 0.0;  ///< the bound the scratch is sized for
+  double mqls_per_replication = 0.0;   ///< the bound the scratch is sized for
   double leads_per_replication = 0.0;  ///< expected (mean) leads
 
   std::uint64_t scratch() const noexcept { return scratch_per_thread * threads; }

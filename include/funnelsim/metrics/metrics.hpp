@@ -45,6 +45,8 @@ enum class ScopeKind : std::uint8_t { funnel, team, rep };
 std::string_view scope_kind_name(ScopeKind kind);
 
 /// Funnel metrics (whole funnel and per source); the order is the output column order.
+// One line per family of metrics, kept by hand:
+// clang-format off
 enum class Metric : std::size_t {
   leads, disqualified_leads, mqls, mqls_instant, mqls_engagement, mqls_sdr_qualified, mqls_signal, mqls_recycled,
   sqls, sqls_from_recycled, recycled_leads, leads_in_nurture_end, opportunities, won_deals,
@@ -64,9 +66,12 @@ enum class Metric : std::size_t {
   rejections_bad_fit, rejections_not_ready, rejections_unreachable,
   count
 };
+// clang-format on
 inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::count);
 
 /// Sales-team metrics.
+// One line per family of metrics, kept by hand:
+// clang-format off
 enum class TeamMetric : std::size_t {
   mqls, attempts, contacts, sqls, acceptance_rate,
   response_time_hours, response_time_hours_p50, response_time_hours_p90, sla_attainment,
@@ -74,6 +79,7 @@ enum class TeamMetric : std::size_t {
   rep_utilization, cold_leads, rejections_bad_fit, rejections_not_ready, rejections_unreachable,
   count
 };
+// clang-format on
 
 /// Per-rep metrics.
 enum class RepMetric : std::size_t { attempts, contacts, sqls, acceptance_rate, utilization, count };
@@ -97,11 +103,14 @@ std::span<const std::string_view> headline_metrics();
 /// week; the others are snapshots at each week's end: created (every lead so far, warm-up and
 /// backlog included) and the lifecycle states, which partition it: each lead is in exactly
 /// one state (backlog = MQLs with sales, not yet resolved).
+// One line per family of metrics, kept by hand:
+// clang-format off
 enum class Series : std::size_t {
   leads, mqls, sqls, created,
   active, nurture, dormant, recycle_wait, backlog, sql, rejected, cold, disqualified,
   count
 };
+// clang-format on
 inline constexpr std::size_t kFirstState = static_cast<std::size_t>(Series::active);
 inline constexpr std::size_t kSeriesCount = static_cast<std::size_t>(Series::count);
 std::span<const std::string_view> series_names();

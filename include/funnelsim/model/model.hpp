@@ -18,19 +18,19 @@ namespace funnelsim {
 inline constexpr double kNoCap = std::numeric_limits<double>::infinity();
 
 struct CompiledAttribute {
-  std::uint32_t tag = 0;       ///< stream tag of "attribute:<name>"
-  double z_threshold = 0.0;    ///< present when rho*z_r + noise_scale*eps > z_threshold
+  std::uint32_t tag = 0;     ///< stream tag of "attribute:<name>"
+  double z_threshold = 0.0;  ///< present when rho*z_r + noise_scale*eps > z_threshold
   double rho = 0.0;
-  double noise_scale = 1.0;    ///< sqrt(1 - rho^2)
+  double noise_scale = 1.0;  ///< sqrt(1 - rho^2)
   double points = 0.0;
   bool disqualifies = false;
 };
 
 struct CompiledEvent {
-  std::uint32_t tag = 0;          ///< stream tag of "event:<name>"
+  std::uint32_t tag = 0;  ///< stream tag of "event:<name>"
   double rate_per_day_at_0 = 0.0;
   double rate_per_day_slope = 0.0;  ///< rate(r) = at_0 + slope * r
-  double half_life_days = 0.0;    ///< 0 = constant rate
+  double half_life_days = 0.0;      ///< 0 = constant rate
   double points = 0.0;
   int group = 0;
   bool instant = false;
@@ -48,22 +48,22 @@ struct CompiledSource {
   std::vector<double> daily_rate;  ///< expected leads on each day of the horizon (Poisson mean)
   double overdispersion = 0.0;
   double cost_per_lead = 0.0;
-  double fixed_spend = 0.0;        ///< spend over the whole horizon when spend_per_week is set
+  double fixed_spend = 0.0;  ///< spend over the whole horizon when spend_per_week is set
   ReadinessQuantile readiness;
   std::vector<CompiledSegment> segments;
-  std::vector<CompiledAttribute> attributes;  ///< only those that score or disqualify
-  std::vector<CompiledEvent> events;          ///< only those that score or trigger an instant MQL
+  std::vector<CompiledAttribute> attributes;                     ///< only those that score or disqualify
+  std::vector<CompiledEvent> events;                             ///< only those that score or trigger an instant MQL
   double signal_per_day_at_0 = 0.0, signal_per_day_slope = 0.0;  ///< intent signals
 };
 
 /// A nurture track, compiled: entry rule and the event-rate multiplier while in the track.
 struct CompiledTrack {
-  std::vector<char> source_allowed;  ///< by source index
+  std::vector<char> source_allowed;                ///< by source index
   std::vector<std::vector<char>> segment_allowed;  ///< [source][segment]
   double min_score = -1e9, max_score = 1e9;
   bool for_new = true, for_not_ready = false, for_cold = false;
   double duration_days = 0.0;
-  double rate_multiplier = 1.0;  ///< 1 + lift_per_touch * touches_per_week
+  double rate_multiplier = 1.0;      ///< 1 + lift_per_touch * touches_per_week
   double touch_interval_days = 0.0;  ///< 0 = no touches
   double cost_per_touch = 0.0;
 };
@@ -98,7 +98,7 @@ struct CompiledModel {
   std::vector<CompiledSource> sources;
   CompiledScoring scoring;
   SalesAcceptanceSpec acceptance;
-  std::optional<CompiledSales> sales;     ///< absent: decisions at MQL time
+  std::optional<CompiledSales> sales;        ///< absent: decisions at MQL time
   std::optional<CompiledPipeline> pipeline;  ///< absent: no opportunities
   std::optional<CompiledNurture> nurture;    ///< absent: no tracks, no recycling
   std::vector<std::uint32_t> source_tags;

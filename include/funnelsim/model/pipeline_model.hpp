@@ -18,13 +18,13 @@ struct CompiledPipeline {
     double shape = 1.0, scale = 1.0;
   };
   ProbabilityLine opportunity_rate, win_rate;
-  std::vector<double> source_multiplier;      ///< by source
+  std::vector<double> source_multiplier;       ///< by source
   std::vector<std::vector<Lognormal>> amount;  ///< [source][segment]
   std::vector<std::vector<Gamma>> cycle;       ///< [source][segment]
   std::size_t ae_slots = 0;                    ///< 0 = unlimited
   double ae_patience_days = 0.0;
-  double ae_cost = 0.0;                        ///< AE cost over the horizon
-  double coverage_target = 0.0;                ///< 0 = none
+  double ae_cost = 0.0;          ///< AE cost over the horizon
+  double coverage_target = 0.0;  ///< 0 = none
 };
 
 /// `segments[s]` lists source s's segment names in the lead process's numbering.

@@ -13,9 +13,6 @@
 
 namespace funnelsim {
 
-
-
-
 /// compare.json: scenarios, seed, replications, the methods in words, then per variant and scope
 /// (metrics, by_source, by_team, by_rep, as in summary.json) and metric: unit, better, base and
 /// variant statistics, and the paired difference. A metric whose better direction is neither has

@@ -18,8 +18,6 @@
 
 namespace funnelsim {
 
-
-
 class OutputWriter {
  public:
   virtual ~OutputWriter() = default;

@@ -13,8 +13,6 @@
 
 namespace funnelsim {
 
-
-
 /// sensitivity.json: funnelsim_version, scenario, seed, replications, metric, vary, base (the
 /// metric's statistics as in summary.json), parameters (in rank order: pointer, base_value,
 /// low_value, high_value, low and high {mean, ci95_low, ci95_high}, rank), skipped ({pointer,

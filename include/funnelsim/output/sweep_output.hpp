@@ -13,7 +13,6 @@
 
 namespace funnelsim {
 
-
 /// sweep.csv, long format: point,<one column per parameter, named by its pointer>,scope_kind,
 /// scope,metric,mean,ci95_low,ci95_high,p10,p50,p90,n_defined.
 std::string sweep_csv(const SweepReport& report);

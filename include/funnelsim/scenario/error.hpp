@@ -30,8 +30,7 @@ inline std::string format_issue(const Issue& issue) {
 class ScenarioError : public std::runtime_error {
  public:
   explicit ScenarioError(std::vector<Issue> issues)
-      : std::runtime_error(join(issues)),
-        issues_(std::make_shared<const std::vector<Issue>>(std::move(issues))) {}
+      : std::runtime_error(join(issues)), issues_(std::make_shared<const std::vector<Issue>>(std::move(issues))) {}
 
   const std::vector<Issue>& issues() const noexcept { return *issues_; }
 

@@ -40,8 +40,8 @@ struct SegmentWeight {
 struct LeadProfile {
   std::vector<SegmentWeight> segment_mix;
   ReadinessSpec readiness;
-  std::vector<AttributeSpec> attributes;  ///< sorted by name
-  std::vector<EventTypeSpec> events;      ///< sorted by name
+  std::vector<AttributeSpec> attributes;                                      ///< sorted by name
+  std::vector<EventTypeSpec> events;                                          ///< sorted by name
   double signal_rate_at_readiness_0 = 0.0, signal_rate_at_readiness_1 = 0.0;  ///< intent signals per week
 };
 
@@ -244,7 +244,7 @@ struct Scenario {
   std::vector<SourceSpec> sources;
   ScoringSpec scoring;
   SalesAcceptanceSpec sales_acceptance;
-  std::optional<SalesSpec> sales;  ///< absent: decisions at MQL time, no capacity
+  std::optional<SalesSpec> sales;        ///< absent: decisions at MQL time, no capacity
   std::optional<PipelineSpec> pipeline;  ///< absent: no opportunities
   std::optional<NurtureSpec> nurture;    ///< absent: no tracks, no recycling
   std::vector<BacklogSpec> backlog;

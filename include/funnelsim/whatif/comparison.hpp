@@ -26,15 +26,15 @@ struct PairedDifference {
   static constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
   std::size_t n_paired = 0;
   double base_mean = undefined, variant_mean = undefined;  ///< over the paired replications
-  double mean = undefined;  ///< mean of d_r
-  double se = undefined;  ///< sd(d_r) / sqrt(n_paired)
-  double ci95_low = undefined, ci95_high = undefined;  ///< mean -+ t(0.975, n_paired - 1) se
+  double mean = undefined;                                 ///< mean of d_r
+  double se = undefined;                                   ///< sd(d_r) / sqrt(n_paired)
+  double ci95_low = undefined, ci95_high = undefined;      ///< mean -+ t(0.975, n_paired - 1) se
   /// mean / base_mean (undefined when base_mean is 0), with a delta-method interval for the
   /// ratio of paired means R = variant_mean / base_mean: se = sd(variant_r - R base_r) /
   /// (|base_mean| sqrt(n_paired)), interval relative -+ t(0.975, n_paired - 1) se.
   double relative = undefined, relative_se = undefined;
   double relative_ci95_low = undefined, relative_ci95_high = undefined;
-  double paired_variance = undefined;  ///< sample variance of d_r
+  double paired_variance = undefined;    ///< sample variance of d_r
   double unpaired_variance = undefined;  ///< var(base_r) + var(variant_r): d's variance were the runs independent
   /// unpaired / paired variance: how many times more replications independent runs would need
   /// for the same interval width. Undefined when the paired variance is 0 (d_r constant).
@@ -66,8 +66,8 @@ struct ScopeComparison {
 std::vector<ScopeComparison> compare_tables(const ReplicationTable& base, const ReplicationTable& variant);
 
 struct ComparedScenario {
-  std::string label;  ///< the scenario's name, made unique among the compared ones (see unique_labels)
-  std::string file;  ///< as given on the command line
+  std::string label;                   ///< the scenario's name, made unique among the compared ones (see unique_labels)
+  std::string file;                    ///< as given on the command line
   std::vector<std::string> uncertain;  ///< JSON Pointers of its uncertain inputs (drawn per replication)
 };
 

@@ -55,13 +55,13 @@ std::string point_text(const std::vector<SweepParameter>& parameters, const std:
 
 struct SweepReport {
   std::string scenario;  ///< the scenario's name
-  std::string file;  ///< as given on the command line
+  std::string file;      ///< as given on the command line
   std::uint64_t seed = 0;
   std::uint64_t replications = 0;
   std::uint64_t first_replication = 0;
   std::vector<SweepParameter> parameters;
   std::vector<std::vector<std::size_t>> points;  ///< from sweep_grid
-  std::vector<RunSummary> summaries;  ///< one per point
+  std::vector<RunSummary> summaries;             ///< one per point
   std::optional<Objective> objective;
   std::optional<ParetoAxes> pareto;
   /// With --precision: the target on every point's mean, and how the run ended.
