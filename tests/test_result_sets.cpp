@@ -103,6 +103,15 @@ TEST_CASE("result set: a refused rename leaves the old set untouched", "[result_
   CHECK(count_prefixed(dir.path(), ".funnelsim-staging-") == 0);
 }
 
+TEST_CASE("result set: without RENAME_EXCHANGE the old set moves aside", "[result_set]") {
+  TempDir dir;
+  write_set(dir / "res", kOld);
+  const FaultScope fault([](std::string_view step) { return step == "exchange" ? EINVAL : 0; });
+  write_set(dir / "res", kNew);
+  CHECK(contents(dir / "res") == as_map(kNew));
+  CHECK(count_prefixed(dir.path(), ".") == 0);
+}
+
 TEST_CASE("result set: a writer killed mid-write leaves the old set, the next one cleans up", "[result_set]") {
   TempDir dir;
   write_set(dir / "res", kOld);

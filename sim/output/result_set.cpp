@@ -305,8 +305,29 @@ void ResultSetWriter::commit(const ResultSetFiles& files) {
     const bool exists = ::lstat(target_.c_str(), &st) == 0;
     if (const int e = injected("swap")) fail("rename into place", target_, e);
     if (exists) {
-      if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) != 0)
-        fail("swap the new results into", target_, errno);
+      const int e = injected("exchange");
+      if (e != 0 || ::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) != 0) {
+        const int error = e != 0 ? e : errno;
+        // A file system without RENAME_EXCHANGE: the old set moves aside (into an empty staging
+        // folder), the new one takes its name, and the old one comes back if that fails.
+        if (error != EINVAL && error != ENOSYS) fail("swap the new results into", target_, error);
+        std::string aside_pattern = pattern.substr(0, pattern.size() - 6) + "XXXXXX";
+        if (::mkdtemp(aside_pattern.data()) == nullptr) fail("create a staging folder in", parent, errno);
+        const fs::path aside(aside_pattern);
+        if (::rename(target_.c_str(), aside.c_str()) != 0) {
+          const int moved = errno;
+          fs::remove(aside, ignored);
+          fail("move the old results aside from", target_, moved);
+        }
+        if (::rename(staging.c_str(), target_.c_str()) != 0) {
+          const int renamed = errno;
+          ::rename(aside.c_str(), target_.c_str());
+          fail("rename the new results into", target_, renamed);
+        }
+        sync_folder(parent);
+        fs::remove_all(aside, ignored);  // the old set
+        return;
+      }
     } else if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target_.c_str(), RENAME_NOREPLACE) != 0 &&
                (errno != EINVAL || ::rename(staging.c_str(), target_.c_str()) != 0)) {
       fail("rename the new results into", target_, errno);

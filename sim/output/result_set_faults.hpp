@@ -1,7 +1,7 @@
 #pragma once
 // Test hook of the result-set writer (sim/output/result_set.cpp): called before each step
-// ("write <name>", "swap"); a non-zero return is an errno the step then fails with. Tests inject
-// a full disk, a refused rename, or a pause (to kill a writer mid-write).
+// ("write <name>", "swap", "exchange": the renameat2 itself); a non-zero return is an errno the step then fails with.
+// Tests inject a full disk, a refused rename, or a pause (to kill a writer mid-write).
 #include <functional>
 #include <string_view>
 
