@@ -2,6 +2,7 @@
 // report leaves the folder untouched, a second writer is refused, every file names one run, and
 // failed writes to stdout and stderr are handled.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -190,4 +191,51 @@ TEST_CASE("cli result sets: a really full disk (a small tmpfs) keeps the old set
   CHECK(read_file(dir / "files2") == read_file(dir / "files1"));
   CHECK(read_file(dir / "after") == read_file(dir / "before"));
   CHECK(read_file(dir / "beside") == "res\n");  // no staging folder, no lock file
+}
+
+TEST_CASE("cli result sets: two runs into one folder, the second refused naming the first", "[cli][result_set]") {
+  const SmallScenario s(R"({"horizon_days": 3650})");  // 52,000 leads a replication: a long run, little memory
+  TempDir dir;
+  const fs::path out = dir / "res";
+  const pid_t first = ::fork();
+  REQUIRE(first >= 0);
+  if (first == 0) {  // a long run: it holds the lock from before its first replication
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(FUNNELSIM_CLI, FUNNELSIM_CLI, "run", s.file.c_str(), "--replications", "20000", "--threads", "1", "--quiet",
+            "--out", out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const std::string pid = std::to_string(first);
+  const fs::path lock = dir / ".res.lock";
+  for (int i = 0; i < 6000 && read_file(lock).find(pid) == std::string::npos; ++i) ::usleep(10000);
+  const auto second = cli("run " + s.file + " --replications 3 --quiet --out " + q(out));
+  ::kill(first, SIGINT);  // the first stops cleanly, writing nothing
+  int status = 0;
+  REQUIRE(::waitpid(first, &status, 0) == first);
+  CHECK(second.exit_code == 2);
+  CHECK_THAT(second.err, Catch::Contains("pid " + pid));
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(fs::exists(lock));  // removed by the first when it ended
+}
+
+TEST_CASE("cli result sets: a run cleans the staging folders a killed run left", "[cli][result_set]") {
+  SmallScenario s;
+  TempDir dir;
+  REQUIRE(cli("run " + s.file + " --replications 3 --quiet --out " + q(dir / "res")).exit_code == 0);
+  const pid_t dead = ::fork();  // a pid that has ended
+  REQUIRE(dead >= 0);
+  if (dead == 0) ::_exit(0);
+  REQUIRE(::waitpid(dead, nullptr, 0) == dead);
+  const fs::path leftover = dir / (".funnelsim-staging-res-" + std::to_string(dead) + "-Ab12Cd");
+  fs::create_directories(leftover);
+  std::ofstream(leftover / "summary.json") << "{\n  \"half\": ";
+  const fs::path other = dir / (".funnelsim-staging-other-" + std::to_string(dead) + "-Ab12Cd");
+  fs::create_directories(other);  // another folder's: not this run's to clean
+  REQUIRE(cli("run " + s.file + " --replications 4 --quiet --out " + q(dir / "res")).exit_code == 0);
+  CHECK_FALSE(fs::exists(leftover));
+  CHECK(fs::exists(other));
 }
