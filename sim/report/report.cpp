@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/output/result_set.hpp"
 #include "report/assets.hpp"
 #include "report/internal.hpp"
 
@@ -189,6 +190,7 @@ ResultFiles read_result_folder(const std::filesystem::path& folder) {
     files.emplace_back(std::string(name), text.str());
   }
   if (files.empty()) throw UsageError(fmt::format("{}: expected {}, found none of them", folder.string(), expected));
+  check_result_set_agrees(folder, files);  // one run's files, not a mix
   return files;
 }
 
@@ -287,8 +289,7 @@ class HtmlReportWriter final : public OutputWriter {
 std::unique_ptr<OutputWriter> html_report_writer() { return std::make_unique<HtmlReportWriter>(); }
 
 void write_report_file(const std::filesystem::path& file, const std::string& html) {
-  const auto folder = file.parent_path();
-  write_files_atomically(folder.empty() ? std::filesystem::path(".") : folder, {{file.filename().string(), html}});
+  write_file_atomically(file, html);
 }
 
 }  // namespace funnelsim

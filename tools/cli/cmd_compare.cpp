@@ -9,6 +9,7 @@
 #include "funnelsim/report/report.hpp"
 #include "funnelsim/whatif/run.hpp"
 #include "interrupt.hpp"
+#include "output_target.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
@@ -32,10 +33,13 @@ Command add_compare_command(CLI::App& app) {
   cmd->add_option("--out", *out, "Folder for compare.json and compare.csv");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [opts, files, out, report_file, quiet]() {
+  return [cmd, opts, files, out, report_file, quiet]() {
     const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
-    if (!report_file->empty()) check_report_target(*report_file);
-    WhatIfOptions options = whatif_options(*opts);  // parses --precision
+    std::vector<std::filesystem::path> inputs;
+    for (const std::string& file : *files)
+      for (auto& input : scenario_inputs(file)) inputs.push_back(std::move(input));
+    const OutputTargets targets(*cmd, *out, *report_file, inputs);  // before simulating
+    WhatIfOptions options = whatif_options(*opts);                  // parses --precision
     const std::vector<Override> overrides = parse_overrides(opts->sets);
     // Load everything first: a bad variant stops the command before any simulation.
     std::vector<RunnableScenario> models;
@@ -47,9 +51,14 @@ Command add_compare_command(CLI::App& app) {
     const ComparisonReport& report = *compared;
     const std::string json_text = comparison_json(report);
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
-    if (!out->empty())
-      write_files_atomically(*out, {{"compare.json", json_text}, {"compare.csv", comparison_csv(report)}});
-    if (!report_file->empty()) write_report_file(*report_file, html_report({{"compare.json", json_text}}));
+    if (targets.any()) {
+      std::vector<std::string> parts{"compare", run_controls_text(*opts)};
+      for (const std::string& file : *files) parts.push_back(read_document(file, overrides).dump());
+      targets.write({{"compare.json", json_text}, {"compare.csv", comparison_csv(report)}}, run_identifier(parts),
+                    [&](const ResultSetFiles&) {
+                      return html_report({{"compare.json", json_text}});
+                    });
+    }
     if (!*quiet) std::fputs(comparison_text(report).c_str(), stdout);
     return 0;
   };

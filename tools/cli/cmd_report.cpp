@@ -2,7 +2,9 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/report/report.hpp"
+#include "output_target.hpp"
 #include "report_option.hpp"
 
 namespace funnelsim::cli {
@@ -17,10 +19,16 @@ Command add_report_command(CLI::App& app) {
       ->required();
   cmd->add_option("--out", *out, "HTML file to write (default: RESULT_DIR/report.html)");
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [folder, out, quiet]() {
+  return [cmd, folder, out, quiet]() {
     const std::filesystem::path target =
         out->empty() ? std::filesystem::path(*folder) / "report.html" : std::filesystem::path(*out);
+    if (out->empty() && cmd->count("--out") > 0)
+      throw UsageError("--out: expected a file name such as report.html, found an empty string");
     check_report_target(target.string(), "--out");
+    std::vector<std::filesystem::path> inputs;  // the files the report reads
+    for (const std::string_view name : report_input_names()) inputs.push_back(std::filesystem::path(*folder) / name);
+    inputs.push_back(std::filesystem::path(*folder) / kRunIdFile);
+    refuse_input_as_output(target, inputs, "--out");
     const std::string html = html_report(read_result_folder(*folder), *folder);
     write_report_file(target, html);
     if (!*quiet) fmt::print("report: {}\n", target.string());

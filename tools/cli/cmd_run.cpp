@@ -8,6 +8,7 @@
 #include "funnelsim/report/report.hpp"
 #include "funnelsim/whatif/run.hpp"
 #include "interrupt.hpp"
+#include "output_target.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "resource_guard.hpp"
@@ -30,10 +31,10 @@ Command add_run_command(CLI::App& app) {
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   add_memory_budget_option(*cmd, *budget);
-  return [opts, out, report_file, quiet, budget]() {
+  return [cmd, opts, out, report_file, quiet, budget]() {
     const InterruptGuard interrupt;  // from the start: a signal at any point stops cleanly
-    if (!report_file->empty()) check_report_target(*report_file);
-    WhatIfOptions options = whatif_options(*opts);  // parses --precision
+    const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
+    WhatIfOptions options = whatif_options(*opts);                                           // parses --precision
     const RunnableScenario runnable = load_runnable(opts->scenario, parse_overrides(opts->sets));
     // With uncertain inputs each replication compiles its own model; the nominal one sizes the run.
     if (!check_memory(estimate_memory(runnable.nominal_model(), most_replications(runnable.scenario(), options),
@@ -45,12 +46,14 @@ Command add_run_command(CLI::App& app) {
         with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) { return run_scenario(runnable, o); });
     if (interrupt.signal() != 0) return interrupt.report();
     const RunReport report = run->report();
-    if (!out->empty() || !report_file->empty()) {
-      std::vector<std::pair<std::string, std::string>> files;
+    if (targets.any()) {
+      ResultSetFiles files;
       for (const auto& writer : run_output_writers()) files.emplace_back(writer->file_name(), writer->render(report));
       if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
-      if (!out->empty()) write_files_atomically(*out, files);
-      if (!report_file->empty()) write_report_file(*report_file, html_report(files, opts->scenario));
+      const std::string run_id = run_identifier(
+          {"run", read_document(opts->scenario, parse_overrides(opts->sets)).dump(), std::to_string(report.info.seed),
+           std::to_string(report.info.replications), std::to_string(report.info.first_replication), opts->precision});
+      targets.write(files, run_id, [&](const ResultSetFiles& f) { return html_report(f, opts->scenario); });
     }
     if (!*quiet) std::fputs(summary_table(report).c_str(), stdout);
     return 0;

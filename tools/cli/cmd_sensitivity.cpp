@@ -12,6 +12,7 @@
 #include "funnelsim/whatif/run.hpp"
 #include "interrupt.hpp"
 #include "option_error.hpp"
+#include "output_target.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
@@ -38,9 +39,9 @@ Command add_sensitivity_command(CLI::App& app) {
   cmd->add_option("--out", *out, "Folder for sensitivity.json and sensitivity.csv");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [opts, vary, metric, params, out, report_file, quiet]() {
+  return [cmd, opts, vary, metric, params, out, report_file, quiet]() {
     const InterruptGuard interrupt;  // a full tornado runs for minutes: a signal stops it cleanly
-    if (!report_file->empty()) check_report_target(*report_file);
+    const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     // Everything the user typed is checked before the first replication runs.
     SensitivitySpec spec;
     spec.vary = for_option("--vary", [&] { return parse_vary(*vary); });
@@ -64,10 +65,12 @@ Command add_sensitivity_command(CLI::App& app) {
     const SensitivityReport& report = *tornado;
     const std::string json_text = sensitivity_json(report);
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
-    if (!out->empty())
-      write_files_atomically(*out, {{"sensitivity.json", json_text}, {"sensitivity.csv", sensitivity_csv(report)}});
-    if (!report_file->empty())
-      write_report_file(*report_file, html_report({{"sensitivity.json", json_text}}, opts->scenario));
+    if (targets.any())
+      targets.write({{"sensitivity.json", json_text}, {"sensitivity.csv", sensitivity_csv(report)}},
+                    run_identifier({"sensitivity", doc.dump(), run_controls_text(*opts), *vary, *metric, *params}),
+                    [&](const ResultSetFiles&) {
+                      return html_report({{"sensitivity.json", json_text}}, opts->scenario);
+                    });
     if (!*quiet) std::fputs(sensitivity_text(report).c_str(), stdout);
     return 0;
   };

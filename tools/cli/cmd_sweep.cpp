@@ -11,6 +11,7 @@
 #include "funnelsim/whatif/run.hpp"
 #include "interrupt.hpp"
 #include "option_error.hpp"
+#include "output_target.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
@@ -40,9 +41,9 @@ Command add_sweep_command(CLI::App& app) {
   cmd->add_option("--out", *out, "Folder for sweep.csv and sweep.json");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [opts, params, objective, pareto, out, report_file, quiet]() {
+  return [cmd, opts, params, objective, pareto, out, report_file, quiet]() {
     const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
-    if (!report_file->empty()) check_report_target(*report_file);
+    const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     // Everything the user typed is checked before the first replication runs.
     SweepSpec spec;
     for (const std::string& p : *params) {
@@ -64,9 +65,14 @@ Command add_sweep_command(CLI::App& app) {
     const SweepReport& report = *swept;
     const std::string json_text = sweep_json(report);
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
-    if (!out->empty()) write_files_atomically(*out, {{"sweep.csv", sweep_csv(report)}, {"sweep.json", json_text}});
-    if (!report_file->empty())
-      write_report_file(*report_file, html_report({{"sweep.json", json_text}}, opts->scenario));
+    if (targets.any()) {
+      std::vector<std::string> parts{"sweep", doc.dump(), run_controls_text(*opts), *objective, *pareto};
+      parts.insert(parts.end(), params->begin(), params->end());
+      targets.write({{"sweep.csv", sweep_csv(report)}, {"sweep.json", json_text}}, run_identifier(parts),
+                    [&](const ResultSetFiles&) {
+                      return html_report({{"sweep.json", json_text}}, opts->scenario);
+                    });
+    }
     if (!*quiet) std::fputs(sweep_text(report).c_str(), stdout);
     return 0;
   };

@@ -1,6 +1,11 @@
 // funnelsim: the command-line front end. The library never prints; this layer does.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <exception>
+#include <system_error>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -8,10 +13,39 @@
 #include "commands.hpp"
 #include "funnelsim/scenario/error.hpp"
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/output/result_set.hpp"
 #include "funnelsim/whatif/run.hpp"
 #include "option_error.hpp"
 
+namespace {
+
+/// Standard streams closed by the caller (`2>&-`) are opened on /dev/null (stdin, stderr) or
+/// /dev/full (stdout: its output is the point, so a write fails and says so): otherwise the first
+/// file funnelsim opens would take the number and receive what was meant for the terminal.
+void reserve_standard_streams() {
+  const char* devices[] = {"/dev/null", "/dev/full", "/dev/null"};
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1) continue;
+    const int opened = ::open(devices[fd], fd == 0 ? O_RDONLY : O_WRONLY);
+    if (opened >= 0 && opened != fd) {
+      ::dup2(opened, fd);
+      ::close(opened);
+    }
+  }
+}
+
+/// A message on stderr that cannot throw: when stderr itself fails there is nobody to tell.
+void say(const std::string& text) {
+  std::fputs(text.c_str(), stderr);
+  std::fflush(stderr);
+}
+
+int run_command(CLI::App& app, const funnelsim::cli::Command* commands, const char* const* names, std::size_t n);
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  reserve_standard_streams();
   CLI::App app{"funnelsim: Monte Carlo simulation of a B2B lead funnel", "funnelsim"};
   app.set_version_flag("--version", FUNNELSIM_VERSION);
   app.require_subcommand(1);
@@ -30,23 +64,45 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
+  int code = run_command(app, commands, names, std::size(names));
+  // A failed write to stdout (a full disk, /dev/full, a closed pipe) is a failed run.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    say("funnelsim: cannot write to standard output\n");
+    if (code == 0) code = 1;
+  }
+  return code;
+}
+
+namespace {
+
+int run_command(CLI::App& app, const funnelsim::cli::Command* commands, const char* const* names, std::size_t n) {
+  using namespace funnelsim::cli;
   try {
-    for (std::size_t i = 0; i < std::size(names); ++i)
+    for (std::size_t i = 0; i < n; ++i)
       if (app.got_subcommand(names[i])) return commands[i]();
   } catch (const funnelsim::ScenarioError& e) {
     const auto* input = dynamic_cast<const funnelsim::ScenarioInputError*>(&e);
-    fmt::print(stderr, "funnelsim: invalid scenario{}:\n", input ? " " + input->context() : "");
+    std::string text = fmt::format("funnelsim: invalid scenario{}:\n", input ? " " + input->context() : "");
     for (const auto& issue : e.issues()) {
-      fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, cli_expected(issue),
-                 issue.found);
+      text += fmt::format("  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, cli_expected(issue),
+                          issue.found);
     }
+    say(text);
     return 2;
   } catch (const funnelsim::UsageError& e) {
-    fmt::print(stderr, "funnelsim: {}\n", e.what());
+    say(fmt::format("funnelsim: {}\n", e.what()));
     return 2;
+  } catch (const funnelsim::ResultWriteError& e) {
+    say(fmt::format("funnelsim: {}\n", e.what()));
+    return 1;
+  } catch (const std::system_error& e) {  // a failed write to a standard stream, among others
+    say(fmt::format("funnelsim: {}\n", e.what()));
+    return 1;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "funnelsim: internal error: {}\n", e.what());
+    say(fmt::format("funnelsim: internal error: {}\n", e.what()));
     return 1;
   }
   return 2;
 }
+
+}  // namespace

@@ -1,6 +1,6 @@
 #pragma once
-/// Result writers. Each renders one artefact of a run to text; files are written by
-/// write_files_atomically so a reader never sees half a file and a failed run leaves none.
+/// Result writers. Each renders one artefact of a run to text; a folder of them is written as one
+/// set by ResultSetWriter (funnelsim/output/result_set.hpp), so a reader never sees a mix.
 /// Renderings hold no time or date: the same inputs give the same bytes.
 #include <cstdint>
 #include <filesystem>
@@ -38,11 +38,6 @@ std::vector<std::unique_ptr<OutputWriter>> run_output_writers();
 
 /// The human-readable summary printed by `funnelsim run`.
 std::string summary_table(const RunReport& report);
-
-/// Writes each (name, content) into `folder` (created if needed) through a temporary file and
-/// a rename. Throws std::runtime_error with the path on failure.
-void write_files_atomically(const std::filesystem::path& folder,
-                            const std::vector<std::pair<std::string, std::string>>& files);
 
 /// Number formatting shared by the writers: shortest round-trip, "" for NaN.
 std::string format_number(double value);

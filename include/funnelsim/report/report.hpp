@@ -43,8 +43,7 @@ std::string html_report(const ResultFiles& files, std::string_view origin = {});
 /// weekly.csv in memory, then the report from them.
 std::unique_ptr<OutputWriter> html_report_writer();
 
-/// Writes a report to `file` (its folder created if needed) under a temporary name and a rename,
-/// like write_files_atomically.
+/// Writes a report to `file` (its folder created if needed) with write_file_atomically.
 void write_report_file(const std::filesystem::path& file, const std::string& html);
 
 }  // namespace funnelsim
