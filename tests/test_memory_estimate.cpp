@@ -116,41 +116,6 @@ TEST_CASE("memory: bench reports the estimate and the measured peak RSS", "[memo
   CHECK(r.out.find(" MiB, measured peak RSS ") != std::string::npos);
 }
 
-#ifndef FUNNELSIM_SANITIZED  // sanitizers' shadow memory and slowness make RSS and time meaningless
-TEST_CASE("memory: a million leads per replication run within the estimate", "[memory][cli]") {
-  // scenarios/million_leads.json: ~1,000,000 leads and ~33,000 MQLs per replication. Leads are
-  // never stored, so peak memory is a few tens of MiB whatever the lead count.
-  TempDir dir;
-  const std::string scenario = test::source_path() + "/scenarios/million_leads.json", out = (dir / "out").string(),
-                    err_file = (dir / "stderr").string();
-  const pid_t pid = ::fork();
-  if (pid == 0) {  // only async-signal-safe calls until exec
-    const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(err, STDERR_FILENO);
-    ::dup2(null, STDOUT_FILENO);
-    ::execl(FUNNELSIM_CLI, FUNNELSIM_CLI, "run", scenario.c_str(), "--replications", "2", "--out", out.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  REQUIRE(::wait4(pid, &status, 0, &usage) == pid);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  const double peak_mib = static_cast<double>(usage.ru_maxrss) / 1024;  // KiB on Linux
-  const std::string err = test::read_file(dir / "stderr");
-  const auto at = err.find("estimated peak memory ");
-  REQUIRE(at != std::string::npos);
-  const double estimate_mib = std::stod(err.substr(at + 22));
-  INFO("measured peak RSS " << peak_mib << " MiB, estimated " << estimate_mib << " MiB");
-  CHECK(peak_mib < estimate_mib);
-  CHECK(peak_mib < 256);
-  const json summary = json::parse(test::read_file(dir / "out" / "summary.json"));
-  CHECK(summary["metrics"]["leads"]["mean"].get<double>() > 950000);
-}
-#endif
-
 // ---- the estimate is an upper bound everywhere (issue 19) --------------------------------------
 
 namespace {
@@ -269,15 +234,17 @@ TEST_CASE("memory: compare, sweep and sensitivity over the budget exit 2 and wri
 #ifndef FUNNELSIM_SANITIZED  // sanitizers' shadow memory and slowness make RSS and time meaningless
 namespace {
 
-/// Runs `funnelsim ARGS` in a child process and returns its peak RSS in MiB (it must succeed).
-double peak_rss_mib(const std::vector<std::string>& args) {
+/// Runs `funnelsim ARGS` in a child process (stderr to err_file) and returns its peak RSS in MiB
+/// (it must succeed).
+double peak_rss_mib(const std::vector<std::string>& args, const std::string& err_file = "/dev/null") {
   std::vector<char*> argv{const_cast<char*>(FUNNELSIM_CLI)};
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid == 0) {  // only async-signal-safe calls until exec
+    const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, STDERR_FILENO);
+    ::dup2(err, STDERR_FILENO);
     ::dup2(null, STDOUT_FILENO);
     ::execv(FUNNELSIM_CLI, argv.data());
     ::_exit(127);
@@ -293,6 +260,24 @@ double peak_rss_mib(const std::vector<std::string>& args) {
 double mib(const MemoryEstimate& e) { return static_cast<double>(e.total()) / (1 << 20); }
 
 }  // namespace
+
+TEST_CASE("memory: a million leads per replication run within the estimate", "[memory][cli]") {
+  // scenarios/million_leads.json: ~1,000,000 leads and ~33,000 MQLs per replication. Leads are
+  // never stored, so peak memory is a few tens of MiB whatever the lead count.
+  TempDir dir;
+  const std::string scenario = test::source_path() + "/scenarios/million_leads.json", out = (dir / "out").string(),
+                    err_file = (dir / "stderr").string();
+  const double peak_mib = peak_rss_mib({"run", scenario, "--replications", "2", "--out", out}, err_file);
+  const std::string err = test::read_file(dir / "stderr");
+  const auto at = err.find("estimated peak memory ");
+  REQUIRE(at != std::string::npos);
+  const double estimate_mib = std::stod(err.substr(at + 22));
+  INFO("measured peak RSS " << peak_mib << " MiB, estimated " << estimate_mib << " MiB");
+  CHECK(peak_mib < estimate_mib);
+  CHECK(peak_mib < 256);
+  const json summary = json::parse(test::read_file(dir / "out" / "summary.json"));
+  CHECK(summary["metrics"]["leads"]["mean"].get<double>() > 950000);
+}
 
 TEST_CASE("memory: measured peak RSS stays under the estimate on a catalogue of shapes", "[memory][cli]") {
   TempDir dir;
