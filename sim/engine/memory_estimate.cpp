@@ -2,14 +2,24 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
+
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/triangular.hpp>
+#include <nlohmann/json.hpp>
 
 #include <tbb/info.h>
 
 #include "funnelsim/engine/engine.hpp"
 #include "engine/lead_process.hpp"
+#include "engine/pipeline_process.hpp"
 #include "engine/sales_process.hpp"
 #include "funnelsim/core/statistics.hpp"
+#include "funnelsim/scenario/error.hpp"
+#include "funnelsim/scenario/loader.hpp"
 
 namespace funnelsim {
 namespace {
@@ -21,20 +31,45 @@ constexpr double kVectorGrowth = 2.0;        // a vector's capacity can reach tw
 constexpr double kTextPerNumber = 24.0;      // "0.12345678901234567," and the like
 constexpr double kJsonPerStatistic = 128.0;  // an ordered_json number and its key in a map
 
-/// An upper bound of the share of a source's leads that become MQLs: a pilot of leads spread
-/// over the horizon, simulated with a replication index no run reaches, plus three standard
-/// errors and a little more for small shares.
-double mql_share_bound(const CompiledModel& model, const CompiledSource& source, LeadSimulator& leads) {
+/// An upper bound of the share of `leads` journeys started by `start(i)` that become MQLs: a
+/// pilot simulated with a replication index no run reaches, plus three standard errors and a
+/// little more for small shares.
+template <class Start>
+double mql_share_bound(const CompiledModel& model, const CompiledSource& source, LeadSimulator& leads, Start start) {
   const ReplicationStreams streams(0, std::numeric_limits<std::uint64_t>::max());
+  const auto index = static_cast<std::size_t>(&source - model.sources.data());
   int mqls = 0;
-  for (int i = 0; i < kPilotLeads; ++i) {
-    const double day = model.end_day * (i + 0.5) / kPilotLeads;
-    const auto index = static_cast<std::size_t>(&source - model.sources.data());
-    const JourneyStart start{day, 0, JourneyReason::new_lead, 0.0, false};
-    if (leads.simulate(source, index, streams, static_cast<std::uint64_t>(i), start).path != MqlPath::none) ++mqls;
-  }
+  for (int i = 0; i < kPilotLeads; ++i)
+    if (leads.simulate(source, index, streams, static_cast<std::uint64_t>(i), start(i)).path != MqlPath::none) ++mqls;
   const double n = kPilotLeads, p = mqls / n;
   return std::min(1.0, p + 3.0 * std::sqrt(p * (1.0 - p) / n) + 3.0 / n);
+}
+
+/// New leads spread over the horizon.
+double arrival_share_bound(const CompiledModel& model, const CompiledSource& source, LeadSimulator& leads) {
+  return mql_share_bound(model, source, leads, [&](int i) {
+    return JourneyStart{model.end_day * (i + 0.5) / kPilotLeads, 0, JourneyReason::new_lead, 0.0, false};
+  });
+}
+
+/// Backlog leads in nurture at the window's start, their points spread over the backlog's range.
+double nurture_share_bound(const CompiledModel& model, const CompiledSource& source, const BacklogSpec& b,
+                           LeadSimulator& leads) {
+  return mql_share_bound(model, source, leads, [&](int i) {
+    const double points = b.nurture_score_min + (i + 0.5) / kPilotLeads * (b.nurture_score_max - b.nurture_score_min);
+    return JourneyStart{static_cast<double>(model.window_start), 0, JourneyReason::new_lead, points, true};
+  });
+}
+
+/// MQL records per lead that becomes an MQL: one, and one more per recycle it may take.
+double journeys_per_mql(const CompiledModel& model) {
+  return model.nurture && model.nurture->recycling ? 1.0 + std::max(0, model.nurture->max_recycles) : 1.0;
+}
+
+const CompiledSource* source_named(const CompiledModel& model, const std::string& name) {
+  for (const CompiledSource& s : model.sources)
+    if (s.name == name) return &s;
+  return nullptr;
 }
 
 /// Expected leads of a source in one replication and an upper bound (mean + kSigmas sd).
@@ -69,16 +104,29 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
   const double weekly = funnel_scopes * kSeriesCount * model.weeks;
   e.table = static_cast<std::uint64_t>(reps * ((record + weekly) * sizeof(double) + sizeof(RunWork)));
 
-  // One worker's scratch, sized for the busiest replication.
+  // One worker's scratch, sized for the busiest replication: the MQLs of new leads, and those of
+  // the backlog (its waiting MQLs all, its leads in nurture by their own share), each of which
+  // may come back once per recycle.
   LeadSimulator pilot(model);
   double mqls = 0.0;
   for (const CompiledSource& source : model.sources) {
     const auto [mean, high] = leads_per_replication(model, source);
     e.leads_per_replication += mean;
-    if (high > 0.0) mqls += high * (high < kPilotLeads ? 1.0 : mql_share_bound(model, source, pilot));
+    if (high > 0.0) mqls += high * (high < kPilotLeads ? 1.0 : arrival_share_bound(model, source, pilot));
   }
+  for (const BacklogSpec& b : model.scenario.backlog) {
+    mqls += b.mqls_waiting;
+    const CompiledSource* source = source_named(model, b.source);
+    if (b.leads_in_nurture > 0)
+      mqls += b.leads_in_nurture *
+              (b.leads_in_nurture < kPilotLeads || !source ? 1.0 : nurture_share_bound(model, *source, b, pilot));
+  }
+  mqls *= journeys_per_mql(model);
   e.mqls_per_replication = mqls;
-  double per_mql = 2 * sizeof(double);  // time to MQL: the source's sample and the whole funnel's
+  // Time to MQL: the source's sample and the whole funnel's, each also by path; an SQL's record.
+  double per_mql = 4 * sizeof(double) + sizeof(SqlRecord);
+  // The pipeline: each SQL's outcome, cycle draw, win coin, and a place in the AE queue and heap.
+  if (model.pipeline) per_mql += sizeof(OpportunityOutcome) + 2 * sizeof(double) + 1 + sizeof(std::size_t);
   if (model.sales) {
     // Sales keeps the record, its outcome and queue state (two streams and bookkeeping), about
     // three pending events and two queue entries, and three response-time samples.
@@ -104,8 +152,107 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
     model_bytes +=
         static_cast<double>((s.daily_rate.size() + ReadinessQuantile::kIntervals + 1) * sizeof(double) + 4096);
   model_bytes += teams * model.horizon_days * 2 * sizeof(double);
-  e.fixed = 16 * kMiB + e.threads * 2 * kMiB + static_cast<std::uint64_t>(model_bytes);
+  e.model = static_cast<std::uint64_t>(model_bytes);
+  e.fixed = 16 * kMiB + e.threads * 2 * kMiB + e.model;
   return e;
+}
+
+double sizing_value(const UncertainParameter& p, double quantile) {
+  using Distribution = UncertainParameter::Distribution;
+  const auto param = [&](const char* name) { return p.param(name); };
+  const double q = std::clamp(quantile, 0.0, 1.0);
+  double value = p.nominal();
+  try {
+    switch (p.distribution) {
+      case Distribution::beta:
+        value = boost::math::quantile(boost::math::beta_distribution<double>(param("alpha"), param("beta")), q);
+        break;
+      case Distribution::normal:
+        if (param("sd") > 0.0)
+          value = boost::math::quantile(boost::math::normal_distribution<double>(param("mean"), param("sd")), q);
+        break;
+      case Distribution::lognormal:
+        if (param("cv") > 0.0) {
+          const double sigma2 = std::log1p(param("cv") * param("cv"));
+          value = boost::math::quantile(
+              boost::math::lognormal_distribution<double>(std::log(param("mean")) - 0.5 * sigma2, std::sqrt(sigma2)),
+              q);
+        }
+        break;
+      case Distribution::uniform:
+        value = param("low") + q * (param("high") - param("low"));
+        break;
+      case Distribution::triangular:
+        if (param("high") > param("low"))
+          value = boost::math::quantile(
+              boost::math::triangular_distribution<double>(param("low"), param("mode"), param("high")), q);
+        break;
+    }
+  } catch (const std::exception&) {  // a quantile boost cannot evaluate (an extreme beta): the mean
+    value = p.nominal();
+  }
+  return p.field.clamp(value);
+}
+
+MemoryEstimate estimate_memory(const UncertainScenario& scenario, const std::string& fallback_name,
+                               std::uint64_t replications, int threads, bool with_outputs, const ResolvedEdit& edit) {
+  const auto estimate_with = [&](const std::vector<double>& values) {
+    nlohmann::json doc = scenario.document_with(values);
+    if (edit) {
+      doc = resolved_scenario_json(doc);
+      edit(doc);
+    }
+    return estimate_memory(compile_model(scenario_from_json(doc, fallback_name)), replications, threads, with_outputs);
+  };
+  std::vector<double> nominal;
+  for (const UncertainParameter& p : scenario.parameters()) nominal.push_back(p.nominal());
+  MemoryEstimate most = estimate_with(nominal);
+  if (scenario.empty()) return most;
+  // Each input at its low or its high quantile, whichever needs more on its own; then all together.
+  // A combination the scenario rejects (another field's bound) cannot size anything: it is skipped.
+  std::vector<double> sizing = nominal;
+  const auto consider = [&](const std::vector<double>& values) -> std::uint64_t {
+    try {
+      const MemoryEstimate e = estimate_with(values);
+      if (e.total() > most.total()) most = e;
+      return e.total();
+    } catch (const ScenarioError&) {
+      return 0;
+    }
+  };
+  for (std::size_t i = 0; i < nominal.size(); ++i) {
+    std::vector<double> values = nominal;
+    std::uint64_t best = 0;
+    for (const double q : {1.0 - kSizingQuantile, kSizingQuantile}) {
+      values[i] = sizing_value(scenario.parameters()[i], q);
+      const std::uint64_t total = consider(values);
+      if (total >= best) best = total, sizing[i] = values[i];
+    }
+  }
+  consider(sizing);
+  // Each replication compiles its own model from its own document (a few copies of the JSON tree
+  // per worker), and the run keeps every draw and each replication's error slot.
+  const double document = static_cast<double>(scenario.nominal_document().dump().size());
+  most.scratch_per_thread += static_cast<std::uint64_t>(64 * document) + most.model;
+  most.table += replications * sizeof(std::exception_ptr);
+  most.summary += replications * scenario.parameters().size() * 2 * sizeof(double);
+  return most;
+}
+
+MemoryEstimate held_together(const std::vector<MemoryEstimate>& estimates) {
+  MemoryEstimate all;
+  for (const MemoryEstimate& e : estimates) {
+    all.table += e.table;
+    all.summary += e.summary;
+    all.model += e.model;
+    all.fixed = std::max(all.fixed, e.fixed - e.model);
+    all.threads = std::max(all.threads, e.threads);
+    all.scratch_per_thread = std::max(all.scratch_per_thread, e.scratch_per_thread);
+    all.mqls_per_replication = std::max(all.mqls_per_replication, e.mqls_per_replication);
+    all.leads_per_replication = std::max(all.leads_per_replication, e.leads_per_replication);
+  }
+  all.fixed += all.model;
+  return all;
 }
 
 }  // namespace funnelsim

@@ -104,6 +104,80 @@ std::vector<std::string> uncertain_pointers(const RunnableScenario& scenario) {
   return pointers;
 }
 
+/// Every point of a sweep's grid as a runnable scenario; a bad point names itself.
+std::vector<RunnableScenario> sweep_scenarios(const nlohmann::json& document, const std::string& file,
+                                              const SweepSpec& spec) {
+  const std::string fallback_name = std::filesystem::path(file).stem().string();
+  std::vector<RunnableScenario> scenarios;
+  for (std::size_t p = 0; p < spec.points.size(); ++p) {
+    try {
+      nlohmann::json point_doc = document;
+      apply_overrides(point_doc, point_overrides(spec.parameters, spec.points[p]));
+      scenarios.emplace_back(std::move(point_doc), fallback_name);
+    } catch (const ScenarioError& e) {
+      throw ScenarioInputError(
+          fmt::format("{} at sweep point {} ({})", file, p, point_text(spec.parameters, spec.points[p])), e);
+    }
+  }
+  return scenarios;
+}
+
+/// One scenario's run. With a precision target its table grows batch by batch (append_run): while
+/// it moves, its old copy and the new one are both held, so the caller adds one more table.
+MemoryEstimate scenario_estimate(const RunnableScenario& scenario, std::uint64_t replications, int threads,
+                                 bool with_outputs) {
+  return scenario.uncertain().empty()
+             ? estimate_memory(scenario.nominal_model(), replications, threads, with_outputs)
+             : estimate_memory(scenario.uncertain(), scenario.scenario().name, replications, threads, with_outputs);
+}
+
+/// Several scenarios' tables held at once, and per scenario what is kept of it afterwards.
+MemoryEstimate scenarios_estimate(const std::vector<RunnableScenario>& scenarios, const WhatIfOptions& options,
+                                  bool with_outputs, double kept_per_scenario) {
+  if (scenarios.empty()) return {};
+  const std::uint64_t replications = most_replications(scenarios.front().scenario(), options);
+  std::vector<MemoryEstimate> each;
+  std::uint64_t largest_table = 0;
+  for (const RunnableScenario& scenario : scenarios) {
+    each.push_back(scenario_estimate(scenario, replications, options.threads, false));
+    largest_table = std::max(largest_table, each.back().table);
+  }
+  MemoryEstimate all = held_together(each);
+  if (options.precision) all.table += largest_table;  // the tables grow one at a time
+  // The table of each scenario's statistics (or comparison) and, with outputs, their text.
+  all.summary +=
+      static_cast<std::uint64_t>(static_cast<double>(scenarios.size()) * kept_per_scenario * (with_outputs ? 3 : 2));
+  return all;
+}
+
+/// Bytes of a summary of one run of `model` (run_summary.hpp), its metric and weekly statistics.
+double summary_bytes(const CompiledModel& model) {
+  double rows = static_cast<double>((model.sources.size() + 1) * (kMetricCount + kSeriesCount * model.weeks));
+  if (model.sales)
+    for (const CompiledTeam& team : model.sales->teams)
+      rows += static_cast<double>(metric_defs(ScopeKind::team).size()) +
+              team.headcount * static_cast<double>(metric_defs(ScopeKind::rep).size());
+  return rows * (sizeof(SummaryStats) + 64);
+}
+
+/// A tornado's base, uncertain inputs and plan (plan_sensitivity, with the uncertain leaves left out).
+struct Tornado {
+  UncertainScenario uncertain;
+  nlohmann::json resolved;
+  Scenario base;
+  SensitivityPlan plan;
+  Tornado(const nlohmann::json& document, const std::string& fallback_name, const SensitivitySpec& spec,
+          const WhatIfOptions& options)
+      : uncertain(document),
+        resolved(resolved_scenario_json(uncertain.nominal_document())),
+        base(scenario_from_json(resolved, fallback_name)) {
+    std::vector<std::string> uncertain_leaves;
+    for (const auto& pointers : uncertain.resolved_pointers())
+      uncertain_leaves.insert(uncertain_leaves.end(), pointers.begin(), pointers.end());
+    plan = plan_sensitivity(resolved, spec.parameters, spec.vary, uncertain_leaves, options.cancel);
+  }
+};
+
 }  // namespace
 
 RunOptions run_options_for(const Scenario& scenario, const WhatIfOptions& options) {
@@ -182,17 +256,7 @@ std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::
                                      const WhatIfOptions& options) {
   const std::string fallback_name = std::filesystem::path(file).stem().string();
   const RunnableScenario base(document, fallback_name);  // seed and replications come from here
-  std::vector<RunnableScenario> scenarios;
-  for (std::size_t p = 0; p < spec.points.size(); ++p) {
-    try {
-      nlohmann::json point_doc = document;
-      apply_overrides(point_doc, point_overrides(spec.parameters, spec.points[p]));
-      scenarios.emplace_back(std::move(point_doc), fallback_name);
-    } catch (const ScenarioError& e) {
-      throw ScenarioInputError(
-          fmt::format("{} at sweep point {} ({})", file, p, point_text(spec.parameters, spec.points[p])), e);
-    }
-  }
+  const std::vector<RunnableScenario> scenarios = sweep_scenarios(document, file, spec);
 
   const RunOptions run = run_options_for(base.scenario(), options);
   SweepReport report;
@@ -216,13 +280,11 @@ std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::
 std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document, const std::string& fallback_name,
                                                  const SensitivitySpec& spec, const WhatIfOptions& options) {
   if (options.precision) throw std::invalid_argument("run_sensitivity: a tornado takes no precision target");
-  const UncertainScenario uncertain(document);
-  const nlohmann::json resolved = resolved_scenario_json(uncertain.nominal_document());
-  const Scenario base = scenario_from_json(resolved, fallback_name);
-  std::vector<std::string> uncertain_leaves;
-  for (const auto& pointers : uncertain.resolved_pointers())
-    uncertain_leaves.insert(uncertain_leaves.end(), pointers.begin(), pointers.end());
-  const SensitivityPlan plan = plan_sensitivity(resolved, spec.parameters, spec.vary, uncertain_leaves, options.cancel);
+  const Tornado tornado(document, fallback_name, spec, options);
+  const UncertainScenario& uncertain = tornado.uncertain;
+  const nlohmann::json& resolved = tornado.resolved;
+  const Scenario& base = tornado.base;
+  const SensitivityPlan& plan = tornado.plan;
   if (raised(options.cancel)) return std::nullopt;
 
   RunOptions run = run_options_for(base, options);
@@ -266,6 +328,55 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
     report.uncertain = UncertainSensitivity{draws.parameters, regression_sensitivity(draws.values, base_column)};
   }
   return report;
+}
+
+MemoryEstimate estimate_run_memory(const RunnableScenario& scenario, const WhatIfOptions& options, bool with_outputs) {
+  MemoryEstimate e =
+      scenario_estimate(scenario, most_replications(scenario.scenario(), options), options.threads, with_outputs);
+  if (options.precision) e.table *= 2;  // the table grows batch by batch: old and new copies at once
+  return e;
+}
+
+MemoryEstimate estimate_comparison_memory(const std::vector<RunnableScenario>& scenarios, const WhatIfOptions& options,
+                                          bool with_outputs) {
+  if (scenarios.empty()) return {};
+  // Each variant's comparison: statistics of every metric of every scope, paired.
+  return scenarios_estimate(scenarios, options, with_outputs, 2 * summary_bytes(scenarios.front().nominal_model()));
+}
+
+MemoryEstimate estimate_sweep_memory(const nlohmann::json& document, const std::string& file, const SweepSpec& spec,
+                                     const WhatIfOptions& options, bool with_outputs) {
+  const std::vector<RunnableScenario> scenarios = sweep_scenarios(document, file, spec);
+  if (scenarios.empty()) return {};
+  return scenarios_estimate(scenarios, options, with_outputs, summary_bytes(scenarios.front().nominal_model()));
+}
+
+MemoryEstimate estimate_sensitivity_memory(const nlohmann::json& document, const std::string& fallback_name,
+                                           const SensitivitySpec& spec, const WhatIfOptions& options) {
+  const Tornado tornado(document, fallback_name, spec, options);
+  const UncertainScenario& uncertain = tornado.uncertain;
+  const nlohmann::json& resolved = tornado.resolved;
+  const Scenario& base = tornado.base;
+  const SensitivityPlan& plan = tornado.plan;
+  const std::uint64_t replications = run_options_for(base, options).replications;
+  // The runs follow one another: the largest of them, with the metric's column of each kept.
+  const auto estimate_of = [&](const ResolvedEdit& edit) {
+    if (!uncertain.empty())
+      return estimate_memory(uncertain, fallback_name, replications, options.threads, false, edit);
+    nlohmann::json doc = resolved;
+    if (edit) edit(doc);
+    return estimate_memory(compile_model(scenario_from_json(doc, fallback_name)), replications, options.threads, false);
+  };
+  MemoryEstimate most = estimate_of({});
+  for (const SensitivityParameter& p : plan.parameters)
+    for (const nlohmann::json* value : {&p.low_value, &p.high_value}) {
+      const MemoryEstimate e = estimate_of([&](nlohmann::json& doc) { set_parameter(doc, p.pointer, *value); });
+      if (e.total() > most.total()) most = e;
+    }
+  const double runs = static_cast<double>(1 + 2 * plan.parameters.size());
+  most.summary += static_cast<std::uint64_t>(runs * static_cast<double>(replications) * 2 * sizeof(double) +
+                                             runs * 4096.0 + static_cast<double>(resolved.dump().size()) * 64 * runs);
+  return most;
 }
 
 }  // namespace funnelsim

@@ -12,6 +12,7 @@
 #include "output_target.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"
+#include "resource_guard.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
@@ -23,6 +24,7 @@ Command add_compare_command(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto report_file = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
+  auto budget = std::make_shared<std::uint64_t>(kDefaultMemoryBudgetMiB);
   cmd->add_option("scenarios", *files, "BASE VARIANT [VARIANT...]: scenario JSON files")->required()->expected(2, -1);
   add_set_option(*cmd, *opts, "Override a field in every scenario: --set /json/pointer=value (repeatable)");
   add_run_controls(*cmd, *opts);
@@ -33,7 +35,8 @@ Command add_compare_command(CLI::App& app) {
   cmd->add_option("--out", *out, "Folder for compare.json and compare.csv");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [cmd, opts, files, out, report_file, quiet]() {
+  add_memory_budget_option(*cmd, *budget);
+  return [cmd, opts, files, out, report_file, quiet, budget]() {
     const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
     std::vector<std::filesystem::path> inputs;
     for (const std::string& file : *files)
@@ -44,6 +47,10 @@ Command add_compare_command(CLI::App& app) {
     // Load everything first: a bad variant stops the command before any simulation.
     std::vector<RunnableScenario> models;
     for (const std::string& file : *files) models.push_back(load_one_of_several(file, overrides));
+    // Every scenario's table is held until the comparison is made: refuse a job that cannot fit.
+    if (!check_memory(estimate_comparison_memory(models, options, !out->empty() || !report_file->empty()), *budget,
+                      /*quiet=*/true, "; fewer variants, whose tables are held at once"))
+      return 2;
     options.cancel = interrupt.flag();
     const std::optional<ComparisonReport> compared =
         with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) { return run_comparison(models, *files, o); });

@@ -36,10 +36,8 @@ Command add_run_command(CLI::App& app) {
     const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     WhatIfOptions options = whatif_options(*opts);                                           // parses --precision
     const RunnableScenario runnable = load_runnable(opts->scenario, parse_overrides(opts->sets));
-    // With uncertain inputs each replication compiles its own model; the nominal one sizes the run.
-    if (!check_memory(estimate_memory(runnable.nominal_model(), most_replications(runnable.scenario(), options),
-                                      options.threads, !out->empty()),
-                      *budget, *quiet))
+    // With uncertain inputs each replication compiles its own model: sized at a high quantile.
+    if (!check_memory(estimate_run_memory(runnable, options, !out->empty() || !report_file->empty()), *budget, *quiet))
       return 2;
     options.cancel = interrupt.flag();
     const std::optional<ScenarioRun> run =

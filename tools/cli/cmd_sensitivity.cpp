@@ -15,6 +15,7 @@
 #include "output_target.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"
+#include "resource_guard.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
@@ -28,6 +29,7 @@ Command add_sensitivity_command(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto report_file = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
+  auto budget = std::make_shared<std::uint64_t>(kDefaultMemoryBudgetMiB);
   cmd->add_option("scenario", opts->scenario, "Scenario JSON file")->required();
   add_set_option(*cmd, *opts, "Override a field: --set /json/pointer=value (repeatable)");
   add_run_controls(*cmd, *opts, /*with_first_replication=*/false);
@@ -39,7 +41,8 @@ Command add_sensitivity_command(CLI::App& app) {
   cmd->add_option("--out", *out, "Folder for sensitivity.json and sensitivity.csv");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [cmd, opts, vary, metric, params, out, report_file, quiet]() {
+  add_memory_budget_option(*cmd, *budget);
+  return [cmd, opts, vary, metric, params, out, report_file, quiet, budget]() {
     const InterruptGuard interrupt;  // a full tornado runs for minutes: a signal stops it cleanly
     const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     // Everything the user typed is checked before the first replication runs.
@@ -52,14 +55,24 @@ Command add_sensitivity_command(CLI::App& app) {
     WhatIfOptions options = whatif_options(*opts);
     options.cancel = interrupt.flag();
     // Planning checks each of --params in the scenario: its only UsageError.
-    const std::optional<SensitivityReport> tornado = for_option("--params", [&] {
-      try {
-        return with_progress_bar(!*quiet, options,
-                                 [&](const WhatIfOptions& o) { return run_sensitivity(doc, fallback_name, spec, o); });
-      } catch (const UsageError& e) {
-        if (e.subject().empty()) throw;
-        throw UsageError(e.subject(), with_resolved_hint(e.message()));
-      }
+    const auto naming_params = [](auto&& job) {
+      return for_option("--params", [&] {
+        try {
+          return job();
+        } catch (const UsageError& e) {
+          if (e.subject().empty()) throw;
+          throw UsageError(e.subject(), with_resolved_hint(e.message()));
+        }
+      });
+    };
+    // The runs follow one another, each sized on its own: refuse a tornado whose largest cannot fit.
+    const MemoryEstimate estimate =
+        naming_params([&] { return estimate_sensitivity_memory(doc, fallback_name, spec, options); });
+    if (interrupt.signal() != 0) return interrupt.report();
+    if (!check_memory(estimate, *budget, /*quiet=*/true, "; fewer parameters (--params), each run in turn")) return 2;
+    const std::optional<SensitivityReport> tornado = naming_params([&] {
+      return with_progress_bar(!*quiet, options,
+                               [&](const WhatIfOptions& o) { return run_sensitivity(doc, fallback_name, spec, o); });
     });
     if (interrupt.signal() != 0) return interrupt.report();
     const SensitivityReport& report = *tornado;

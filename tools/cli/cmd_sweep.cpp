@@ -14,6 +14,7 @@
 #include "output_target.hpp"
 #include "progress_bar.hpp"
 #include "report_option.hpp"
+#include "resource_guard.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
@@ -26,6 +27,7 @@ Command add_sweep_command(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto report_file = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
+  auto budget = std::make_shared<std::uint64_t>(kDefaultMemoryBudgetMiB);
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
   cmd->add_option("--param", *params,
                   "A swept field: PTR=a:b:step or PTR=v1,v2,... (repeatable; the grid is the product)")
@@ -41,7 +43,8 @@ Command add_sweep_command(CLI::App& app) {
   cmd->add_option("--out", *out, "Folder for sweep.csv and sweep.json");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [cmd, opts, params, objective, pareto, out, report_file, quiet]() {
+  add_memory_budget_option(*cmd, *budget);
+  return [cmd, opts, params, objective, pareto, out, report_file, quiet, budget]() {
     const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
     const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     // Everything the user typed is checked before the first replication runs.
@@ -56,6 +59,13 @@ Command add_sweep_command(CLI::App& app) {
     if (!pareto->empty()) spec.pareto = for_option("--pareto", [&] { return parse_pareto(*pareto); });
     WhatIfOptions options = whatif_options(*opts);  // parses --precision
     const nlohmann::json doc = read_document(opts->scenario, parse_overrides(opts->sets));
+    // Every point's table is held until the points are summarized: refuse a job that cannot fit.
+    const MemoryEstimate estimate = naming_overrides("--param", [&] {
+      return estimate_sweep_memory(doc, opts->scenario, spec, options, !out->empty() || !report_file->empty());
+    });
+    if (!check_memory(estimate, *budget, /*quiet=*/true,
+                      "; fewer points (--param values), whose tables are held at once"))
+      return 2;
     options.cancel = interrupt.flag();
     const std::optional<SweepReport> swept = naming_overrides("--param", [&] {
       return with_progress_bar(

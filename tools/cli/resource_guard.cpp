@@ -24,7 +24,7 @@ void add_memory_budget_option(CLI::App& cmd, std::uint64_t& budget_mib) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
 }
 
-bool check_memory(const MemoryEstimate& e, std::uint64_t budget_mib, bool quiet) {
+bool check_memory(const MemoryEstimate& e, std::uint64_t budget_mib, bool quiet, std::string_view also) {
   const std::string parts =
       fmt::format("replication table {}, {} thread{} x {} scratch, statistics and outputs {}, program {}", mib(e.table),
                   e.threads, e.threads == 1 ? "" : "s", mib(e.scratch_per_thread), mib(e.summary), mib(e.fixed));
@@ -39,9 +39,10 @@ bool check_memory(const MemoryEstimate& e, std::uint64_t budget_mib, bool quiet)
              "  {}.\n"
              "  To lower it: fewer replications (--replications) for the table, statistics and outputs; a shorter\n"
              "  horizon (/horizon_days), fewer leads per replication (/sources/N/leads_per_week) or fewer threads\n"
-             "  (--threads) for the scratch (sized for {:.0f} MQLs per replication); fewer sources or reps\n"
-             "  (/sales/teams/N/headcount) for a smaller record per replication. Or raise --memory-budget.\n",
-             mib(e.total()), budget_mib, parts, e.mqls_per_replication);
+             "  (--threads) for the scratch (sized for {:.0f} MQLs per replication, a backlog's included:\n"
+             "  /backlog/N/mqls_waiting, /backlog/N/leads_in_nurture); fewer sources or reps\n"
+             "  (/sales/teams/N/headcount) for a smaller record per replication{}. Or raise --memory-budget.\n",
+             mib(e.total()), budget_mib, parts, e.mqls_per_replication, also);
   return false;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "funnelsim/engine/engine.hpp"
+#include "funnelsim/engine/memory_estimate.hpp"
 #include "funnelsim/scenario/error.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "funnelsim/whatif/comparison.hpp"
@@ -47,6 +48,27 @@ RunOptions run_options_for(const Scenario& scenario, const WhatIfOptions& option
 /// The most replications a job may run per scenario: the precision cap, else the fixed count.
 /// What a memory estimate should size.
 std::uint64_t most_replications(const Scenario& scenario, const WhatIfOptions& options);
+
+/// Upper estimates of a job's peak memory (memory_estimate.hpp), made before it runs, for a front
+/// end to hold against its budget. `options` as the job will get them (threads, replications, a
+/// precision target: sized at its cap, the table growing batch by batch); with_outputs: the job
+/// renders its result files.
+/// A run: one scenario.
+MemoryEstimate estimate_run_memory(const RunnableScenario& scenario, const WhatIfOptions& options, bool with_outputs);
+/// A comparison: every scenario's table is held at once, then each variant's comparison.
+MemoryEstimate estimate_comparison_memory(const std::vector<RunnableScenario>& scenarios, const WhatIfOptions& options,
+                                          bool with_outputs);
+struct SweepSpec;
+/// A sweep: every point's table is held at once, then every point's summary. Builds the points
+/// as run_sweep does (a bad point throws the same ScenarioInputError).
+MemoryEstimate estimate_sweep_memory(const nlohmann::json& document, const std::string& file, const SweepSpec& spec,
+                                     const WhatIfOptions& options, bool with_outputs);
+struct SensitivitySpec;
+/// A tornado: the base and two runs per planned parameter, one after another, each sized on its
+/// own (the largest counts) and the metric's column of every run kept. Plans as run_sensitivity
+/// does (a bad --params entry throws the same UsageError).
+MemoryEstimate estimate_sensitivity_memory(const nlohmann::json& document, const std::string& fallback_name,
+                                           const SensitivitySpec& spec, const WhatIfOptions& options);
 
 /// A bad scenario among several inputs (compare's variants, sweep's points): `context` says
 /// which one, e.g. "scenarios/a.json" or "base.json at sweep point 3 (/x=1)".
