@@ -12,6 +12,7 @@
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 
@@ -50,7 +51,7 @@ Command add_compare_command(CLI::App& app) {
     if (!out->empty())
       write_files_atomically(*out, {{"compare.json", json_text}, {"compare.csv", comparison_csv(report)}});
     if (!report_file->empty()) write_report_file(*report_file, html_report({{"compare.json", json_text}}));
-    if (!*quiet) std::fputs(comparison_text(report).c_str(), stdout);
+    if (!*quiet) print_text(stdout, comparison_text(report));
     return 0;
   };
 }

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "funnelsim/report/report.hpp"
 #include "report_option.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 
@@ -23,7 +24,7 @@ Command add_report_command(CLI::App& app) {
     check_report_target(target.string(), "--out");
     const std::string html = html_report(read_result_folder(*folder), *folder);
     write_report_file(target, html);
-    if (!*quiet) fmt::print("report: {}\n", target.string());
+    if (!*quiet) print_text(stdout, fmt::format("report: {}\n", target.string()));
     return 0;
   };
 }

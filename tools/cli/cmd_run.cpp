@@ -12,6 +12,7 @@
 #include "report_option.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 
@@ -52,7 +53,7 @@ Command add_run_command(CLI::App& app) {
       if (!out->empty()) write_files_atomically(*out, files);
       if (!report_file->empty()) write_report_file(*report_file, html_report(files, opts->scenario));
     }
-    if (!*quiet) std::fputs(summary_table(report).c_str(), stdout);
+    if (!*quiet) print_text(stdout, summary_table(report));
     return 0;
   };
 }

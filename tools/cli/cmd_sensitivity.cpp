@@ -15,6 +15,7 @@
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 Command add_sensitivity_command(CLI::App& app) {
@@ -68,7 +69,7 @@ Command add_sensitivity_command(CLI::App& app) {
       write_files_atomically(*out, {{"sensitivity.json", json_text}, {"sensitivity.csv", sensitivity_csv(report)}});
     if (!report_file->empty())
       write_report_file(*report_file, html_report({{"sensitivity.json", json_text}}, opts->scenario));
-    if (!*quiet) std::fputs(sensitivity_text(report).c_str(), stdout);
+    if (!*quiet) print_text(stdout, sensitivity_text(report));
     return 0;
   };
 }

@@ -14,6 +14,7 @@
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 Command add_sweep_command(CLI::App& app) {
@@ -67,7 +68,7 @@ Command add_sweep_command(CLI::App& app) {
     if (!out->empty()) write_files_atomically(*out, {{"sweep.csv", sweep_csv(report)}, {"sweep.json", json_text}});
     if (!report_file->empty())
       write_report_file(*report_file, html_report({{"sweep.json", json_text}}, opts->scenario));
-    if (!*quiet) std::fputs(sweep_text(report).c_str(), stdout);
+    if (!*quiet) print_text(stdout, sweep_text(report));
     return 0;
   };
 }

@@ -1,6 +1,7 @@
 // funnelsim: the command-line front end. The library never prints; this layer does.
 #include <cstdio>
 #include <exception>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/whatif/run.hpp"
 #include "option_error.hpp"
+#include "terminal.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"funnelsim: Monte Carlo simulation of a B2B lead funnel", "funnelsim"};
@@ -27,7 +29,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    std::ostringstream out, err;  // CLI11's message quotes what was typed: shown through terminal_text
+    app.exit(e, out, err);
+    print_text(stdout, out.str());
+    print_text(stderr, err.str());
     return 2;
   }
   try {
@@ -35,17 +40,18 @@ int main(int argc, char** argv) {
       if (app.got_subcommand(names[i])) return commands[i]();
   } catch (const funnelsim::ScenarioError& e) {
     const auto* input = dynamic_cast<const funnelsim::ScenarioInputError*>(&e);
-    fmt::print(stderr, "funnelsim: invalid scenario{}:\n", input ? " " + input->context() : "");
+    std::string text = fmt::format("funnelsim: invalid scenario{}:\n", input ? " " + input->context() : "");
     for (const auto& issue : e.issues()) {
-      fmt::print(stderr, "  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, cli_expected(issue),
-                 issue.found);
+      text += fmt::format("  {}: expected {}, found {}\n", issue.path.empty() ? "/" : issue.path, cli_expected(issue),
+                          issue.found);
     }
+    print_text(stderr, text);
     return 2;
   } catch (const funnelsim::UsageError& e) {
-    fmt::print(stderr, "funnelsim: {}\n", e.what());
+    print_text(stderr, fmt::format("funnelsim: {}\n", e.what()));
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "funnelsim: internal error: {}\n", e.what());
+    print_text(stderr, fmt::format("funnelsim: internal error: {}\n", e.what()));
     return 1;
   }
   return 2;
