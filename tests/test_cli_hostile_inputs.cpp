@@ -89,6 +89,11 @@ TEST_CASE("cli: control characters in names, keys and paths are shown escaped, n
   CHECK(compare.out.find("evil\\x1b]0;owned") != std::string::npos);
   CHECK(terminal_safe(compare.out));
 
+  const auto bench = cli("bench " + in_quotes(evil.file) + " --replications 2 --repeats 1 --max-threads 1");
+  CHECK(bench.exit_code == 0);
+  CHECK(bench.out.find("benchmark: scenario evil\\x1b]0;owned") == 0);
+  CHECK(terminal_safe(bench.out));
+
   SmallScenario bad_key(R"({"\u001b[2Jwipe": 1})");
   const auto e = cli("validate " + in_quotes(bad_key.file));
   CHECK(e.exit_code == 2);
