@@ -11,7 +11,4 @@ inline constexpr std::size_t kMaxScenarioBytes = std::size_t{16} << 20;
 /// The most files one `extends` chain may hold, the file named included (the shipped ones use 2).
 inline constexpr std::size_t kMaxExtendsDepth = 32;
 
-/// The longest name (of a source, team, attribute...) and the longest object key read.
-inline constexpr std::size_t kMaxNameChars = 200;
-
 }  // namespace funnelsim
