@@ -176,6 +176,8 @@ TEST_CASE("cli: bad --params, --vary and --metric exit 2 before anything runs", 
         "funnelsim: --params /sources/0/name: expected " + field + ", found \"web\"\n");
   CHECK(sensitivity_error("--params /scoring/decay") ==
         "funnelsim: --params /scoring/decay: expected " + field + ", found an object\n");
+  CHECK(sensitivity_error("--params /seed")
+            .find("funnelsim: --params /seed: expected " + field + ", found a run control") == 0);
   CHECK(sensitivity_error("--params scoring/mql_threshold") ==
         "funnelsim: --params: expected JSON Pointers separated by commas, such as /scoring/mql_threshold,/sources/0/"
         "leads_per_week, found \"scoring/mql_threshold\"\n");

@@ -65,6 +65,9 @@ TEST_CASE("comparison output: the verdict gives counts in percent, rates in poin
 
 TEST_CASE("comparison output: repeated names get numbered labels", "[comparison]") {
   CHECK(unique_labels({"a", "b", "a", "a"}) == std::vector<std::string>{"a", "b", "a#2", "a#3"});
+  // A variant named like a suffixed label never shares it (this was dup#2, dup, dup#2).
+  CHECK(unique_labels({"dup#2", "dup", "dup"}) == std::vector<std::string>{"dup#2", "dup", "dup#3"});
+  CHECK(unique_labels({"a", "a", "a#2"}) == std::vector<std::string>{"a", "a#3", "a#2"});
 }
 
 TEST_CASE("comparison output: a CSV row per variant, scope and metric; neither-direction metrics have no P(better)",

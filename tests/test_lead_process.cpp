@@ -116,6 +116,39 @@ TEST_CASE("lead: an instant action with a fading rate arrives with probability 1
   }
 }
 
+TEST_CASE("lead: an instant MQL's score is the score at the MQL moment", "[lead][scoring]") {
+  // The highest_score queue ranks by this score. It counts the instant event's own points (it was
+  // taken before them, so demo_request = 10 ranked like fifo) and decays to the MQL day.
+  const json demo = {{"rate_at_readiness_0", 2.0}, {"rate_at_readiness_1", 2.0}};
+  const json profile = {{"readiness", {{"distribution", "fixed"}}}, {"events", {{"demo", demo}}}};
+  int instant = 0;
+  for_leads(one_source(profile, {{"instant_mql_events", {"demo"}}, {"event_points", {{"demo", 10}}}}), 200,
+            [&](const LeadOutcome& o) {
+              if (o.path != MqlPath::instant) return;
+              ++instant;
+              CHECK(o.score == 10.0);
+            });
+  CHECK(instant > 100);
+
+  // A backlog lead starting with 40 points under a 1-day half-life: at an instant MQL on day t the
+  // score is 40 * 2^-t, not the 40 it started with.
+  const CompiledModel model =
+      compile_model(test::scenario_from(one_source(profile, {{"instant_mql_events", {"demo"}},
+                                                             {"decay", {{"model", "half_life"}, {"half_life_days", 1}}},
+                                                             {"mql_threshold", 100}})));
+  LeadSimulator sim(model);
+  const ReplicationStreams streams(11, 0);
+  int decayed = 0;
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    const LeadOutcome o =
+        sim.simulate(model.sources[0], 0, streams, i, JourneyStart{0.0, 0, JourneyReason::new_lead, 40.0, true});
+    if (o.path != MqlPath::instant) continue;
+    CHECK(o.score == Approx(40.0 * std::exp2(-o.mql_day)));
+    if (o.mql_day > 0.5) ++decayed;
+  }
+  CHECK(decayed > 10);
+}
+
 TEST_CASE("lead: accumulating points reach the threshold at the k-th event (Poisson tail)", "[lead]") {
   // 10 points an event, threshold 30: MQL <=> at least 3 events in the horizon.
   const double per_week = 0.35, horizon = 90;

@@ -169,6 +169,12 @@ TEST_CASE("report: bad result folders and files are usage errors that name them"
   CHECK(message(dir.path()).ends_with("found none of them"));
   { std::ofstream(dir / "file") << "x"; }
   CHECK(message(dir / "file").ends_with("found a file"));
+  // A 3 GiB summary.json (sparse: no disk used) is refused before it is read, not a bad_alloc.
+  std::filesystem::create_directories(dir / "huge");
+  { std::ofstream(dir / "huge" / "summary.json") << "{}"; }
+  std::filesystem::resize_file(dir / "huge" / "summary.json", std::uintmax_t{3} << 30);
+  CHECK(message(dir / "huge") == (dir / "huge" / "summary.json").string() +
+                                     ": expected a result file of at most 256 MiB, found a file of 3221225472 bytes");
 
   CHECK(usage_error({}) ==
         "report: expected results (summary.json, compare.json, sweep.json or sensitivity.json), "

@@ -123,6 +123,25 @@ TEST_CASE("scenario extends: a cycle is an error that names the chain", "[extend
         Issues{{"/extends", "a chain of extends without cycles", self + " -> " + self}});
 }
 
+TEST_CASE("scenario extends: a chain is at most 32 files deep (125 files is an error, not a crash)", "[extends]") {
+  TempDir dir;
+  write(dir / "f0.json", kBase);
+  auto name = [](int i) {
+    std::string text = "f";
+    text += std::to_string(i);
+    return text += ".json";
+  };
+  for (int i = 1; i < 125; ++i) write(dir / name(i), {{"extends", name(i - 1)}});
+  const std::string top = (dir / "f124.json").string(), next = (dir / "f123.json").string();
+  CHECK(issues_reading(dir / "f124.json") == Issues{{"/extends", "a chain of extends of at most 32 files",
+                                                     "a longer chain: " + top + " -> " + next + " -> ..."}});
+  // 32 files (the one named and 31 bases) are read.
+  CHECK_NOTHROW(funnelsim::read_extended_document(dir / "f31.json"));
+  const json doc = funnelsim::read_extended_document(dir / "f31.json");
+  CHECK(doc.at("horizon_days") == 28);
+  CHECK(!doc.contains("extends"));
+}
+
 TEST_CASE("scenario extends: a missing or broken base is an error at /extends", "[extends]") {
   TempDir dir;
   write(dir / "a.json", {{"extends", "missing.json"}});

@@ -121,6 +121,12 @@ TEST_CASE("sensitivity: listed parameters may be integers, missing or non-numeri
         "/scoring/decay: expected " + expected + ", found an object");
   CHECK(usage_message([&] { plan_sensitivity(resolved, {"/sources/0/day_of_week_weights"}, 0.2); }) ==
         "/sources/0/day_of_week_weights: expected " + expected + ", found an array of 7 items");
+  // The seed is not an input of the funnel: with common random numbers it read as "an effect of exactly 0".
+  for (const std::string control : {"/seed", "/replications"})
+    CHECK(usage_message([&] { plan_sensitivity(resolved, {control}, 0.2); }) ==
+          control + ": expected " + expected +
+              ", found a run control: it does not change the funnel, and with common random numbers its effect would "
+              "read as exactly 0");
 }
 
 TEST_CASE("sensitivity: values the schema or the semantic checks reject skip their parameter", "[sensitivity]") {

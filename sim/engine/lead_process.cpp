@@ -96,22 +96,19 @@ bool LeadSimulator::meets_rule(double fit, double engagement, const Thresholds& 
   return std::min(fit + engagement, model_.scoring.total_cap) >= t.mql;
 }
 
-void LeadSimulator::add_points(const CompiledEvent& event, double day) noexcept {
+void LeadSimulator::decay_to(double day) noexcept {
   const CompiledScoring& scoring = model_.scoring;
   switch (scoring.decay) {
     case ScoringSpec::Decay::none:
-      group_points_[event.group] += event.points;
       break;
     case ScoringSpec::Decay::half_life: {
       const double factor = std::exp2(-(day - last_decay_day_) / scoring.half_life_days);
       for (double& p : group_points_) p *= factor;
       last_decay_day_ = day;
-      group_points_[event.group] += event.points;
       break;
     }
     case ScoringSpec::Decay::window: {
       // Recompute from the points still inside the window: exact, no drift from subtracting.
-      window_.push_back({day, event.points, event.group});
       while (window_front_ < window_.size() && window_[window_front_].day <= day - scoring.window_days) ++window_front_;
       const double backlog = group_points_.back();  // starting points are not windowed events
       std::fill(group_points_.begin(), group_points_.end(), 0.0);
@@ -119,6 +116,16 @@ void LeadSimulator::add_points(const CompiledEvent& event, double day) noexcept 
       for (std::size_t i = window_front_; i < window_.size(); ++i) group_points_[window_[i].group] += window_[i].points;
       break;
     }
+  }
+}
+
+void LeadSimulator::add_points(const CompiledEvent& event, double day) noexcept {
+  if (model_.scoring.decay == ScoringSpec::Decay::window) {
+    window_.push_back({day, event.points, event.group});
+    decay_to(day);
+  } else {
+    decay_to(day);
+    group_points_[event.group] += event.points;
   }
 }
 
@@ -269,14 +276,15 @@ inline bool LeadSimulator::event_signal(Journey& j, double day) noexcept { retur
 inline bool LeadSimulator::event_behaviour(Journey& j, std::size_t type, double day) noexcept {
   const CompiledEvent& event = j.source.events[type];
   ++j.out.events;
+  add_points(event, day);  // an instant MQL's score counts the event's own points too
   if (event.instant) return become_mql(j, MqlPath::instant, day);
-  add_points(event, day);
   if (meets_rule(j.fit, engagement_score(), j.thresholds)) return become_mql(j, MqlPath::engagement, day);
   advance(clocks_[type], event);
   return false;
 }
 
-inline bool LeadSimulator::become_mql(Journey& j, MqlPath path, double day) const noexcept {
+inline bool LeadSimulator::become_mql(Journey& j, MqlPath path, double day) noexcept {
+  decay_to(day);  // the score at the MQL moment, which the highest_score queue ranks by
   j.out.path = path;
   j.out.mql_day = day;
   j.out.score = std::min(j.fit + engagement_score(), model_.scoring.total_cap);

@@ -120,13 +120,15 @@ class LeadSimulator {
   bool event_follow_up(Journey& j, double day) noexcept;
   bool event_signal(Journey& j, double day) noexcept;
   bool event_behaviour(Journey& j, std::size_t type, double day) noexcept;
-  bool become_mql(Journey& j, MqlPath path, double day) const noexcept;
+  bool become_mql(Journey& j, MqlPath path, double day) noexcept;
 
   void advance(EventClock& clock, const CompiledEvent& event) noexcept;
   void enter_piece(EventClock& clock, const CompiledEvent& event, int piece) const noexcept;
   double engagement_score() const noexcept;
   bool meets_rule(double fit, double engagement, const Thresholds& t) const noexcept;
   void add_points(const CompiledEvent& event, double day) noexcept;
+  /// Decays the points to `day` (half-life, or the window's points still inside it).
+  void decay_to(double day) noexcept;
   double touches_until(double exit_day) const noexcept;
 
   const CompiledModel& model_;

@@ -13,8 +13,11 @@ namespace {
 constexpr bool kHeadline = true;
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+/// Undefined (NaN) when the denominator is 0, or so small that the quotient overflows: a
+/// coverage target of 5e-324 gives no number, not infinity.
 double ratio(double numerator, double denominator) noexcept {
-  return denominator > 0.0 ? numerator / denominator : kNaN;
+  const double q = denominator > 0.0 ? numerator / denominator : kNaN;
+  return std::isfinite(q) ? q : kNaN;
 }
 
 /// What a funnel metric needs to be defined: without a pipeline section pipeline quantities
@@ -85,9 +88,7 @@ const std::vector<double>& days_to_mql_on(const FunnelTally& t) {
 }
 const std::vector<double>& funnel_response_hours(const FunnelTally& t) { return t.response_hours; }
 const std::vector<double>& team_response_hours(const TeamTally& t) { return t.response_hours; }
-double pipeline_coverage(const FunnelInput& in) {
-  return in.coverage_target > 0.0 ? in.c.pipeline_value / in.coverage_target : kNaN;
-}
+double pipeline_coverage(const FunnelInput& in) { return ratio(in.c.pipeline_value, in.coverage_target); }
 double queue_length_mean(const TeamInput& in) { return ratio(in.c.queue_area_hours, in.horizon_hours); }
 
 /// One metric: what it is and how it is computed, at index `id` of its kind's table.

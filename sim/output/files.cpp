@@ -7,7 +7,7 @@
 namespace funnelsim {
 
 std::string format_number(double value) {
-  if (std::isnan(value)) return "";
+  if (!std::isfinite(value)) return "";  // undefined (or overflowed): an empty cell, never "inf"
   return fmt::format("{}", value);
 }
 

@@ -67,9 +67,14 @@ std::string display_value(double value, std::string_view unit) {
 }
 
 std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  // A leading = + - @ tab or carriage return would make a spreadsheet read the cell as a formula
+  // (OWASP, CSV injection): a leading apostrophe keeps it text. Numbers never come through here.
+  const bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
+  std::string cell(formula ? 1 : 0, '\'');
+  cell.append(text);
+  if (cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
   std::string out = "\"";
-  for (char c : text) {
+  for (char c : cell) {
     if (c == '"') out += '"';
     out += c;
   }

@@ -38,7 +38,9 @@ std::string_view better_name(Better better);
 /// decimals, everything else with one; "n/a" when undefined.
 std::string display_value(double value, std::string_view unit);
 
-/// A CSV field: as is, or quoted (with doubled quotes) when it holds a comma, quote or newline.
+/// A CSV text field (never a number): a leading = + - @ tab or carriage return gets an apostrophe
+/// first (OWASP's advice against CSV injection), then it is quoted (with doubled quotes) when it
+/// holds a comma, quote or newline.
 std::string csv_field(std::string_view text);
 
 }  // namespace funnelsim

@@ -98,7 +98,7 @@ class ReplicationsCsvWriter final : public OutputWriter {
     std::string out = "replication";
     for (std::size_t scope = 0; scope < t.scopes(); ++scope)
       for (const MetricDef& d : metric_defs(t.scope(scope).kind))
-        out += fmt::format(",{}{}", column_prefix(t.scope(scope), scope), d.name);
+        (out += ',') += csv_field(column_prefix(t.scope(scope), scope) + std::string(d.name));
     out += '\n';
     for (std::size_t r = 0; r < t.replications(); ++r) {
       out += fmt::format("{}", report.info.first_replication + r);
@@ -122,7 +122,7 @@ class WeeklyCsvWriter final : public OutputWriter {
       for (std::size_t k = 0; k < kSeriesCount; ++k) {
         for (std::size_t w = 0; w < s.weeks; ++w) {
           const SummaryStats& st = s.week(scope, static_cast<Series>(k), w);
-          out += fmt::format("{},{},{},{}", s.scopes[scope].name, series_names()[k], w + 1, 7 * w);
+          out += fmt::format("{},{},{},{}", csv_field(s.scopes[scope].name), series_names()[k], w + 1, 7 * w);
           for (std::string_view name : statistic_names()) (out += ',') += format_number(st.get(name));
           out += '\n';
         }

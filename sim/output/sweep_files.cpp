@@ -29,8 +29,10 @@ std::string sweep_csv(const SweepReport& report) {
   out += ",scope_kind,scope,metric,mean,ci95_low,ci95_high,p10,p50,p90,n_defined\n";
   for (std::size_t p = 0; p < report.points.size(); ++p) {
     std::string prefix = fmt::format("{}", p);
-    for (std::size_t i = 0; i < report.parameters.size(); ++i)
-      (prefix += ',') += csv_field(value_text(report.parameters[i].values[report.points[p][i]]));
+    for (std::size_t i = 0; i < report.parameters.size(); ++i) {
+      const auto& value = report.parameters[i].values[report.points[p][i]];
+      (prefix += ',') += value.is_number() ? value_text(value) : csv_field(value_text(value));  // -3.5 stays a number
+    }
     const RunSummary& s = report.summaries[p];
     for (std::size_t scope = 0; scope < s.scopes.size(); ++scope) {
       const auto defs = metric_defs(s.scopes[scope].kind);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/output/result_set.hpp"
@@ -169,6 +170,32 @@ std::span<const std::string_view> report_input_names() { return kInputs; }
 
 bool report_charts_available() { return report_assets::assets().size() == 3; }
 
+namespace {
+
+/// One result file, refused past kMaxResultFileBytes before anything is read: a 3 GiB (sparse)
+/// summary.json would otherwise end in bad_alloc.
+std::string read_result_file(const std::filesystem::path& path) {
+  constexpr std::uintmax_t kMaxResultFileBytes = std::uintmax_t{256} << 20;
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  auto too_big = [&](const std::string& found) {
+    return UsageError(fmt::format("{}: expected a result file of at most 256 MiB, found {}", path.string(), found));
+  };
+  if (!ec && size > kMaxResultFileBytes) throw too_big(fmt::format("a file of {} bytes", size));
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  std::vector<char> chunk(std::size_t{1} << 16);
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxResultFileBytes) throw too_big("a larger file");  // it grew while being read
+  }
+  if (in.bad() || !in.eof())
+    throw UsageError(fmt::format("{}: expected a readable file, found one that cannot be read", path.string()));
+  return text;
+}
+
+}  // namespace
+
 ResultFiles read_result_folder(const std::filesystem::path& folder) {
   std::error_code ec;
   const auto status = std::filesystem::status(folder, ec);
@@ -182,12 +209,7 @@ ResultFiles read_result_folder(const std::filesystem::path& folder) {
   for (std::string_view name : kInputs) {
     const auto path = folder / name;
     if (!std::filesystem::is_regular_file(path, ec)) continue;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in)
-      throw UsageError(fmt::format("{}: expected a readable file, found one that cannot be read", path.string()));
-    files.emplace_back(std::string(name), text.str());
+    files.emplace_back(std::string(name), read_result_file(path));
   }
   if (files.empty()) throw UsageError(fmt::format("{}: expected {}, found none of them", folder.string(), expected));
   check_result_set_agrees(folder, files);  // one run's files, not a mix

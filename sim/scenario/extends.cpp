@@ -1,6 +1,5 @@
 #include "scenario/extends.hpp"
 
-#include <array>
 #include <fmt/format.h>
 
 #include <fstream>
@@ -56,7 +55,7 @@ json read_link(const fs::path& file, std::vector<Link>& chain) {
   }
   // Bounded before parsing: a document takes about ten times its text in memory.
   std::string text;
-  std::array<char, 1 << 16> chunk;
+  std::vector<char> chunk(std::size_t{1} << 16);  // on the heap: one per file of the chain
   while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
     text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxScenarioBytes) {
@@ -90,6 +89,10 @@ json read_link(const fs::path& file, std::vector<Link>& chain) {
   const fs::path base = named.is_absolute() ? named : (file.parent_path() / named).lexically_normal();
 
   chain.push_back(Link{file, identity_of(file)});
+  if (chain.size() >= kMaxExtendsDepth)
+    throw ScenarioError(
+        {Issue{"/extends", fmt::format("a chain of extends of at most {} files", kMaxExtendsDepth),
+               fmt::format("a longer chain: {} -> {} -> ...", chain.front().shown.string(), chain[1].shown.string())}});
   const fs::path base_identity = identity_of(base);
   for (const Link& link : chain)
     if (link.identity == base_identity)

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <numeric>
 #include <optional>
-#include <regex>
+#include <bitset>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -23,11 +23,107 @@ constexpr std::string_view kRefPrefix = "#/$defs/";  // the only $ref form suppo
 }
 
 namespace detail {
+
+/// A "pattern" checked without a backtracking regex (std::regex recurses once per character and
+/// overflows the stack on long strings). The subset: optional ^ and $ anchors around a sequence of
+/// atoms (a literal character or a [class] of characters and ranges), each optionally followed by
+/// *, +, ? or {n}. Matching simulates the automaton over every atom at once: linear in the text,
+/// no recursion. Without ^ (or $) it searches, as JSON Schema's pattern does.
+class Pattern {
+ public:
+  /// Throws std::invalid_argument naming what is not supported.
+  explicit Pattern(std::string_view pattern) {
+    if (!pattern.empty() && pattern.front() == '^') {
+      anchored_start_ = true;
+      pattern.remove_prefix(1);
+    }
+    if (!pattern.empty() && pattern.back() == '$') {
+      anchored_end_ = true;
+      pattern.remove_suffix(1);
+    }
+    for (std::size_t i = 0; i < pattern.size();) {
+      Atom atom;
+      if (pattern[i] == '[') {
+        const std::size_t close = pattern.find(']', i + 1);
+        if (close == std::string_view::npos || close == i + 1) throw std::invalid_argument("has an unclosed [class]");
+        for (std::size_t k = i + 1; k < close; ++k) {
+          if (k + 2 < close && pattern[k + 1] == '-') {
+            for (int c = static_cast<unsigned char>(pattern[k]); c <= static_cast<unsigned char>(pattern[k + 2]); ++c)
+              atom.chars.set(static_cast<std::size_t>(c));
+            k += 2;
+          } else {
+            atom.chars.set(static_cast<unsigned char>(pattern[k]));
+          }
+        }
+        i = close + 1;
+      } else if (std::string_view("\\.()|?+*{}^$[]").find(pattern[i]) != std::string_view::npos) {
+        throw std::invalid_argument(
+            fmt::format("uses '{}' where this validator supports only [classes], literal characters, *, +, ? and {{n}}",
+                        pattern[i]));
+      } else {
+        atom.chars.set(static_cast<unsigned char>(pattern[i++]));
+      }
+      std::size_t copies = 1;
+      if (i < pattern.size() && (pattern[i] == '*' || pattern[i] == '?')) {
+        (pattern[i] == '*' ? atom.repeated : atom.optional) = true;
+        ++i;
+      } else if (i < pattern.size() && pattern[i] == '+') {
+        atoms_.push_back(atom);
+        atom.repeated = true;
+        ++i;
+      } else if (i < pattern.size() && pattern[i] == '{') {
+        const std::size_t close = pattern.find('}', i);
+        const auto digits = pattern.substr(i + 1, close == std::string_view::npos ? 0 : close - i - 1);
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), copies);
+        if (close == std::string_view::npos || digits.empty() || ec != std::errc() ||
+            end != digits.data() + digits.size() || copies > 1000)
+          throw std::invalid_argument("has a {n} that is not a count up to 1000");
+        i = close + 1;
+      }
+      atoms_.insert(atoms_.end(), copies, atom);
+    }
+  }
+
+  bool matches(std::string_view text) const {
+    // states[k]: the atoms before k have matched the text read so far (since some start).
+    std::vector<char> states(atoms_.size() + 1, 0), next(atoms_.size() + 1, 0);
+    states[0] = 1;
+    close(states);
+    for (char ch : text) {
+      if (states.back() && !anchored_end_) return true;
+      std::fill(next.begin(), next.end(), 0);
+      if (!anchored_start_) next[0] = 1;
+      for (std::size_t k = 0; k < atoms_.size(); ++k) {
+        if (!states[k] || !atoms_[k].chars.test(static_cast<unsigned char>(ch))) continue;
+        next[atoms_[k].repeated ? k : k + 1] = 1;
+      }
+      close(next);
+      states.swap(next);
+    }
+    return states.back() != 0;
+  }
+
+ private:
+  struct Atom {
+    std::bitset<256> chars;
+    bool repeated = false;  // *: any number of times
+    bool optional = false;  // ?: once or not at all
+  };
+  // A repeated or optional atom may also match nothing (in order: k + 1 sees the skip from k).
+  void close(std::vector<char>& states) const {
+    for (std::size_t k = 0; k < atoms_.size(); ++k)
+      if (states[k] && (atoms_[k].repeated || atoms_[k].optional)) states[k + 1] = 1;
+  }
+  std::vector<Atom> atoms_;
+  bool anchored_start_ = false;
+  bool anchored_end_ = false;
+};
+
 struct CompiledSchema {
   json root;
   // Keyed by the schema object that holds "pattern"; `root` never moves once built, because a
   // CompiledSchema only lives behind a shared_ptr.
-  std::unordered_map<const json*, std::regex> patterns;
+  std::unordered_map<const json*, Pattern> patterns;
 
   const json& resolve(const json& schema) const {  // cycles were rejected at construction
     const json* s = &schema;
@@ -225,7 +321,7 @@ bool is_annotation(std::string_view name) {
   return keyword && keyword->annotation;
 }
 
-// Checks a schema once, at construction, and compiles its regexes.
+// Checks a schema once, at construction, and compiles its patterns.
 class SchemaChecker {
  public:
   explicit SchemaChecker(detail::CompiledSchema& compiled) : c_(compiled) {}
@@ -278,9 +374,9 @@ class SchemaChecker {
 
   void compile_pattern(const json& s, const std::string& path) {
     try {
-      c_.patterns.emplace(&s, std::regex(s["pattern"].get<std::string>(), std::regex::ECMAScript));
-    } catch (const std::regex_error& e) {
-      fail(path, fmt::format("\"pattern\" is not a valid regex: {}", e.what()));
+      c_.patterns.emplace(&s, detail::Pattern(s["pattern"].get<std::string>()));
+    } catch (const std::invalid_argument& e) {
+      fail(path, fmt::format("\"pattern\" {}", e.what()));
     }
   }
 
@@ -301,8 +397,9 @@ class SchemaChecker {
       fail(path, "propertyNames must be a schema with \"pattern\"");
     }
     for (const auto& item : s.items()) {
-      if (item.key() != "pattern" && !is_annotation(item.key())) {
-        fail(path, fmt::format("keyword \"{}\" is not supported in propertyNames (only \"pattern\")", item.key()));
+      if (item.key() != "pattern" && item.key() != "maxLength" && !is_annotation(item.key())) {
+        fail(path, fmt::format("keyword \"{}\" is not supported in propertyNames (only \"pattern\" and \"maxLength\")",
+                               item.key()));
       }
     }
     check(s, path);
@@ -390,7 +487,7 @@ class Validator {
   void check_string(const json& s, const json& v, const std::string& path) {
     const auto& text = v.get_ref<const std::string&>();
     check_count(s, "minLength", "maxLength", utf8_length(text), "a string of", "character", render(v), path);
-    if (auto re = c_.patterns.find(&s); re != c_.patterns.end() && !std::regex_search(text, re->second)) {
+    if (auto re = c_.patterns.find(&s); re != c_.patterns.end() && !re->second.matches(text)) {
       add(path, fmt::format("a string matching {}", s["pattern"].get<std::string>()), render(v));
     }
   }
@@ -410,7 +507,7 @@ class Validator {
         add(key_path, "a value (this field is required)", "nothing");
         continue;
       }
-      check_key_name(s, key, key_path);
+      check_key_name(s, key, path, key_path);
       if (const json* sub = c_.property_schema(s, key)) {
         check_node(*sub, *value, key_path);
       } else if (s.value("additionalProperties", json(true)) == false) {
@@ -419,10 +516,14 @@ class Validator {
     }
   }
 
-  void check_key_name(const json& s, const std::string& key, const std::string& key_path) {
+  void check_key_name(const json& s, const std::string& key, const std::string& object_path,
+                      const std::string& key_path) {
     if (!s.contains("propertyNames")) return;
     const json& names = s["propertyNames"];
-    if (!std::regex_search(key, c_.patterns.at(&names))) {
+    // Named at the object: a 26,000-character key would make a 26,000-character pointer.
+    check_count(names, "minLength", "maxLength", utf8_length(key), "keys of", "character",
+                fmt::format("a key of {} characters: {}", utf8_length(key), quote_string(key)), object_path);
+    if (!c_.patterns.at(&names).matches(key)) {
       add(key_path, fmt::format("a key matching {}", names["pattern"].get<std::string>()), quote_string(key));
     }
   }
@@ -653,7 +754,15 @@ json parse_json_text(std::string_view text) {
   if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
     throw ScenarioError({{"", "JSON in UTF-8", "a UTF-16 byte order mark (save the file as UTF-8)"}});
   try {
-    return json::parse(text, StructureCheck{});
+    json doc = json::parse(text, StructureCheck{});
+    // nlohmann reads a NUL byte outside a string as the end of the input, accepting what follows.
+    if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+      const auto [line, column] = line_and_column(text, nul + 1);
+      throw ScenarioError(
+          {{"", "valid JSON",
+            fmt::format("a NUL byte at line {}, column {} (JSON text cannot hold one)", line, column)}});
+    }
+    return doc;
   } catch (const json::parse_error& e) {
     const auto [line, column] = line_and_column(text, e.byte);
     throw ScenarioError(

@@ -675,10 +675,20 @@ std::optional<NumericField> numeric_field(const json& doc, std::string_view poin
   return field;
 }
 
+namespace {
+
+/// A file name as a scenario name: a name must be UTF-8 (every output writes it in JSON), a file
+/// name need not be, so each byte that is not UTF-8 becomes U+FFFD.
+std::string name_from_file(const std::string& file_name) {
+  return json::parse(json(file_name).dump(-1, ' ', false, json::error_handler_t::replace)).get<std::string>();
+}
+
+}  // namespace
+
 Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
   const json j = resolved_scenario_json(doc);
   Scenario s;
-  s.name = j.value("name", fallback_name);
+  s.name = j.contains("name") ? j["name"].get<std::string>() : name_from_file(fallback_name);
   s.description = j.value("description", "");
   s.horizon_days = j["horizon_days"].get<int>();
   s.warmup_days = j["warmup_days"].get<int>();

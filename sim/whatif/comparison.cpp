@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 namespace funnelsim {
@@ -90,11 +91,22 @@ std::vector<ScopeComparison> compare_tables(const ReplicationTable& base, const 
 }
 
 std::vector<std::string> unique_labels(const std::vector<std::string>& names) {
+  // A repeated name becomes name#2, name#3...; a suffixed label that is taken (a variant may be
+  // named "dup#2" itself) moves on to the next number, so no two labels are ever the same.
+  std::set<std::string> taken(names.begin(), names.end());
   std::map<std::string, int> uses;
+  std::set<std::string> given;
   std::vector<std::string> labels;
   for (const std::string& name : names) {
-    const int k = ++uses[name];
-    labels.push_back(k == 1 ? name : fmt::format("{}#{}", name, k));
+    std::string label = name;
+    if (given.count(label)) {
+      int& k = uses[name];
+      if (k == 0) k = 1;
+      do label = fmt::format("{}#{}", name, ++k);
+      while (taken.count(label) || given.count(label));
+    }
+    given.insert(label);
+    labels.push_back(label);
   }
   return labels;
 }

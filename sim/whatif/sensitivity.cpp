@@ -105,6 +105,10 @@ SensitivityPlan plan_sensitivity(const json& resolved, const std::vector<std::st
     for (const std::string& pointer : requested) {
       const json::json_pointer p(pointer);
       const std::string_view expected = kResolvedNumericField;
+      if (pointer == "/seed" || pointer == "/replications")
+        throw UsageError(pointer, fmt::format("expected {}, found a run control: it does not change the funnel, and "
+                                              "with common random numbers its effect would read as exactly 0",
+                                              expected));
       if (!resolved.contains(p)) throw UsageError(pointer, fmt::format("expected {}, found no such field", expected));
       const json& value = resolved.at(p);
       if (!value.is_number() || !numeric_field(resolved, pointer))

@@ -12,6 +12,7 @@
 #include "option_error.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -65,8 +66,10 @@ Command add_bench_command(CLI::App& app) {
     MemoryEstimate estimate = estimate_memory(model, run.replications, *max_threads, /*with_outputs=*/false);
     estimate.table *= 2;
     if (!check_memory(estimate, *budget, /*quiet=*/true)) return 2;
-    fmt::print("benchmark: scenario {}, {} replications of {} days, best of {} runs; hardware threads: {}\n",
-               scenario.name, run.replications, scenario.horizon_days, *repeats, std::thread::hardware_concurrency());
+    print_text(stdout, fmt::format("benchmark: scenario {}, {} replications of {} days, best of {} runs; hardware "
+                                   "threads: {}\n",
+                                   scenario.name, run.replications, scenario.horizon_days, *repeats,
+                                   std::thread::hardware_concurrency()));
     fmt::print("{:>7} {:>9} {:>12} {:>14} {:>16} {:>17} {:>11}\n", "threads", "seconds", "leads", "events",
                "leads/s/core", "events/s/core", "efficiency");
     double single = 0.0;

@@ -14,6 +14,7 @@
 #include "report_option.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 
@@ -66,7 +67,7 @@ Command add_compare_command(CLI::App& app) {
                       return html_report({{"compare.json", json_text}});
                     });
     }
-    if (!*quiet) std::fputs(comparison_text(report).c_str(), stdout);
+    if (!*quiet) print_text(stdout, comparison_text(report));
     return 0;
   };
 }

@@ -6,6 +6,7 @@
 #include "funnelsim/report/report.hpp"
 #include "output_target.hpp"
 #include "report_option.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 
@@ -31,7 +32,7 @@ Command add_report_command(CLI::App& app) {
     refuse_input_as_output(target, inputs, "--out");
     const std::string html = html_report(read_result_folder(*folder), *folder);
     write_report_file(target, html);
-    if (!*quiet) fmt::print("report: {}\n", target.string());
+    if (!*quiet) print_text(stdout, fmt::format("report: {}\n", target.string()));
     return 0;
   };
 }

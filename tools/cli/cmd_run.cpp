@@ -13,6 +13,7 @@
 #include "report_option.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 
@@ -53,7 +54,7 @@ Command add_run_command(CLI::App& app) {
            std::to_string(report.info.replications), std::to_string(report.info.first_replication), opts->precision});
       targets.write(files, run_id, [&](const ResultSetFiles& f) { return html_report(f, opts->scenario); });
     }
-    if (!*quiet) std::fputs(summary_table(report).c_str(), stdout);
+    if (!*quiet) print_text(stdout, summary_table(report));
     return 0;
   };
 }

@@ -17,6 +17,7 @@
 #include "report_option.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 Command add_sensitivity_command(CLI::App& app) {
@@ -84,7 +85,7 @@ Command add_sensitivity_command(CLI::App& app) {
                     [&](const ResultSetFiles&) {
                       return html_report({{"sensitivity.json", json_text}}, opts->scenario);
                     });
-    if (!*quiet) std::fputs(sensitivity_text(report).c_str(), stdout);
+    if (!*quiet) print_text(stdout, sensitivity_text(report));
     return 0;
   };
 }

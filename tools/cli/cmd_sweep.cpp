@@ -16,6 +16,7 @@
 #include "report_option.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 Command add_sweep_command(CLI::App& app) {
@@ -83,7 +84,7 @@ Command add_sweep_command(CLI::App& app) {
                       return html_report({{"sweep.json", json_text}}, opts->scenario);
                     });
     }
-    if (!*quiet) std::fputs(sweep_text(report).c_str(), stdout);
+    if (!*quiet) print_text(stdout, sweep_text(report));
     return 0;
   };
 }

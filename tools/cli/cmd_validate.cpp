@@ -8,6 +8,7 @@
 #include "funnelsim/scenario/loader.hpp"
 #include "funnelsim/scenario/uncertain.hpp"
 #include "run_options.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 
@@ -31,14 +32,16 @@ Command add_validate_command(CLI::App& app) {
         const nlohmann::json::json_pointer written(uncertain.parameters()[k].pointer);
         for (const std::string& p : pointers[k]) out[nlohmann::json::json_pointer(p)] = doc.at(written);
       }
-      fmt::print("{}\n", out.dump(2));
+      print_text(stdout, out.dump(2) + "\n");
       return 0;
     }
     const std::size_t n = uncertain.parameters().size();
-    fmt::print("{}: valid scenario \"{}\": {} source{}, {} days, {} replications by default{}\n", opts->scenario,
-               scenario.name, scenario.sources.size(), scenario.sources.size() == 1 ? "" : "s", scenario.horizon_days,
-               scenario.replications,
-               n == 0 ? "" : fmt::format(", {} uncertain input{} drawn per replication", n, n == 1 ? "" : "s"));
+    print_text(
+        stdout,
+        fmt::format("{}: valid scenario \"{}\": {} source{}, {} days, {} replications by default{}\n", opts->scenario,
+                    scenario.name, scenario.sources.size(), scenario.sources.size() == 1 ? "" : "s",
+                    scenario.horizon_days, scenario.replications,
+                    n == 0 ? "" : fmt::format(", {} uncertain input{} drawn per replication", n, n == 1 ? "" : "s")));
     return 0;
   };
 }

@@ -4,8 +4,9 @@
 
 #include <cstdio>
 #include <exception>
-#include <system_error>
+#include <sstream>
 #include <string>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "funnelsim/output/result_set.hpp"
 #include "funnelsim/whatif/run.hpp"
 #include "option_error.hpp"
+#include "terminal.hpp"
 
 namespace {
 
@@ -36,7 +38,7 @@ void reserve_standard_streams() {
 
 /// A message on stderr that cannot throw: when stderr itself fails there is nobody to tell.
 void say(const std::string& text) {
-  std::fputs(text.c_str(), stderr);
+  funnelsim::cli::print_text(stderr, text);
   std::fflush(stderr);
 }
 
@@ -61,7 +63,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    std::ostringstream out, err;  // CLI11's message quotes what was typed: shown through terminal_text
+    app.exit(e, out, err);
+    print_text(stdout, out.str());
+    print_text(stderr, err.str());
     return 2;
   }
   int code = run_command(app, commands, names, std::size(names));

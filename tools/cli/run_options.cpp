@@ -1,6 +1,10 @@
 #include "run_options.hpp"
 
+#include <charconv>
+#include <cstdint>
 #include <filesystem>
+
+#include <fmt/format.h>
 
 #include "option_error.hpp"
 
@@ -17,13 +21,35 @@ void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& hel
   cmd.add_option("--set", opts.sets, help)->allow_extra_args(false);
 }
 
+namespace {
+
+constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 53) - 1;  // as the scenario's "seed" (exact in any JSON reader)
+constexpr std::uint64_t kMaxFirstReplication = (std::uint64_t{1} << 53) - 1;  // far from wrapping when counted on
+
+/// A whole number from 0 to `max`, written as digits: CLI11 alone reads "-1" into an unsigned
+/// option as 2^64 - 1.
+CLI::Validator whole_number_up_to(std::uint64_t max) {
+  return CLI::Validator(
+      [max](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > max)
+          return fmt::format("expected a whole number from 0 to {}, found {}", max, text);
+        return {};
+      },
+      fmt::format("0..{}", max));
+}
+
+}  // namespace
+
 void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_replication) {
   cmd.add_option("--replications", opts.replications, "Replications (default: the scenario's)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
-  cmd.add_option("--seed", opts.seed, "Master seed (default: the scenario's)");
+  cmd.add_option("--seed", opts.seed, "Master seed (default: the scenario's)")->check(whole_number_up_to(kMaxSeed));
   if (with_first_replication)
     cmd.add_option("--first-replication", opts.first_replication,
-                   "Index of the first replication, to split one run across machines");
+                   "Index of the first replication, to split one run across machines")
+        ->check(whole_number_up_to(kMaxFirstReplication));
   cmd.add_option("--threads", opts.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
 }
 
