@@ -138,17 +138,6 @@ json with_backlog(json doc, int mqls_waiting, int leads_in_nurture) {
   return doc;
 }
 
-json with_sources(json doc, int count) {
-  const json first = doc["sources"][0];
-  doc["sources"] = json::array();
-  for (int i = 0; i < count; ++i) {
-    json source = first;
-    source["name"] = "source_" + std::to_string(i);
-    doc["sources"].push_back(source);
-  }
-  return doc;
-}
-
 json with_heavy_tailed_volume(json doc, double cv) {
   const double mean = doc["sources"][0]["leads_per_week"].get<double>();
   doc["sources"][0]["leads_per_week"] = {{"uncertain", {{"distribution", "lognormal"}, {"mean", mean}, {"cv", cv}}}};
@@ -233,6 +222,17 @@ TEST_CASE("memory: compare, sweep and sensitivity over the budget exit 2 and wri
 
 #ifndef FUNNELSIM_SANITIZED  // sanitizers' shadow memory and slowness make RSS and time meaningless
 namespace {
+
+json with_sources(json doc, int count) {
+  const json first = doc["sources"][0];
+  doc["sources"] = json::array();
+  for (int i = 0; i < count; ++i) {
+    json source = first;
+    source["name"] = "source_" + std::to_string(i);
+    doc["sources"].push_back(source);
+  }
+  return doc;
+}
 
 /// Runs `funnelsim ARGS` in a child process (stderr to err_file) and returns its peak RSS in MiB
 /// (it must succeed).
