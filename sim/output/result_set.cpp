@@ -122,6 +122,17 @@ void clean_stale_staging(const fs::path& parent, const std::string& name) {
   }
 }
 
+bool is_json_file(const std::string& name) {
+  return name.size() >= 5 && name.compare(name.size() - 5, 5, ".json") == 0;
+}
+
+/// The process's file-creation mask (reading it means setting it: set back at once).
+mode_t current_umask() {
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return mask;
+}
+
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -136,13 +147,21 @@ std::string run_id_of(const std::string& name, const std::string& content) {
     const auto end = content.find_first_of("\r\n");
     return content.substr(0, end);
   }
-  if (name.size() < 5 || name.compare(name.size() - 5, 5, ".json") != 0) return "";
+  if (!is_json_file(name)) return "";
   const nlohmann::json doc = nlohmann::json::parse(content, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object() || !doc.contains("run_id") || !doc["run_id"].is_string()) return "";
   return doc["run_id"].get<std::string>();
 }
 
 }  // namespace
+
+fs::path resolved_path(const fs::path& path) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec).lexically_normal();
+  if (absolute.filename().empty()) absolute = absolute.parent_path();  // "out/" names "out"
+  const fs::path canonical = fs::weakly_canonical(absolute, ec);
+  return ec ? absolute : canonical;
+}
 
 std::string run_identifier(const std::vector<std::string>& parts) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
@@ -159,7 +178,7 @@ std::string run_identifier(const std::vector<std::string>& parts) {
 
 ResultSetFiles with_run_id(ResultSetFiles files, const std::string& run_id) {
   for (auto& [name, content] : files) {
-    if (name.size() < 5 || name.compare(name.size() - 5, 5, ".json") != 0) continue;
+    if (!is_json_file(name)) continue;
     if (content.rfind("{\n", 0) == 0)
       content.insert(2, fmt::format("  \"run_id\": \"{}\",\n", run_id));
     else if (content.rfind("{", 0) == 0)
@@ -175,11 +194,6 @@ void check_result_set_agrees(const fs::path& folder, const ResultSetFiles& files
     const std::string id = run_id_of(name, content);
     if (!id.empty() || name == kRunIdFile) ids.emplace_back(name, id);
   }
-  const fs::path run_id_file = folder / kRunIdFile;
-  std::error_code ec;
-  if (fs::is_regular_file(run_id_file, ec) &&
-      std::none_of(ids.begin(), ids.end(), [](const auto& p) { return p.first == kRunIdFile; }))
-    ids.emplace_back(kRunIdFile, run_id_of(kRunIdFile, read_text(run_id_file)));
   if (ids.empty()) return;  // written before run identifiers: nothing to compare
   // The JSON files and the CSVs (through the run_id file) must all name the same run.
   const bool has_csv =
@@ -201,10 +215,7 @@ void check_result_set_agrees(const fs::path& folder, const ResultSetFiles& files
 ResultSetWriter::ResultSetWriter(const fs::path& target, std::string option) : option_(std::move(option)) {
   if (target.empty()) throw UsageError(fmt::format("{}: expected a folder name, found an empty string", option_));
   std::error_code ec;
-  fs::path absolute = fs::absolute(target, ec).lexically_normal();
-  if (absolute.filename().empty()) absolute = absolute.parent_path();  // "out/" names "out"
-  target_ = fs::weakly_canonical(absolute, ec);
-  if (ec) target_ = absolute;
+  target_ = resolved_path(target);
   const fs::path parent = target_.parent_path();
   const std::string name = target_.filename().string();
   if (name.empty() || name == "." || name == "..")
@@ -287,9 +298,7 @@ void ResultSetWriter::commit(const ResultSetFiles& files) {
   const fs::path staging(pattern);
   std::error_code ignored;
   try {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    ::chmod(staging.c_str(), 0777 & ~mask);  // mkdtemp made it 0700; the result is an ordinary folder
+    ::chmod(staging.c_str(), 0777 & ~current_umask());  // mkdtemp made it 0700; the result is an ordinary folder
     const int dir_fd = ::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dir_fd < 0) fail("open", staging, errno);
     try {
@@ -349,9 +358,7 @@ void write_file_atomically(const fs::path& file, const std::string& content) {
   const int fd = ::mkostemp(pattern.data(), O_CLOEXEC);  // O_CREAT|O_EXCL: never through a planted link
   if (fd < 0) fail("create a temporary file for", file, errno);
   const fs::path temporary(pattern);
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
+  ::fchmod(fd, 0666 & ~current_umask());
   int e = injected("write " + file.filename().string());
   if (e == 0) e = write_all(fd, content);
   if (::close(fd) != 0 && e == 0) e = errno;

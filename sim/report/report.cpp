@@ -212,7 +212,11 @@ ResultFiles read_result_folder(const std::filesystem::path& folder) {
     files.emplace_back(std::string(name), read_result_file(path));
   }
   if (files.empty()) throw UsageError(fmt::format("{}: expected {}, found none of them", folder.string(), expected));
-  check_result_set_agrees(folder, files);  // one run's files, not a mix
+  // One run's files, not a mix: the run_id file (read through the same size cap) speaks for the CSVs.
+  ResultFiles checked = files;
+  if (std::filesystem::is_regular_file(folder / kRunIdFile, ec))
+    checked.emplace_back(kRunIdFile, read_result_file(folder / kRunIdFile));
+  check_result_set_agrees(folder, checked);
   return files;
 }
 

@@ -15,14 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path resolved(const fs::path& p) {
-  std::error_code ec;
-  fs::path absolute = fs::absolute(p, ec).lexically_normal();
-  if (absolute.filename().empty()) absolute = absolute.parent_path();
-  const fs::path canonical = fs::weakly_canonical(absolute, ec);
-  return ec ? absolute : canonical;
-}
-
 /// Whether `inner` is `outer` or lies inside it.
 bool within(const fs::path& inner, const fs::path& outer) {
   auto i = inner.begin();
@@ -37,7 +29,7 @@ std::vector<fs::path> scenario_inputs(const std::string& file) {
   std::vector<fs::path> chain;
   fs::path current = file;
   for (int depth = 0; depth < 64 && !current.empty(); ++depth) {
-    chain.push_back(resolved(current));
+    chain.push_back(resolved_path(current));
     std::ifstream in(current, std::ios::binary);
     const nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
     if (!doc.is_object() || !doc.contains("extends") || !doc["extends"].is_string()) break;
@@ -54,9 +46,9 @@ std::string run_controls_text(const ScenarioOptions& opts) {
 }
 
 void refuse_input_as_output(const fs::path& file, const std::vector<fs::path>& inputs, const std::string& option) {
-  const fs::path target = resolved(file);
+  const fs::path target = resolved_path(file);
   for (const fs::path& input : inputs)
-    if (resolved(input) == target)
+    if (resolved_path(input) == target)
       throw UsageError(fmt::format("{} {}: expected a file to write, found an input of this command ({})", option,
                                    file.string(), input.string()));
 }
@@ -67,9 +59,9 @@ OutputTargets::OutputTargets(const CLI::App& cmd, const std::string& out, const 
     throw UsageError("--report: expected a file name such as report.html, found an empty string");
   if (cmd.count("--out") > 0) {
     if (out.empty()) throw UsageError("--out: expected a folder name, found an empty string");
-    const fs::path folder = resolved(out);
+    const fs::path folder = resolved_path(out);
     for (const fs::path& input : inputs)
-      if (within(resolved(input), folder))
+      if (within(resolved_path(input), folder))
         throw UsageError(fmt::format(
             "--out {}: expected a folder for the results, found one holding an input of this command ({}): the "
             "folder is replaced as a whole",
@@ -78,7 +70,7 @@ OutputTargets::OutputTargets(const CLI::App& cmd, const std::string& out, const 
   if (!report.empty()) {
     check_report_target(report);
     refuse_input_as_output(report, inputs, "--report");
-    report_ = resolved(report);
+    report_ = resolved_path(report);
     std::error_code ec;
     const fs::path parent = report_.parent_path();
     if (fs::is_directory(parent, ec) && ::access(parent.c_str(), W_OK | X_OK) != 0)

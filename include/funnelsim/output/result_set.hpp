@@ -27,6 +27,10 @@ class ResultWriteError : public std::runtime_error {
 /// files, which carry no comment; every JSON file of the set has it as its first member "run_id".
 inline constexpr const char* kRunIdFile = "run_id";
 
+/// `path` made absolute and normal, without a trailing slash ("out/" names "out"), with the
+/// symlinks of its existing part resolved: what two spellings of one file or folder both become.
+std::filesystem::path resolved_path(const std::filesystem::path& path);
+
 /// A run identifier: 16 hex digits of a 64-bit FNV-1a hash of `parts` (the fully resolved
 /// scenario(s), the seed, the replications and whatever else chose the numbers).
 std::string run_identifier(const std::vector<std::string>& parts);
@@ -35,8 +39,9 @@ std::string run_identifier(const std::vector<std::string>& parts);
 /// `run_id` file. Nothing else in any file changes.
 ResultSetFiles with_run_id(ResultSetFiles files, const std::string& run_id);
 
-/// The run identifier of each file of a result folder that carries one (the `run_id` file and the
-/// JSON files), by file name. Throws UsageError naming the files when they disagree.
+/// The run identifier of each of `files` (read from `folder`, named in messages) that carries one
+/// (the `run_id` file and the JSON files), by file name. Throws UsageError naming the files when
+/// they disagree. The caller passes the `run_id` file among `files` when the folder has one.
 void check_result_set_agrees(const std::filesystem::path& folder, const ResultSetFiles& files);
 
 /// The writer of one result folder. Constructed before the simulation: it checks the target
