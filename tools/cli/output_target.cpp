@@ -39,10 +39,8 @@ std::vector<fs::path> scenario_inputs(const std::string& file) {
   return chain;
 }
 
-std::string run_controls_text(const ScenarioOptions& opts) {
-  const auto text = [](const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : std::string("-"); };
-  return fmt::format("seed={} replications={} first={} precision={}", text(opts.seed), text(opts.replications),
-                     opts.first_replication, opts.precision);
+GivenRunControls given_controls(const ScenarioOptions& opts) {
+  return {opts.seed, opts.replications, opts.first_replication, opts.precision};
 }
 
 void refuse_input_as_output(const fs::path& file, const std::vector<fs::path>& inputs, const std::string& option) {
