@@ -155,12 +155,19 @@ def load(source: Union[str, "os.PathLike[str]", Mapping[str, Any]],
     raise TypeError(f"load: expected a path or a dict, found {type(source).__name__}")
 
 
-def _scenario(value: ScenarioLike, argument: str) -> Scenario:
+def _scenario(value: ScenarioLike, argument: str, one_of_several: bool = False) -> Scenario:
+    """`value` loaded; one of several inputs (compare's) names itself in its errors, as the
+    command line names the file: by its path, or by the argument for a dict."""
     if isinstance(value, Scenario):
         return value
-    if isinstance(value, (str, os.PathLike, Mapping)):
+    if not isinstance(value, (str, os.PathLike, Mapping)):
+        raise TypeError(f"{argument}: expected a Scenario, a path or a dict, found {type(value).__name__}")
+    try:
         return load(value)
-    raise TypeError(f"{argument}: expected a Scenario, a path or a dict, found {type(value).__name__}")
+    except ScenarioError as e:
+        if not one_of_several:
+            raise
+        raise ScenarioError(e.issues, argument if isinstance(value, Mapping) else os.fspath(value)) from None
 
 
 # --- arguments -----------------------------------------------------------------------------
@@ -439,7 +446,8 @@ def compare(base: ScenarioLike, variants: Union[ScenarioLike, Sequence[ScenarioL
     """
     if isinstance(variants, (Scenario, str, os.PathLike, Mapping)):
         variants = [variants]
-    scenarios = [_scenario(base, "base")] + [_scenario(v, "variants") for v in variants]
+    scenarios = [_scenario(base, "base", True)] + [_scenario(v, f"variants[{i}]", True)
+                                                    for i, v in enumerate(variants)]
     if len(scenarios) < 2:
         raise UsageError("expected at least one variant, found none", "variants")
     controls = _controls(seed, replications, first_replication, precision)

@@ -25,6 +25,17 @@ def test_compare_takes_one_variant_or_several_and_paths(in_source_root):
         funnelsim.compare("scenarios/saas_baseline.json", [], replications=4)
 
 
+def test_a_bad_variant_says_which_one(in_source_root, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"extends": "%s", "horizon_days": 0}' % (in_source_root / "scenarios" / "saas_baseline.json"))
+    with pytest.raises(funnelsim.ScenarioError) as e:
+        funnelsim.compare("scenarios/saas_baseline.json", ["scenarios/threshold_raise.json", str(bad)])
+    assert e.value.context == str(bad) and e.value.pointer == "/horizon_days"
+    with pytest.raises(funnelsim.ScenarioError) as e:
+        funnelsim.compare("scenarios/saas_baseline.json", [{"sources": []}])
+    assert e.value.context == "variants[0]" and e.value.pointer == "/sources"
+
+
 def test_compare_with_precision_reports_it(in_source_root):
     c = funnelsim.compare("scenarios/saas_baseline.json", "scenarios/threshold_raise.json", precision="sqls=20%")
     assert c.summary["precision"]["met"] is True
