@@ -17,6 +17,8 @@
 #include "cli_support.hpp"
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/output/result_set.hpp"
+#include "funnelsim/output/run_identity.hpp"
+#include "funnelsim/scenario/loader.hpp"
 #include "output/result_set_faults.hpp"
 
 namespace fs = std::filesystem;
@@ -197,4 +199,44 @@ TEST_CASE("result set: run identifiers, and a folder whose files disagree", "[re
   CHECK_THROWS_WITH(check_result_set_agrees(dir.path(), mixed),
                     Catch::Contains("summary.json") && Catch::Contains("run_id") && Catch::Contains("2222"));
   check_result_set_agrees(dir.path(), kOld);  // written before run identifiers: accepted
+}
+
+TEST_CASE("result set: every command's run identifier is the library's, from what was given", "[result_set][cli]") {
+  TempDir dir;
+  const std::string out = " --quiet --out '" + (dir / "r").string() + "'";
+  const auto run_id_of = [&](const std::string& args) {
+    REQUIRE(funnelsim::test::cli(args + out).exit_code == 0);
+    std::string text = read_file(dir / "r" / "run_id");
+    return text.substr(0, text.find('\n'));
+  };
+  const std::filesystem::path source(FUNNELSIM_SOURCE_DIR);
+  const nlohmann::json channel = read_scenario_document(source / "scenarios/channel_mix.json");
+  const nlohmann::json raised =
+      read_scenario_document(source / "scenarios/channel_mix.json", {Override::parse("/scoring/mql_threshold=70")});
+
+  RunInfo info;
+  info.seed = 4;  // channel_mix's own
+  info.replications = 3;
+  CHECK(run_id_of("run scenarios/channel_mix.json --replications 3") == run_id_of_run(channel, info, ""));
+  info.seed = 9;
+  info.first_replication = 2;
+  CHECK(run_id_of("run scenarios/channel_mix.json --replications 3 --seed 9 --first-replication 2") ==
+        run_id_of_run(channel, info, ""));
+
+  // A control left to the scenario is not the same request as one given, even with its value.
+  GivenRunControls given;
+  given.replications = 3;
+  CHECK(run_id_of("compare scenarios/channel_mix.json scenarios/channel_mix.json --replications 3") ==
+        run_id_of_comparison({channel, channel}, given));
+  given.seed = 4;
+  CHECK(run_id_of_comparison({channel, channel}, given) != run_id_of_comparison({channel, raised}, given));
+  CHECK(run_id_of("compare scenarios/channel_mix.json scenarios/channel_mix.json --replications 3 --seed 4") ==
+        run_id_of_comparison({channel, channel}, given));
+  given.seed.reset();
+
+  CHECK(run_id_of("sweep scenarios/channel_mix.json --replications 3 --param /scoring/mql_threshold=60,70 "
+                  "--objective 'maximize sqls'") ==
+        run_id_of_sweep(channel, given, "maximize sqls", "", {"/scoring/mql_threshold=60,70"}));
+  CHECK(run_id_of("sensitivity scenarios/channel_mix.json --replications 3 --params /scoring/mql_threshold") ==
+        run_id_of_sensitivity(channel, given, "20%", "cost_per_sql_marketing", "/scoring/mql_threshold"));
 }

@@ -169,6 +169,51 @@ TEST_CASE("scenario extends: a missing or broken base is an error at /extends", 
       Issues{{"/extends", "a string: the path of the base scenario file (in " + (dir / "d.json").string() + ")", "3"}});
 }
 
+TEST_CASE("scenario extends: a document given as text reads like the same file", "[extends]") {
+  TempDir dir;
+  write(dir / "base.json", kBase);
+  const json variant = {{"extends", "base.json"}, {"scoring", {{"mql_threshold", 70}}}};
+  write(dir / "v.json", variant);
+  const std::vector<Override> set{Override::parse("/seed=9")};
+  CHECK(funnelsim::read_scenario_text(variant.dump(), dir.path(), "the dict", set) ==
+        funnelsim::read_scenario_document(dir / "v.json", set));
+  // Without extends, the text is the document.
+  CHECK(funnelsim::read_scenario_text(kBase.dump(), dir.path(), "the dict") == kBase);
+
+  auto issues_of = [&](const std::string& text) {
+    try {
+      (void)funnelsim::read_scenario_text(text, dir.path(), "the dict");
+    } catch (const ScenarioError& e) {
+      return e.issues();
+    }
+    FAIL(text << " was accepted");
+    return Issues{};
+  };
+  CHECK(issues_of(R"({"extends": "missing.json"})") ==
+        Issues{{"/extends", "a readable base scenario file",
+                "cannot open \"" + (dir / "missing.json").string() + "\" (the base of the dict)"}});
+  CHECK(issues_of(R"({"extends": 3})") == Issues{{"/extends", "a string: the path of the base scenario file", "3"}});
+  // The checks of a file's text: syntax, repeated keys, size.
+  CHECK(issues_of(R"({"seed": 1,})").at(0).path == "");
+  CHECK(issues_of(R"({"seed": 1, "seed": 2})") ==
+        Issues{{"/seed", "each key once in an object", "the key \"seed\" again"}});
+  CHECK(issues_of(std::string(funnelsim::kMaxScenarioBytes + 1, ' ')) ==
+        Issues{{"", "a scenario of at most 16 MiB of JSON text",
+                std::to_string(funnelsim::kMaxScenarioBytes + 1) + " bytes"}});
+}
+
+TEST_CASE("scenario extends: scenario_files lists a file and the bases its chain names", "[extends]") {
+  TempDir dir;
+  write(dir / "base.json", kBase);
+  write(dir / "sub" / "mid.json", {{"extends", "../base.json"}});
+  write(dir / "top.json", {{"extends", "sub/mid.json"}});
+  CHECK(funnelsim::scenario_files(dir / "top.json") ==
+        std::vector<fs::path>{dir / "top.json", dir / "sub" / "mid.json", dir / "base.json"});
+  // As far as the chain can be read: a missing base is listed, and ends it.
+  write(dir / "lost.json", {{"extends", "gone.json"}});
+  CHECK(funnelsim::scenario_files(dir / "lost.json") == std::vector<fs::path>{dir / "lost.json", dir / "gone.json"});
+}
+
 TEST_CASE("scenario extends: the CLI resolves extends in every command", "[extends][cli]") {
   TempDir dir;
   write(dir / "base.json", kBase);

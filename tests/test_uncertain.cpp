@@ -292,3 +292,20 @@ TEST_CASE("uncertain: each replication runs its own draws", "[uncertain]") {
   }
   CHECK(mqls[0] != mqls[1]);
 }
+
+TEST_CASE("uncertain: the resolved document holds each uncertain value where the engine reads it", "[uncertain]") {
+  json doc = small_funnel();
+  doc["sources"].push_back(doc["sources"][0]);
+  doc["sources"][1]["name"] = "events";
+  doc["sources"][1]["profile"]["readiness"] = {{"alpha", 3}};  // its own alpha: not inherited
+  const json alpha = uncertain({{"distribution", "uniform"}, {"low", 1}, {"high", 3}});
+  doc["profile_defaults"] = {{"readiness", {{"alpha", alpha}}}};
+  const UncertainScenario scenario(doc);
+  const json resolved = scenario.resolved_document();
+  CHECK(resolved["sources"][0]["profile"]["readiness"]["alpha"] == alpha);
+  CHECK(resolved["sources"][1]["profile"]["readiness"]["alpha"] == 3);
+  // Everything else is the nominal document resolved.
+  json expected = funnelsim::resolved_scenario_json(scenario.nominal_document());
+  expected["sources"][0]["profile"]["readiness"]["alpha"] = alpha;
+  CHECK(resolved == expected);
+}

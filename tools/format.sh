@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 formatter=$(command -v clang-format-14 || command -v clang-format || true)
 [ -n "$formatter" ] || { echo "format: clang-format not found (apt-get install clang-format-14)" >&2; exit 2; }
 mapfile -t files < <(git ls-files 'sim/*.cpp' 'sim/*.hpp' 'include/*.hpp' 'tools/*.cpp' 'tools/*.hpp' \
-  'tests/*.cpp' 'tests/*.hpp' 2>/dev/null || find sim include tools tests -name '*.[ch]pp')
+  'tests/*.cpp' 'tests/*.hpp' 'python/*.cpp' 'python/*.hpp' 2>/dev/null || find sim include tools tests python -name '*.[ch]pp')
 if [ "${1:-}" = --check ]; then
   differ=0
   for f in "${files[@]}"; do

@@ -53,6 +53,7 @@
 // output
 #include "funnelsim/output/comparison_output.hpp"
 #include "funnelsim/output/result_set.hpp"
+#include "funnelsim/output/run_identity.hpp"
 #include "funnelsim/output/run_output.hpp"
 #include "funnelsim/output/sensitivity_output.hpp"
 #include "funnelsim/output/sweep_output.hpp"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "funnelsim/scenario/limits.hpp"
+#include "funnelsim/scenario/loader.hpp"
 #include "scenario/json_schema.hpp"
 
 namespace funnelsim {
@@ -39,6 +40,42 @@ fs::path identity_of(const fs::path& file) {
   std::error_code ec;
   fs::path id = fs::weakly_canonical(fs::absolute(file, ec), ec);
   return ec ? fs::absolute(file).lexically_normal() : id;
+}
+
+json read_link(const fs::path& file, std::vector<Link>& chain);
+
+/// `doc` merged onto its base when it names one, `self` naming it; a relative base is found from
+/// `folder`. `chain` holds the files that extend it (empty for the document the user gave).
+json resolve_extends(json doc, Link self, const fs::path& folder, std::vector<Link>& chain) {
+  const bool is_base = !chain.empty();
+  if (!doc.is_object() || !doc.contains("extends")) return doc;
+
+  const json& extends = doc["extends"];
+  if (!extends.is_string() || extends.get_ref<const std::string&>().empty())
+    throw ScenarioError(
+        {Issue{"/extends",
+               is_base ? fmt::format("a string: the path of the base scenario file (in {})", self.shown.string())
+                       : std::string("a string: the path of the base scenario file"),
+               describe(extends)}});
+  const fs::path named = extends.get<std::string>();
+  const fs::path base = named.is_absolute() ? named : (folder / named).lexically_normal();
+
+  chain.push_back(std::move(self));
+  if (chain.size() >= kMaxExtendsDepth)
+    throw ScenarioError(
+        {Issue{"/extends", fmt::format("a chain of extends of at most {} files", kMaxExtendsDepth),
+               fmt::format("a longer chain: {} -> {} -> ...", chain.front().shown.string(), chain[1].shown.string())}});
+  const fs::path base_identity = identity_of(base);
+  for (const Link& link : chain)
+    if (link.identity == base_identity)
+      throw ScenarioError({Issue{"/extends", "a chain of extends without cycles", chain_text(chain, base)}});
+  json merged = read_link(base, chain);
+  chain.pop_back();
+
+  doc.erase("extends");
+  merged.erase("name");  // a variant is its own scenario: absent a name, it takes its file's
+  merged.merge_patch(doc);
+  return merged;
 }
 
 /// Reads one file of the chain; `chain` holds the files that extend it (empty for the file the
@@ -77,33 +114,7 @@ json read_link(const fs::path& file, std::vector<Link>& chain) {
     throw ScenarioError(
         {Issue{"/extends", fmt::format("a JSON object in the base scenario \"{}\"", file.string()), describe(doc)}});
   if (!doc.is_object() || !doc.contains("extends")) return doc;
-
-  const json& extends = doc["extends"];
-  if (!extends.is_string() || extends.get_ref<const std::string&>().empty())
-    throw ScenarioError(
-        {Issue{"/extends",
-               is_base ? fmt::format("a string: the path of the base scenario file (in {})", file.string())
-                       : std::string("a string: the path of the base scenario file"),
-               describe(extends)}});
-  const fs::path named = extends.get<std::string>();
-  const fs::path base = named.is_absolute() ? named : (file.parent_path() / named).lexically_normal();
-
-  chain.push_back(Link{file, identity_of(file)});
-  if (chain.size() >= kMaxExtendsDepth)
-    throw ScenarioError(
-        {Issue{"/extends", fmt::format("a chain of extends of at most {} files", kMaxExtendsDepth),
-               fmt::format("a longer chain: {} -> {} -> ...", chain.front().shown.string(), chain[1].shown.string())}});
-  const fs::path base_identity = identity_of(base);
-  for (const Link& link : chain)
-    if (link.identity == base_identity)
-      throw ScenarioError({Issue{"/extends", "a chain of extends without cycles", chain_text(chain, base)}});
-  json merged = read_link(base, chain);
-  chain.pop_back();
-
-  doc.erase("extends");
-  merged.erase("name");  // a variant is its own scenario: absent a name, it takes its file's
-  merged.merge_patch(doc);
-  return merged;
+  return resolve_extends(std::move(doc), Link{file, identity_of(file)}, file.parent_path(), chain);
 }
 
 }  // namespace
@@ -111,6 +122,29 @@ json read_link(const fs::path& file, std::vector<Link>& chain) {
 json read_extended_document(const fs::path& file) {
   std::vector<Link> chain;
   return read_link(file, chain);
+}
+
+json read_extended_text(std::string_view text, const fs::path& folder, const std::string& name) {
+  if (text.size() > kMaxScenarioBytes)
+    throw ScenarioError({Issue{"", "a scenario of at most 16 MiB of JSON text", fmt::format("{} bytes", text.size())}});
+  std::vector<Link> chain;
+  // No file: nothing up the chain can be this document, so its identity matches none.
+  return resolve_extends(parse_json_text(text), Link{name, {}}, folder, chain);
+}
+
+std::vector<fs::path> scenario_files(const fs::path& file) {
+  std::vector<fs::path> chain;
+  fs::path current = file;
+  // Twice the longest chain the reader accepts: a longer one is refused when it is read.
+  for (std::size_t depth = 0; depth < 2 * kMaxExtendsDepth && !current.empty(); ++depth) {
+    chain.push_back(current);
+    std::ifstream in(current, std::ios::binary);
+    const json doc = json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object() || !doc.contains("extends") || !doc["extends"].is_string()) break;
+    const fs::path named = doc["extends"].get<std::string>();
+    current = named.is_absolute() ? named : (current.parent_path() / named).lexically_normal();
+  }
+  return chain;
 }
 
 }  // namespace funnelsim

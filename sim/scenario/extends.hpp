@@ -4,6 +4,8 @@
 /// what differs from its base. Bases may extend further files; a relative path is resolved from
 /// the folder of the file that names it.
 #include <filesystem>
+#include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -25,5 +27,10 @@ namespace funnelsim {
 ///   "extends" not a string:     expected "a string: the path of the base scenario file" [+ ` (in <file>)`];
 ///   a cycle:                    expected "a chain of extends without cycles", found "a.json -> b.json -> a.json".
 nlohmann::json read_extended_document(const std::filesystem::path& file);
+
+/// The same for a document given as JSON text rather than a file (a front end's dict): the
+/// checks of a file's text (at most kMaxScenarioBytes, as parse_json_text), its chain resolved
+/// from `folder`; `name` stands for it in messages about the chain.
+nlohmann::json read_extended_text(std::string_view text, const std::filesystem::path& folder, const std::string& name);
 
 }  // namespace funnelsim

@@ -714,6 +714,13 @@ json read_scenario_document(const std::filesystem::path& file, const std::vector
   return doc;
 }
 
+json read_scenario_text(std::string_view text, const std::filesystem::path& folder, const std::string& name,
+                        const std::vector<Override>& overrides) {
+  json doc = read_extended_text(text, folder, name);
+  apply_overrides(doc, overrides);
+  return doc;
+}
+
 Scenario load_scenario(const std::filesystem::path& file, const std::vector<Override>& overrides) {
   return scenario_from_json(read_scenario_document(file, overrides), file.stem().string());
 }

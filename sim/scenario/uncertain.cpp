@@ -313,4 +313,15 @@ std::vector<std::vector<std::string>> UncertainScenario::resolved_pointers() con
   return out;
 }
 
+json UncertainScenario::resolved_document() const {
+  json out = resolved_scenario_json(nominal_);
+  // Uncertain values stand where the engine reads them, each inherited copy included.
+  const auto pointers = resolved_pointers();
+  for (std::size_t k = 0; k < pointers.size(); ++k) {
+    const json::json_pointer written(parameters_[k].pointer);
+    for (const std::string& p : pointers[k]) out[json::json_pointer(p)] = document_.at(written);
+  }
+  return out;
+}
+
 }  // namespace funnelsim

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "funnelsim/output/comparison_output.hpp"
+#include "funnelsim/output/run_identity.hpp"
 #include "funnelsim/output/run_output.hpp"
 #include "funnelsim/report/report.hpp"
 #include "funnelsim/whatif/run.hpp"
@@ -60,10 +61,10 @@ Command add_compare_command(CLI::App& app) {
     const std::string json_text = comparison_json(report);
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
     if (targets.any()) {
-      std::vector<std::string> parts{"compare", run_controls_text(*opts)};
-      for (const std::string& file : *files) parts.push_back(read_document(file, overrides).dump());
-      targets.write({{"compare.json", json_text}, {"compare.csv", comparison_csv(report)}}, run_identifier(parts),
-                    [&](const ResultSetFiles&) {
+      std::vector<nlohmann::json> documents;
+      for (const std::string& file : *files) documents.push_back(read_document(file, overrides));
+      targets.write({{"compare.json", json_text}, {"compare.csv", comparison_csv(report)}},
+                    run_id_of_comparison(documents, given_controls(*opts)), [&](const ResultSetFiles&) {
                       return html_report({{"compare.json", json_text}});
                     });
     }

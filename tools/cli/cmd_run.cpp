@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "funnelsim/output/run_identity.hpp"
 #include "funnelsim/output/run_output.hpp"
 #include "funnelsim/report/report.hpp"
 #include "funnelsim/whatif/run.hpp"
@@ -49,9 +50,8 @@ Command add_run_command(CLI::App& app) {
       ResultSetFiles files;
       for (const auto& writer : run_output_writers()) files.emplace_back(writer->file_name(), writer->render(report));
       if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
-      const std::string run_id = run_identifier(
-          {"run", read_document(opts->scenario, parse_overrides(opts->sets)).dump(), std::to_string(report.info.seed),
-           std::to_string(report.info.replications), std::to_string(report.info.first_replication), opts->precision});
+      const std::string run_id =
+          run_id_of_run(read_document(opts->scenario, parse_overrides(opts->sets)), report.info, opts->precision);
       targets.write(files, run_id, [&](const ResultSetFiles& f) { return html_report(f, opts->scenario); });
     }
     if (!*quiet) print_text(stdout, summary_table(report));

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "funnelsim/output/run_identity.hpp"
 #include "funnelsim/output/run_output.hpp"
 #include "funnelsim/output/sensitivity_output.hpp"
 #include "funnelsim/report/report.hpp"
@@ -81,7 +82,7 @@ Command add_sensitivity_command(CLI::App& app) {
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
     if (targets.any())
       targets.write({{"sensitivity.json", json_text}, {"sensitivity.csv", sensitivity_csv(report)}},
-                    run_identifier({"sensitivity", doc.dump(), run_controls_text(*opts), *vary, *metric, *params}),
+                    run_id_of_sensitivity(doc, given_controls(*opts), *vary, *metric, *params),
                     [&](const ResultSetFiles&) {
                       return html_report({{"sensitivity.json", json_text}}, opts->scenario);
                     });

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "funnelsim/output/run_identity.hpp"
 #include "funnelsim/output/run_output.hpp"
 #include "funnelsim/output/sweep_output.hpp"
 #include "funnelsim/report/report.hpp"
@@ -77,9 +78,8 @@ Command add_sweep_command(CLI::App& app) {
     const std::string json_text = sweep_json(report);
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
     if (targets.any()) {
-      std::vector<std::string> parts{"sweep", doc.dump(), run_controls_text(*opts), *objective, *pareto};
-      parts.insert(parts.end(), params->begin(), params->end());
-      targets.write({{"sweep.csv", sweep_csv(report)}, {"sweep.json", json_text}}, run_identifier(parts),
+      targets.write({{"sweep.csv", sweep_csv(report)}, {"sweep.json", json_text}},
+                    run_id_of_sweep(doc, given_controls(*opts), *objective, *pareto, *params),
                     [&](const ResultSetFiles&) {
                       return html_report({{"sweep.json", json_text}}, opts->scenario);
                     });

@@ -25,14 +25,7 @@ Command add_validate_command(CLI::App& app) {
         scenario_from_json(uncertain.nominal_document(), std::filesystem::path(opts->scenario).stem().string());
     compile_model(scenario);  // the last checks (stream tags) happen at compile time
     if (*resolved) {
-      nlohmann::json out = resolved_scenario_json(uncertain.nominal_document());
-      // Uncertain values stand where the engine reads them, each inherited copy included.
-      const auto pointers = uncertain.resolved_pointers();
-      for (std::size_t k = 0; k < pointers.size(); ++k) {
-        const nlohmann::json::json_pointer written(uncertain.parameters()[k].pointer);
-        for (const std::string& p : pointers[k]) out[nlohmann::json::json_pointer(p)] = doc.at(written);
-      }
-      print_text(stdout, out.dump(2) + "\n");
+      print_text(stdout, uncertain.resolved_document().dump(2) + "\n");
       return 0;
     }
     const std::size_t n = uncertain.parameters().size();

@@ -17,12 +17,7 @@ namespace funnelsim::cli {
 /// (with a subject) or "--param: expected ...".
 template <class Parse>
 auto for_option(std::string_view option, const Parse& parse) {
-  try {
-    return parse();
-  } catch (const UsageError& e) {
-    throw UsageError(e.subject().empty() ? std::string(option) : fmt::format("{} {}", option, e.subject()),
-                     e.message());
-  }
+  return naming_source(option, parse);
 }
 
 /// The issues with the library's words for overrides (loader.hpp) naming `option` instead;

@@ -2,12 +2,11 @@
 
 #include <unistd.h>
 
-#include <fstream>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/scenario/loader.hpp"
 #include "report_option.hpp"
 
 namespace funnelsim::cli {
@@ -26,23 +25,13 @@ bool within(const fs::path& inner, const fs::path& outer) {
 }  // namespace
 
 std::vector<fs::path> scenario_inputs(const std::string& file) {
-  std::vector<fs::path> chain;
-  fs::path current = file;
-  for (int depth = 0; depth < 64 && !current.empty(); ++depth) {
-    chain.push_back(resolved_path(current));
-    std::ifstream in(current, std::ios::binary);
-    const nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (!doc.is_object() || !doc.contains("extends") || !doc["extends"].is_string()) break;
-    const fs::path named = doc["extends"].get<std::string>();
-    current = named.is_absolute() ? named : (current.parent_path() / named).lexically_normal();
-  }
+  std::vector<fs::path> chain = scenario_files(file);
+  for (fs::path& input : chain) input = resolved_path(input);
   return chain;
 }
 
-std::string run_controls_text(const ScenarioOptions& opts) {
-  const auto text = [](const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : std::string("-"); };
-  return fmt::format("seed={} replications={} first={} precision={}", text(opts.seed), text(opts.replications),
-                     opts.first_replication, opts.precision);
+GivenRunControls given_controls(const ScenarioOptions& opts) {
+  return {opts.seed, opts.replications, opts.first_replication, opts.precision};
 }
 
 void refuse_input_as_output(const fs::path& file, const std::vector<fs::path>& inputs, const std::string& option) {

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "funnelsim/output/result_set.hpp"
+#include "funnelsim/output/run_identity.hpp"
 #include "run_options.hpp"
 
 namespace funnelsim::cli {
@@ -40,7 +41,7 @@ class OutputTargets {
 };
 
 /// The run controls as typed (seed, replications, first replication, precision), for a run identifier.
-std::string run_controls_text(const ScenarioOptions& opts);
+GivenRunControls given_controls(const ScenarioOptions& opts);
 
 /// Refuses (UsageError naming `option`) a file to be written that is one of `inputs`.
 void refuse_input_as_output(const std::filesystem::path& file, const std::vector<std::filesystem::path>& inputs,

@@ -1,6 +1,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace funnelsim {
 
@@ -22,5 +23,23 @@ class UsageError : public std::invalid_argument {
  private:
   std::string subject_, message_;
 };
+
+/// `error` with `source` (where its text came from: a command-line flag, a function argument) in
+/// front of its subject: "--param /x: expected ...", or "--param: expected ..." without one.
+inline UsageError named_by(std::string_view source, const UsageError& error) {
+  std::string subject(source);
+  if (!error.subject().empty()) subject.append(" ").append(error.subject());
+  return UsageError(subject, error.message());
+}
+
+/// Returns parse(); a UsageError from it comes back named_by(source).
+template <class Parse>
+auto naming_source(std::string_view source, const Parse& parse) {
+  try {
+    return parse();
+  } catch (const UsageError& e) {
+    throw named_by(source, e);
+  }
+}
 
 }  // namespace funnelsim

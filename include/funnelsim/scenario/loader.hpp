@@ -51,6 +51,17 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& fallba
 /// are ScenarioErrors at path "", problems with base files at "/extends".
 nlohmann::json read_scenario_document(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
 
+/// A scenario document given as JSON text rather than read from a file (a Python dict, a request
+/// body): the checks of a file's text (at most kMaxScenarioBytes, no NUL, nesting, repeated
+/// keys), its "extends" chain resolved with relative paths from `folder`, then the overrides; no
+/// validation yet. `name` stands for the document in messages about its chain.
+nlohmann::json read_scenario_text(std::string_view text, const std::filesystem::path& folder, const std::string& name,
+                                  const std::vector<Override>& overrides = {});
+
+/// The scenario file and the base files its "extends" chain names, as far as they can be read
+/// (paths as the chain spells them): the files a front end must never write results over.
+std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& file);
+
 /// Reads, overrides, validates and builds.
 Scenario load_scenario(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
 

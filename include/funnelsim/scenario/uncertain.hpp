@@ -90,6 +90,11 @@ class UncertainScenario {
   /// by all of them). [parameter][pointer]
   std::vector<std::vector<std::string>> resolved_pointers() const;
 
+  /// The resolved document (resolved_scenario_json of the nominal one) with each uncertain value
+  /// standing where the engine reads it, each inherited copy included: what `funnelsim validate
+  /// --resolved` prints.
+  nlohmann::json resolved_document() const;
+
  private:
   nlohmann::json document_;  // as given
   nlohmann::json nominal_;
