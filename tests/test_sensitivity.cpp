@@ -129,6 +129,29 @@ TEST_CASE("sensitivity: listed parameters may be integers, missing or non-numeri
               "read as exactly 0");
 }
 
+TEST_CASE("sensitivity: a headcount moves on its own, against a per-rep strictness list", "[sensitivity][headcount]") {
+  json resolved = resolved_funnel();
+  resolved["sales"] = resolved_scenario_json(json::parse(R"({
+    "sources": [{ "name": "web", "leads_per_week": 1 }],
+    "sales": { "teams": [{ "name": "sdr", "headcount": 2, "strictness": [1.0, 0.85] }] } })"))["sales"];
+  const SensitivityPlan plan = plan_sensitivity(resolved, {"/sales/teams/0/headcount"}, 0.2);
+  CHECK(plan.skipped.empty());
+  REQUIRE(plan.parameters.size() == 1);
+  CHECK(plan.parameters[0].low_value == 1);  // 1.6 rounds back to 2: one rep fewer instead
+  CHECK(plan.parameters[0].high_value == 3);
+  // Each side is a valid scenario whose reps keep their strictness by the per-rep rule.
+  for (const auto& [value, expected] :
+       {std::pair{1, std::vector<double>{1.0}}, std::pair{3, std::vector<double>{1.0, 0.85, 1.0}}}) {
+    json side = resolved;
+    set_parameter(side, "/sales/teams/0/headcount", value);
+    CHECK(scenario_from_json(side, "side").sales->teams.at(0).strictness == expected);
+  }
+  // Integers stay out of the default set (their step is at least 1, not --vary).
+  const SensitivityPlan all = plan_sensitivity(resolved, {}, 0.2);
+  CHECK(find(all, "/sales/teams/0/headcount") == nullptr);
+  CHECK(find(all, "/sales/teams/0/strictness/1") != nullptr);
+}
+
 TEST_CASE("sensitivity: values the schema or the semantic checks reject skip their parameter", "[sensitivity]") {
   json resolved = resolved_funnel();
   resolved["nurture"] = resolved_scenario_json(json::parse(R"({

@@ -178,11 +178,14 @@ class SemanticChecker {
       const std::string base = fmt::format("/sales/teams/{}", i);
       if (!teams.insert(t["name"].get<std::string>()).second)
         add(base + "/name", "a name not used by an earlier team", quoted(t["name"]));
+      // Per-rep entries repeat for a bigger team (per_rep_value): only an empty list has nothing to repeat.
       const json& strictness = t["strictness"];
-      if (strictness.is_array() && strictness.size() != t["headcount"].get<std::size_t>())
+      if (strictness.is_array() && strictness.empty() && t["headcount"].get<int>() > 0)
         add(base + "/strictness",
-            fmt::format("one number or an array of headcount ({}) numbers", t["headcount"].get<int>()),
-            fmt::format("an array of {} items", strictness.size()));
+            fmt::format("one number or an array of at least one number per rep (headcount {}; the list repeats when "
+                        "the team has more reps)",
+                        t["headcount"].get<int>()),
+            "an empty array");
       const json& hours = t["calendar"]["hours"];
       if (!(hours[1].get<double>() > hours[0].get<double>()))
         add(base + "/calendar/hours", "[start, end] with end > start", hours.dump());
@@ -444,6 +447,11 @@ PipelineSpec pipeline_from(const json& j) {
   return p;
 }
 
+/// The per-rep rule: a list of per-rep values describes the reps in order and repeats when the team
+/// has more reps than entries (rep k takes entry k mod n, so doubling a team doubles each kind of
+/// rep); a smaller team takes the first entries. A list as long as the team is read as written.
+const json& per_rep_value(const json& list, std::size_t rep) { return list[rep % list.size()]; }
+
 SalesSpec sales_from(const json& j) {
   SalesSpec sales;
   for (const json& t : j["teams"]) {
@@ -467,10 +475,10 @@ SalesSpec sales_from(const json& j) {
     team.handle_time.mean_minutes = h["mean_minutes"].get<double>();
     team.handle_time.cv = h["cv"].get<double>();
     if (!t["daily_cap_per_rep"].is_null()) team.daily_cap_per_rep = t["daily_cap_per_rep"].get<int>();
-    if (t["strictness"].is_array())
-      team.strictness = t["strictness"].get<std::vector<double>>();
-    else
-      team.strictness.assign(static_cast<std::size_t>(team.headcount), t["strictness"].get<double>());
+    const json& strictness = t["strictness"];
+    for (std::size_t rep = 0; rep < static_cast<std::size_t>(team.headcount); ++rep)
+      team.strictness.push_back(strictness.is_array() ? per_rep_value(strictness, rep).get<double>()
+                                                      : strictness.get<double>());
     const auto discipline = t["queue_discipline"].get<std::string>();
     team.discipline = discipline == "highest_score"   ? TeamSpec::Discipline::highest_score
                       : discipline == "instant_first" ? TeamSpec::Discipline::instant_first
