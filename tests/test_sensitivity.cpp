@@ -10,6 +10,7 @@
 
 using namespace funnelsim;
 using nlohmann::json;
+using test::usage_message;
 
 namespace {
 
@@ -24,16 +25,6 @@ json resolved_funnel() {
         "events": { "visit": { "rate_at_readiness_0": 0.5, "rate_at_readiness_1": 20 } } } }],
     "scoring": { "attribute_points": { "fit": 20 }, "event_points": { "visit": 5 }, "mql_threshold": 65 }
   })"));
-}
-
-template <class F>
-std::string usage_message(F&& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 const SensitivityParameter* find(const SensitivityPlan& plan, const std::string& pointer) {

@@ -8,8 +8,10 @@
 #include <system_error>
 #include <vector>
 
+#include "core/sha256.hpp"
 #include "funnelsim/scenario/limits.hpp"
 #include "scenario/json_schema.hpp"
+#include "scenario/scenario_merge.hpp"
 
 namespace funnelsim {
 namespace {
@@ -42,8 +44,8 @@ fs::path identity_of(const fs::path& file) {
 }
 
 /// Reads one file of the chain; `chain` holds the files that extend it (empty for the file the
-/// user named).
-json read_link(const fs::path& file, std::vector<Link>& chain) {
+/// user named). Records the file, its base and the merges in `origin` when not null.
+json read_link(const fs::path& file, std::vector<Link>& chain, ScenarioOrigin* origin) {
   const bool is_base = !chain.empty();
   std::ifstream in(file, std::ios::binary);
   if (!in) {
@@ -76,7 +78,18 @@ json read_link(const fs::path& file, std::vector<Link>& chain) {
   if (is_base && !doc.is_object())
     throw ScenarioError(
         {Issue{"/extends", fmt::format("a JSON object in the base scenario \"{}\"", file.string()), describe(doc)}});
-  if (!doc.is_object() || !doc.contains("extends")) return doc;
+  const PatchFile patch{recorded_path(file), file.string(), is_base};
+  if (origin) {
+    const ScenarioFile record{patch.recorded, sha256_hex(text)};
+    if (is_base)
+      origin->extends.push_back(record);
+    else
+      origin->file = record;
+  }
+  if (!doc.is_object() || !doc.contains("extends")) {
+    refuse_remove_without_base(doc, patch);
+    return doc;
+  }
 
   const json& extends = doc["extends"];
   if (!extends.is_string() || extends.get_ref<const std::string&>().empty())
@@ -97,20 +110,20 @@ json read_link(const fs::path& file, std::vector<Link>& chain) {
   for (const Link& link : chain)
     if (link.identity == base_identity)
       throw ScenarioError({Issue{"/extends", "a chain of extends without cycles", chain_text(chain, base)}});
-  json merged = read_link(base, chain);
+  json merged = read_link(base, chain, origin);
   chain.pop_back();
 
   doc.erase("extends");
   merged.erase("name");  // a variant is its own scenario: absent a name, it takes its file's
-  merged.merge_patch(doc);
+  merge_scenario_patch(merged, doc, patch, origin ? &origin->merges : nullptr);
   return merged;
 }
 
 }  // namespace
 
-json read_extended_document(const fs::path& file) {
+json read_extended_document(const fs::path& file, ScenarioOrigin* origin) {
   std::vector<Link> chain;
-  return read_link(file, chain);
+  return read_link(file, chain, origin);
 }
 
 }  // namespace funnelsim

@@ -1,13 +1,15 @@
 #pragma once
 /// Scenario inheritance. A scenario file with "extends": "base.json" is its base document with
-/// the file's own content applied on top as a JSON Merge Patch (RFC 7386): a variant names only
-/// what differs from its base. Bases may extend further files; a relative path is resolved from
-/// the folder of the file that names it.
+/// the file's own content applied on top as a JSON Merge Patch (RFC 7386), arrays of named objects
+/// merged item by item by name (scenario_merge.hpp): a variant names only what differs from its
+/// base. Bases may extend further files; a relative path is resolved from the folder of the file
+/// that names it.
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
 
 #include "funnelsim/scenario/error.hpp"
+#include "funnelsim/scenario/origin.hpp"
 
 namespace funnelsim {
 
@@ -24,6 +26,9 @@ namespace funnelsim {
 ///   a base that is no object:   expected `a JSON object in the base scenario "<base>"`;
 ///   "extends" not a string:     expected "a string: the path of the base scenario file" [+ ` (in <file>)`];
 ///   a cycle:                    expected "a chain of extends without cycles", found "a.json -> b.json -> a.json".
-nlohmann::json read_extended_document(const std::filesystem::path& file);
+///   a bad $remove or a name listed twice in a merged array: see scenario_merge.hpp.
+/// With `origin`, records the file, each base (with the SHA-256 of its bytes) and every array
+/// merged or replaced (see origin.hpp).
+nlohmann::json read_extended_document(const std::filesystem::path& file, ScenarioOrigin* origin = nullptr);
 
 }  // namespace funnelsim

@@ -9,6 +9,7 @@
 
 #include "scenario/embedded_schema.hpp"
 #include "core/json_pointer_token.hpp"
+#include "core/utf8_text.hpp"
 #include "scenario/json_schema.hpp"
 #include "scenario/extends.hpp"
 
@@ -587,6 +588,8 @@ Override Override::parse(std::string_view text) {
   return Override{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
+json Override::json_value() const { return json::accept(value) ? parse_json_text(value) : json(value); }
+
 void apply_overrides(json& doc, const std::vector<Override>& overrides) {
   for (const auto& o : overrides) {
     json::json_pointer pointer;
@@ -597,15 +600,13 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
           {Issue{o.pointer, fmt::format("a JSON Pointer such as /sources/0/leads_per_week{}", kInOverride),
                  fmt::format("\"{}\"", o.pointer)}});
     }
-    json value = o.value;  // not JSON: taken as a plain string
-    if (json::accept(o.value)) {
-      try {
-        value = parse_json_text(o.value);
-      } catch (const ScenarioError& e) {  // JSON, but a repeated key or too deep: say where
-        std::vector<Issue> issues = e.issues();
-        for (Issue& issue : issues) issue.path = o.pointer + issue.path, issue.expected += kInOverride;
-        throw ScenarioError(std::move(issues));
-      }
+    json value;
+    try {
+      value = o.json_value();
+    } catch (const ScenarioError& e) {  // JSON, but a repeated key or too deep: say where
+      std::vector<Issue> issues = e.issues();
+      for (Issue& issue : issues) issue.path = o.pointer + issue.path, issue.expected += kInOverride;
+      throw ScenarioError(std::move(issues));
     }
     const auto parent = pointer.parent_pointer();
     const std::string parent_text = parent.to_string().empty() ? "/" : parent.to_string();
@@ -685,11 +686,8 @@ std::optional<NumericField> numeric_field(const json& doc, std::string_view poin
 
 namespace {
 
-/// A file name as a scenario name: a name must be UTF-8 (every output writes it in JSON), a file
-/// name need not be, so each byte that is not UTF-8 becomes U+FFFD.
-std::string name_from_file(const std::string& file_name) {
-  return json::parse(json(file_name).dump(-1, ' ', false, json::error_handler_t::replace)).get<std::string>();
-}
+/// A file name as a scenario name: a name must be UTF-8 (every output writes it in JSON).
+std::string name_from_file(const std::string& file_name) { return utf8_or_replaced(file_name); }
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "funnelsim/model/model.hpp"
 #include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/scenario/uncertain.hpp"
 #include "run_options.hpp"
 #include "terminal.hpp"
@@ -19,20 +20,16 @@ Command add_validate_command(CLI::App& app) {
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/false);
   cmd->add_flag("--resolved", *resolved, "Print the scenario with profiles merged and defaults filled in");
   return [opts, resolved]() {
-    const nlohmann::json doc = read_document(opts->scenario, parse_overrides(opts->sets));
-    const UncertainScenario uncertain(doc);  // checks the uncertain values; the nominal document the rest
+    const ScenarioInput input = read_input(opts->scenario, parse_overrides(opts->sets));
+    const UncertainScenario uncertain(input.document);  // checks the uncertain values; the nominal document the rest
     const Scenario scenario =
         scenario_from_json(uncertain.nominal_document(), std::filesystem::path(opts->scenario).stem().string());
     compile_model(scenario);  // the last checks (stream tags) happen at compile time
     if (*resolved) {
-      nlohmann::json out = resolved_scenario_json(uncertain.nominal_document());
-      // Uncertain values stand where the engine reads them, each inherited copy included.
-      const auto pointers = uncertain.resolved_pointers();
-      for (std::size_t k = 0; k < pointers.size(); ++k) {
-        const nlohmann::json::json_pointer written(uncertain.parameters()[k].pointer);
-        for (const std::string& p : pointers[k]) out[nlohmann::json::json_pointer(p)] = doc.at(written);
-      }
-      print_text(stdout, out.dump(2) + "\n");
+      // How extends put arrays together, on stderr: stdout stays the resolved document alone.
+      for (const ArrayMerge& merge : input.origin.merges)
+        print_text(stderr, fmt::format("funnelsim: note: {}\n", array_merge_text(merge)));
+      print_text(stdout, resolved_document(uncertain).dump(2) + "\n");
       return 0;
     }
     const std::size_t n = uncertain.parameters().size();
