@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/engine/engine.hpp"
 #include "funnelsim/model/model.hpp"
 #include "funnelsim/scenario/loader.hpp"
@@ -23,6 +24,17 @@ inline RunResult run(const nlohmann::json& doc, std::uint64_t replications, int 
 }
 
 inline std::string source_path() { return FUNNELSIM_SOURCE_DIR; }
+
+/// What `f` throws as a UsageError ("no error" when it throws none), for exact-message checks.
+template <class F>
+std::string usage_message(F&& f) {
+  try {
+    f();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "no error";
+}
 
 /// Four standard errors: a fixed-seed test that fails by chance about once in 16,000 runs.
 inline constexpr double kSigmas = 4.0;

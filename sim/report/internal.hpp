@@ -48,6 +48,13 @@ std::string value_text(const json& value);
 /// "precision" block; `measured` says what the half-width is of ("the 95% CI half-width of ...").
 std::string precision_meta(const json& precision, std::string_view measured);
 
+/// Which scenario made the results, from a "provenance" block (sim/output/provenance_json.hpp):
+/// "<code>file</code> (sha256 ...), which extends ..., with overrides (in order) ...; resolved
+/// scenario sha256 ..." (HTML); "" when `provenance` is no such block (results from before it).
+std::string made_from_text(const json& provenance);
+/// A meta paragraph "Made from ..." for a results file with a top-level "provenance"; "" without.
+std::string made_from_meta(const json& results);
+
 /// A page being built: the HTML body and the charts it holds.
 class Page {
  public:

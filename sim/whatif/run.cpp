@@ -198,7 +198,8 @@ std::uint64_t most_replications(const Scenario& scenario, const WhatIfOptions& o
 std::optional<ScenarioRun> run_scenario(const RunnableScenario& runnable, const WhatIfOptions& options) {
   const Scenario& scenario = runnable.scenario();
   const RunOptions run = run_options_for(scenario, options);
-  RunInfo info{scenario.name, run.seed, run.replications, run.first_replication, scenario.horizon_days, {}};
+  RunInfo info{scenario.name,         run.seed,     run.replications,     run.first_replication,
+               scenario.horizon_days, std::nullopt, runnable.provenance()};
   auto run_batch = [&](std::uint64_t first, std::uint64_t count) {
     RunOptions batch = run;
     batch.first_replication = first;
@@ -241,27 +242,28 @@ std::optional<ComparisonReport> run_comparison(const std::vector<RunnableScenari
   std::vector<std::string> names;
   for (const RunnableScenario& scenario : scenarios) names.push_back(scenario.scenario().name);
   const std::vector<std::string> labels = unique_labels(names);
-  report.base = {labels[0], files[0], uncertain_pointers(scenarios[0])};
+  report.base = {labels[0], files[0], uncertain_pointers(scenarios[0]), scenarios[0].provenance()};
   report.seed = run.seed;
   report.first_replication = run.first_replication;
   if (options.precision) report.precision = outcome;
   for (std::size_t v = 1; v < scenarios.size(); ++v) {
-    report.variants.push_back({labels[v], files[v], uncertain_pointers(scenarios[v])});
+    report.variants.push_back({labels[v], files[v], uncertain_pointers(scenarios[v]), scenarios[v].provenance()});
     report.results.push_back(compare_tables(results[0]->table, results[v]->table));
   }
   return report;
 }
 
 std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::string& file, SweepSpec spec,
-                                     const WhatIfOptions& options) {
+                                     const WhatIfOptions& options, const ScenarioOrigin& origin) {
   const std::string fallback_name = std::filesystem::path(file).stem().string();
-  const RunnableScenario base(document, fallback_name);  // seed and replications come from here
+  const RunnableScenario base(document, fallback_name, origin);  // seed and replications come from here
   const std::vector<RunnableScenario> scenarios = sweep_scenarios(document, file, spec);
 
   const RunOptions run = run_options_for(base.scenario(), options);
   SweepReport report;
   report.scenario = base.scenario().name;
   report.file = file;
+  report.provenance = base.provenance();
   report.seed = run.seed;
   report.first_replication = run.first_replication;
   report.parameters = std::move(spec.parameters);
@@ -278,7 +280,8 @@ std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::
 }
 
 std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document, const std::string& fallback_name,
-                                                 const SensitivitySpec& spec, const WhatIfOptions& options) {
+                                                 const SensitivitySpec& spec, const WhatIfOptions& options,
+                                                 const ScenarioOrigin& origin) {
   if (options.precision) throw std::invalid_argument("run_sensitivity: a tornado takes no precision target");
   const Tornado tornado(document, fallback_name, spec, options);
   const UncertainScenario& uncertain = tornado.uncertain;
@@ -316,6 +319,7 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
 
   SensitivityReport report;
   report.scenario = base.name;
+  report.provenance = {origin, resolved_sha256(uncertain)};
   report.seed = run.seed;
   report.replications = run.replications;
   report.metric = spec.metric;

@@ -8,10 +8,11 @@
 
 namespace funnelsim {
 
-RunnableScenario::RunnableScenario(nlohmann::json document, std::string fallback_name)
+RunnableScenario::RunnableScenario(nlohmann::json document, std::string fallback_name, ScenarioOrigin origin)
     : uncertain_(std::move(document)),
       fallback_name_(std::move(fallback_name)),
-      model_(compile_model(scenario_from_json(uncertain_.nominal_document(), fallback_name_))) {}
+      model_(compile_model(scenario_from_json(uncertain_.nominal_document(), fallback_name_))),
+      provenance_{std::move(origin), resolved_sha256(uncertain_)} {}
 
 RunResult RunnableScenario::run(const RunOptions& options) const {
   return uncertain_.empty() ? run_replications(model_, options)

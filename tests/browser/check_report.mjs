@@ -43,7 +43,8 @@ sim('sweep', scenario('saas_baseline.json'), '--param', '/scoring/mql_threshold=
     'maximize sqls subject to mql_to_sql_rate >= 0.14', '--pareto', 'mql_precision,mql_recall',
     '--replications', '20', '--report', join(reports, 'sweep.html'));
 sim('sensitivity', scenario('uncertain_rates.json'), '--metric', 'sqls', '--replications', '20', '--params',
-    '/scoring/mql_threshold,/sales/teams/0/headcount,/sources/1/leads_per_week,/sources/0/cost_per_lead',
+    '/scoring/mql_threshold,/sales/teams/0/headcount,/sources/1/leads_per_week,/sources/0/cost_per_lead,' +
+      '/sales_acceptance/midpoint',
     '--report', join(reports, 'sensitivity.html'));
 
 // What each report must hold at least: chart count and a few words a reader looks for.

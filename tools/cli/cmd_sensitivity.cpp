@@ -53,7 +53,8 @@ Command add_sensitivity_command(CLI::App& app) {
     spec.metric = for_option("--metric", [&] { return parse_sensitivity_metric(*metric); });
     if (!params->empty()) spec.parameters = for_option("--params", [&] { return parse_pointer_list(*params); });
     const std::string fallback_name = std::filesystem::path(opts->scenario).stem().string();
-    const nlohmann::json doc = read_document(opts->scenario, parse_overrides(opts->sets));
+    const ScenarioInput input = read_input(opts->scenario, parse_overrides(opts->sets));
+    const nlohmann::json& doc = input.document;
     WhatIfOptions options = whatif_options(*opts);
     options.cancel = interrupt.flag();
     // Planning checks each of --params in the scenario: its only UsageError.
@@ -73,8 +74,9 @@ Command add_sensitivity_command(CLI::App& app) {
     if (interrupt.signal() != 0) return interrupt.report();
     if (!check_memory(estimate, *budget, /*quiet=*/true, "; fewer parameters (--params), each run in turn")) return 2;
     const std::optional<SensitivityReport> tornado = naming_params([&] {
-      return with_progress_bar(!*quiet, options,
-                               [&](const WhatIfOptions& o) { return run_sensitivity(doc, fallback_name, spec, o); });
+      return with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) {
+        return run_sensitivity(doc, fallback_name, spec, o, input.origin);
+      });
     });
     if (interrupt.signal() != 0) return interrupt.report();
     const SensitivityReport& report = *tornado;

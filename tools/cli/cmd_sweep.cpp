@@ -60,7 +60,8 @@ Command add_sweep_command(CLI::App& app) {
     if (!objective->empty()) spec.objective = for_option("--objective", [&] { return parse_objective(*objective); });
     if (!pareto->empty()) spec.pareto = for_option("--pareto", [&] { return parse_pareto(*pareto); });
     WhatIfOptions options = whatif_options(*opts);  // parses --precision
-    const nlohmann::json doc = read_document(opts->scenario, parse_overrides(opts->sets));
+    const ScenarioInput input = read_input(opts->scenario, parse_overrides(opts->sets));
+    const nlohmann::json& doc = input.document;
     // Every point's table is held until the points are summarized: refuse a job that cannot fit.
     const MemoryEstimate estimate = naming_overrides("--param", [&] {
       return estimate_sweep_memory(doc, opts->scenario, spec, options, !out->empty() || !report_file->empty());
@@ -70,8 +71,9 @@ Command add_sweep_command(CLI::App& app) {
       return 2;
     options.cancel = interrupt.flag();
     const std::optional<SweepReport> swept = naming_overrides("--param", [&] {
-      return with_progress_bar(
-          !*quiet, options, [&](const WhatIfOptions& o) { return run_sweep(doc, opts->scenario, std::move(spec), o); });
+      return with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) {
+        return run_sweep(doc, opts->scenario, std::move(spec), o, input.origin);
+      });
     });
     if (interrupt.signal() != 0) return interrupt.report();
     const SweepReport& report = *swept;

@@ -74,8 +74,14 @@ nlohmann::json read_document(const std::string& file, const std::vector<Override
   return naming_overrides("--set", [&] { return read_scenario_document(file, overrides); });
 }
 
+ScenarioInput read_input(const std::string& file, const std::vector<Override>& overrides) {
+  return naming_overrides("--set", [&] { return read_scenario_input(file, overrides); });
+}
+
 RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides) {
-  return RunnableScenario(read_document(file, overrides), std::filesystem::path(file).stem().string());
+  ScenarioInput input = read_input(file, overrides);
+  return RunnableScenario(std::move(input.document), std::filesystem::path(file).stem().string(),
+                          std::move(input.origin));
 }
 
 RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides) {

@@ -14,6 +14,7 @@
 #include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/metrics/replication_table.hpp"
 #include "funnelsim/core/statistics.hpp"
+#include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/whatif/precision.hpp"
 
 namespace funnelsim {
@@ -69,6 +70,7 @@ struct ComparedScenario {
   std::string label;                   ///< the scenario's name, made unique among the compared ones (see unique_labels)
   std::string file;                    ///< as given on the command line
   std::vector<std::string> uncertain;  ///< JSON Pointers of its uncertain inputs (drawn per replication)
+  ScenarioProvenance provenance;       ///< which scenario it is: files, overrides, resolved hash
 };
 
 struct ComparisonReport {

@@ -7,6 +7,7 @@
 
 #include "funnelsim/metrics/replication_table.hpp"
 #include "funnelsim/metrics/run_summary.hpp"
+#include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/scenario/uncertain.hpp"
 #include "funnelsim/whatif/precision.hpp"
 
@@ -19,6 +20,7 @@ struct RunInfo {
   std::uint64_t first_replication = 0;
   int horizon_days = 0;
   std::optional<PrecisionOutcome> precision;  ///< when --precision chose the replication count
+  ScenarioProvenance provenance;              ///< which scenario made the run
 };
 
 struct RunReport {

@@ -10,6 +10,7 @@
 
 #include "funnelsim/engine/engine.hpp"
 #include "funnelsim/model/model.hpp"
+#include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/scenario/scenario.hpp"
 #include "funnelsim/scenario/uncertain.hpp"
 
@@ -17,15 +18,18 @@ namespace funnelsim {
 
 class RunnableScenario {
  public:
-  /// `document` after extends and --set. Throws ScenarioError for a malformed uncertain value
-  /// or an invalid scenario (with every uncertain value at its nominal value, its mean).
-  RunnableScenario(nlohmann::json document, std::string fallback_name);
+  /// `document` after extends and --set, `origin` where it came from (read_scenario_input; empty
+  /// for a document built in memory). Throws ScenarioError for a malformed uncertain value or an
+  /// invalid scenario (with every uncertain value at its nominal value, its mean).
+  RunnableScenario(nlohmann::json document, std::string fallback_name, ScenarioOrigin origin = {});
 
   /// The scenario with every uncertain value at its nominal value: name, seed, replications.
   const Scenario& scenario() const noexcept { return model_.scenario; }
   /// Its compiled model: the layout every replication shares, and what memory estimates size.
   const CompiledModel& nominal_model() const noexcept { return model_; }
   const UncertainScenario& uncertain() const noexcept { return uncertain_; }
+  /// Where it came from and the hash of its resolved scenario: what its results record.
+  const ScenarioProvenance& provenance() const noexcept { return provenance_; }
 
   /// The replications options.first_replication .. + options.replications, on any thread count.
   RunResult run(const RunOptions& options) const;
@@ -34,6 +38,7 @@ class RunnableScenario {
   UncertainScenario uncertain_;
   std::string fallback_name_;
   CompiledModel model_;
+  ScenarioProvenance provenance_;
 };
 
 }  // namespace funnelsim
