@@ -20,7 +20,8 @@ Interval wilson_interval(double k, double n) {
   const double p = k / n, z2 = kZ * kZ;
   const double centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
   const double half = kZ * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / (1.0 + z2 / n);
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // At k = 0 and k = n the ends are exactly 0 and 1 (centre -+ half, in exact arithmetic).
+  return {k == 0.0 ? 0.0 : std::max(0.0, centre - half), k == n ? 1.0 : std::min(1.0, centre + half)};
 }
 
 Interval poisson_interval(double k) {

@@ -47,7 +47,7 @@ class CsvReader {
 
  private:
   bool fill(bool compact = true);  // reads more (dropping what was read when `compact`); false at the end
-  int peek();   // the next byte or -1 at the end
+  int peek();                      // the next byte or -1 at the end
   void detect();
 
   std::istream& in_;

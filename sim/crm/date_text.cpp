@@ -102,7 +102,8 @@ DateStatus parse_iso(Cursor& c, ParsedDate& out) noexcept {
     c.take(' ');  // "2025-01-06 14:05 +01:00" as some tools write it
     int offset = 0;
     if (!read_offset(c, offset) || !c.done()) return DateStatus::malformed;
-    layout = offset == 0 && (c.text.back() == 'Z' || c.text.back() == 'z') ? DateLayout::iso_utc : DateLayout::iso_offset;
+    layout =
+        offset == 0 && (c.text.back() == 'Z' || c.text.back() == 'z') ? DateLayout::iso_utc : DateLayout::iso_offset;
     local -= offset;
   }
   out = {local, layout, false};
@@ -120,8 +121,7 @@ DateStatus parse_slash(Cursor& c, DateOrder order, ParsedDate& out) noexcept {
   if (month_first_ok && day_first_ok && first != second) {
     if (order == DateOrder::unknown) return DateStatus::ambiguous;
     month_first = order == DateOrder::month_first;
-  } else if (order != DateOrder::unknown && first != second &&
-             (order == DateOrder::month_first) != month_first_ok) {
+  } else if (order != DateOrder::unknown && first != second && (order == DateOrder::month_first) != month_first_ok) {
     return DateStatus::malformed;  // 13/04/2025 read month first
   }
   const int month = month_first ? first : second, day = month_first ? second : first;
@@ -186,7 +186,9 @@ Minute minute_of_date(int year, unsigned month, unsigned day) noexcept {
 }
 
 namespace {
-std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 }  // namespace
 
 CivilDate date_of_minute(Minute minute) noexcept {

@@ -39,9 +39,9 @@ LeadView view_of(const CrmRecords& r, const Lead& lead) {
     if (j.owner >= 0) v.latest_owner = &j;
   }
   const Deal* deal = lead.deal >= 0 ? &r.deals[static_cast<std::size_t>(lead.deal)] : nullptr;
-  v.stage = deal && deal->state == DealState::won ? Stage::customer
-            : deal                                ? Stage::opportunity
-            : lead.sql != kNoTime                 ? Stage::sql
+  v.stage = deal && deal->state == DealState::won  ? Stage::customer
+            : deal                                 ? Stage::opportunity
+            : lead.sql != kNoTime                  ? Stage::sql
             : v.latest && v.latest->mql != kNoTime ? Stage::mql
                                                    : Stage::lead;
   return v;
@@ -171,9 +171,7 @@ class Renderer {
       if (o) w.raw(Role::last_contacted, when(o->last_contacted, offset));
     } else {
       w.raw(Role::mql_date, when(mql, offset));
-      w.text(Role::rating, !v.latest_mql                                  ? "Cold"
-                           : v.latest_mql->reason == MqlReason::demo_request ? "Hot"
-                                                                           : "Warm");
+      w.text(Role::rating, !v.latest_mql ? "Cold" : v.latest_mql->reason == MqlReason::demo_request ? "Hot" : "Warm");
       const bool converted = lead.sql != kNoTime;
       w.raw(Role::converted, converted ? "true" : "false");
       if (converted && kind != Defect::missing_stage_date) w.raw(Role::sql_date, day(lead.sql));
@@ -207,7 +205,10 @@ class Renderer {
     std::string previous[4];  // the value each field held before (Salesforce's Old Value)
     bool first_start = true;
     for (const Change& c : changes) {
-      const std::size_t f = c.role == Role::lead_date ? 0 : c.role == Role::mql_date ? 1 : c.role == Role::mql_reason ? 2 : 3;
+      const std::size_t f = c.role == Role::lead_date    ? 0
+                            : c.role == Role::mql_date   ? 1
+                            : c.role == Role::mql_reason ? 2
+                                                         : 3;
       if (hubspot_) {
         w.text(Role::id, id);
         w.text(Role::property, history_property(format_, c.role));
@@ -320,7 +321,8 @@ std::string export_json(const CrmRecords& r, const RunnableScenario& scenario, s
   j["time_zone"] = "UTC";
   j["time_resolution"] = "minute (floored)";
   j["start_date"] = format_date(r.horizon_start);
-  j["horizon"] = {{"from", format_date(r.horizon_start)}, {"to", format_date(r.horizon_end - 1)},
+  j["horizon"] = {{"from", format_date(r.horizon_start)},
+                  {"to", format_date(r.horizon_end - 1)},
                   {"days", scenario.scenario().horizon_days}};
   j["warmup_days"] = scenario.scenario().warmup_days;
   j["history_from"] = r.leads.empty() ? ordered_json(nullptr) : ordered_json(format_date(r.leads.front().created));
@@ -337,12 +339,10 @@ std::string messy_json(const MessyCounts& c) {
                         {"mixed_date_formats", MessyRates::mixed_date_formats},
                         {"duplicate_contacts", MessyRates::duplicate_contacts},
                         {"unknown_source", MessyRates::unknown_source}};
-  ordered_json planted = {{"missing_stage_date", c.missing_stage_date},
-                          {"skipped_stage", c.skipped_stage},
-                          {"date_before_creation", c.date_before_creation},
-                          {"mixed_date_formats", c.mixed_date_formats},
-                          {"duplicate_contacts", c.duplicate_contacts},
-                          {"unknown_source", c.unknown_source}};
+  ordered_json planted = {
+      {"missing_stage_date", c.missing_stage_date},     {"skipped_stage", c.skipped_stage},
+      {"date_before_creation", c.date_before_creation}, {"mixed_date_formats", c.mixed_date_formats},
+      {"duplicate_contacts", c.duplicate_contacts},     {"unknown_source", c.unknown_source}};
   ordered_json j = {
       {"stream", "crm:messy (one stream per lead, keyed by seed, replication and the lead)"},
       {"rule",
@@ -379,10 +379,11 @@ Minute parse_start_date(std::string_view text, const Scenario& scenario) {
   const Minute day = parse_day(text);
   const int weekday = weekday_of_minute(day);
   if (weekday != scenario.start_weekday)
-    throw UsageError(fmt::format("expected a {} (the scenario's start_weekday: day 0's weekday shapes arrivals and "
-                                 "working days), found {}, a {}",
-                                 kWeekdays[static_cast<std::size_t>(scenario.start_weekday)], text,
-                                 kWeekdays[static_cast<std::size_t>(weekday)]));
+    throw UsageError(
+        fmt::format("expected a {} (the scenario's start_weekday: day 0's weekday shapes arrivals and "
+                    "working days), found {}, a {}",
+                    kWeekdays[static_cast<std::size_t>(scenario.start_weekday)], text,
+                    kWeekdays[static_cast<std::size_t>(weekday)]));
   return day;
 }
 

@@ -93,11 +93,12 @@ struct RowLead {
   std::uint32_t file = 0, row = 0;
   std::uint64_t email = 0;  // a hash of the e-mail address, 0 when none
   std::uint32_t source = 0, segment = 0;
-  std::int32_t history = -1;  // index into histories_
+  std::int32_t history = -1;   // index into histories_
   std::optional<Stage> stage;  // HubSpot's lifecycle stage
   LeadStatus status = LeadStatus::new_lead;
   MqlReason reason = MqlReason::unknown;
-  bool converted = false;  // Salesforce
+  bool converted = false;                                  // Salesforce
+  bool opportunity_known = false, customer_known = false;  // the file has these columns
   Dated created, lead_date, mql, sql, opportunity, customer;
   Minute owner_assigned = kNoTime;
   double score = 0.0;
@@ -147,7 +148,9 @@ class Importer {
   }
 
  private:
-  static std::string format_label(CrmFormat f) { return f == CrmFormat::hubspot ? "HubSpot exports" : "Salesforce exports"; }
+  static std::string format_label(CrmFormat f) {
+    return f == CrmFormat::hubspot ? "HubSpot exports" : "Salesforce exports";
+  }
 
   std::vector<fs::path> expand(const std::vector<fs::path>& inputs) const {
     std::vector<fs::path> out;
@@ -280,7 +283,8 @@ class Importer {
   }
 
   std::uint32_t segment_of(const RowContext& ctx) {
-    const std::string_view text = ctx.header->at(Role::segment) < 0 ? std::string_view() : trimmed(ctx.cell(Role::segment));
+    const std::string_view text =
+        ctx.header->at(Role::segment) < 0 ? std::string_view() : trimmed(ctx.cell(Role::segment));
     if (text == last_segment_text_ && last_segment_ != kNone) return last_segment_;
     last_segment_text_.assign(text);
     last_segment_ = intern(segments_, segment_index_, printable(text).substr(0, 64));
@@ -312,6 +316,8 @@ class Importer {
     r.sql = ctx.date(Role::sql_date, false);
     r.opportunity = ctx.date(Role::opportunity_date, false);
     r.customer = ctx.date(Role::customer_date, false);
+    r.opportunity_known = ctx.header->at(Role::opportunity_date) >= 0;
+    r.customer_known = ctx.header->at(Role::customer_date) >= 0;
     r.owner_assigned = ctx.date(Role::owner_assigned, false).minute;
     r.reason = reason_of(ctx.cell(Role::mql_reason), true);
     r.score = ctx.number(Role::score, 0.0);
@@ -378,13 +384,16 @@ class Importer {
         return;
       }
       const Dated value = ctx.date_text(column, text);
-      (role == Role::lead_date ? h.starts : role == Role::mql_date ? h.mqls : h.owners).emplace_back(when.minute, value.minute);
+      (role == Role::lead_date  ? h.starts
+       : role == Role::mql_date ? h.mqls
+                                : h.owners)
+          .emplace_back(when.minute, value.minute);
     };
     if (format_ == CrmFormat::hubspot) {
       add(ctx.cell(Role::value), Role::value);
     } else {
-      std::vector<std::pair<Minute, Minute>>* list = role == Role::lead_date ? &h.starts
-                                                     : role == Role::mql_date ? &h.mqls
+      std::vector<std::pair<Minute, Minute>>* list = role == Role::lead_date        ? &h.starts
+                                                     : role == Role::mql_date       ? &h.mqls
                                                      : role == Role::owner_assigned ? &h.owners
                                                                                     : nullptr;
       // The old value of a field's first change is the value it was created with.
@@ -442,7 +451,8 @@ class Importer {
   void end_row_layouts(const RowContext& ctx) {
     for (const auto& [role, layout] : *ctx.layouts) {
       const std::size_t key =
-          (static_cast<std::size_t>(ctx.header->layout->kind) * kRoles + static_cast<std::size_t>(role)) * kDateLayouts +
+          (static_cast<std::size_t>(ctx.header->layout->kind) * kRoles + static_cast<std::size_t>(role)) *
+              kDateLayouts +
           layout;
       ++layout_cells_[key];
       row_layouts_.push_back(static_cast<std::uint16_t>(key));
@@ -466,7 +476,8 @@ class Importer {
     std::uint32_t begin = 0;
     for (std::uint32_t end : row_layout_ends_) {
       bool other = false;
-      for (std::uint32_t i = begin; i < end; ++i) other = other || dominant[row_layouts_[i] / kDateLayouts] != row_layouts_[i];
+      for (std::uint32_t i = begin; i < end; ++i)
+        other = other || dominant[row_layouts_[i] / kDateLayouts] != row_layouts_[i];
       quality_.other_date_layout_rows += other;
       begin = end;
     }
@@ -505,13 +516,15 @@ class Importer {
     // At a stage without its date: HubSpot's lifecycle stage; Salesforce's conversion and status.
     const int stage = hubspot && r.stage ? static_cast<int>(*r.stage) : -1;
     const bool worked = r.status != LeadStatus::new_lead && r.status != LeadStatus::other;
-    const bool reached_mql = hubspot ? stage >= static_cast<int>(Stage::mql) && stage <= static_cast<int>(Stage::evangelist)
-                                     : worked || r.converted;
-    const bool reached_sql = hubspot ? stage >= static_cast<int>(Stage::sql) && stage <= static_cast<int>(Stage::evangelist)
-                                     : r.converted;
-    const bool reached_opp = hubspot && stage >= static_cast<int>(Stage::opportunity) && stage <= static_cast<int>(Stage::evangelist);
-    const bool reached_customer =
-        hubspot && stage >= static_cast<int>(Stage::customer) && stage <= static_cast<int>(Stage::evangelist);
+    const bool reached_mql = hubspot
+                                 ? stage >= static_cast<int>(Stage::mql) && stage <= static_cast<int>(Stage::evangelist)
+                                 : worked || r.converted;
+    const bool reached_sql =
+        hubspot ? stage >= static_cast<int>(Stage::sql) && stage <= static_cast<int>(Stage::evangelist) : r.converted;
+    const bool reached_opp = hubspot && r.opportunity_known && stage >= static_cast<int>(Stage::opportunity) &&
+                             stage <= static_cast<int>(Stage::evangelist);
+    const bool reached_customer = hubspot && r.customer_known && stage >= static_cast<int>(Stage::customer) &&
+                                  stage <= static_cast<int>(Stage::evangelist);
     if ((reached_mql && !has_mql) || (reached_sql && !has_sql) || (reached_opp && !has_opp) ||
         (reached_customer && r.customer.minute == kNoTime))
       return &quality_.missing_stage_date;
@@ -661,7 +674,8 @@ class Importer {
       deal.close = d.close.minute;
       deal.amount = d.amount;
       deal.state = d.state;
-      if (deal.lead >= 0) rec.leads[static_cast<std::size_t>(deal.lead)].deal = static_cast<std::int64_t>(rec.deals.size());
+      if (deal.lead >= 0)
+        rec.leads[static_cast<std::size_t>(deal.lead)].deal = static_cast<std::int64_t>(rec.deals.size());
       rec.deals.push_back(deal);
     }
     out.quality = quality_;

@@ -119,7 +119,9 @@ std::optional<double> parse_amount(std::string_view text, bool decimal_comma_lik
 
 bool earlier(const Dated& a, const Dated& b) noexcept {
   if (a.date_only || b.date_only) {
-    const auto day = [](Minute m) { return m >= 0 ? m / kMinutesPerDay : -((-m + kMinutesPerDay - 1) / kMinutesPerDay); };
+    const auto day = [](Minute m) {
+      return m >= 0 ? m / kMinutesPerDay : -((-m + kMinutesPerDay - 1) / kMinutesPerDay);
+    };
     return day(a.minute) < day(b.minute);
   }
   return a.minute < b.minute;

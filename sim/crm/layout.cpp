@@ -49,10 +49,8 @@ constexpr ColumnSpec kHubSpotDeals[] = {
     {Role::segment, "Segment", kOptional},
 };
 constexpr ColumnSpec kHubSpotHistory[] = {
-    {Role::id, "Record ID", kRequired},
-    {Role::property, "Property", kRequired},
-    {Role::value, "Value", kRequired},
-    {Role::timestamp, "Timestamp", kRequired},
+    {Role::id, "Record ID", kRequired},         {Role::property, "Property", kRequired},
+    {Role::value, "Value", kRequired},          {Role::timestamp, "Timestamp", kRequired},
     {Role::change_source, "Source", kOptional},
 };
 
@@ -109,8 +107,7 @@ constexpr FileLayout kHubSpot[] = {
 };
 constexpr FileLayout kSalesforce[] = {
     {CrmFormat::salesforce, FileKind::leads, "leads.csv", "Salesforce leads", kSalesforceLeads},
-    {CrmFormat::salesforce, FileKind::deals, "opportunities.csv", "Salesforce opportunities",
-     kSalesforceOpportunities},
+    {CrmFormat::salesforce, FileKind::deals, "opportunities.csv", "Salesforce opportunities", kSalesforceOpportunities},
     {CrmFormat::salesforce, FileKind::history, "lead_history.csv", "Salesforce lead history", kSalesforceHistory},
 };
 
@@ -150,17 +147,22 @@ struct StatusName {
   std::string_view value;
 };
 constexpr StatusName kHubSpotStatuses[] = {
-    {LeadStatus::new_lead, "NEW"},         {LeadStatus::open, "OPEN"},
-    {LeadStatus::attempted, "ATTEMPTED_TO_CONTACT"}, {LeadStatus::connected, "CONNECTED"},
-    {LeadStatus::bad_fit, "UNQUALIFIED"},  {LeadStatus::not_ready, "BAD_TIMING"},
-    {LeadStatus::unreachable, "UNREACHABLE"}, {LeadStatus::unresponsive, "UNRESPONSIVE"},
+    {LeadStatus::new_lead, "NEW"},
+    {LeadStatus::open, "OPEN"},
+    {LeadStatus::attempted, "ATTEMPTED_TO_CONTACT"},
+    {LeadStatus::connected, "CONNECTED"},
+    {LeadStatus::bad_fit, "UNQUALIFIED"},
+    {LeadStatus::not_ready, "BAD_TIMING"},
+    {LeadStatus::unreachable, "UNREACHABLE"},
+    {LeadStatus::unresponsive, "UNRESPONSIVE"},
     // Read as well: HubSpot's other default values.
-    {LeadStatus::attempted, "IN_PROGRESS"}, {LeadStatus::connected, "OPEN_DEAL"},
+    {LeadStatus::attempted, "IN_PROGRESS"},
+    {LeadStatus::connected, "OPEN_DEAL"},
 };
 constexpr StatusName kSalesforceStatuses[] = {
-    {LeadStatus::new_lead, "Open - Not Contacted"},   {LeadStatus::open, "Open - Not Contacted"},
-    {LeadStatus::attempted, "Working - Contacted"},   {LeadStatus::connected, "Closed - Converted"},
-    {LeadStatus::bad_fit, "Closed - Not Converted"},  {LeadStatus::not_ready, "Closed - Not Ready"},
+    {LeadStatus::new_lead, "Open - Not Contacted"},    {LeadStatus::open, "Open - Not Contacted"},
+    {LeadStatus::attempted, "Working - Contacted"},    {LeadStatus::connected, "Closed - Converted"},
+    {LeadStatus::bad_fit, "Closed - Not Converted"},   {LeadStatus::not_ready, "Closed - Not Ready"},
     {LeadStatus::unreachable, "Closed - Unreachable"}, {LeadStatus::unresponsive, "Closed - No Response"},
 };
 
@@ -168,16 +170,18 @@ constexpr std::string_view kReasons[] = {"Demo request", "Lead score", "SDR qual
 
 constexpr std::string_view kHubSpotOpenStages[] = {"appointmentscheduled", "qualifiedtobuy", "presentationscheduled",
                                                    "decisionmakerboughtin", "contractsent"};
-constexpr std::string_view kSalesforceOpenStages[] = {"Prospecting",       "Qualification",        "Needs Analysis",
-                                                      "Value Proposition", "Proposal/Price Quote", "Negotiation/Review"};
-constexpr std::string_view kOtherOpenStages[] = {"Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled",
-                                                 "Decision Maker Bought-In", "Contract Sent", "Id. Decision Makers",
-                                                 "Perception Analysis"};
+constexpr std::string_view kSalesforceOpenStages[] = {"Prospecting",          "Qualification",
+                                                      "Needs Analysis",       "Value Proposition",
+                                                      "Proposal/Price Quote", "Negotiation/Review"};
+constexpr std::string_view kOtherOpenStages[] = {
+    "Appointment Scheduled", "Qualified To Buy",    "Presentation Scheduled", "Decision Maker Bought-In",
+    "Contract Sent",         "Id. Decision Makers", "Perception Analysis"};
 
 }  // namespace
 
 std::span<const FileLayout> layouts(CrmFormat format) {
-  return format == CrmFormat::hubspot ? std::span<const FileLayout>(kHubSpot) : std::span<const FileLayout>(kSalesforce);
+  return format == CrmFormat::hubspot ? std::span<const FileLayout>(kHubSpot)
+                                      : std::span<const FileLayout>(kSalesforce);
 }
 
 const FileLayout& layout(CrmFormat format, FileKind kind) { return layouts(format)[static_cast<std::size_t>(kind)]; }
@@ -245,7 +249,8 @@ std::string_view deal_stage_value(CrmFormat format, DealState state, double prog
   if (state == DealState::lost) return hubspot ? "closedlost" : "Closed Lost";
   const auto& open = hubspot ? std::span<const std::string_view>(kHubSpotOpenStages)
                              : std::span<const std::string_view>(kSalesforceOpenStages);
-  const auto i = std::min(open.size() - 1, static_cast<std::size_t>(std::max(0.0, progress) * static_cast<double>(open.size())));
+  const auto i =
+      std::min(open.size() - 1, static_cast<std::size_t>(std::max(0.0, progress) * static_cast<double>(open.size())));
   return open[i];
 }
 

@@ -13,14 +13,18 @@ namespace {
 using nlohmann::json;
 
 constexpr std::pair<std::string_view, MappedStage> kStages[] = {
-    {"subscriber", MappedStage::subscriber}, {"lead", MappedStage::lead},
+    {"subscriber", MappedStage::subscriber},      {"lead", MappedStage::lead},
     {"marketingqualifiedlead", MappedStage::mql}, {"salesqualifiedlead", MappedStage::sql},
-    {"opportunity", MappedStage::opportunity}, {"customer", MappedStage::customer},
-    {"evangelist", MappedStage::evangelist}, {"other", MappedStage::other}};
-constexpr std::pair<std::string_view, LeadStatus> kStatuses[] = {
-    {"new", LeadStatus::new_lead},       {"open", LeadStatus::open},           {"attempted", LeadStatus::attempted},
-    {"connected", LeadStatus::connected}, {"bad_fit", LeadStatus::bad_fit},     {"not_ready", LeadStatus::not_ready},
-    {"unreachable", LeadStatus::unreachable}, {"unresponsive", LeadStatus::unresponsive}};
+    {"opportunity", MappedStage::opportunity},    {"customer", MappedStage::customer},
+    {"evangelist", MappedStage::evangelist},      {"other", MappedStage::other}};
+constexpr std::pair<std::string_view, LeadStatus> kStatuses[] = {{"new", LeadStatus::new_lead},
+                                                                 {"open", LeadStatus::open},
+                                                                 {"attempted", LeadStatus::attempted},
+                                                                 {"connected", LeadStatus::connected},
+                                                                 {"bad_fit", LeadStatus::bad_fit},
+                                                                 {"not_ready", LeadStatus::not_ready},
+                                                                 {"unreachable", LeadStatus::unreachable},
+                                                                 {"unresponsive", LeadStatus::unresponsive}};
 constexpr std::pair<std::string_view, DealState> kDealStates[] = {
     {"open", DealState::open}, {"won", DealState::won}, {"lost", DealState::lost}};
 constexpr std::pair<std::string_view, MqlReason> kReasons[] = {{"demo_request", MqlReason::demo_request},
@@ -90,7 +94,8 @@ Mapping parse_mapping(const json& document, const std::string& file) {
         fail(file, at, "\"hubspot\" or \"salesforce\"", shown(value));
       m.format = parse_format(value.get<std::string>());
     } else if (key == "columns") {
-      if (!value.is_object()) fail(file, at, "an object of funnelsim's column labels and your column names", shown(value));
+      if (!value.is_object())
+        fail(file, at, "an object of funnelsim's column labels and your column names", shown(value));
       for (const auto& [label, column] : value.items()) {
         if (!column.is_string() || column.get<std::string>().empty())
           fail(file, fmt::format("{}/{}", at, escape_token(label)), "the name of a column in your file", shown(column));
@@ -113,22 +118,28 @@ Mapping parse_mapping(const json& document, const std::string& file) {
         SourceRule out;
         for (const auto& [k, v] : rule.items()) {
           if (k == "source") {
-            if (!v.is_string() || v.get<std::string>().empty()) fail(file, fmt::format("{}/source", r), "a source name", shown(v));
+            if (!v.is_string() || v.get<std::string>().empty())
+              fail(file, fmt::format("{}/source", r), "a source name", shown(v));
             out.source = v.get<std::string>();
           } else if (k == "when") {
             if (!v.is_object() || v.empty())
-              fail(file, fmt::format("{}/when", r), "an object of column names and the values they must have", shown(v));
+              fail(file, fmt::format("{}/when", r), "an object of column names and the values they must have",
+                   shown(v));
             for (const auto& [column, text] : v.items()) {
               if (!text.is_string())
-                fail(file, fmt::format("{}/when/{}", r, escape_token(column)), "the text the column must hold", shown(text));
+                fail(file, fmt::format("{}/when/{}", r, escape_token(column)), "the text the column must hold",
+                     shown(text));
               out.when.emplace_back(column, text.get<std::string>());
             }
           } else {
-            fail(file, fmt::format("{}/{}", r, escape_token(k)), "one of the keys source, when", fmt::format("unknown key \"{}\"", k));
+            fail(file, fmt::format("{}/{}", r, escape_token(k)), "one of the keys source, when",
+                 fmt::format("unknown key \"{}\"", k));
           }
         }
-        if (out.source.empty()) fail(file, fmt::format("{}/source", r), "a source name (this field is required)", "nothing");
-        if (out.when.empty()) fail(file, fmt::format("{}/when", r), "the columns to match (this field is required)", "nothing");
+        if (out.source.empty())
+          fail(file, fmt::format("{}/source", r), "a source name (this field is required)", "nothing");
+        if (out.when.empty())
+          fail(file, fmt::format("{}/when", r), "the columns to match (this field is required)", "nothing");
         m.sources.push_back(std::move(out));
       }
     } else {

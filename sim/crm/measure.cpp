@@ -74,13 +74,15 @@ MetricInterval mean_interval(const std::vector<double>& values, RandomStream str
   if (n == 0) return {};
   if (n > kBootstrapLimit) {
     const MeanVar mv = mean_variance(values);
-    const double half = student_t_critical(0.05, static_cast<double>(n - 1)) * std::sqrt(mv.variance / static_cast<double>(n));
+    const double half =
+        student_t_critical(0.05, static_cast<double>(n - 1)) * std::sqrt(mv.variance / static_cast<double>(n));
     return {mv.mean - half, mv.mean + half, "t_interval"};
   }
   std::vector<double> means(kResamples);
   for (double& m : means) {
     double sum = 0.0;
-    for (std::size_t i = 0; i < n; ++i) sum += values[static_cast<std::size_t>(stream.uniform() * static_cast<double>(n))];
+    for (std::size_t i = 0; i < n; ++i)
+      sum += values[static_cast<std::size_t>(stream.uniform() * static_cast<double>(n))];
     m = sum / static_cast<double>(n);
   }
   std::sort(means.begin(), means.end());
@@ -156,16 +158,22 @@ Window window_of(const CrmRecords& r, Minute first_day, Minute last_day) {
   for (const Lead& l : r.leads) see(l.created), see(l.sql);
   Minute earliest_created = kNoTime;
   for (const Lead& l : r.leads)
-    if (l.created != kNoTime) earliest_created = earliest_created == kNoTime ? l.created : std::min(earliest_created, l.created);
+    if (l.created != kNoTime)
+      earliest_created = earliest_created == kNoTime ? l.created : std::min(earliest_created, l.created);
   for (const Journey& j : r.journeys) see(j.mql), see(j.owner_assigned);
   for (const Deal& d : r.deals) {
     see(d.created);
     if (d.state != DealState::open) see(d.close);
   }
-  const auto day = [](Minute m) { return m >= 0 ? m / kMinutesPerDay * kMinutesPerDay : -((-m + kMinutesPerDay - 1) / kMinutesPerDay) * kMinutesPerDay; };
+  const auto day = [](Minute m) {
+    return m >= 0 ? m / kMinutesPerDay * kMinutesPerDay
+                  : -((-m + kMinutesPerDay - 1) / kMinutesPerDay) * kMinutesPerDay;
+  };
   Window w;
   w.from = first_day != kNoTime ? first_day : earliest_created != kNoTime ? day(earliest_created) : 0;
-  w.end = last_day != kNoTime ? last_day + kMinutesPerDay : last != kNoTime ? day(last) + kMinutesPerDay : w.from + kMinutesPerDay;
+  w.end = last_day != kNoTime ? last_day + kMinutesPerDay
+          : last != kNoTime   ? day(last) + kMinutesPerDay
+                              : w.from + kMinutesPerDay;
   return w;
 }
 
@@ -183,7 +191,7 @@ ReplicationTable ObservedFunnel::table() const {
       for (std::size_t w = 0; w < weeks; ++w) {
         const CohortWeek* c = w < scopes[s].weeks.size() ? &scopes[s].weeks[w] : nullptr;
         const auto which = static_cast<Series>(k);
-        series[w] = !c                          ? kNaN
+        series[w] = !c                       ? kNaN
                     : which == Series::leads ? c->leads_in_week
                     : which == Series::mqls  ? c->mqls_in_week
                     : which == Series::sqls  ? c->sqls_in_week
@@ -197,7 +205,8 @@ ReplicationTable ObservedFunnel::table() const {
 ObservedFunnel measure(const CrmRecords& r, const Window& window, std::uint64_t bootstrap_seed) {
   ObservedFunnel out;
   out.window = window;
-  const std::size_t weeks = static_cast<std::size_t>(std::max<Minute>(1, (window.end - window.from + kWeek - 1) / kWeek));
+  const std::size_t weeks =
+      static_cast<std::size_t>(std::max<Minute>(1, (window.end - window.from + kWeek - 1) / kWeek));
   // Scope 0 is the whole funnel, scope s + 1 source s.
   std::vector<Collector> c(r.sources.size() + 1);
   for (Collector& col : c) {

@@ -24,8 +24,8 @@ enum class Defect : std::uint8_t {
 
 struct LeadDefect {
   Defect defect = Defect::none;
-  Minute shifted = kNoTime;  ///< date_before_creation: the MQL date; duplicate_contact: the copy's creation
-  int offset_minutes = 0;    ///< mixed_date_formats: the UTC offset its times are written in
+  Minute shifted = kNoTime;   ///< date_before_creation: the MQL date; duplicate_contact: the copy's creation
+  int offset_minutes = 0;     ///< mixed_date_formats: the UTC offset its times are written in
   std::uint32_t unknown = 0;  ///< unknown_source: which unknown value
 };
 

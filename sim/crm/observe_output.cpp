@@ -210,14 +210,12 @@ std::string observed_text(const ObservedData& data, const ObservedFunnel& f) {
   for (std::size_t s = 1; s < f.scopes.size(); ++s) {
     const ObservedScope& sc = f.scopes[s];
     std::string name = sc.name.size() > 24 ? sc.name.substr(0, 23) + "~" : sc.name;
-    out += fmt::format("{:<24} {:>9} {:>8} {:>9} {:>7} {:>8} {:>7} {:>6} {:>12}\n", name,
-                       display_value(v(sc, Metric::leads), "leads"), display_value(v(sc, Metric::mqls), "leads"),
-                       display_value(v(sc, Metric::lead_to_mql_rate), "ratio"),
-                       display_value(v(sc, Metric::sqls), "leads"),
-                       display_value(v(sc, Metric::mql_to_sql_rate), "ratio"),
-                       display_value(v(sc, Metric::opportunities), "opportunities"),
-                       display_value(v(sc, Metric::won_deals), "deals"),
-                       display_value(v(sc, Metric::time_to_mql_days_p50), "days"));
+    out += fmt::format(
+        "{:<24} {:>9} {:>8} {:>9} {:>7} {:>8} {:>7} {:>6} {:>12}\n", name, display_value(v(sc, Metric::leads), "leads"),
+        display_value(v(sc, Metric::mqls), "leads"), display_value(v(sc, Metric::lead_to_mql_rate), "ratio"),
+        display_value(v(sc, Metric::sqls), "leads"), display_value(v(sc, Metric::mql_to_sql_rate), "ratio"),
+        display_value(v(sc, Metric::opportunities), "opportunities"), display_value(v(sc, Metric::won_deals), "deals"),
+        display_value(v(sc, Metric::time_to_mql_days_p50), "days"));
   }
   std::string left;
   const auto note = [&](std::uint64_t n, std::string_view what) {

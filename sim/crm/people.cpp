@@ -9,17 +9,17 @@
 namespace funnelsim::crm {
 namespace {
 
-constexpr std::string_view kFirst[] = {
-    "Ava",    "Liam",  "Maya",   "Noah",  "Zoe",   "Ethan", "Lena",  "Omar",   "Chloe", "Lucas",
-    "Priya",  "Mateo", "Hana",   "Felix", "Sofia", "Arjun", "Grace", "Jonas",  "Amara", "Leo",
-    "Isla",   "Kenji", "Nora",   "Diego", "Ruth",  "Samir", "Elena", "Tomas",  "Ines",  "Marcus",
-    "Freya",  "Yusuf", "Clara",  "Hugo",  "Mei",   "Oscar", "Layla", "Viktor", "June",  "Rafael"};
+constexpr std::string_view kFirst[] = {"Ava",   "Liam",  "Maya",  "Noah",  "Zoe",   "Ethan",  "Lena",  "Omar",
+                                       "Chloe", "Lucas", "Priya", "Mateo", "Hana",  "Felix",  "Sofia", "Arjun",
+                                       "Grace", "Jonas", "Amara", "Leo",   "Isla",  "Kenji",  "Nora",  "Diego",
+                                       "Ruth",  "Samir", "Elena", "Tomas", "Ines",  "Marcus", "Freya", "Yusuf",
+                                       "Clara", "Hugo",  "Mei",   "Oscar", "Layla", "Viktor", "June",  "Rafael"};
 constexpr std::string_view kLast[] = {
-    "Lee",     "Garcia", "Novak",  "Okafor", "Schmidt", "Rossi",   "Tanaka", "Kowalski", "Silva",  "Haddad",
-    "Nguyen",  "Brown",  "Moreau", "Patel",  "Larsen",  "Cohen",   "Ivanova", "Mensah",  "Ortiz",  "Fischer",
-    "Kim",     "Dubois", "Costa",  "Ahmed",  "Walsh",   "Yamada",  "Berg",   "Romero",   "Quinn",  "Adeyemi",
-    "Hoffman", "Sato",   "Bauer",  "Reyes",  "Nilsson", "Moretti", "Chen",   "Murphy",   "Lindqvist", "Alvarez",
-    "Keller",  "Duarte", "Park"};
+    "Lee",    "Garcia",  "Novak",     "Okafor",  "Schmidt", "Rossi",  "Tanaka", "Kowalski", "Silva",
+    "Haddad", "Nguyen",  "Brown",     "Moreau",  "Patel",   "Larsen", "Cohen",  "Ivanova",  "Mensah",
+    "Ortiz",  "Fischer", "Kim",       "Dubois",  "Costa",   "Ahmed",  "Walsh",  "Yamada",   "Berg",
+    "Romero", "Quinn",   "Adeyemi",   "Hoffman", "Sato",    "Bauer",  "Reyes",  "Nilsson",  "Moretti",
+    "Chen",   "Murphy",  "Lindqvist", "Alvarez", "Keller",  "Duarte", "Park"};
 constexpr std::size_t kF = std::size(kFirst), kL = std::size(kLast);  // 40 and 43: coprime with 41
 
 std::string lower(std::string_view text) {

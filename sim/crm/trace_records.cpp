@@ -73,10 +73,9 @@ std::uint32_t TraceRecords::find(std::uint32_t source, std::uint64_t lead) {
       return std::tie(a.source, a.lead) < std::tie(b.source, b.lead);
     });
   }
-  const auto it = std::lower_bound(index_.begin(), index_.end(), IndexEntry{source, lead, 0},
-                                   [](const IndexEntry& a, const IndexEntry& b) {
-                                     return std::tie(a.source, a.lead) < std::tie(b.source, b.lead);
-                                   });
+  const auto it = std::lower_bound(
+      index_.begin(), index_.end(), IndexEntry{source, lead, 0},
+      [](const IndexEntry& a, const IndexEntry& b) { return std::tie(a.source, a.lead) < std::tie(b.source, b.lead); });
   if (it == index_.end() || it->source != source || it->lead != lead)
     throw std::logic_error("lead trace: a record for a lead never traced");
   return it->index;
@@ -167,9 +166,10 @@ CrmRecords TraceRecords::finish() {
       Journey j;
       j.lead = lead_index;
       const bool carried = t.origin == TraceOrigin::backlog_mql;
-      j.start = carried ? before_horizon : rj.journey.cycle == 0 && t.origin == TraceOrigin::backlog_nurture
-                                               ? horizon_start_
-                                               : rj.journey.cycle == 0 ? lead.created : minute(rj.journey.start_day);
+      j.start = carried                                                             ? before_horizon
+                : rj.journey.cycle == 0 && t.origin == TraceOrigin::backlog_nurture ? horizon_start_
+                : rj.journey.cycle == 0                                             ? lead.created
+                                                                                    : minute(rj.journey.start_day);
       if (rj.journey.mql) {
         j.mql = carried ? before_horizon : minute(rj.journey.mql_day);
         j.reason = reason_of(rj.journey.path);

@@ -50,9 +50,9 @@ struct ExportOptions {
 };
 
 struct CrmExport {
-  CrmRecords records;      ///< what the files hold (before any messy defect)
-  ResultSetFiles files;    ///< (name, content): the CRM files, export.json, mapping.json, messy.json
-  RunResult run;           ///< the replication's own metrics (a 1-replication table)
+  CrmRecords records;    ///< what the files hold (before any messy defect)
+  ResultSetFiles files;  ///< (name, content): the CRM files, export.json, mapping.json, messy.json
+  RunResult run;         ///< the replication's own metrics (a 1-replication table)
   std::optional<MessyCounts> messy;
 };
 

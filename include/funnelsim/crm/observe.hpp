@@ -64,8 +64,8 @@ struct DataQuality {
   std::uint64_t sql_before_mql = 0;
   std::uint64_t opportunity_before_sql = 0;
   std::uint64_t customer_before_opportunity = 0;
-  std::uint64_t skipped_stage = 0;       ///< a later stage dated, an earlier one not
-  std::uint64_t missing_stage_date = 0;  ///< at a stage (lifecycle stage, status) without its date
+  std::uint64_t skipped_stage = 0;        ///< a later stage dated, an earlier one not
+  std::uint64_t missing_stage_date = 0;   ///< at a stage (lifecycle stage, status) without its date
   std::uint64_t close_before_create = 0;  ///< deals closed before they were created
   /// Kept, but noted.
   std::uint64_t unmapped_source_rows = 0;  ///< rows no source rule matched (in "(unmapped)")
@@ -76,8 +76,8 @@ struct DataQuality {
   std::uint64_t unknown_reasons = 0;   ///< MQL reasons funnelsim does not know (MQLs counted, not by path)
   std::uint64_t deals_without_amount = 0;
   std::uint64_t deals_without_close_date = 0;  ///< closed deals with no close date: left out
-  bool emails = false;   ///< an e-mail column was there, so duplicates were looked for
-  bool history = false;  ///< a history file was there (recycled leads' earlier journeys)
+  bool emails = false;                         ///< an e-mail column was there, so duplicates were looked for
+  bool history = false;                        ///< a history file was there (recycled leads' earlier journeys)
   std::uint64_t excluded() const noexcept {
     return duplicate_contacts + not_leads + date_before_creation + sql_before_mql + opportunity_before_sql +
            customer_before_opportunity + skipped_stage + missing_stage_date;
@@ -139,7 +139,7 @@ struct ObservedScope {
 struct ObservedFunnel {
   Window window;
   std::vector<ObservedScope> scopes;  ///< "all" first, then sources in name order, "(unmapped)" last
-  double maturity_days = 0;  ///< a cohort younger than this is maturing (P90 lead->MQL + P90 MQL->SQL)
+  double maturity_days = 0;           ///< a cohort younger than this is maturing (P90 lead->MQL + P90 MQL->SQL)
   /// The metric rows as a one-replication table (scope "all", then sources): what the run
   /// writers and the comparisons take.
   ReplicationTable table() const;

@@ -21,7 +21,6 @@ std::string_view format_name(CrmFormat format);  ///< "hubspot", "salesforce"
 /// "hubspot" or "salesforce"; UsageError otherwise.
 CrmFormat parse_format(std::string_view text);
 
-
 using Minute = std::int64_t;
 inline constexpr Minute kNoTime = std::numeric_limits<Minute>::min();
 inline constexpr Minute kMinutesPerDay = 1440;
@@ -59,9 +58,9 @@ struct Journey {
   Minute mql = kNoTime;    ///< became an MQL (kNoTime: not in this journey)
   MqlReason reason = MqlReason::unknown;
   double score = std::numeric_limits<double>::quiet_NaN();  ///< score at the MQL
-  Minute owner_assigned = kNoTime;  ///< a rep took it: the first contact attempt
-  Minute last_contacted = kNoTime;  ///< the last contact attempt
-  std::int32_t owner = -1;          ///< index into CrmRecords::owners (export only)
+  Minute owner_assigned = kNoTime;                          ///< a rep took it: the first contact attempt
+  Minute last_contacted = kNoTime;                          ///< the last contact attempt
+  std::int32_t owner = -1;                                  ///< index into CrmRecords::owners (export only)
 };
 
 struct Lead {
@@ -101,7 +100,7 @@ struct CrmRecords {
   std::vector<Owner> owners;
   std::vector<Lead> leads;  ///< in creation order
   std::vector<Journey> journeys;
-  std::vector<Deal> deals;  ///< in creation order
+  std::vector<Deal> deals;         ///< in creation order
   Minute horizon_start = kNoTime;  ///< export: the measured quarter [horizon_start, horizon_end)
   Minute horizon_end = kNoTime;    ///< export: also when the export was taken
   bool deals_recorded = false;     ///< deals are known (a deals file was read; the scenario has a pipeline)

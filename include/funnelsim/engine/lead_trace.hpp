@@ -55,9 +55,9 @@ struct TracedSale {
   std::uint32_t source = 0;
   std::uint64_t lead = 0;
   int cycle = 0;
-  std::uint32_t team = kNoTeam;   ///< index into the model's teams
-  std::uint32_t first_rep = 0;    ///< rep (within the team) who made the first attempt
-  std::uint32_t attempts = 0;     ///< contact attempts started within the horizon
+  std::uint32_t team = kNoTeam;    ///< index into the model's teams
+  std::uint32_t first_rep = 0;     ///< rep (within the team) who made the first attempt
+  std::uint32_t attempts = 0;      ///< contact attempts started within the horizon
   double first_attempt_day = 0.0;  ///< when attempts > 0
   double last_attempt_day = 0.0;   ///< when attempts > 0
   TraceOutcome outcome = TraceOutcome::open;
@@ -68,9 +68,9 @@ struct TracedSale {
 /// An SQL's opportunity, or an opportunity of the starting backlog.
 struct TracedOpportunity {
   std::uint32_t source = 0;
-  std::uint64_t lead = 0;   ///< the SQL's lead; for the backlog, the backlog entity's id
-  bool backlog = false;     ///< open at the horizon's start, with no lead behind it in the trace
-  bool created = false;     ///< an opportunity was opened (else the SQL never became one)
+  std::uint64_t lead = 0;      ///< the SQL's lead; for the backlog, the backlog entity's id
+  bool backlog = false;        ///< open at the horizon's start, with no lead behind it in the trace
+  bool created = false;        ///< an opportunity was opened (else the SQL never became one)
   bool lost_capacity = false;  ///< would have been one, but no account executive was free in time
   std::uint32_t segment = 0;
   double sql_day = 0.0;  ///< not for the backlog
