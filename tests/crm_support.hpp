@@ -67,8 +67,8 @@ inline std::size_t require_same_funnel(const ReplicationTable& table, std::size_
     INFO("scope " << scope.name);
     REQUIRE(s < table.scopes());
     const auto row = table.row(slot, s);
-    const double deals = row[static_cast<std::size_t>(Metric::opportunities)] +
-                         row[static_cast<std::size_t>(Metric::won_deals)];
+    const double deals =
+        row[static_cast<std::size_t>(Metric::opportunities)] + row[static_cast<std::size_t>(Metric::won_deals)];
     for (Metric m : crm::observable_metrics()) {
       const auto i = static_cast<std::size_t>(m);
       INFO("metric " << metric_def(m).name << ": simulated " << row[i] << ", observed " << scope.metrics[i]);

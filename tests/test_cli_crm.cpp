@@ -38,7 +38,8 @@ std::map<std::string, std::string> csv_row(const std::string& csv, int k) {
 }
 
 /// A small HubSpot contacts export written by hand.
-void write_contacts(const std::filesystem::path& file, const std::string& header, const std::vector<std::string>& rows) {
+void write_contacts(const std::filesystem::path& file, const std::string& header,
+                    const std::vector<std::string>& rows) {
   std::ofstream out(file, std::ios::binary);
   out << header << "\r\n";
   for (const std::string& r : rows) out << r << "\r\n";
@@ -56,8 +57,8 @@ TEST_CASE("cli crm: observe of export-crm matches run's replications.csv row K i
   const auto simulated = csv_row(read_file(dir / "run" / "replications.csv"), 2);
   for (const std::string format : {"hubspot", "salesforce"}) {
     INFO(format);
-    const auto e = cli("export-crm scenarios/saas_baseline.json --replication 2 --format " + format + " --out " +
-                       q(dir / format));
+    const auto e =
+        cli("export-crm scenarios/saas_baseline.json --replication 2 --format " + format + " --out " + q(dir / format));
     INFO(e.err);
     REQUIRE(e.exit_code == 0);
     CHECK(e.out.find("observe it: funnelsim observe") != std::string::npos);
@@ -75,13 +76,15 @@ TEST_CASE("cli crm: observe of export-crm matches run's replications.csv row K i
       const double a = std::stod(simulated.at(column)), b = std::stod(text);
       const bool time = column.find("time_to_mql") != std::string::npos;
       const bool hours = column.find("response_time") != std::string::npos;
-      const bool money = column.find("pipeline_value") != std::string::npos || column.find("revenue") != std::string::npos;
+      const bool money =
+          column.find("pipeline_value") != std::string::npos || column.find("revenue") != std::string::npos;
       const double tolerance = time ? 1.0 / 1440 + 1e-9 : hours ? 1.0 / 60 + 1e-9 : money ? 0.005 * 200 : 1e-9;
       CHECK(std::abs(a - b) <= tolerance);
       ++compared;
     }
     CHECK(compared > 100);
-    for (const char* m : {"leads", "mqls", "sqls", "opportunities", "won_deals"}) CHECK(observed.at(m) == simulated.at(m));
+    for (const char* m : {"leads", "mqls", "sqls", "opportunities", "won_deals"})
+      CHECK(observed.at(m) == simulated.at(m));
     const json summary = json::parse(read_file(dir / (format + "_observed") / "summary.json"));
     CHECK(summary["kind"] == "observed");
     CHECK(summary["metrics"]["mql_to_sql_rate"]["ci_method"] == "wilson");
@@ -109,8 +112,8 @@ TEST_CASE("cli crm: the same scenario, seed and replication give the same bytes"
 
 TEST_CASE("cli crm: --start-date sets day 0 and must fall on the scenario's start weekday", "[crm][cli]") {
   TempDir dir;
-  const auto bad = cli("export-crm scenarios/saas_baseline.json --format hubspot --start-date 2025-03-04 --out " +
-                       q(dir / "x"));
+  const auto bad =
+      cli("export-crm scenarios/saas_baseline.json --format hubspot --start-date 2025-03-04 --out " + q(dir / "x"));
   CHECK(bad.exit_code == 2);
   CHECK(bad.err ==
         "funnelsim: --start-date: expected a Monday (the scenario's start_weekday: day 0's weekday shapes arrivals "
@@ -211,8 +214,9 @@ TEST_CASE("cli crm: semicolons, decimal commas and a byte order mark read as a p
 
 TEST_CASE("cli crm: no name, e-mail address or free text of an export reaches observe's outputs", "[crm][cli]") {
   TempDir dir;
-  REQUIRE(cli("export-crm scenarios/saas_baseline.json --format hubspot --messy --quiet --out " + q(dir / "e"))
-              .exit_code == 0);
+  REQUIRE(
+      cli("export-crm scenarios/saas_baseline.json --format hubspot --messy --quiet --out " + q(dir / "e")).exit_code ==
+      0);
   const auto o = cli("observe " + q(dir / "e") + " --mapping " + q(dir / "e" / "mapping.json") + " --out " +
                      q(dir / "o") + " --report " + q(dir / "o" / "report.html"));
   INFO(o.err);
@@ -226,16 +230,53 @@ TEST_CASE("cli crm: no name, e-mail address or free text of an export reaches ob
     std::vector<std::string> cells;
     std::string cell;
     for (std::istringstream c(line + ","); std::getline(c, cell, ',');) cells.push_back(cell);
-    secrets.push_back(cells[1] + " " + cells[2]);  // First Last
-    secrets.push_back(cells[3]);                   // Email
+    secrets.push_back(cells[1] + " " + cells[2]);          // First Last
+    secrets.push_back(cells[3]);                           // Email
     if (!cells[15].empty()) secrets.push_back(cells[15]);  // Contact owner
   }
   secrets.push_back("@example.com");
   secrets.push_back("New business");
   std::string outputs = o.out;
-  for (const char* f : {"summary.json", "replications.csv", "weekly.csv", "report.html"}) outputs += read_file(dir / "o" / f);
+  for (const char* f : {"summary.json", "replications.csv", "weekly.csv", "report.html"})
+    outputs += read_file(dir / "o" / f);
   for (const std::string& s : secrets) {
     INFO(s);
     CHECK(outputs.find(s) == std::string::npos);
   }
+}
+
+TEST_CASE("cli crm: the shipped sample export is what export-crm writes today, byte for byte", "[crm][cli]") {
+  TempDir dir;
+  const std::string command = "bash '" + std::string(FUNNELSIM_SOURCE_DIR) + "/tools/make_crm_sample.sh' '" +
+                              FUNNELSIM_CLI + "' " + q(dir / "sample");
+  REQUIRE(std::system(command.c_str()) == 0);
+  const std::filesystem::path shipped = std::filesystem::path(FUNNELSIM_SOURCE_DIR) / "data" / "crm_sample";
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(shipped)) {
+    INFO(entry.path().filename() << " differs from what tools/make_crm_sample.sh writes: run it to regenerate");
+    CHECK(read_file(entry.path()) == read_file(dir / "sample" / entry.path().filename()));
+    ++files;
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "sample"))
+    CHECK(std::filesystem::exists(shipped / entry.path().filename()));
+  CHECK(files == 7);  // contacts, deals, history, export.json, mapping.json, messy.json, run_id
+}
+
+TEST_CASE("cli crm: report draws an observed folder beside a run's", "[crm][cli]") {
+  TempDir dir;
+  REQUIRE(cli("run scenarios/saas_baseline.json --replications 20 --quiet --out " + q(dir / "run")).exit_code == 0);
+  REQUIRE(cli("observe data/crm_sample --mapping data/crm_sample/mapping.json --quiet --out " + q(dir / "observed"))
+              .exit_code == 0);
+  const auto r = cli("report " + q(dir / "observed") + " " + q(dir / "run") + " --out " + q(dir / "both.html"));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string html = read_file(dir / "both.html");
+  CHECK(html.find("<h2>Observed beside simulated</h2>") != std::string::npos);
+  CHECK(html.find("<h2>Observed: the funnel a CRM export records</h2>") != std::string::npos);
+  CHECK(html.find("<h2>Run: saas_baseline</h2>") != std::string::npos);
+  // One folder alone: its own section only.
+  REQUIRE(cli("report " + q(dir / "observed") + " --quiet").exit_code == 0);
+  const std::string alone = read_file(dir / "observed" / "report.html");
+  CHECK(alone.find("Observed beside simulated") == std::string::npos);
+  CHECK(alone.find("Lead to MQL so far, by creation week") != std::string::npos);
 }

@@ -96,7 +96,8 @@ TEST_CASE("csv: a quote left open at the end of the file is an error naming its 
     FAIL("no error");
   } catch (const CsvError& e) {
     CHECK(e.row() == 3);
-    CHECK(std::string(e.what()) == "expected a closing quote for the field opened on line 3, found the end of the file");
+    CHECK(std::string(e.what()) ==
+          "expected a closing quote for the field opened on line 3, found the end of the file");
   }
 }
 

@@ -76,13 +76,12 @@ TEST_CASE("crm round trip: a million leads in both CRMs", "[crm][round_trip][mil
 TEST_CASE("crm round trip: warm-up and backlog and recycling without sales teams", "[crm][round_trip]") {
   // What no shipped scenario has together: a warm-up, a starting backlog of leads in nurture and
   // of open opportunities, decisions at MQL time with recycling.
-  nlohmann::json doc = read_scenario_document(std::filesystem::path(FUNNELSIM_SOURCE_DIR) / "scenarios" /
-                                              "nurture_recycle.json");
+  nlohmann::json doc =
+      read_scenario_document(std::filesystem::path(FUNNELSIM_SOURCE_DIR) / "scenarios" / "nurture_recycle.json");
   doc.erase("sales");
   doc["warmup_days"] = 20;
-  doc["backlog"] = nlohmann::json::array(
-      {{{"source", "webinar"}, {"leads_in_nurture", 40}, {"open_opportunities", 6}},
-       {{"source", "paid_search"}, {"leads_in_nurture", 25}}});
+  doc["backlog"] = nlohmann::json::array({{{"source", "webinar"}, {"leads_in_nurture", 40}, {"open_opportunities", 6}},
+                                          {{"source", "paid_search"}, {"leads_in_nurture", 25}}});
   doc["pipeline"] = read_scenario_document(std::filesystem::path(FUNNELSIM_SOURCE_DIR) / "scenarios" /
                                            "saas_baseline.json")["pipeline"];
   const RunnableScenario scenario(doc, "backlog");

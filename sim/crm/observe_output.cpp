@@ -167,6 +167,13 @@ std::string weekly_csv(const ObservedFunnel& f) {
   return out;
 }
 
+/// A value for the printed table: an observed count is whole (2691, not 2691.0).
+std::string shown(double value, std::string_view unit) {
+  if (unit_kind(unit) == UnitKind::count && std::isfinite(value) && value == std::floor(value))
+    return fmt::format("{:.0f}", value);
+  return display_value(value, unit);
+}
+
 std::string interval_text(const MetricInterval& i, std::string_view unit) {
   if (i.method.empty()) return "";
   return fmt::format("[{}, {}]", display_value(i.low, unit), display_value(i.high, unit));
@@ -195,13 +202,13 @@ std::string observed_text(const ObservedData& data, const ObservedFunnel& f) {
     out += fmt::format("  {}: {}, {} rows\n", file.name, file.kind, file.rows);
   out += fmt::format("window: {} to {} ({} days)\n\n", format_date(f.window.from), format_date(f.window.end - 1),
                      (f.window.end - f.window.from) / kMinutesPerDay);
-  out += fmt::format("{:<28} {:>12}  {:<28} {}\n", "metric (whole funnel)", "observed", "95% interval", "method");
+  out += fmt::format("{:<36} {:>12}  {:<28} {}\n", "metric (whole funnel)", "observed", "95% interval", "method");
   const auto defs = metric_defs(ScopeKind::funnel);
   const ObservedScope& all = f.scopes.front();
   for (Metric m : observable_metrics()) {
     const std::size_t i = static_cast<std::size_t>(m);
     if (std::isnan(all.metrics[i])) continue;
-    out += fmt::format("{:<28} {:>12}  {:<28} {}\n", defs[i].name, display_value(all.metrics[i], defs[i].unit),
+    out += fmt::format("{:<36} {:>12}  {:<28} {}\n", defs[i].name, shown(all.metrics[i], defs[i].unit),
                        interval_text(all.intervals[i], defs[i].unit), all.intervals[i].method);
   }
   out += fmt::format("\n{:<24} {:>9} {:>8} {:>9} {:>7} {:>8} {:>7} {:>6} {:>12}\n", "by source", "leads", "MQLs",
@@ -210,12 +217,12 @@ std::string observed_text(const ObservedData& data, const ObservedFunnel& f) {
   for (std::size_t s = 1; s < f.scopes.size(); ++s) {
     const ObservedScope& sc = f.scopes[s];
     std::string name = sc.name.size() > 24 ? sc.name.substr(0, 23) + "~" : sc.name;
-    out += fmt::format(
-        "{:<24} {:>9} {:>8} {:>9} {:>7} {:>8} {:>7} {:>6} {:>12}\n", name, display_value(v(sc, Metric::leads), "leads"),
-        display_value(v(sc, Metric::mqls), "leads"), display_value(v(sc, Metric::lead_to_mql_rate), "ratio"),
-        display_value(v(sc, Metric::sqls), "leads"), display_value(v(sc, Metric::mql_to_sql_rate), "ratio"),
-        display_value(v(sc, Metric::opportunities), "opportunities"), display_value(v(sc, Metric::won_deals), "deals"),
-        display_value(v(sc, Metric::time_to_mql_days_p50), "days"));
+    out += fmt::format("{:<24} {:>9} {:>8} {:>9} {:>7} {:>8} {:>7} {:>6} {:>12}\n", name,
+                       shown(v(sc, Metric::leads), "leads"), shown(v(sc, Metric::mqls), "leads"),
+                       display_value(v(sc, Metric::lead_to_mql_rate), "ratio"), shown(v(sc, Metric::sqls), "leads"),
+                       display_value(v(sc, Metric::mql_to_sql_rate), "ratio"),
+                       shown(v(sc, Metric::opportunities), "opportunities"), shown(v(sc, Metric::won_deals), "deals"),
+                       display_value(v(sc, Metric::time_to_mql_days_p50), "days"));
   }
   std::string left;
   const auto note = [&](std::uint64_t n, std::string_view what) {
@@ -241,7 +248,7 @@ std::string observed_text(const ObservedData& data, const ObservedFunnel& f) {
   add(q.unknown_statuses, "unknown lead statuses");
   add(q.unknown_reasons, "unknown MQL reasons");
   add(q.deals_without_amount, "deals without an amount (counted as 0)");
-  if (!q.emails) add(1, "file without an e-mail column: duplicates were not looked for");
+  if (!q.emails) noted += fmt::format("{}no e-mail column: duplicates were not looked for", noted.empty() ? "" : ", ");
   out += fmt::format("noted: {}\n", noted.empty() ? "nothing" : noted);
   return out;
 }

@@ -48,7 +48,8 @@ Command add_export_crm_command(CLI::App& app) {
     options.messy = *messy;
     const RunnableScenario runnable = load_runnable(opts->scenario, parse_overrides(opts->sets));
     if (!start_date->empty())
-      options.start_date = for_option("--start-date", [&] { return crm::parse_start_date(*start_date, runnable.scenario()); });
+      options.start_date =
+          for_option("--start-date", [&] { return crm::parse_start_date(*start_date, runnable.scenario()); });
     if (!check_memory(crm::estimate_export_memory(runnable), *budget, /*quiet=*/true, "; a scenario with fewer leads"))
       return 2;
     const std::uint64_t seed = opts->seed ? *opts->seed : runnable.scenario().seed;

@@ -67,15 +67,15 @@ Command add_observe_command(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto report_file = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
-  cmd->add_option("exports", *exports, "CSV exports, or folders of them (leads/contacts, deals, history)")
-      ->required();
+  cmd->add_option("exports", *exports, "CSV exports, or folders of them (leads/contacts, deals, history)")->required();
   cmd->add_option("--format", *format, "auto (recognised from the headers), hubspot or salesforce");
   cmd->add_option("--mapping", *mapping, "A mapping file: renamed columns, custom stages, source values");
   cmd->add_option("--from", *from, "First day measured, YYYY-MM-DD (default: the first record's)");
   cmd->add_option("--to", *to, "Last day measured, YYYY-MM-DD (default: the day of the latest dated event)");
   cmd->add_option("--date-order", *date_order,
                   "How to read dates like 03/04/2025: month-first (MM/DD/YYYY) or day-first (DD/MM/YYYY)");
-  cmd->add_flag("--strict", *strict, "Refuse rows with impossible orders (SQL before MQL, ...) instead of leaving them out");
+  cmd->add_flag("--strict", *strict,
+                "Refuse rows with impossible orders (SQL before MQL, ...) instead of leaving them out");
   cmd->add_option("--out", *out, "Folder for summary.json, replications.csv and weekly.csv");
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
