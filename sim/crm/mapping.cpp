@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_pointer_token.hpp"
 #include "funnelsim/core/usage_error.hpp"
 
 namespace funnelsim::crm {
@@ -44,18 +45,7 @@ std::string shown(const json& value) {
                    fmt::format("expected {}, found {}", expected, found));
 }
 
-std::string escape_token(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
+std::string escape_token(const std::string& key) { return escape_pointer_token(key); }
 
 template <class Value, std::size_t N>
 std::map<std::string, Value> value_map(const json& j, const std::string& file, const std::string& pointer,

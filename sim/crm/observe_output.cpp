@@ -224,30 +224,30 @@ std::string observed_text(const ObservedData& data, const ObservedFunnel& f) {
                        shown(v(sc, Metric::opportunities), "opportunities"), shown(v(sc, Metric::won_deals), "deals"),
                        display_value(v(sc, Metric::time_to_mql_days_p50), "days"));
   }
-  std::string left;
-  const auto note = [&](std::uint64_t n, std::string_view what) {
-    if (n > 0) left += fmt::format("{}{} {}", left.empty() ? "" : ", ", n, what);
+  // "3 duplicate contacts, 1 SQL before MQL": the counts that are not 0.
+  const auto listed = [](std::initializer_list<std::pair<std::uint64_t, std::string_view>> counts) {
+    std::string text;
+    for (const auto& [n, what] : counts)
+      if (n > 0) text += fmt::format("{}{} {}", text.empty() ? "" : ", ", n, what);
+    return text;
   };
-  note(q.duplicate_contacts, "duplicate contacts (same e-mail)");
-  note(q.not_leads, "subscribers or stage other");
-  note(q.date_before_creation, "with a stage date before creation");
-  note(q.sql_before_mql, "SQL before MQL");
-  note(q.opportunity_before_sql, "opportunity before SQL");
-  note(q.customer_before_opportunity, "customer before opportunity");
-  note(q.skipped_stage, "with a skipped stage");
-  note(q.missing_stage_date, "at a stage without its date");
-  note(q.close_before_create, "deals closed before created");
-  note(q.deals_without_close_date, "closed deals without a close date");
+  const std::string left = listed({{q.duplicate_contacts, "duplicate contacts (same e-mail)"},
+                                   {q.not_leads, "subscribers or stage other"},
+                                   {q.date_before_creation, "with a stage date before creation"},
+                                   {q.sql_before_mql, "SQL before MQL"},
+                                   {q.opportunity_before_sql, "opportunity before SQL"},
+                                   {q.customer_before_opportunity, "customer before opportunity"},
+                                   {q.skipped_stage, "with a skipped stage"},
+                                   {q.missing_stage_date, "at a stage without its date"},
+                                   {q.close_before_create, "deals closed before created"},
+                                   {q.deals_without_close_date, "closed deals without a close date"}});
   out += fmt::format("\nleft out: {}\n", left.empty() ? "nothing" : left);
-  std::string noted;
-  const auto add = [&](std::uint64_t n, std::string_view what) {
-    if (n > 0) noted += fmt::format("{}{} {}", noted.empty() ? "" : ", ", n, what);
-  };
-  add(q.unmapped_source_rows, "rows with a source no mapping rule matched (counted in \"(unmapped)\")");
-  add(q.other_date_layout_rows, "rows with times written unlike the rest of their column (read all the same)");
-  add(q.unknown_statuses, "unknown lead statuses");
-  add(q.unknown_reasons, "unknown MQL reasons");
-  add(q.deals_without_amount, "deals without an amount (counted as 0)");
+  std::string noted =
+      listed({{q.unmapped_source_rows, "rows with a source no mapping rule matched (counted in \"(unmapped)\")"},
+              {q.other_date_layout_rows, "rows with times written unlike the rest of their column (read all the same)"},
+              {q.unknown_statuses, "unknown lead statuses"},
+              {q.unknown_reasons, "unknown MQL reasons"},
+              {q.deals_without_amount, "deals without an amount (counted as 0)"}});
   if (!q.emails) noted += fmt::format("{}no e-mail column: duplicates were not looked for", noted.empty() ? "" : ", ");
   out += fmt::format("noted: {}\n", noted.empty() ? "nothing" : noted);
   return out;

@@ -161,8 +161,11 @@ std::string cohort_charts(Page& page, const Csv& weekly) {
        {{{"mark", {{"type", "rule"}, {"strokeWidth", 2}}},
          {"encoding",
           {{"x", x},
-           {"y", {{"field", "rate_low"}, {"type", "quantitative"}, {"title", "Lead to MQL so far (%)"},
-                  {"axis", {{"format", ".0%"}}}}},
+           {"y",
+            {{"field", "rate_low"},
+             {"type", "quantitative"},
+             {"title", "Lead to MQL so far (%)"},
+             {"axis", {{"format", ".0%"}}}}},
            {"y2", {{"field", "rate_high"}}},
            {"color", {{"field", "cohort"}, {"type", "nominal"}, {"scale", colors}, {"title", "Cohort"}}}}}},
         {{"mark", {{"type", "point"}, {"filled", true}, {"size", 70}}},
@@ -182,13 +185,15 @@ std::string cohort_charts(Page& page, const Csv& weekly) {
 
 std::string quality_html(const json& observed) {
   const json& q = observed.value("data_quality", json::object());
-  std::string out = "<h3>What was read, and what was left out</h3>\n<div class=\"table-wrap\"><table><thead><tr>"
-                    "<th>File</th><th>Recognised as</th><th>Rows</th></tr></thead><tbody>\n";
+  std::string out =
+      "<h3>What was read, and what was left out</h3>\n<div class=\"table-wrap\"><table><thead><tr>"
+      "<th>File</th><th>Recognised as</th><th>Rows</th></tr></thead><tbody>\n";
   for (const json& f : q.value("files", json::array()))
     out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(f.value("file", std::string())),
                        html_escape(f.value("kind", std::string())), f.value("rows", 0));
-  out += "</tbody></table></div>\n<div class=\"table-wrap\"><table><thead><tr><th>Rows left out or noted</th>"
-         "<th>Count</th></tr></thead><tbody>\n";
+  out +=
+      "</tbody></table></div>\n<div class=\"table-wrap\"><table><thead><tr><th>Rows left out or noted</th>"
+      "<th>Count</th></tr></thead><tbody>\n";
   for (const char* part : {"excluded_rows", "excluded_deals", "noted"}) {
     const json section = q.value(part, json::object());
     for (const auto& [kind, n] : section.items())
@@ -235,8 +240,9 @@ void observed_section(Page& page, const json& summary, const Csv* weekly) {
   out += "<section id=\"observed\">\n<h2>Observed: the funnel a CRM export records</h2>\n";
   out += fmt::format("<p class=\"meta\">{} export, {} to {} ({} days, UTC), funnelsim {}.</p>\n",
                      html_escape(observed.value("format", std::string("CRM"))),
-                     html_escape(window.value("from", std::string("?"))), html_escape(window.value("to", std::string("?"))),
-                     window.value("days", 0), html_escape(summary.value("funnelsim_version", std::string("?"))));
+                     html_escape(window.value("from", std::string("?"))),
+                     html_escape(window.value("to", std::string("?"))), window.value("days", 0),
+                     html_escape(summary.value("funnelsim_version", std::string("?"))));
   out += "<h3>Observed figures</h3>\n" + observed_table(metrics);
   out += "<div class=\"grid\">\n" + observed_funnel_chart(page, metrics);
   if (weekly) out += cohort_charts(page, *weekly);
@@ -261,13 +267,11 @@ void beside_section(Page& page, const json& observed, const json& simulated) {
     std::vector<std::string_view> metrics;
     std::string_view format;
   };
-  const Group groups[] = {{"Counts", {"leads", "mqls", "sqls", "opportunities", "won_deals"}, ",.0f"},
-                          {"Conversion", {"lead_to_mql_rate", "mql_to_sql_rate", "sql_to_opportunity_rate"}, ".1%"},
-                          {"Time to MQL (days)", {"time_to_mql_days", "time_to_mql_days_p50", "time_to_mql_days_p90"},
-                           ",.1f"},
-                          {"Response time (hours)",
-                           {"response_time_hours", "response_time_hours_p50", "response_time_hours_p90"},
-                           ",.1f"}};
+  const Group groups[] = {
+      {"Counts", {"leads", "mqls", "sqls", "opportunities", "won_deals"}, ",.0f"},
+      {"Conversion", {"lead_to_mql_rate", "mql_to_sql_rate", "sql_to_opportunity_rate"}, ".1%"},
+      {"Time to MQL (days)", {"time_to_mql_days", "time_to_mql_days_p50", "time_to_mql_days_p90"}, ",.1f"},
+      {"Response time (hours)", {"response_time_hours", "response_time_hours_p50", "response_time_hours_p90"}, ",.1f"}};
   std::string table;
   out += "<div class=\"grid\">\n";
   const json& om = observed.at("metrics");
@@ -291,23 +295,27 @@ void beside_section(Page& page, const json& observed, const json& simulated) {
       const bool inside = value >= p5 && value <= p95;
       table += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} to {}</td><td>{}</td></tr>\n",
                            html_escape(label), html_escape(shown(value, unit)), html_escape(interval_text(o, unit)),
-                           html_escape(display(number(s, "mean"), unit)),
-                           html_escape(display(number(s, "p10"), unit)), html_escape(display(number(s, "p90"), unit)),
-                           inside ? "yes" : "<strong>no</strong>");
+                           html_escape(display(number(s, "mean"), unit)), html_escape(display(number(s, "p10"), unit)),
+                           html_escape(display(number(s, "p90"), unit)), inside ? "yes" : "<strong>no</strong>");
     }
     if (data.empty()) continue;
     const bool counts = g.title == "Counts";
     const ordered_json x_scale = counts ? ordered_json{{"type", "log"}} : ordered_json{{"zero", true}};
     ordered_json spec = {
-        {"title", {{"text", std::string(g.title)}, {"subtitle", "Red: observed (95% interval). Blue: simulated P10-P90."}}},
+        {"title",
+         {{"text", std::string(g.title)}, {"subtitle", "Red: observed (95% interval). Blue: simulated P10-P90."}}},
         {"height", 40 * static_cast<int>(data.size())},
         {"data", {{"values", data}}},
         {"encoding", {{"y", {{"field", "metric"}, {"type", "nominal"}, {"sort", order}, {"title", nullptr}}}}},
         {"layer",
          {{{"mark", {{"type", "rule"}, {"color", kSimulated}, {"strokeWidth", 10}, {"opacity", 0.45}}},
            {"encoding",
-            {{"x", {{"field", "p10"}, {"type", "quantitative"}, {"scale", x_scale}, {"title", nullptr},
-                    {"axis", {{"format", std::string(g.format)}}}}},
+            {{"x",
+              {{"field", "p10"},
+               {"type", "quantitative"},
+               {"scale", x_scale},
+               {"title", nullptr},
+               {"axis", {{"format", std::string(g.format)}}}}},
              {"x2", {{"field", "p90"}}}}}},
           {{"mark", {{"type", "tick"}, {"color", kSimulated}, {"thickness", 3}, {"size", 18}}},
            {"encoding", {{"x", {{"field", "mean"}, {"type", "quantitative"}}}}}},
@@ -324,10 +332,11 @@ void beside_section(Page& page, const json& observed, const json& simulated) {
                {{"field", "p90"}, {"title", "Simulated P90"}, {"format", std::string(g.format)}}}}}}}}}};
     out += page.chart(std::move(spec), "");
   }
-  out += "</div>\n<div class=\"table-wrap\"><table><thead><tr><th>Whole funnel</th><th>Observed</th><th>95% "
-         "interval</th><th>Simulated mean</th><th>Simulated P10 to P90</th><th>Observed inside the simulated P5 to "
-         "P95</th></tr></thead><tbody>\n" +
-         table + "</tbody></table></div>\n</section>\n";
+  out +=
+      "</div>\n<div class=\"table-wrap\"><table><thead><tr><th>Whole funnel</th><th>Observed</th><th>95% "
+      "interval</th><th>Simulated mean</th><th>Simulated P10 to P90</th><th>Observed inside the simulated P5 to "
+      "P95</th></tr></thead><tbody>\n" +
+      table + "</tbody></table></div>\n</section>\n";
 }
 
 }  // namespace funnelsim::report_detail

@@ -29,9 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     funnelsim::crm::ReadOptions options;
     options.date_order = data[0] % 4 < 2 ? funnelsim::crm::DateOrder::unknown : funnelsim::crm::DateOrder::day_first;
     const funnelsim::crm::ObservedData read = funnelsim::crm::read_exports({file}, options);
-    const funnelsim::crm::ObservedFunnel funnel =
-        funnelsim::crm::measure(read.records, funnelsim::crm::window_of(read.records, funnelsim::crm::kNoTime,
-                                                                         funnelsim::crm::kNoTime));
+    const funnelsim::crm::ObservedFunnel funnel = funnelsim::crm::measure(
+        read.records, funnelsim::crm::window_of(read.records, funnelsim::crm::kNoTime, funnelsim::crm::kNoTime));
     (void)funnel.table();
   } catch (const funnelsim::UsageError&) {
     // The one expected way to refuse input.
