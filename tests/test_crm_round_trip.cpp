@@ -40,7 +40,7 @@ void round_trip(const std::string& name, crm::CrmFormat format, std::uint64_t re
   CHECK(compared > 20);
 
   // Calibration's path: the trace's records, measured without any file in between.
-  const crm::CrmRecords records = crm::trace_replication(scenario, options.seed, k, crm::kNoTime);
+  const crm::CrmRecords records = crm::trace_replication(scenario, options.seed, k).records;
   require_same_funnel(run.table, k, crm::measure(records, back.funnel.window));
 }
 

@@ -397,13 +397,12 @@ MemoryEstimate estimate_export_memory(const RunnableScenario& scenario) {
   return e;
 }
 
-CrmRecords trace_replication(const RunnableScenario& scenario, std::uint64_t seed, std::uint64_t replication,
-                             Minute start_date, RunResult* run) {
+TracedReplication trace_replication(const RunnableScenario& scenario, std::uint64_t seed, std::uint64_t replication,
+                                    Minute start_date) {
   const CompiledModel model = scenario.model_for(seed, replication);
   TraceRecords trace(model, start_date == kNoTime ? default_start_date(scenario.scenario()) : start_date);
-  RunResult result = run_traced_replication(model, seed, replication, trace);
-  if (run) *run = std::move(result);
-  return trace.finish();
+  RunResult run = run_traced_replication(model, seed, replication, trace);
+  return {trace.finish(), std::move(run)};
 }
 
 std::optional<CrmExport> export_replication(const RunnableScenario& scenario, std::uint64_t seed,

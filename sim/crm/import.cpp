@@ -240,7 +240,7 @@ class Importer {
       if (h.at(Role::source) < 0) return std::nullopt;
       const std::string value(trimmed(ctx.cell(Role::source)));
       if (value.empty()) return std::nullopt;
-      return intern(sources_, source_index_, printable(value));
+      return intern(sources_, source_index_, printable(value).substr(0, 64));  // a picklist value, not prose
     }
     const std::vector<std::vector<int>>& columns = rule_columns(h);
     for (std::size_t k = 0; k < options_.mapping.sources.size(); ++k) {

@@ -72,9 +72,14 @@ std::optional<CrmExport> export_replication(const RunnableScenario& scenario, st
 /// thread) plus every lead's records and rows, about a kilobyte a lead.
 MemoryEstimate estimate_export_memory(const RunnableScenario& scenario);
 
-/// Records of a replication without rendering (what calibration compares with an observed
-/// funnel, through observe_records in observe.hpp): the trace alone.
-CrmRecords trace_replication(const RunnableScenario& scenario, std::uint64_t seed, std::uint64_t replication,
-                             Minute start_date, RunResult* run = nullptr);
+/// A replication's CRM records without rendering any file (what calibration measures with
+/// crm::measure, observe.hpp, beside an observed funnel) and its own metrics row.
+struct TracedReplication {
+  CrmRecords records;
+  RunResult run;  ///< a 1-replication table: the row run_replications gives that replication
+};
+/// `start_date` as in ExportOptions (kNoTime: default_start_date).
+TracedReplication trace_replication(const RunnableScenario& scenario, std::uint64_t seed, std::uint64_t replication,
+                                    Minute start_date = kNoTime);
 
 }  // namespace funnelsim::crm
