@@ -114,6 +114,24 @@ DateStatus parse_slash(Cursor& c, DateOrder order, ParsedDate& out) noexcept {
   int first = 0, second = 0, year = 0;
   if (!c.digits(1, 2, first) || !c.take('/') || !c.digits(1, 2, second) || !c.take('/') || !c.digits(4, 4, year))
     return DateStatus::malformed;
+  // The time first: a malformed cell is malformed whatever its date order would be.
+  int hour = 0, minute = 0;
+  const bool with_time = !c.done();
+  if (with_time) {
+    if (!c.take(' ') && !c.take(',')) return DateStatus::malformed;
+    while (c.take(' ')) {
+    }
+    if (!read_clock(c, hour, minute)) return DateStatus::malformed;
+    while (c.take(' ')) {
+    }
+    if (!c.done()) {  // AM / PM
+      const std::string_view rest = c.text.substr(c.at);
+      const bool am = rest == "AM" || rest == "am" || rest == "a.m.";
+      const bool pm = rest == "PM" || rest == "pm" || rest == "p.m.";
+      if ((!am && !pm) || hour < 1 || hour > 12) return DateStatus::malformed;
+      hour = hour % 12 + (pm ? 12 : 0);
+    }
+  }
   const bool month_first_ok = valid_date(year, first, second);
   const bool day_first_ok = valid_date(year, second, first);
   if (!month_first_ok && !day_first_ok) return DateStatus::malformed;
@@ -121,30 +139,13 @@ DateStatus parse_slash(Cursor& c, DateOrder order, ParsedDate& out) noexcept {
   if (month_first_ok && day_first_ok && first != second) {
     if (order == DateOrder::unknown) return DateStatus::ambiguous;
     month_first = order == DateOrder::month_first;
-  } else if (order != DateOrder::unknown && first != second && (order == DateOrder::month_first) != month_first_ok) {
+  } else if (order != DateOrder::unknown && first != second &&
+             (order == DateOrder::month_first) != month_first_ok) {
     return DateStatus::malformed;  // 13/04/2025 read month first
   }
   const int month = month_first ? first : second, day = month_first ? second : first;
-  Minute at = minute_of_date(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  if (c.done()) {
-    out = {at, DateLayout::slash_date, true};
-    return DateStatus::ok;
-  }
-  if (!c.take(' ') && !c.take(',')) return DateStatus::malformed;
-  while (c.take(' ')) {
-  }
-  int hour = 0, minute = 0;
-  if (!read_clock(c, hour, minute)) return DateStatus::malformed;
-  while (c.take(' ')) {
-  }
-  if (!c.done()) {  // AM / PM
-    const std::string_view rest = c.text.substr(c.at);
-    const bool am = rest == "AM" || rest == "am" || rest == "a.m.";
-    const bool pm = rest == "PM" || rest == "pm" || rest == "p.m.";
-    if ((!am && !pm) || hour < 1 || hour > 12) return DateStatus::malformed;
-    hour = hour % 12 + (pm ? 12 : 0);
-  }
-  out = {at + hour * 60 + minute, DateLayout::slash_date_time, false};
+  const Minute at = minute_of_date(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  out = {at + hour * 60 + minute, with_time ? DateLayout::slash_date_time : DateLayout::slash_date, !with_time};
   return DateStatus::ok;
 }
 
