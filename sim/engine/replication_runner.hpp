@@ -14,6 +14,7 @@
 #include "engine/sales_process.hpp"
 #include "engine/weekly_ledger.hpp"
 #include "funnelsim/engine/engine.hpp"
+#include "funnelsim/engine/lead_trace.hpp"
 #include "core/random.hpp"
 
 namespace funnelsim {
@@ -33,6 +34,9 @@ class ReplicationRunner final : public MqlRecycler {
 
   bool cancelled() const noexcept { return cancel_ && cancel_->load(std::memory_order_relaxed); }
 
+  /// Reports every lead of the replications run from now on to `trace` (null: none, the default).
+  void set_trace(LeadTrace* trace) noexcept { trace_ = trace; }
+
  private:
   // ---- arrivals and the starting state
   void seed_backlog();
@@ -49,9 +53,14 @@ class ReplicationRunner final : public MqlRecycler {
   // ---- downstream of the MQLs
   void run_sales();
   void run_pipeline();
+  // ---- the optional trace (lead_trace.hpp)
+  void trace_lead(std::size_t s, std::uint64_t lead_id, TraceOrigin origin, double day, const LeadOutcome& o) const;
+  void trace_journey(std::size_t s, std::uint64_t lead_id, int cycle, double start_day, const LeadOutcome& o) const;
+  void trace_decision(const MqlRecord& mql, TraceOutcome outcome, bool recycled) const;
 
   const CompiledModel& model_;
   const std::atomic<bool>* cancel_;
+  LeadTrace* trace_ = nullptr;
   LeadSimulator leads_;
   WeeklyLedger ledger_;
   ReplicationAccounts accounts_;

@@ -71,6 +71,12 @@ class Page {
 
 /// The sections, each appended to page.body. `replications` and `weekly` may be null.
 void run_section(Page& page, const json& summary, const Csv* replications, const Csv* weekly);
+/// Whether a summary.json is observe's ("kind": "observed"), not a run's.
+bool is_observed(const json& summary);
+/// observe's results: the observed funnel, its weekly cohorts (observe's weekly.csv), what was left out.
+void observed_section(Page& page, const json& summary, const Csv* weekly);
+/// An observed funnel beside a simulated run, metric by metric.
+void beside_section(Page& page, const json& observed, const json& simulated);
 void compare_section(Page& page, const json& compare);
 void sweep_section(Page& page, const json& sweep);
 void sensitivity_section(Page& page, const json& sensitivity);

@@ -19,4 +19,9 @@ RunResult RunnableScenario::run(const RunOptions& options) const {
                             : run_uncertain(uncertain_, fallback_name_, model_, options);
 }
 
+CompiledModel RunnableScenario::model_for(std::uint64_t seed, std::uint64_t replication) const {
+  if (uncertain_.empty()) return model_;
+  return compile_model(uncertain_.scenario_for(seed, replication, fallback_name_), &model_);
+}
+
 }  // namespace funnelsim

@@ -34,6 +34,10 @@ class RunnableScenario {
   /// The replications options.first_replication .. + options.replications, on any thread count.
   RunResult run(const RunOptions& options) const;
 
+  /// The model replication `replication` runs under `seed`: the nominal one, or with uncertain
+  /// inputs the one compiled from that replication's draws.
+  CompiledModel model_for(std::uint64_t seed, std::uint64_t replication) const;
+
  private:
   UncertainScenario uncertain_;
   std::string fallback_name_;
