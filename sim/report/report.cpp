@@ -118,6 +118,9 @@ th { background: #eef2f6; font-weight: 600; }
 th:first-child, td:first-child { text-align: left; }
 tr:last-child td { border-bottom: none; }
 td.better { color: #1b7a36; font-weight: 600; } td.worse { color: #b3261e; font-weight: 600; }
+.aside { color: var(--muted); font-size: 12px; font-weight: normal; }
+td.aside { text-align: left; white-space: normal; min-width: 160px; }
+td.kind { color: var(--muted); text-align: left; }
 .note { background: #fff8e1; border: 1px solid #f0dfa0; border-radius: 6px; padding: 8px 12px; }
 code { font-size: 13px; background: #eef2f6; padding: 1px 4px; border-radius: 3px; }
 footer { color: var(--muted); font-size: 13px; padding-top: 24px; padding-bottom: 32px; }
@@ -220,7 +223,7 @@ ResultFiles read_result_folder(const std::filesystem::path& folder) {
   return files;
 }
 
-std::string html_report(const ResultFiles& files, std::string_view origin) {
+std::string html_report(const ResultFiles& files, std::string_view origin, const std::vector<std::string>& metrics) {
   if (!report_charts_available())
     throw UsageError(
         "report: expected a funnelsim built with the chart libraries (the npm packages vega, vega-lite and "
@@ -251,16 +254,16 @@ std::string html_report(const ResultFiles& files, std::string_view origin) {
     if (replications_text) replications = parse_csv(*replications_text, "replications.csv");
     if (weekly_text) weekly = parse_csv(*weekly_text, "weekly.csv");
     build_section("summary.json", [&] {
-      run_section(page, *summary, replications ? &*replications : nullptr, weekly ? &*weekly : nullptr);
+      run_section(page, *summary, replications ? &*replications : nullptr, weekly ? &*weekly : nullptr, metrics);
     });
     nav += "<a href=\"#run\">Run</a>";
   }
   if (compare) {
-    build_section("compare.json", [&] { compare_section(page, *compare); });
+    build_section("compare.json", [&] { compare_section(page, *compare, metrics); });
     nav += "<a href=\"#compare\">Comparison</a>";
   }
   if (sweep) {
-    build_section("sweep.json", [&] { sweep_section(page, *sweep); });
+    build_section("sweep.json", [&] { sweep_section(page, *sweep, metrics); });
     nav += "<a href=\"#sweep\">Sweep</a>";
   }
   if (sensitivity) {
@@ -288,7 +291,8 @@ std::string html_report(const ResultFiles& files, std::string_view origin) {
   html += fmt::format(
       "<footer>Made by funnelsim {}. Charts drawn with {}, all inlined in this file: it loads nothing from the "
       "network. Every number is a statistic across simulated replications; P10 and P90 bound the middle 80% of "
-      "them, a 95% CI bounds the mean.</footer>\n",
+      "them, a 95% CI bounds the figure: a ratio's pooled ratio (totals over totals), any other metric's "
+      "mean.</footer>\n",
       FUNNELSIM_VERSION, libraries);
   html += fmt::format("<script type=\"application/json\" id=\"funnelsim-charts\">{}</script>\n",
                       script_json(page.charts()));
