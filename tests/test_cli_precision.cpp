@@ -107,7 +107,7 @@ TEST_CASE("cli: compare --precision stops when every paired difference is narrow
     CHECK(read_file(base.dir / "a" / file) == read_file(base.dir / "b" / file));
   const auto text = cli("compare " + files + " --precision mqls=1%");
   CHECK(text.out.find(fmt::format("precision: the widest 95% CI half-width of a paired difference in mqls is {:.2f}% "
-                                  "of the base's mean (target: below 1%): met after {} replications (batches of 50)",
+                                  "of the base's figure (target: below 1%): met after {} replications (batches of 50)",
                                   100.0 * p["achieved"].get<double>(), n)) != std::string::npos);
   // A cap the target cannot be met within.
   const json capped = compare_json("--precision mqls=0.01% --replications 70", "capped");
