@@ -168,3 +168,15 @@ TEST_CASE("cli: sweep --precision stops when every point's mean is narrow enough
   };
   CHECK(replications_of("60,100000", "none") == replications_of("60", "alone"));
 }
+
+TEST_CASE("cli: run --precision --out on a shipped scenario fits the default memory budget at the default cap",
+          "[cli][precision][memory]") {
+  // The estimate sizes the table for the cap: with each ratio's components recorded, a cap of
+  // 100,000 replications of saas_baseline asked for 4.2 GiB and refused the run.
+  TempDir dir;
+  const auto r =
+      cli("run scenarios/saas_baseline.json --precision sqls=20% --quiet --out '" + (dir.path() / "p").string() + "'");
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(std::filesystem::exists(dir.path() / "p" / "summary.json"));
+}

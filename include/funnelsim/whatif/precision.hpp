@@ -19,8 +19,8 @@
 
 namespace funnelsim {
 
-inline constexpr std::uint64_t kPrecisionBatch = 50;    ///< replications added per step
-inline constexpr std::uint64_t kPrecisionCap = 100000;  ///< the most replications, unless the caller says
+inline constexpr std::uint64_t kPrecisionBatch = 50;   ///< replications added per step
+inline constexpr std::uint64_t kPrecisionCap = 20000;  ///< the most replications, unless the caller says
 
 struct PrecisionTarget {
   std::size_t metric = 0;            ///< index in metric_defs(ScopeKind::funnel)
