@@ -43,7 +43,7 @@ ResultFiles run_files(std::uint64_t replications) {
   options.replications = replications;
   const RunResult result = run_replications(compile_model(scenario), options);
   const RunSummary summary = summarize_run(result.table);
-  const RunInfo info{scenario.name, options.seed, replications, 0, scenario.horizon_days, {}};
+  const RunInfo info{scenario.name, options.seed, replications, 0, scenario.horizon_days, {}, {}};
   const RunReport report{info, result.table, summary};
   ResultFiles files;
   for (const auto& writer : run_output_writers()) files.emplace_back(writer->file_name(), writer->render(report));

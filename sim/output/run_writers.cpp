@@ -75,6 +75,7 @@ class SummaryJsonWriter final : public OutputWriter {
     if (report.info.first_replication != 0) j["first_replication"] = report.info.first_replication;
     if (const auto& p = report.info.precision) j["precision"] = precision_json(*p);
     j["horizon_days"] = report.info.horizon_days;
+    add_warmup_fields(j, report.info.warmup);
     add_summary_scopes(j, report.summary);
     if (report.uncertain && !report.uncertain->parameters.empty()) add_uncertain(j, report);
     ordered_json definitions = ordered_json::object();

@@ -27,6 +27,7 @@ std::string sensitivity_json(const SensitivityReport& report) {
   j["scenario"] = report.scenario;
   j["seed"] = report.seed;
   j["replications"] = report.replications;
+  add_warmup_fields(j, report.warmup);
   j["metric"] = metric_defs()[report.metric].name;
   j["vary"] = report.vary;
   j["base"] = stats_json(report.base);

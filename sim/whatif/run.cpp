@@ -106,14 +106,14 @@ std::vector<std::string> uncertain_pointers(const RunnableScenario& scenario) {
 
 /// Every point of a sweep's grid as a runnable scenario; a bad point names itself.
 std::vector<RunnableScenario> sweep_scenarios(const nlohmann::json& document, const std::string& file,
-                                              const SweepSpec& spec) {
+                                              const SweepSpec& spec, const WarmupChoice& warmup) {
   const std::string fallback_name = std::filesystem::path(file).stem().string();
   std::vector<RunnableScenario> scenarios;
   for (std::size_t p = 0; p < spec.points.size(); ++p) {
     try {
       nlohmann::json point_doc = document;
       apply_overrides(point_doc, point_overrides(spec.parameters, spec.points[p]));
-      scenarios.emplace_back(std::move(point_doc), fallback_name);
+      scenarios.emplace_back(std::move(point_doc), fallback_name, warmup);
     } catch (const ScenarioError& e) {
       throw ScenarioInputError(
           fmt::format("{} at sweep point {} ({})", file, p, point_text(spec.parameters, spec.points[p])), e);
@@ -166,9 +166,10 @@ struct Tornado {
   nlohmann::json resolved;
   Scenario base;
   SensitivityPlan plan;
+  WarmupChoice warmup;
   Tornado(const nlohmann::json& document, const std::string& fallback_name, const SensitivitySpec& spec,
           const WhatIfOptions& options)
-      : uncertain(document),
+      : uncertain(resolve_warmup(document, fallback_name, spec.warmup, warmup)),
         resolved(resolved_scenario_json(uncertain.nominal_document())),
         base(scenario_from_json(resolved, fallback_name)) {
     std::vector<std::string> uncertain_leaves;
@@ -198,7 +199,8 @@ std::uint64_t most_replications(const Scenario& scenario, const WhatIfOptions& o
 std::optional<ScenarioRun> run_scenario(const RunnableScenario& runnable, const WhatIfOptions& options) {
   const Scenario& scenario = runnable.scenario();
   const RunOptions run = run_options_for(scenario, options);
-  RunInfo info{scenario.name, run.seed, run.replications, run.first_replication, scenario.horizon_days, {}};
+  RunInfo info{scenario.name,         run.seed, run.replications, run.first_replication,
+               scenario.horizon_days, {},       runnable.warmup()};
   auto run_batch = [&](std::uint64_t first, std::uint64_t count) {
     RunOptions batch = run;
     batch.first_replication = first;
@@ -241,12 +243,12 @@ std::optional<ComparisonReport> run_comparison(const std::vector<RunnableScenari
   std::vector<std::string> names;
   for (const RunnableScenario& scenario : scenarios) names.push_back(scenario.scenario().name);
   const std::vector<std::string> labels = unique_labels(names);
-  report.base = {labels[0], files[0], uncertain_pointers(scenarios[0])};
+  report.base = {labels[0], files[0], uncertain_pointers(scenarios[0]), scenarios[0].warmup()};
   report.seed = run.seed;
   report.first_replication = run.first_replication;
   if (options.precision) report.precision = outcome;
   for (std::size_t v = 1; v < scenarios.size(); ++v) {
-    report.variants.push_back({labels[v], files[v], uncertain_pointers(scenarios[v])});
+    report.variants.push_back({labels[v], files[v], uncertain_pointers(scenarios[v]), scenarios[v].warmup()});
     report.results.push_back(compare_tables(results[0]->table, results[v]->table));
   }
   return report;
@@ -255,8 +257,8 @@ std::optional<ComparisonReport> run_comparison(const std::vector<RunnableScenari
 std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::string& file, SweepSpec spec,
                                      const WhatIfOptions& options) {
   const std::string fallback_name = std::filesystem::path(file).stem().string();
-  const RunnableScenario base(document, fallback_name);  // seed and replications come from here
-  const std::vector<RunnableScenario> scenarios = sweep_scenarios(document, file, spec);
+  const RunnableScenario base(document, fallback_name, spec.warmup);  // seed, replications, warm-up come from here
+  const std::vector<RunnableScenario> scenarios = sweep_scenarios(document, file, spec, base.warmup());
 
   const RunOptions run = run_options_for(base.scenario(), options);
   SweepReport report;
@@ -268,6 +270,7 @@ std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::
   report.points = std::move(spec.points);
   report.objective = std::move(spec.objective);
   report.pareto = spec.pareto;
+  report.warmup = base.warmup();
   ScenarioResults results;
   PrecisionOutcome outcome;
   report.replications = run_scenarios(scenarios, run, options, widest_mean_width, results, outcome);
@@ -323,6 +326,7 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
   report.base = summarize(base_column);
   report.effects = rank_effects(plan, base_column, low, high, metric_defs()[spec.metric].better);
   report.skipped = plan.skipped;
+  report.warmup = tornado.warmup;
   if (!uncertain.empty()) {
     const UncertainDraws draws = uncertain.draws(run.seed, run.first_replication, run.replications);
     report.uncertain = UncertainSensitivity{draws.parameters, regression_sensitivity(draws.values, base_column)};
@@ -346,7 +350,10 @@ MemoryEstimate estimate_comparison_memory(const std::vector<RunnableScenario>& s
 
 MemoryEstimate estimate_sweep_memory(const nlohmann::json& document, const std::string& file, const SweepSpec& spec,
                                      const WhatIfOptions& options, bool with_outputs) {
-  const std::vector<RunnableScenario> scenarios = sweep_scenarios(document, file, spec);
+  WarmupChoice warmup;
+  const nlohmann::json resolved =
+      resolve_warmup(document, std::filesystem::path(file).stem().string(), spec.warmup, warmup);
+  const std::vector<RunnableScenario> scenarios = sweep_scenarios(resolved, file, spec, warmup);
   if (scenarios.empty()) return {};
   return scenarios_estimate(scenarios, options, with_outputs, summary_bytes(scenarios.front().nominal_model()));
 }

@@ -45,10 +45,26 @@ Command add_compare_command(CLI::App& app) {
       for (auto& input : scenario_inputs(file)) inputs.push_back(std::move(input));
     const OutputTargets targets(*cmd, *out, *report_file, inputs);  // before simulating
     WhatIfOptions options = whatif_options(*opts);                  // parses --precision
-    const std::vector<Override> overrides = parse_overrides(opts->sets);
+    const std::vector<Override> overrides = scenario_overrides(*opts);
+    // One warm-up for every scenario asking for "auto": the longest the rule picks among them.
+    std::vector<WarmupChoice> choices;
+    for (const std::string& file : *files) {
+      const std::optional<WarmupChoice> choice = [&] {
+        try {
+          return choose_warmup(read_document(file, overrides), fallback_name_of(file), interrupt.flag());
+        } catch (const ScenarioError& e) {
+          throw ScenarioInputError(file, e);
+        }
+      }();
+      if (!choice) return interrupt.report();
+      choices.push_back(*choice);
+    }
+    const WarmupChoice warmup = shared_warmup(choices);
+    if (warmup.automatic && !*quiet)
+      print_text(stderr, "funnelsim: " + warmup_note(warmup) + " for every scenario asking for auto\n");
     // Load everything first: a bad variant stops the command before any simulation.
     std::vector<RunnableScenario> models;
-    for (const std::string& file : *files) models.push_back(load_one_of_several(file, overrides));
+    for (const std::string& file : *files) models.push_back(load_one_of_several(file, overrides, warmup));
     // Every scenario's table is held until the comparison is made: refuse a job that cannot fit.
     if (!check_memory(estimate_comparison_memory(models, options, !out->empty() || !report_file->empty()), *budget,
                       /*quiet=*/true, "; fewer variants, whose tables are held at once"))

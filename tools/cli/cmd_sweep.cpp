@@ -60,7 +60,9 @@ Command add_sweep_command(CLI::App& app) {
     if (!objective->empty()) spec.objective = for_option("--objective", [&] { return parse_objective(*objective); });
     if (!pareto->empty()) spec.pareto = for_option("--pareto", [&] { return parse_pareto(*pareto); });
     WhatIfOptions options = whatif_options(*opts);  // parses --precision
-    const nlohmann::json doc = read_document(opts->scenario, parse_overrides(opts->sets));
+    const nlohmann::json doc = read_document(opts->scenario, scenario_overrides(*opts));
+    spec.warmup = choose_warmup_for(doc, opts->scenario, *quiet, interrupt.flag());  // every point's, worked out once
+    if (!spec.warmup) return interrupt.report();
     // Every point's table is held until the points are summarized: refuse a job that cannot fit.
     const MemoryEstimate estimate = naming_overrides("--param", [&] {
       return estimate_sweep_memory(doc, opts->scenario, spec, options, !out->empty() || !report_file->empty());

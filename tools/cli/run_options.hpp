@@ -23,6 +23,7 @@ struct ScenarioOptions {
   std::uint64_t first_replication = 0;
   int threads = 0;
   std::string precision;  ///< --precision METRIC=REL%, in the commands that have it
+  std::string warmup;     ///< --warmup auto|DAYS: /warmup_days, after every --set
 };
 
 void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls);
@@ -32,14 +33,25 @@ void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& hel
 /// their own positionals).
 void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_replication = true);
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
+/// The --set overrides, then --warmup's.
+std::vector<Override> scenario_overrides(const ScenarioOptions& opts);
+/// The warm-up a document runs with: "auto" worked out by the rule (a probe that Ctrl-C stops:
+/// nullopt), its own days otherwise. Unless `quiet`, says on stderr what "auto" chose.
+std::optional<WarmupChoice> choose_warmup_for(const nlohmann::json& document, const std::string& file, bool quiet,
+                                              const std::atomic<bool>* cancel);
+/// The stem of a scenario file: the name of a scenario without one.
+std::string fallback_name_of(const std::string& file);
 /// The run controls the user typed (unset ones default to the scenario's in the library), the
 /// precision target parsed.
 WhatIfOptions whatif_options(const ScenarioOptions& opts);
 /// read_scenario_document, its override issues naming --set.
 nlohmann::json read_document(const std::string& file, const std::vector<Override>& overrides);
-/// Reads a scenario file (extends, then --set) ready to run, uncertain inputs and all.
-RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides);
+/// Reads a scenario file (extends, then --set) ready to run, uncertain inputs and all, with
+/// `warmup` for a document asking for "auto".
+RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides,
+                               const std::optional<WarmupChoice>& warmup = {});
 /// load_runnable for one of several scenarios: a problem is a ScenarioInputError naming the file.
-RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides);
+RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides,
+                                     const std::optional<WarmupChoice>& warmup = {});
 
 }  // namespace funnelsim::cli

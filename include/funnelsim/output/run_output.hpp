@@ -9,8 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include <optional>
 
+#include "funnelsim/whatif/cold_start.hpp"
 #include "funnelsim/whatif/run_report.hpp"
 #include "funnelsim/metrics/replication_table.hpp"
 #include "funnelsim/metrics/run_summary.hpp"
@@ -38,6 +41,15 @@ std::vector<std::unique_ptr<OutputWriter>> run_output_writers();
 
 /// The human-readable summary printed by `funnelsim run`.
 std::string summary_table(const RunReport& report);
+
+/// What "warmup_days": "auto" chose, in words, for a message: "warm-up auto: 118 days (...)".
+std::string warmup_note(const WarmupChoice& choice);
+
+/// The warm-up a result file records: "warmup_days" (what ran) and "warmup_auto" (the rule chose it).
+void add_warmup_fields(nlohmann::ordered_json& j, const WarmupChoice& choice);
+/// The warning for a run whose first weeks ramp up (whatif/cold_start.hpp), with the fix: the
+/// days the rule would pick, when known (`rule_days`).
+std::string cold_start_warning(const ColdStart& cold, std::optional<int> rule_days);
 
 /// Number formatting shared by the writers: shortest round-trip, "" for NaN.
 std::string format_number(double value);

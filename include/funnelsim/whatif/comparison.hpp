@@ -15,6 +15,7 @@
 #include "funnelsim/metrics/replication_table.hpp"
 #include "funnelsim/core/statistics.hpp"
 #include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 
 namespace funnelsim {
 
@@ -69,6 +70,7 @@ struct ComparedScenario {
   std::string label;                   ///< the scenario's name, made unique among the compared ones (see unique_labels)
   std::string file;                    ///< as given on the command line
   std::vector<std::string> uncertain;  ///< JSON Pointers of its uncertain inputs (drawn per replication)
+  WarmupChoice warmup;                 ///< the warm-up it ran with
 };
 
 struct ComparisonReport {

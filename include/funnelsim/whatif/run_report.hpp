@@ -9,6 +9,7 @@
 #include "funnelsim/metrics/run_summary.hpp"
 #include "funnelsim/scenario/uncertain.hpp"
 #include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 
 namespace funnelsim {
 
@@ -19,6 +20,7 @@ struct RunInfo {
   std::uint64_t first_replication = 0;
   int horizon_days = 0;
   std::optional<PrecisionOutcome> precision;  ///< when --precision chose the replication count
+  WarmupChoice warmup;                        ///< the warm-up it ran with, and whether the rule chose it
 };
 
 struct RunReport {

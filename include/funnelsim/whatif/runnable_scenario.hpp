@@ -12,25 +12,31 @@
 #include "funnelsim/model/model.hpp"
 #include "funnelsim/scenario/scenario.hpp"
 #include "funnelsim/scenario/uncertain.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 
 namespace funnelsim {
 
 class RunnableScenario {
  public:
   /// `document` after extends and --set. Throws ScenarioError for a malformed uncertain value
-  /// or an invalid scenario (with every uncertain value at its nominal value, its mean).
-  RunnableScenario(nlohmann::json document, std::string fallback_name);
+  /// or an invalid scenario (with every uncertain value at its nominal value, its mean). A
+  /// document asking for "warmup_days": "auto" runs with `warmup` when given (a job's shared
+  /// choice, warmup_choice.hpp), else with the rule's pick for it, worked out here.
+  RunnableScenario(nlohmann::json document, std::string fallback_name, std::optional<WarmupChoice> warmup = {});
 
   /// The scenario with every uncertain value at its nominal value: name, seed, replications.
   const Scenario& scenario() const noexcept { return model_.scenario; }
   /// Its compiled model: the layout every replication shares, and what memory estimates size.
   const CompiledModel& nominal_model() const noexcept { return model_; }
   const UncertainScenario& uncertain() const noexcept { return uncertain_; }
+  /// The warm-up it runs with, and whether the rule chose it.
+  const WarmupChoice& warmup() const noexcept { return warmup_; }
 
   /// The replications options.first_replication .. + options.replications, on any thread count.
   RunResult run(const RunOptions& options) const;
 
  private:
+  WarmupChoice warmup_;
   UncertainScenario uncertain_;
   std::string fallback_name_;
   CompiledModel model_;

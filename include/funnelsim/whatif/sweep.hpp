@@ -15,6 +15,7 @@
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 #include "funnelsim/metrics/run_summary.hpp"
 
 namespace funnelsim {
@@ -66,6 +67,7 @@ struct SweepReport {
   std::optional<ParetoAxes> pareto;
   /// With --precision: the target on every point's mean, and how the run ended.
   std::optional<PrecisionOutcome> precision;
+  WarmupChoice warmup;  ///< the base's, which every point ran with
 
   /// means[point][metric]: the whole funnel's means, what objectives and fronts read.
   std::vector<std::vector<double>> funnel_means() const;
