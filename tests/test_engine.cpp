@@ -41,8 +41,8 @@ json thinning_scenario() {
 }
 
 json baseline() {
-  std::ifstream in(test::source_path() + "/scenarios/saas_baseline.json");
-  return json::parse(in);
+  static const json doc = test::shipped_scenario("saas_baseline");
+  return doc;
 }
 
 bool same_table(const ReplicationTable& a, const ReplicationTable& b) {

@@ -249,7 +249,7 @@ TEST_CASE("nurture: time to MQL by path lands where the seeds put it (nurture_re
   std::ifstream base_in(test::source_path() + "/scenarios/saas_baseline.json");
   json base = json::parse(base_in);
   base.merge_patch(doc);
-  const RunResult r = test::run(base, 40);
+  const RunResult r = test::run(test::with_warmup_worked_out(base, "nurture_recycle"), 40);
   const SummaryStats engagement = summarize(column(r, Metric::time_to_mql_days_p50_engagement));
   const SummaryStats instant = summarize(column(r, Metric::time_to_mql_days_p50_instant));
   CHECK(engagement.ci95_low > 15.0);
