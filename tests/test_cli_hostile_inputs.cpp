@@ -67,7 +67,10 @@ TEST_CASE("cli: a scenario without a name in a file whose name is not UTF-8 runs
   const auto r = cli("run " + in_quotes(file) + " --replications 2 --quiet --out " + in_quotes(small.dir / "out"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(json::parse(read_file(small.dir / "out" / "summary.json"))["scenario"] == "odd\xef\xbf\xbd\xef\xbf\xbd");
+  const json summary = json::parse(read_file(small.dir / "out" / "summary.json"));
+  CHECK(summary["scenario"] == "odd\xef\xbf\xbd\xef\xbf\xbd");
+  const std::string path = summary["provenance"]["file"]["path"];  // recorded in UTF-8 too
+  CHECK(path.ends_with("/odd\xef\xbf\xbd\xef\xbf\xbd.json"));
   const auto v = cli("validate " + in_quotes(file));
   CHECK(v.exit_code == 0);
   CHECK(v.out.find("odd\\xff\\xfe.json: valid scenario \"odd\xef\xbf\xbd\xef\xbf\xbd\"") != std::string::npos);

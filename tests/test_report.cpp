@@ -11,6 +11,7 @@
 #include "funnelsim/report/report.hpp"
 #include "funnelsim/metrics/run_summary.hpp"
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/whatif/runnable_scenario.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;
@@ -37,13 +38,16 @@ json charts_of(const std::string& html) {
 }
 
 ResultFiles run_files(std::uint64_t replications) {
-  const Scenario scenario = load_scenario(test::source_path() + "/scenarios/saas_baseline.json", {});
+  const RunnableScenario runnable(read_scenario_document(test::source_path() + "/scenarios/saas_baseline.json"),
+                                  "saas_baseline");  // its "auto" warm-up worked out
+  const Scenario& scenario = runnable.scenario();
   RunOptions options;
   options.seed = scenario.seed;
   options.replications = replications;
-  const RunResult result = run_replications(compile_model(scenario), options);
+  const RunResult result = run_replications(runnable.nominal_model(), options);
   const RunSummary summary = summarize_run(result.table);
-  const RunInfo info{scenario.name, options.seed, replications, 0, scenario.horizon_days, {}, {}};
+  const RunInfo info{scenario.name,         options.seed, replications,      0,
+                     scenario.horizon_days, {},           runnable.warmup(), runnable.provenance()};
   const RunReport report{info, result.table, summary};
   ResultFiles files;
   for (const auto& writer : run_output_writers()) files.emplace_back(writer->file_name(), writer->render(report));
@@ -121,7 +125,8 @@ TEST_CASE("cli: sensitivity --report draws the tornado in rank order, bars at ba
   const std::string d = dir.path().string();
   const auto r =
       cli("sensitivity scenarios/uncertain_rates.json --metric sqls --replications 12 --quiet --params "
-          "/scoring/mql_threshold,/sales/teams/0/headcount,/sources/1/leads_per_week,/sources/0/cost_per_lead --out '" +
+          "/scoring/mql_threshold,/sales/teams/0/headcount,/sources/1/leads_per_week,/sources/0/cost_per_lead,"
+          "/sales_acceptance/midpoint --out '" +
           d + "/s' --report '" + d + "/s.html'");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -135,19 +140,19 @@ TEST_CASE("cli: sensitivity --report draws the tornado in rank order, bars at ba
   CHECK(spec["title"]["text"] == "What moves SQLs most");
   json order = json::array();
   for (const json& p : s["parameters"]) order.push_back(p["pointer"]);
-  REQUIRE(order.size() == 3);  // the headcount cannot go below its strictness array: skipped
+  REQUIRE(order.size() == 4);  // the headcount moves on its own (the per-rep rule); the uncertain input is skipped
   CHECK(spec["layer"][0]["encoding"]["y"]["sort"] == order);
   const double base = s["base"]["mean"].get<double>();
   const json& rows = spec["data"]["values"];
-  REQUIRE(rows.size() == 6);  // low and high for each of three parameters
+  REQUIRE(rows.size() == 8);  // low and high for each of four parameters
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const json& side = s["parameters"][i / 2][i % 2 == 0 ? "low" : "high"];
     CHECK(rows[i]["base"].get<double>() == base);
     CHECK(rows[i]["mean"].get<double>() == Approx(base + side["mean"].get<double>()));
     CHECK(rows[i]["lo"].get<double>() == Approx(base + side["ci95_low"].get<double>()));
   }
-  CHECK(s["parameters"][2]["pointer"] == "/sources/0/cost_per_lead");  // exactly no effect on SQLs: last
-  CHECK(rows[4]["mean"].get<double>() == base);
+  CHECK(s["parameters"][3]["pointer"] == "/sources/0/cost_per_lead");  // exactly no effect on SQLs: last
+  CHECK(rows[6]["mean"].get<double>() == base);
   for (const char* words : {"Parameters left out", "/sales/teams/0/headcount", "Input uncertainty",
                             "/sales_acceptance/midpoint", "R<sup>2</sup> = ", "to -20% and +20% of its base value"})
     CHECK(html.find(words) != std::string::npos);

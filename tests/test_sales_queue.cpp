@@ -583,6 +583,56 @@ TEST_CASE("sales queue: per-rep strictness scales each rep's acceptance rate", "
   CHECK(std::abs(load1 - load2) < 0.05 * (load1 + load2));
 }
 
+TEST_CASE("sales queue: headcount is a lever: a per-rep list repeats for more reps, keeps its first entries for fewer",
+          "[sales][contact][headcount]") {
+  json team = queue_team(2, "exponential", 30);
+  team["strictness"] = {0.5, 1.0};
+  const json doc = with_sales(poisson_mqls(40, 56), json::array({team}));
+  auto with_headcount = [&](int headcount) {
+    json d = doc;
+    d["sales"]["teams"][0]["headcount"] = headcount;
+    return d;
+  };
+  auto strictness = [&](const json& d) { return test::scenario_from(d).sales->teams.at(0).strictness; };
+  using List = std::vector<double>;
+  CHECK(strictness(with_headcount(2)) == List{0.5, 1.0});                 // as long as the team: as written
+  CHECK(strictness(with_headcount(5)) == List{0.5, 1.0, 0.5, 1.0, 0.5});  // rep k takes entry k mod 2
+  CHECK(strictness(with_headcount(1)) == List{0.5});                      // the first rep listed stays
+  CHECK(strictness(with_headcount(0)).empty());
+  json one_number = with_headcount(3);
+  one_number["sales"]["teams"][0]["strictness"] = 0.8;
+  CHECK(strictness(one_number) == List{0.8, 0.8, 0.8});
+
+  // The rule is the list written out: a team of 4 on [0.5, 1] runs exactly as one on [0.5, 1, 0.5, 1].
+  json written_out = with_headcount(4);
+  written_out["sales"]["teams"][0]["strictness"] = {0.5, 1.0, 0.5, 1.0};
+  const RunResult repeated = test::run(with_headcount(4), 6), explicit_list = test::run(written_out, 6);
+  REQUIRE(repeated.table.scope_list() == explicit_list.table.scope_list());
+  for (std::size_t r = 0; r < 6; ++r)
+    for (std::size_t scope = 0; scope < repeated.table.scopes(); ++scope) {
+      const auto a = repeated.table.row(r, scope), b = explicit_list.table.row(r, scope);
+      CHECK(std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                       [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); }));
+    }
+  // The reps the list repeated for do work: the fourth takes MQLs.
+  CHECK(sum(column(repeated, rep_scope(repeated, 1, 3), RepMetric::attempts)) > 0.0);
+
+  // An empty list has nothing to repeat: an error unless the team has no reps.
+  json empty = with_headcount(2);
+  empty["sales"]["teams"][0]["strictness"] = json::array();
+  try {
+    (void)test::scenario_from(empty);
+    FAIL("an empty strictness list was accepted");
+  } catch (const ScenarioError& e) {
+    REQUIRE(e.issues().size() == 1);
+    CHECK(e.issues()[0].path == "/sales/teams/0/strictness");
+    CHECK(e.issues()[0].found == "an empty array");
+  }
+  json no_reps = with_headcount(0);
+  no_reps["sales"]["teams"][0]["strictness"] = json::array();
+  CHECK_NOTHROW(test::scenario_from(no_reps));
+}
+
 TEST_CASE("sales queue: speed to lead", "[sales][speed]") {
   SECTION("a table interpolates linearly and is flat beyond its ends") {
     SpeedToLeadSpec spec;

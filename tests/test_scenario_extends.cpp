@@ -68,16 +68,115 @@ TEST_CASE("scenario extends: a chain merges every file, nearest last", "[extends
   CHECK(s.horizon_days == 14);
 }
 
-TEST_CASE("scenario extends: merge patch semantics (arrays replace, null removes)", "[extends]") {
+TEST_CASE("scenario extends: merge patch semantics (null removes, unnamed arrays replace)", "[extends]") {
   TempDir dir;
-  write(dir / "base.json", kBase);
+  json base = kBase;
+  base["sources"][0]["day_of_week_weights"] = {1, 1, 1, 1, 1, 0, 0};
+  base["scoring"]["disqualifiers"] = {"student"};
+  write(dir / "base.json", base);
   write(dir / "v.json", json::parse(R"({"extends": "base.json", "name": "v", "horizon_days": null,
-                                        "sources": [{"name": "ads", "leads_per_week": 5}]})"));
+                                        "scoring": {"disqualifiers": []},
+                                        "sources": [{"name": "web", "day_of_week_weights": [1, 1, 1, 1, 1, 1, 1]}]})"));
   const json doc = funnelsim::read_extended_document(dir / "v.json");
   CHECK(doc["name"] == "v");
-  CHECK(!doc.contains("horizon_days"));  // removed, so the schema default (90) applies
-  CHECK(doc["sources"] == json::parse(R"([{"name": "ads", "leads_per_week": 5}])"));
+  CHECK(!doc.contains("horizon_days"));                     // removed, so the schema default (90) applies
+  CHECK(doc["scoring"]["disqualifiers"] == json::array());  // an array of strings, even empty, replaces
+  CHECK(doc["sources"][0]["day_of_week_weights"] == json({1, 1, 1, 1, 1, 1, 1}));  // numbers replace
+  CHECK(doc["sources"][0]["leads_per_week"] == 70);  // the named item merged: the rest is the base's
   CHECK(funnelsim::load_scenario(dir / "v.json").horizon_days == 90);
+}
+
+TEST_CASE("scenario extends: arrays of named objects merge by name, new names added, $remove removes",
+          "[extends][named]") {
+  TempDir dir;
+  write(dir / "base.json", json::parse(R"({
+    "sources": [{"name": "web", "leads_per_week": 70, "cost_per_lead": 10, "profile": {"readiness": {"alpha": 2}}},
+                {"name": "ads", "leads_per_week": 30, "cost_per_lead": 40},
+                {"name": "events", "leads_per_week": 5}],
+    "sales": {"teams": [{"name": "sdr", "headcount": 2, "strictness": [1, 0.8]}],
+              "routing": [{"team": "sdr"}]}
+  })"));
+  write(dir / "v.json", json::parse(R"({"extends": "base.json",
+    "sources": [{"name": "ads", "cost_per_lead": null, "spend_per_week": 900},
+                {"name": "partners", "leads_per_week": 3, "cost_per_lead": null},
+                {"name": "events", "$remove": true},
+                {"name": "web", "profile": {"readiness": {"beta": 6}}}],
+    "sales": {"teams": [{"name": "sdr", "headcount": 3}]}
+  })"));
+  funnelsim::ScenarioOrigin origin;
+  const json doc = funnelsim::read_extended_document(dir / "v.json", &origin);
+  // The base's order (events removed), then the new name; each listed item patched, the rest kept.
+  CHECK(doc["sources"] == json::parse(R"([
+    {"name": "web", "leads_per_week": 70, "cost_per_lead": 10, "profile": {"readiness": {"alpha": 2, "beta": 6}}},
+    {"name": "ads", "leads_per_week": 30, "spend_per_week": 900},
+    {"name": "partners", "leads_per_week": 3}])"));  // a new item's nulls drop out, as for a new key
+  CHECK(doc["sales"]["teams"] == json::parse(R"([{"name": "sdr", "headcount": 3, "strictness": [1, 0.8]}])"));
+  CHECK(doc["sales"]["routing"] == json::parse(R"([{"team": "sdr"}])"));
+  CHECK_NOTHROW(funnelsim::load_scenario(dir / "v.json"));  // 3 reps on a 2-rep list: the per-rep rule
+
+  // What validate --resolved says: one note per array, in the order applied (keys in byte order).
+  REQUIRE(origin.merges.size() == 2);
+  const std::string v = funnelsim::recorded_path(dir / "v.json");
+  CHECK(funnelsim::array_merge_text(origin.merges[0]) ==
+        v + ": /sales/teams: merged by name into the base's items (merged: sdr)");
+  CHECK(origin.merges[1].pointer == "/sources");
+  CHECK(origin.merges[1].merged == std::vector<std::string>{"ads", "web"});
+  CHECK(origin.merges[1].added == std::vector<std::string>{"partners"});
+  CHECK(origin.merges[1].removed == std::vector<std::string>{"events"});
+  CHECK(funnelsim::array_merge_text(origin.merges[1]) ==
+        v + ": /sources: merged by name into the base's items (merged: ads, web; added: partners; removed: events)");
+
+  // An array of unnamed objects replaces, and says so; arrays of numbers replace without a note.
+  write(dir / "w.json", json::parse(R"({"extends": "base.json",
+    "sales": {"teams": [{"name": "sdr", "strictness": [0.9]}], "routing": [{"team": "sdr", "source": "web"}]},
+    "sources": [{"name": "solo", "leads_per_week": 1}]})"));
+  funnelsim::ScenarioOrigin w;
+  const json w_doc = funnelsim::read_extended_document(dir / "w.json", &w);
+  CHECK(w_doc["sales"]["teams"][0]["strictness"] == json({0.9}));
+  CHECK(w_doc["sales"]["routing"] == json::parse(R"([{"team": "sdr", "source": "web"}])"));
+  REQUIRE(w.merges.size() == 3);
+  CHECK(w.merges[0].pointer == "/sales/routing");
+  CHECK(funnelsim::array_merge_text(w.merges[0]) ==
+        funnelsim::recorded_path(dir / "w.json") +
+            ": /sales/routing: replaced the base's array with its own 1 item (an array of objects without names "
+            "replaces)");
+  CHECK(w.merges[1].pointer == "/sales/teams");
+  CHECK(w.merges[2].added == std::vector<std::string>{"solo"});
+}
+
+TEST_CASE("scenario extends: a bad $remove or a name listed twice names its JSON Pointer", "[extends][named][errors]") {
+  TempDir dir;
+  write(dir / "base.json", kBase);
+  auto issues_of = [&](const std::string& variant) {
+    write(dir / "v.json", json::parse(variant));
+    return issues_reading(dir / "v.json");
+  };
+  CHECK(issues_of(R"({"extends": "base.json", "sources": [{"name": "wbe", "$remove": true}]})") ==
+        Issues{{"/sources/0/name", "the name of an item the base lists here, to remove it (did you mean \"web\"?)",
+                "\"wbe\""}});
+  CHECK(issues_of(R"({"extends": "base.json", "sources": [{"name": "web", "$remove": 1}]})") ==
+        Issues{{"/sources/0/$remove", "true, to remove the base's item \"web\"", "1"}});
+  CHECK(issues_of(R"({"extends": "base.json", "sources": [{"name": "web", "$remove": true, "leads_per_week": 3}]})") ==
+        Issues{{"/sources/0", "only name and $remove in an item that removes one", "also leads_per_week"}});
+  CHECK(issues_of(R"({"extends": "base.json", "sources": [{"name": "web"}, {"name": "web", "leads_per_week": 3}]})") ==
+        Issues{{"/sources/1/name", "a name not listed earlier in this array", "\"web\""}});
+  const std::string nowhere =
+      "$remove only in a named item of an array that the base also lists with named items (it removes the base's "
+      "item of that name)";
+  // Where the base lists no such array, or a file extends nothing, there is nothing to remove.
+  CHECK(issues_of(R"({"extends": "base.json", "nurture": {"tracks": [{"name": "t", "$remove": true}]}})") ==
+        Issues{{"/nurture/tracks/0/$remove", nowhere, "true"}});
+  write(dir / "alone.json", json::parse(R"({"sources": [{"name": "web", "leads_per_week": 1},
+                                                         {"name": "ads", "$remove": true}]})"));
+  CHECK(issues_reading(dir / "alone.json") == Issues{{"/sources/1/$remove", nowhere, "true"}});
+  // In a base further up the chain, the error is at /extends and names the file and the pointer.
+  write(dir / "mid.json", json::parse(R"({"extends": "base.json", "sources": [{"name": "x", "$remove": true}]})"));
+  write(dir / "top.json", {{"extends", "mid.json"}});
+  CHECK(issues_reading(dir / "top.json") ==
+        Issues{{"/extends",
+                "the name of an item the base lists here, to remove it (at /sources/0/name in " +
+                    (dir / "mid.json").string() + ")",
+                "\"x\""}});
 }
 
 TEST_CASE("scenario extends: a relative path resolves from the extending file's folder", "[extends]") {

@@ -10,6 +10,7 @@
 
 using namespace funnelsim;
 using nlohmann::json;
+using test::usage_message;
 
 namespace {
 
@@ -24,16 +25,6 @@ json resolved_funnel() {
         "events": { "visit": { "rate_at_readiness_0": 0.5, "rate_at_readiness_1": 20 } } } }],
     "scoring": { "attribute_points": { "fit": 20 }, "event_points": { "visit": 5 }, "mql_threshold": 65 }
   })"));
-}
-
-template <class F>
-std::string usage_message(F&& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 const SensitivityParameter* find(const SensitivityPlan& plan, const std::string& pointer) {
@@ -127,6 +118,29 @@ TEST_CASE("sensitivity: listed parameters may be integers, missing or non-numeri
           control + ": expected " + expected +
               ", found a run control: it does not change the funnel, and with common random numbers its effect would "
               "read as exactly 0");
+}
+
+TEST_CASE("sensitivity: a headcount moves on its own, against a per-rep strictness list", "[sensitivity][headcount]") {
+  json resolved = resolved_funnel();
+  resolved["sales"] = resolved_scenario_json(json::parse(R"({
+    "sources": [{ "name": "web", "leads_per_week": 1 }],
+    "sales": { "teams": [{ "name": "sdr", "headcount": 2, "strictness": [1.0, 0.85] }] } })"))["sales"];
+  const SensitivityPlan plan = plan_sensitivity(resolved, {"/sales/teams/0/headcount"}, 0.2);
+  CHECK(plan.skipped.empty());
+  REQUIRE(plan.parameters.size() == 1);
+  CHECK(plan.parameters[0].low_value == 1);  // 1.6 rounds back to 2: one rep fewer instead
+  CHECK(plan.parameters[0].high_value == 3);
+  // Each side is a valid scenario whose reps keep their strictness by the per-rep rule.
+  for (const auto& [value, expected] :
+       {std::pair{1, std::vector<double>{1.0}}, std::pair{3, std::vector<double>{1.0, 0.85, 1.0}}}) {
+    json side = resolved;
+    set_parameter(side, "/sales/teams/0/headcount", value);
+    CHECK(scenario_from_json(side, "side").sales->teams.at(0).strictness == expected);
+  }
+  // Integers stay out of the default set (their step is at least 1, not --vary).
+  const SensitivityPlan all = plan_sensitivity(resolved, {}, 0.2);
+  CHECK(find(all, "/sales/teams/0/headcount") == nullptr);
+  CHECK(find(all, "/sales/teams/0/strictness/1") != nullptr);
 }
 
 TEST_CASE("sensitivity: values the schema or the semantic checks reject skip their parameter", "[sensitivity]") {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/engine/engine.hpp"
 #include "funnelsim/model/model.hpp"
 #include "funnelsim/scenario/loader.hpp"
@@ -34,6 +35,17 @@ inline nlohmann::json with_warmup_worked_out(nlohmann::json doc, const std::stri
 /// A shipped scenario (scenarios/<name>.json, extends resolved) as it runs: its warm-up worked out.
 inline nlohmann::json shipped_scenario(const std::string& name) {
   return with_warmup_worked_out(read_scenario_document(source_path() + "/scenarios/" + name + ".json"), name);
+}
+
+/// What `f` throws as a UsageError ("no error" when it throws none), for exact-message checks.
+template <class F>
+std::string usage_message(F&& f) {
+  try {
+    f();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "no error";
 }
 
 /// Four standard errors: a fixed-seed test that fails by chance about once in 16,000 runs.

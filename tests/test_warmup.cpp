@@ -127,10 +127,10 @@ TEST_CASE("warm-up: \"auto\" in a document is worked out before the scenario is 
   // A job's shared choice wins over the document's own pick; a number of days is kept.
   WarmupChoice shared = choice;
   shared.days = 40;
-  CHECK(RunnableScenario(doc, "test", shared).scenario().warmup_days == 40);
+  CHECK(RunnableScenario(doc, "test", ScenarioOrigin{}, shared).scenario().warmup_days == 40);
   json fixed = doc;
   fixed["warmup_days"] = 7;
-  const RunnableScenario seven(fixed, "test", shared);
+  const RunnableScenario seven(fixed, "test", ScenarioOrigin{}, shared);
   CHECK(seven.scenario().warmup_days == 7);
   CHECK_FALSE(seven.warmup().automatic);
   CHECK(shared_warmup({WarmupChoice{7, false, {}}, choice, shared}).days == std::max(40, choice.days));

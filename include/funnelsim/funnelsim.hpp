@@ -1,7 +1,8 @@
 #pragma once
 /// funnelsim's public API in one include: load a scenario, compile it, run replications (with
 /// fixed or uncertain inputs), compare, sweep, run sensitivity, read the statistics, and write
-/// result files or an HTML report. Everything under sim/ is private to the library.
+/// result files or an HTML report, export a replication as a CRM would and measure a CRM export.
+/// Everything under sim/ is private to the library.
 ///
 ///   auto scenario = funnelsim::load_scenario("scenarios/saas_baseline.json");
 ///   auto model = funnelsim::compile_model(scenario);
@@ -11,6 +12,7 @@
 ///   auto summary = funnelsim::summarize_run(result.table);
 
 // core
+#include "funnelsim/core/intervals.hpp"
 #include "funnelsim/core/regression.hpp"
 #include "funnelsim/core/statistics.hpp"
 #include "funnelsim/core/usage_error.hpp"
@@ -31,6 +33,7 @@
 
 // engine
 #include "funnelsim/engine/engine.hpp"
+#include "funnelsim/engine/lead_trace.hpp"
 #include "funnelsim/engine/memory_estimate.hpp"
 #include "funnelsim/engine/uncertain_run.hpp"
 #include "funnelsim/engine/warmup.hpp"
@@ -63,3 +66,10 @@
 
 // report
 #include "funnelsim/report/report.hpp"
+
+// crm
+#include "funnelsim/crm/export.hpp"
+#include "funnelsim/crm/mapping.hpp"
+#include "funnelsim/crm/observe.hpp"
+#include "funnelsim/crm/observe_output.hpp"
+#include "funnelsim/crm/records.hpp"

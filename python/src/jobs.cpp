@@ -85,8 +85,15 @@ JobOutput compare(const std::vector<LoadedScenario>& scenarios, const GivenRunCo
   std::vector<std::string> labels;
   std::vector<nlohmann::json> documents;
   std::vector<std::filesystem::path> inputs;
+  // One warm-up for every scenario asking for "auto", as the CLI's compare: the longest pick among them.
+  std::vector<WarmupChoice> choices;
+  for (const LoadedScenario& s : scenarios) choices.push_back(s.runnable().warmup());
+  const WarmupChoice warmup = shared_warmup(choices);
   for (const LoadedScenario& s : scenarios) {
-    runnables.push_back(s.runnable());
+    if (s.runnable().warmup().automatic && s.runnable().warmup().days != warmup.days)
+      runnables.emplace_back(s.document(), s.fallback_name(), s.origin(), warmup);
+    else
+      runnables.push_back(s.runnable());
     labels.push_back(s.label());
     documents.push_back(s.document());
     inputs.insert(inputs.end(), s.input_files().begin(), s.input_files().end());
@@ -119,8 +126,10 @@ JobOutput sweep(const LoadedScenario& scenario, const std::vector<std::string>& 
   const std::string file = scenario.path().value_or(scenario.fallback_name());
   check_budget(estimate_sweep_memory(scenario.document(), file, spec, options, /*with_outputs=*/true), budget_mib,
                "; fewer points (params values), whose tables are held at once");
-  auto report = std::make_shared<const SweepReport>(run_job<SweepReport>(
-      options, progress, [&](const WhatIfOptions& o) { return run_sweep(scenario.document(), file, spec, o); }));
+  auto report =
+      std::make_shared<const SweepReport>(run_job<SweepReport>(options, progress, [&](const WhatIfOptions& o) {
+        return run_sweep(scenario.document(), file, spec, o, scenario.origin());
+      }));
   const auto json_text = std::make_shared<const std::string>(sweep_json(*report));
   const std::string origin = scenario.path().value_or("");
   return JobOutput("sweep", run_id_of_sweep(scenario.document(), given, objective, pareto, parameters),
@@ -152,7 +161,7 @@ JobOutput sensitivity(const LoadedScenario& scenario, const std::string& vary, c
   check_budget(estimate, budget_mib, "; fewer parameters (params), each run in turn");
   auto report = std::make_shared<const SensitivityReport>(naming_source("params", [&] {
     return run_job<SensitivityReport>(options, progress, [&](const WhatIfOptions& o) {
-      return run_sensitivity(scenario.document(), scenario.fallback_name(), spec, o);
+      return run_sensitivity(scenario.document(), scenario.fallback_name(), spec, o, scenario.origin());
     });
   }));
   const auto json_text = std::make_shared<const std::string>(sensitivity_json(*report));

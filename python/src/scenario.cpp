@@ -6,6 +6,7 @@
 #include "funnelsim/output/result_set.hpp"
 #include "funnelsim/scenario/error.hpp"
 #include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/scenario/origin.hpp"
 
 namespace py = pybind11;
 
@@ -35,22 +36,23 @@ std::vector<std::filesystem::path> resolved_files(const std::filesystem::path& f
 
 }  // namespace
 
-LoadedScenario::LoadedScenario(nlohmann::json document, std::string fallback_name, std::optional<std::string> path,
+LoadedScenario::LoadedScenario(ScenarioInput input, std::string fallback_name, std::optional<std::string> path,
                                std::vector<std::filesystem::path> inputs)
-    : document_(std::move(document)),
+    : document_(std::move(input.document)),
+      origin_(std::move(input.origin)),
       fallback_name_(std::move(fallback_name)),
       path_(std::move(path)),
       inputs_(std::move(inputs)),
-      runnable_(std::make_shared<const RunnableScenario>(document_, fallback_name_)) {}
+      runnable_(std::make_shared<const RunnableScenario>(document_, fallback_name_, origin_)) {}
 
 LoadedScenario LoadedScenario::from_file(const std::string& path, const Changes& changes) {
   std::vector<std::filesystem::path> inputs = resolved_files(path);
-  nlohmann::json document = read_scenario_document(path, overrides_of(changes));
-  return LoadedScenario(std::move(document), std::filesystem::path(path).stem().string(), path, std::move(inputs));
+  ScenarioInput input = read_scenario_input(path, overrides_of(changes));
+  return LoadedScenario(std::move(input), std::filesystem::path(path).stem().string(), path, std::move(inputs));
 }
 
 LoadedScenario LoadedScenario::from_text(const std::string& text, const std::string& folder, const Changes& changes) {
-  nlohmann::json document = read_scenario_text(text, folder, "the scenario dict", overrides_of(changes));
+  ScenarioInput input = read_scenario_text_input(text, folder, "the scenario dict", overrides_of(changes));
   // The bases its extends chain names (the dict itself is no file).
   std::vector<std::filesystem::path> inputs;
   const nlohmann::json given = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -58,13 +60,15 @@ LoadedScenario LoadedScenario::from_text(const std::string& text, const std::str
     const std::filesystem::path named = given["extends"].get<std::string>();
     inputs = resolved_files(named.is_absolute() ? named : std::filesystem::path(folder) / named);
   }
-  return LoadedScenario(std::move(document), kDictName, std::nullopt, std::move(inputs));
+  return LoadedScenario(std::move(input), kDictName, std::nullopt, std::move(inputs));
 }
 
 LoadedScenario LoadedScenario::with_changes(const Changes& changes) const {
-  nlohmann::json document = document_;
-  apply_overrides(document, overrides_of(changes));
-  return LoadedScenario(std::move(document), fallback_name_, path_, inputs_);
+  ScenarioInput input{document_, origin_};
+  const std::vector<Override> added = overrides_of(changes);
+  apply_overrides(input.document, added);
+  input.origin.overrides.insert(input.origin.overrides.end(), added.begin(), added.end());
+  return LoadedScenario(std::move(input), fallback_name_, path_, inputs_);
 }
 
 void add_scenario(py::module_& m) {

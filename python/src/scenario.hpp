@@ -30,6 +30,8 @@ class LoadedScenario {
   /// After extends and changes: what the CLI reads with --set, and what run identifiers hash.
   const nlohmann::json& document() const noexcept { return document_; }
   const RunnableScenario& runnable() const noexcept { return *runnable_; }
+  /// Where it came from (file, bases, merges, changes): what its results record.
+  const ScenarioOrigin& origin() const noexcept { return origin_; }
   /// The file, as given; nullopt for a dict.
   const std::optional<std::string>& path() const noexcept { return path_; }
   /// The file when there is one, else the scenario's name: how compare and sweep name it.
@@ -40,10 +42,11 @@ class LoadedScenario {
   const std::vector<std::filesystem::path>& input_files() const noexcept { return inputs_; }
 
  private:
-  LoadedScenario(nlohmann::json document, std::string fallback_name, std::optional<std::string> path,
+  LoadedScenario(ScenarioInput input, std::string fallback_name, std::optional<std::string> path,
                  std::vector<std::filesystem::path> inputs);
 
   nlohmann::json document_;
+  ScenarioOrigin origin_;  // what its results record as their provenance
   std::string fallback_name_;
   std::optional<std::string> path_;
   std::vector<std::filesystem::path> inputs_;

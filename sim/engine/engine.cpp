@@ -93,6 +93,16 @@ RunResult run_replications(const CompiledModel& model, const RunOptions& options
   return result;
 }
 
+RunResult run_traced_replication(const CompiledModel& model, std::uint64_t seed, std::uint64_t replication,
+                                 LeadTrace& trace, const std::atomic<bool>* cancel) {
+  RunResult result{ReplicationTable(1, table_scopes(model), static_cast<std::size_t>(model.weeks)), RunWork{}};
+  ReplicationRunner runner(model, cancel);
+  runner.set_trace(&trace);
+  result.work = runner.run(seed, replication, 0, result.table);
+  result.cancelled = cancel && cancel->load();
+  return result;
+}
+
 RunResult run_replications(const CompiledModel& layout, const ReplicationModel& model_for, const RunOptions& options) {
   const std::vector<Scope> scopes = table_scopes(layout);
   RunResult result{ReplicationTable(options.replications, scopes, static_cast<std::size_t>(layout.weeks)), RunWork{}};

@@ -15,6 +15,11 @@
 namespace funnelsim {
 namespace {
 
+// The trace's enums name the engine's values in the same order.
+static_assert(static_cast<int>(TraceOutcome::cold) == static_cast<int>(Resolution::cold) &&
+              static_cast<int>(TraceOutcome::sql) == static_cast<int>(Resolution::sql));
+static_assert(static_cast<std::size_t>(TracePath::signal) == kMqlPathCount - 1);
+
 /// Ids of backlog entities: above every arrival id (day key << 32 | order, day key < 2^16).
 std::uint64_t backlog_id(std::uint64_t kind, std::uint64_t k) {
   return (std::uint64_t{0xFFFF} << 48) | (kind << 40) | k;
@@ -147,6 +152,11 @@ void ReplicationRunner::seed_backlog() {
       mql.path = MqlPath::engagement;
       mql.score = o.fit;
       mql.carried_over = true;
+      if (trace_) {
+        trace_lead(s, id, TraceOrigin::backlog_mql, start, o);
+        trace_->journey(
+            TracedJourney{static_cast<std::uint32_t>(s), id, 0, start, true, start, TracePath::engagement, o.fit});
+      }
       ledger_.create(s, Series::in_sales_backlog, start);
       if (sales_)
         mqls_.push_back(mql);
@@ -175,9 +185,22 @@ void ReplicationRunner::seed_open_opportunity(std::size_t s, std::uint64_t id) {
   const double close = model_.window_start +
                        u_remaining * boost::random::gamma_distribution<double>(cycle.shape + 1.0, cycle.scale)(stream);
   const bool closed = close < model_.end_day;
+  const bool won = closed && u_win < std::clamp(pipeline.win_rate.at(readiness), 0.0, 1.0);
   backlog_open_closes_.push_back(close);
-  accounts_.count_backlog_opportunity(s, closed,
-                                      closed && u_win < std::clamp(pipeline.win_rate.at(readiness), 0.0, 1.0), value);
+  accounts_.count_backlog_opportunity(s, closed, won, value);
+  if (trace_) {
+    TracedOpportunity t;
+    t.source = static_cast<std::uint32_t>(s);
+    t.lead = id;
+    t.backlog = t.created = true;
+    t.segment = static_cast<std::uint32_t>(segment);
+    t.created_day = model_.window_start;
+    t.amount = value;
+    t.close_day = close;
+    t.closed = closed;
+    t.won = won;
+    trace_->opportunity(t);
+  }
 }
 
 // ---- journeys -----------------------------------------------------------------------------------
@@ -216,6 +239,11 @@ void ReplicationRunner::follow_lead(std::size_t s, std::uint64_t lead_id, Journe
 LeadOutcome ReplicationRunner::start_journey(std::size_t s, std::uint64_t lead_id, const JourneyStart& start) {
   const CompiledSource& source = model_.sources[s];
   const LeadOutcome o = leads_.simulate(source, s, *streams_, lead_id, start);
+  if (trace_) {
+    if (start.cycle == 0)
+      trace_lead(s, lead_id, start.backlog ? TraceOrigin::backlog_nurture : TraceOrigin::arrival, start.start_day, o);
+    if (!o.has_follow_up()) trace_journey(s, lead_id, start.cycle, start.start_day, o);  // else once settled
+  }
   work_.events += 1 + o.events + (o.path != MqlPath::none ? 1 : 0);
   const Series initial = o.disqualified ? Series::in_disqualified
                          : o.track >= 0 ? Series::in_nurture
@@ -260,11 +288,15 @@ std::optional<JourneyStart> ReplicationRunner::decide_at_mql(const MqlRecord& mq
   if (mql.ready) {
     ledger_.move(mql.source, from, Series::in_sql, mql.mql_day);
     accounts_.count_sql(mql, mql.mql_day);
+    if (trace_) trace_decision(mql, TraceOutcome::sql, false);
     return std::nullopt;
   }
   const bool bad_fit = mql.readiness < model_.acceptance.bad_fit_below_readiness;
   accounts_.count_rejection(mql.source, bad_fit, mql.mql_day);
-  if (!bad_fit && can_recycle(mql.source, mql.segment, mql.fit, mql.cycle, JourneyReason::not_ready, mql.mql_day)) {
+  const bool recycle =
+      !bad_fit && can_recycle(mql.source, mql.segment, mql.fit, mql.cycle, JourneyReason::not_ready, mql.mql_day);
+  if (trace_) trace_decision(mql, bad_fit ? TraceOutcome::bad_fit : TraceOutcome::not_ready, recycle);
+  if (recycle) {
     ledger_.move(mql.source, from, Series::in_recycle_wait, mql.mql_day);
     accounts_.count_recycled(mql.source, mql.mql_day);
     return JourneyStart{mql.mql_day + model_.nurture->cooldown_days,
@@ -308,6 +340,13 @@ void ReplicationRunner::run_sales() {
   }
   settle_follow_ups();
   accounts_.count_sales(mqls_, outcomes_, team_counts_, follow_ups_, follow_up_outcomes_);
+  if (!trace_) return;
+  for (std::size_t i = 0; i < mqls_.size(); ++i) {
+    const MqlRecord& mql = mqls_[i];
+    const MqlOutcome& o = outcomes_[i];
+    trace_->sale(TracedSale{mql.source, mql.lead_id, mql.cycle, o.team, o.first_rep, o.attempts, o.first_attempt_day,
+                            o.last_attempt_day, static_cast<TraceOutcome>(o.resolution), o.resolution_day, o.recycled});
+  }
 }
 
 /// Books the journeys that waited for an SDR follow-up, now that the desk decided when each lead
@@ -326,6 +365,8 @@ void ReplicationRunner::settle_follow_ups() {
       o.score = mql.score;
     }
     o.touches = journey_touches(model_, o.track, o.arrival_day, o.path == MqlPath::none ? model_.end_day : o.mql_day);
+    if (trace_)
+      trace_journey(journey.source, follow_ups_[k].lead.lead_id, journey.start.cycle, journey.start.start_day, o);
     book_journey(journey.source, journey.start, o);
     if (o.path != MqlPath::none)
       ledger_.move(journey.source, WeeklyLedger::pre_mql_state(o), Series::in_sales_backlog, o.mql_day);
@@ -341,6 +382,55 @@ void ReplicationRunner::run_pipeline() {
   pipeline_.run(*model_.pipeline, model_.source_tags, model_.end_day, *streams_, sqls, opportunities_,
                 backlog_open_closes_);
   accounts_.count_pipeline(*model_.pipeline, sqls, opportunities_);
+  if (!trace_) return;
+  for (std::size_t i = 0; i < sqls.size(); ++i) {
+    const OpportunityOutcome& o = opportunities_[i];
+    TracedOpportunity t;
+    t.source = sqls[i].source;
+    t.lead = sqls[i].lead_id;
+    t.created = o.created;
+    t.lost_capacity = o.lost_no_capacity;
+    t.segment = sqls[i].segment;
+    t.sql_day = sqls[i].sql_day;
+    t.created_day = o.created_day;
+    t.amount = o.amount;
+    t.close_day = o.close_day;
+    t.closed = o.closed;
+    t.won = o.won;
+    trace_->opportunity(t);
+  }
+}
+
+// ---- the optional trace -------------------------------------------------------------------------
+
+void ReplicationRunner::trace_lead(std::size_t s, std::uint64_t lead_id, TraceOrigin origin, double day,
+                                   const LeadOutcome& o) const {
+  trace_->lead(TracedLead{static_cast<std::uint32_t>(s), lead_id, origin, day, static_cast<std::uint32_t>(o.segment),
+                          o.fit, o.disqualified});
+}
+
+void ReplicationRunner::trace_journey(std::size_t s, std::uint64_t lead_id, int cycle, double start_day,
+                                      const LeadOutcome& o) const {
+  TracedJourney j{static_cast<std::uint32_t>(s), lead_id, cycle, start_day};
+  if (o.path != MqlPath::none) {
+    j.mql = true;
+    j.mql_day = o.mql_day;
+    j.path = static_cast<TracePath>(path_index(o.path));
+    j.score = o.score;
+  }
+  trace_->journey(j);
+}
+
+/// A decision at MQL time (no sales teams): accepted or rejected at once, nobody assigned.
+void ReplicationRunner::trace_decision(const MqlRecord& mql, TraceOutcome outcome, bool recycled) const {
+  TracedSale sale;
+  sale.source = mql.source;
+  sale.lead = mql.lead_id;
+  sale.cycle = mql.cycle;
+  sale.outcome = outcome;
+  sale.outcome_day = mql.mql_day;
+  sale.recycled = recycled;
+  trace_->sale(sale);
 }
 
 }  // namespace funnelsim

@@ -14,6 +14,7 @@
 #include "engine/sales_process.hpp"
 #include "engine/weekly_ledger.hpp"
 #include "funnelsim/engine/engine.hpp"
+#include "funnelsim/engine/lead_trace.hpp"
 #include "core/random.hpp"
 
 namespace funnelsim {
@@ -46,6 +47,8 @@ class ReplicationRunner final : public MqlRecycler {
 
   /// From now on, tells `observer` (null: nobody) about every MQL's resolution.
   void observe(MqlObserver* observer) noexcept { observer_ = observer; }
+  /// Reports every lead of the replications run from now on to `trace` (null: none, the default).
+  void set_trace(LeadTrace* trace) noexcept { trace_ = trace; }
 
  private:
   // ---- arrivals and the starting state
@@ -66,9 +69,14 @@ class ReplicationRunner final : public MqlRecycler {
   void run_sales();
   void settle_follow_ups();
   void run_pipeline();
+  // ---- the optional trace (lead_trace.hpp)
+  void trace_lead(std::size_t s, std::uint64_t lead_id, TraceOrigin origin, double day, const LeadOutcome& o) const;
+  void trace_journey(std::size_t s, std::uint64_t lead_id, int cycle, double start_day, const LeadOutcome& o) const;
+  void trace_decision(const MqlRecord& mql, TraceOutcome outcome, bool recycled) const;
 
   const CompiledModel& model_;
   const std::atomic<bool>* cancel_;
+  LeadTrace* trace_ = nullptr;
   LeadSimulator leads_;
   WeeklyLedger ledger_;
   ReplicationAccounts accounts_;

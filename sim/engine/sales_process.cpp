@@ -305,7 +305,11 @@ void SalesSimulator::start_attempt(std::uint32_t i, std::uint32_t rep, double no
   lead.phase = Phase::in_service;
   lead.rep = rep;
   lead.attempt_start = now;
-  if (outcome.attempts == 0) outcome.first_attempt_day = now;
+  if (outcome.attempts == 0) {
+    outcome.first_attempt_day = now;
+    outcome.first_rep = rep - teams_[t].first_rep;
+  }
+  outcome.last_attempt_day = now;
   outcome.attempts += 1;
   const bool measured = now >= window_start_;
   if (measured) {

@@ -39,12 +39,14 @@ enum class Resolution : std::uint8_t { open, sql, bad_fit, not_ready, unreachabl
 /// What became of one MQL by the end of the horizon.
 struct MqlOutcome {
   double first_attempt_day = 0.0;  ///< valid when attempts > 0
+  double last_attempt_day = 0.0;   ///< valid when attempts > 0
   double resolution_day = 0.0;     ///< valid unless open
   double wait_days = 0.0;          ///< total time waiting in queues (every entry)
   double busy_days = 0.0;          ///< rep time its attempts took within the horizon
   std::uint32_t entries = 0;
   std::uint32_t attempts = 0;
   std::uint32_t team = 0;
+  std::uint32_t first_rep = 0;  ///< the rep (within the team) who made the first attempt
   Resolution resolution = Resolution::open;
   bool recycled = false;  ///< rejected as not ready or cold, and sent back to nurture
 };

@@ -6,6 +6,7 @@
 #include "funnelsim/output/comparison_output.hpp"
 #include "funnelsim/output/run_output.hpp"
 #include "output/format.hpp"
+#include "output/provenance_json.hpp"
 
 namespace funnelsim {
 namespace {
@@ -70,10 +71,15 @@ std::string comparison_json(const ComparisonReport& report) {
   scenarios.push_back({{"name", report.base.label},
                        {"file", report.base.file},
                        {"role", "base"},
-                       {"uncertain_inputs", report.base.uncertain}});
+                       {"uncertain_inputs", report.base.uncertain},
+                       {"provenance", provenance_json(report.base.provenance)}});
   add_warmup_fields(scenarios.back(), report.base.warmup);
   for (const ComparedScenario& v : report.variants) {
-    scenarios.push_back({{"name", v.label}, {"file", v.file}, {"role", "variant"}, {"uncertain_inputs", v.uncertain}});
+    scenarios.push_back({{"name", v.label},
+                         {"file", v.file},
+                         {"role", "variant"},
+                         {"uncertain_inputs", v.uncertain},
+                         {"provenance", provenance_json(v.provenance)}});
     add_warmup_fields(scenarios.back(), v.warmup);
   }
   j["scenarios"] = scenarios;

@@ -6,6 +6,7 @@
 #include "funnelsim/output/comparison_output.hpp"
 #include "funnelsim/output/run_output.hpp"
 #include "output/format.hpp"
+#include "output/provenance_json.hpp"
 #include "funnelsim/core/regression.hpp"
 
 namespace funnelsim {
@@ -76,6 +77,7 @@ class SummaryJsonWriter final : public OutputWriter {
     if (const auto& p = report.info.precision) j["precision"] = precision_json(*p);
     j["horizon_days"] = report.info.horizon_days;
     add_warmup_fields(j, report.info.warmup);
+    j["provenance"] = provenance_json(report.info.provenance);
     add_summary_scopes(j, report.summary);
     if (report.uncertain && !report.uncertain->parameters.empty()) add_uncertain(j, report);
     ordered_json definitions = ordered_json::object();

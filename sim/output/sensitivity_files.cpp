@@ -4,6 +4,7 @@
 
 #include "funnelsim/output/run_output.hpp"
 #include "output/format.hpp"
+#include "output/provenance_json.hpp"
 #include "funnelsim/output/sensitivity_output.hpp"
 
 namespace funnelsim {
@@ -25,6 +26,7 @@ std::string sensitivity_json(const SensitivityReport& report) {
   ordered_json j;
   j["funnelsim_version"] = FUNNELSIM_VERSION;
   j["scenario"] = report.scenario;
+  j["provenance"] = provenance_json(report.provenance);
   j["seed"] = report.seed;
   j["replications"] = report.replications;
   add_warmup_fields(j, report.warmup);

@@ -3,6 +3,7 @@
 
 #include "funnelsim/output/run_output.hpp"
 #include "output/format.hpp"
+#include "output/provenance_json.hpp"
 #include "funnelsim/output/sweep_output.hpp"
 
 namespace funnelsim {
@@ -54,6 +55,7 @@ std::string sweep_json(const SweepReport& report) {
   j["funnelsim_version"] = FUNNELSIM_VERSION;
   j["scenario"] = report.scenario;
   j["file"] = report.file;
+  j["provenance"] = provenance_json(report.provenance);
   j["seed"] = report.seed;
   j["replications"] = report.replications;
   add_warmup_fields(j, report.warmup);

@@ -48,6 +48,13 @@ std::string value_text(const json& value);
 /// "precision" block; `measured` says what the half-width is of ("the 95% CI half-width of ...").
 std::string precision_meta(const json& precision, std::string_view measured);
 
+/// Which scenario made the results, from a "provenance" block (sim/output/provenance_json.hpp):
+/// "<code>file</code> (sha256 ...), which extends ..., with overrides (in order) ...; resolved
+/// scenario sha256 ..." (HTML); "" when `provenance` is no such block (results from before it).
+std::string made_from_text(const json& provenance);
+/// A meta paragraph "Made from ..." for a results file with a top-level "provenance"; "" without.
+std::string made_from_meta(const json& results);
+
 /// A page being built: the HTML body and the charts it holds.
 class Page {
  public:
@@ -64,6 +71,12 @@ class Page {
 
 /// The sections, each appended to page.body. `replications` and `weekly` may be null.
 void run_section(Page& page, const json& summary, const Csv* replications, const Csv* weekly);
+/// Whether a summary.json is observe's ("kind": "observed"), not a run's.
+bool is_observed(const json& summary);
+/// observe's results: the observed funnel, its weekly cohorts (observe's weekly.csv), what was left out.
+void observed_section(Page& page, const json& summary, const Csv* weekly);
+/// An observed funnel beside a simulated run, metric by metric.
+void beside_section(Page& page, const json& observed, const json& simulated);
 void compare_section(Page& page, const json& compare);
 void sweep_section(Page& page, const json& sweep);
 void sensitivity_section(Page& page, const json& sensitivity);

@@ -220,11 +220,15 @@ ResultFiles read_result_folder(const std::filesystem::path& folder) {
   return files;
 }
 
-std::string html_report(const ResultFiles& files, std::string_view origin) {
-  if (!report_charts_available())
-    throw UsageError(
-        "report: expected a funnelsim built with the chart libraries (the npm packages vega, vega-lite and "
-        "vega-embed), found a build without them: run tools/setup.sh (it runs npm ci), then rebuild");
+namespace {
+
+/// One folder's result files, parsed.
+struct Parsed {
+  std::optional<json> summary, compare, sweep, sensitivity;
+  std::optional<Csv> replications, weekly;
+};
+
+Parsed parse_files(const ResultFiles& files) {
   const std::string* summary_text = find_file(files, "summary.json");
   const std::string* replications_text = find_file(files, "replications.csv");
   const std::string* weekly_text = find_file(files, "weekly.csv");
@@ -237,39 +241,51 @@ std::string html_report(const ResultFiles& files, std::string_view origin) {
     throw UsageError(
         "report: expected results (summary.json, compare.json, sweep.json or sensitivity.json), found none");
   }
+  Parsed p;
+  if (summary_text) p.summary = parse_json(*summary_text, "summary.json", "metrics");
+  if (compare_text) p.compare = parse_json(*compare_text, "compare.json", "comparisons");
+  if (sweep_text) p.sweep = parse_json(*sweep_text, "sweep.json", "points");
+  if (sensitivity_text) p.sensitivity = parse_json(*sensitivity_text, "sensitivity.json", "parameters");
+  if (p.summary) {
+    if (replications_text) p.replications = parse_csv(*replications_text, "replications.csv");
+    if (weekly_text) p.weekly = parse_csv(*weekly_text, "weekly.csv");
+  }
+  return p;
+}
 
-  std::optional<json> summary, compare, sweep, sensitivity;
-  if (summary_text) summary = parse_json(*summary_text, "summary.json", "metrics");
-  if (compare_text) compare = parse_json(*compare_text, "compare.json", "comparisons");
-  if (sweep_text) sweep = parse_json(*sweep_text, "sweep.json", "points");
-  if (sensitivity_text) sensitivity = parse_json(*sensitivity_text, "sensitivity.json", "parameters");
-
-  Page page;
-  std::string nav;
-  if (summary) {
-    std::optional<Csv> replications, weekly;
-    if (replications_text) replications = parse_csv(*replications_text, "replications.csv");
-    if (weekly_text) weekly = parse_csv(*weekly_text, "weekly.csv");
+/// Appends one folder's sections to the page, and their links to `nav`.
+void add_sections(Page& page, Parsed& p, std::string& nav) {
+  if (p.summary && is_observed(*p.summary)) {
+    build_section("summary.json", [&] { observed_section(page, *p.summary, p.weekly ? &*p.weekly : nullptr); });
+    nav += "<a href=\"#observed\">Observed</a>";
+  } else if (p.summary) {
     build_section("summary.json", [&] {
-      run_section(page, *summary, replications ? &*replications : nullptr, weekly ? &*weekly : nullptr);
+      run_section(page, *p.summary, p.replications ? &*p.replications : nullptr, p.weekly ? &*p.weekly : nullptr);
     });
     nav += "<a href=\"#run\">Run</a>";
   }
-  if (compare) {
-    build_section("compare.json", [&] { compare_section(page, *compare); });
+  if (p.compare) {
+    build_section("compare.json", [&] { compare_section(page, *p.compare); });
     nav += "<a href=\"#compare\">Comparison</a>";
   }
-  if (sweep) {
-    build_section("sweep.json", [&] { sweep_section(page, *sweep); });
+  if (p.sweep) {
+    build_section("sweep.json", [&] { sweep_section(page, *p.sweep); });
     nav += "<a href=\"#sweep\">Sweep</a>";
   }
-  if (sensitivity) {
-    build_section("sensitivity.json", [&] { sensitivity_section(page, *sensitivity); });
+  if (p.sensitivity) {
+    build_section("sensitivity.json", [&] { sensitivity_section(page, *p.sensitivity); });
     nav += "<a href=\"#sensitivity\">Sensitivity</a>";
   }
+}
 
-  const std::string title = page_title(summary ? &*summary : nullptr, compare ? &*compare : nullptr,
-                                       sweep ? &*sweep : nullptr, sensitivity ? &*sensitivity : nullptr);
+std::string title_of(const Parsed& p) {
+  std::string title = page_title(p.summary ? &*p.summary : nullptr, p.compare ? &*p.compare : nullptr,
+                                 p.sweep ? &*p.sweep : nullptr, p.sensitivity ? &*p.sensitivity : nullptr);
+  if (p.summary && is_observed(*p.summary)) title = "an observed funnel";
+  return title;
+}
+
+std::string assemble(const Page& page, const std::string& title, const std::string& nav, std::string_view origin) {
   std::string libraries;
   for (const auto& asset : report_assets::assets())
     libraries += fmt::format("{}{} {}", libraries.empty() ? "" : ", ", asset.package, asset.version);
@@ -287,8 +303,9 @@ std::string html_report(const ResultFiles& files, std::string_view origin) {
   html += "</main>\n";
   html += fmt::format(
       "<footer>Made by funnelsim {}. Charts drawn with {}, all inlined in this file: it loads nothing from the "
-      "network. Every number is a statistic across simulated replications; P10 and P90 bound the middle 80% of "
-      "them, a 95% CI bounds the mean.</footer>\n",
+      "network. Every simulated number is a statistic across simulated replications; P10 and P90 bound the middle "
+      "80% of them, a 95% CI bounds the mean. An observed number is what a CRM export recorded, with its 95% "
+      "interval.</footer>\n",
       FUNNELSIM_VERSION, libraries);
   html += fmt::format("<script type=\"application/json\" id=\"funnelsim-charts\">{}</script>\n",
                       script_json(page.charts()));
@@ -296,6 +313,50 @@ std::string html_report(const ResultFiles& files, std::string_view origin) {
     html += fmt::format("<script>/* {} {} */\n{}\n</script>\n", asset.package, asset.version, script_text(asset));
   html += fmt::format("<script>{}</script>\n</body>\n</html>\n", kBootstrap);
   return html;
+}
+
+void require_charts() {
+  if (!report_charts_available())
+    throw UsageError(
+        "report: expected a funnelsim built with the chart libraries (the npm packages vega, vega-lite and "
+        "vega-embed), found a build without them: run tools/setup.sh (it runs npm ci), then rebuild");
+}
+
+}  // namespace
+
+std::string html_report(const ResultFiles& files, std::string_view origin) {
+  require_charts();
+  Parsed parsed = parse_files(files);
+  Page page;
+  std::string nav;
+  add_sections(page, parsed, nav);
+  return assemble(page, title_of(parsed), nav, origin);
+}
+
+std::string html_report_of_folders(const std::vector<ResultFiles>& folders, std::string_view origin) {
+  require_charts();
+  if (folders.size() == 1) return html_report(folders.front(), origin);
+  std::vector<Parsed> parsed;
+  for (const ResultFiles& f : folders) parsed.push_back(parse_files(f));
+  Page page;
+  std::string nav, title;
+  // An observed funnel beside a run: the two together first.
+  const Parsed* observed = nullptr;
+  const Parsed* simulated = nullptr;
+  for (const Parsed& p : parsed) {
+    if (p.summary && is_observed(*p.summary) && !observed) observed = &p;
+    if (p.summary && !is_observed(*p.summary) && !simulated) simulated = &p;
+  }
+  if (observed && simulated) {
+    build_section("summary.json", [&] { beside_section(page, *observed->summary, *simulated->summary); });
+    nav += "<a href=\"#beside\">Observed beside simulated</a>";
+  }
+  for (Parsed& p : parsed) {
+    add_sections(page, p, nav);
+    const std::string t = title_of(p);
+    title += (title.empty() ? "" : "; ") + t;
+  }
+  return assemble(page, title, nav, origin);
 }
 
 namespace {

@@ -592,6 +592,7 @@ void run_section(Page& page, const json& summary, const Csv* replications, const
   out += fmt::format("<p class=\"meta\">{} replications of a {}, seed {}, funnelsim {}.</p>\n", replications_count,
                      horizon_text(horizon), summary.value("seed", std::uint64_t{0}),
                      html_escape(summary.value("funnelsim_version", std::string("?"))));
+  out += made_from_meta(summary);
   if (const auto p = summary.find("precision"); p != summary.end() && p->is_object())
     out += precision_meta(*p, "the 95% CI half-width of its mean, relative to the mean,");
   const bool uncertain = summary.contains("uncertain_parameters") && summary["uncertain_parameters"].is_array();

@@ -560,6 +560,11 @@ void compare_section(Page& page, const json& compare) {
       "replication indices (common random numbers): replication r of a variant saw the very same leads as "
       "replication r of the base, so each difference measures the change, not the noise.</p>\n",
       replications, compare.value("seed", std::uint64_t{0}), files);
+  std::string made_from;
+  for (const json& s : compare.value("scenarios", json::array()))
+    if (const std::string text = made_from_text(member(s, "provenance")); !text.empty())
+      made_from += fmt::format("<li>{}: {}</li>", html_escape(value_text(s.value("name", json("?")))), text);
+  if (!made_from.empty()) out += "<div class=\"meta made-from\">Made from:<ul>" + made_from + "</ul></div>\n";
   if (const json& p = member(compare, "precision"); p.is_object() && p.contains("metric"))
     out += precision_meta(p, "the widest 95% CI half-width of a paired difference, relative to the base's mean,");
   for (const json& c : compare.at("comparisons")) {
@@ -588,6 +593,7 @@ void sweep_section(Page& page, const json& sweep) {
   out += fmt::format("<p class=\"meta\">{} points x {} replications, seed {}; parameters: {}.</p>\n",
                      sweep.at("points").size(), sweep.value("replications", std::uint64_t{0}),
                      sweep.value("seed", std::uint64_t{0}), grid);
+  out += made_from_meta(sweep);
   if (const json& p = member(sweep, "precision"); p.is_object() && p.contains("metric"))
     out += precision_meta(p, "the widest 95% CI half-width of a point's mean, relative to that mean,");
 
@@ -654,6 +660,7 @@ void sensitivity_section(Page& page, const json& s) {
       s.value("replications", std::uint64_t{0}), s.value("seed", std::uint64_t{0}), html_escape(vary_text(s)),
       display(number(base, "mean"), unit), display(number(base, "ci95_low"), unit),
       display(number(base, "ci95_high"), unit));
+  out += made_from_meta(s);
   out += "<div class=\"grid\">\n" + tornado_chart(page, s) + "</div>\n";
   const json& skipped = member(s, "skipped");
   if (skipped.is_array() && !skipped.empty()) {

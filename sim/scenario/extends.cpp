@@ -8,9 +8,11 @@
 #include <system_error>
 #include <vector>
 
+#include "core/sha256.hpp"
 #include "funnelsim/scenario/limits.hpp"
 #include "funnelsim/scenario/loader.hpp"
 #include "scenario/json_schema.hpp"
+#include "scenario/scenario_merge.hpp"
 
 namespace funnelsim {
 namespace {
@@ -42,13 +44,18 @@ fs::path identity_of(const fs::path& file) {
   return ec ? fs::absolute(file).lexically_normal() : id;
 }
 
-json read_link(const fs::path& file, std::vector<Link>& chain);
+json read_link(const fs::path& file, std::vector<Link>& chain, ScenarioOrigin* origin);
 
-/// `doc` merged onto its base when it names one, `self` naming it; a relative base is found from
-/// `folder`. `chain` holds the files that extend it (empty for the document the user gave).
-json resolve_extends(json doc, Link self, const fs::path& folder, std::vector<Link>& chain) {
+/// `doc` merged onto its base when it names one, `self` naming it and `patch` naming it in merge
+/// records; a relative base is found from `folder`. `chain` holds the files that extend it (empty
+/// for the document the user gave). Records bases and merges in `origin` when not null.
+json resolve_extends(json doc, Link self, const PatchFile& patch, const fs::path& folder, std::vector<Link>& chain,
+                     ScenarioOrigin* origin) {
   const bool is_base = !chain.empty();
-  if (!doc.is_object() || !doc.contains("extends")) return doc;
+  if (!doc.is_object() || !doc.contains("extends")) {
+    refuse_remove_without_base(doc, patch);
+    return doc;
+  }
 
   const json& extends = doc["extends"];
   if (!extends.is_string() || extends.get_ref<const std::string&>().empty())
@@ -69,18 +76,18 @@ json resolve_extends(json doc, Link self, const fs::path& folder, std::vector<Li
   for (const Link& link : chain)
     if (link.identity == base_identity)
       throw ScenarioError({Issue{"/extends", "a chain of extends without cycles", chain_text(chain, base)}});
-  json merged = read_link(base, chain);
+  json merged = read_link(base, chain, origin);
   chain.pop_back();
 
   doc.erase("extends");
   merged.erase("name");  // a variant is its own scenario: absent a name, it takes its file's
-  merged.merge_patch(doc);
+  merge_scenario_patch(merged, doc, patch, origin ? &origin->merges : nullptr);
   return merged;
 }
 
 /// Reads one file of the chain; `chain` holds the files that extend it (empty for the file the
-/// user named).
-json read_link(const fs::path& file, std::vector<Link>& chain) {
+/// user named). Records the file, its base and the merges in `origin` when not null.
+json read_link(const fs::path& file, std::vector<Link>& chain, ScenarioOrigin* origin) {
   const bool is_base = !chain.empty();
   std::ifstream in(file, std::ios::binary);
   if (!in) {
@@ -113,23 +120,31 @@ json read_link(const fs::path& file, std::vector<Link>& chain) {
   if (is_base && !doc.is_object())
     throw ScenarioError(
         {Issue{"/extends", fmt::format("a JSON object in the base scenario \"{}\"", file.string()), describe(doc)}});
-  if (!doc.is_object() || !doc.contains("extends")) return doc;
-  return resolve_extends(std::move(doc), Link{file, identity_of(file)}, file.parent_path(), chain);
+  const PatchFile patch{recorded_path(file), file.string(), is_base};
+  if (origin) {
+    const ScenarioFile record{patch.recorded, sha256_hex(text)};
+    if (is_base)
+      origin->extends.push_back(record);
+    else
+      origin->file = record;
+  }
+  return resolve_extends(std::move(doc), Link{file, identity_of(file)}, patch, file.parent_path(), chain, origin);
 }
 
 }  // namespace
 
-json read_extended_document(const fs::path& file) {
+json read_extended_document(const fs::path& file, ScenarioOrigin* origin) {
   std::vector<Link> chain;
-  return read_link(file, chain);
+  return read_link(file, chain, origin);
 }
 
-json read_extended_text(std::string_view text, const fs::path& folder, const std::string& name) {
+json read_extended_text(std::string_view text, const fs::path& folder, const std::string& name,
+                        ScenarioOrigin* origin) {
   if (text.size() > kMaxScenarioBytes)
     throw ScenarioError({Issue{"", "a scenario of at most 16 MiB of JSON text", fmt::format("{} bytes", text.size())}});
   std::vector<Link> chain;
   // No file: nothing up the chain can be this document, so its identity matches none.
-  return resolve_extends(parse_json_text(text), Link{name, {}}, folder, chain);
+  return resolve_extends(parse_json_text(text), Link{name, {}}, PatchFile{name, name, false}, folder, chain, origin);
 }
 
 std::vector<fs::path> scenario_files(const fs::path& file) {

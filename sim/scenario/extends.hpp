@@ -1,8 +1,9 @@
 #pragma once
 /// Scenario inheritance. A scenario file with "extends": "base.json" is its base document with
-/// the file's own content applied on top as a JSON Merge Patch (RFC 7386): a variant names only
-/// what differs from its base. Bases may extend further files; a relative path is resolved from
-/// the folder of the file that names it.
+/// the file's own content applied on top as a JSON Merge Patch (RFC 7386), arrays of named objects
+/// merged item by item by name (scenario_merge.hpp): a variant names only what differs from its
+/// base. Bases may extend further files; a relative path is resolved from the folder of the file
+/// that names it.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "funnelsim/scenario/error.hpp"
+#include "funnelsim/scenario/origin.hpp"
 
 namespace funnelsim {
 
@@ -26,11 +28,16 @@ namespace funnelsim {
 ///   a base that is no object:   expected `a JSON object in the base scenario "<base>"`;
 ///   "extends" not a string:     expected "a string: the path of the base scenario file" [+ ` (in <file>)`];
 ///   a cycle:                    expected "a chain of extends without cycles", found "a.json -> b.json -> a.json".
-nlohmann::json read_extended_document(const std::filesystem::path& file);
+///   a bad $remove or a name listed twice in a merged array: see scenario_merge.hpp.
+/// With `origin`, records the file, each base (with the SHA-256 of its bytes) and every array
+/// merged or replaced (see origin.hpp).
+nlohmann::json read_extended_document(const std::filesystem::path& file, ScenarioOrigin* origin = nullptr);
 
 /// The same for a document given as JSON text rather than a file (a front end's dict): the
 /// checks of a file's text (at most kMaxScenarioBytes, as parse_json_text), its chain resolved
-/// from `folder`; `name` stands for it in messages about the chain.
-nlohmann::json read_extended_text(std::string_view text, const std::filesystem::path& folder, const std::string& name);
+/// from `folder`; `name` stands for it in messages about the chain. With `origin`, records each
+/// base and every array merge (the text itself is no file: origin->file stays empty).
+nlohmann::json read_extended_text(std::string_view text, const std::filesystem::path& folder, const std::string& name,
+                                  ScenarioOrigin* origin = nullptr);
 
 }  // namespace funnelsim

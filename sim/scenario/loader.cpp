@@ -9,6 +9,7 @@
 
 #include "scenario/embedded_schema.hpp"
 #include "core/json_pointer_token.hpp"
+#include "core/utf8_text.hpp"
 #include "scenario/json_schema.hpp"
 #include "scenario/extends.hpp"
 
@@ -178,11 +179,14 @@ class SemanticChecker {
       const std::string base = fmt::format("/sales/teams/{}", i);
       if (!teams.insert(t["name"].get<std::string>()).second)
         add(base + "/name", "a name not used by an earlier team", quoted(t["name"]));
+      // Per-rep entries repeat for a bigger team (per_rep_value): only an empty list has nothing to repeat.
       const json& strictness = t["strictness"];
-      if (strictness.is_array() && strictness.size() != t["headcount"].get<std::size_t>())
+      if (strictness.is_array() && strictness.empty() && t["headcount"].get<int>() > 0)
         add(base + "/strictness",
-            fmt::format("one number or an array of headcount ({}) numbers", t["headcount"].get<int>()),
-            fmt::format("an array of {} items", strictness.size()));
+            fmt::format("one number or an array of at least one number per rep (headcount {}; the list repeats when "
+                        "the team has more reps)",
+                        t["headcount"].get<int>()),
+            "an empty array");
       const json& hours = t["calendar"]["hours"];
       if (!(hours[1].get<double>() > hours[0].get<double>()))
         add(base + "/calendar/hours", "[start, end] with end > start", hours.dump());
@@ -445,6 +449,11 @@ PipelineSpec pipeline_from(const json& j) {
   return p;
 }
 
+/// The per-rep rule: a list of per-rep values describes the reps in order and repeats when the team
+/// has more reps than entries (rep k takes entry k mod n, so doubling a team doubles each kind of
+/// rep); a smaller team takes the first entries. A list as long as the team is read as written.
+const json& per_rep_value(const json& list, std::size_t rep) { return list[rep % list.size()]; }
+
 SalesSpec sales_from(const json& j) {
   SalesSpec sales;
   for (const json& t : j["teams"]) {
@@ -468,10 +477,10 @@ SalesSpec sales_from(const json& j) {
     team.handle_time.mean_minutes = h["mean_minutes"].get<double>();
     team.handle_time.cv = h["cv"].get<double>();
     if (!t["daily_cap_per_rep"].is_null()) team.daily_cap_per_rep = t["daily_cap_per_rep"].get<int>();
-    if (t["strictness"].is_array())
-      team.strictness = t["strictness"].get<std::vector<double>>();
-    else
-      team.strictness.assign(static_cast<std::size_t>(team.headcount), t["strictness"].get<double>());
+    const json& strictness = t["strictness"];
+    for (std::size_t rep = 0; rep < static_cast<std::size_t>(team.headcount); ++rep)
+      team.strictness.push_back(strictness.is_array() ? per_rep_value(strictness, rep).get<double>()
+                                                      : strictness.get<double>());
     const auto discipline = t["queue_discipline"].get<std::string>();
     team.discipline = discipline == "highest_score"   ? TeamSpec::Discipline::highest_score
                       : discipline == "instant_first" ? TeamSpec::Discipline::instant_first
@@ -580,6 +589,8 @@ Override Override::parse(std::string_view text) {
   return Override{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
+json Override::json_value() const { return json::accept(value) ? parse_json_text(value) : json(value); }
+
 void apply_overrides(json& doc, const std::vector<Override>& overrides) {
   for (const auto& o : overrides) {
     json::json_pointer pointer;
@@ -590,15 +601,13 @@ void apply_overrides(json& doc, const std::vector<Override>& overrides) {
           {Issue{o.pointer, fmt::format("a JSON Pointer such as /sources/0/leads_per_week{}", kInOverride),
                  fmt::format("\"{}\"", o.pointer)}});
     }
-    json value = o.value;  // not JSON: taken as a plain string
-    if (json::accept(o.value)) {
-      try {
-        value = parse_json_text(o.value);
-      } catch (const ScenarioError& e) {  // JSON, but a repeated key or too deep: say where
-        std::vector<Issue> issues = e.issues();
-        for (Issue& issue : issues) issue.path = o.pointer + issue.path, issue.expected += kInOverride;
-        throw ScenarioError(std::move(issues));
-      }
+    json value;
+    try {
+      value = o.json_value();
+    } catch (const ScenarioError& e) {  // JSON, but a repeated key or too deep: say where
+      std::vector<Issue> issues = e.issues();
+      for (Issue& issue : issues) issue.path = o.pointer + issue.path, issue.expected += kInOverride;
+      throw ScenarioError(std::move(issues));
     }
     const auto parent = pointer.parent_pointer();
     const std::string parent_text = parent.to_string().empty() ? "/" : parent.to_string();
@@ -678,11 +687,8 @@ std::optional<NumericField> numeric_field(const json& doc, std::string_view poin
 
 namespace {
 
-/// A file name as a scenario name: a name must be UTF-8 (every output writes it in JSON), a file
-/// name need not be, so each byte that is not UTF-8 becomes U+FFFD.
-std::string name_from_file(const std::string& file_name) {
-  return json::parse(json(file_name).dump(-1, ' ', false, json::error_handler_t::replace)).get<std::string>();
-}
+/// A file name as a scenario name: a name must be UTF-8 (every output writes it in JSON).
+std::string name_from_file(const std::string& file_name) { return utf8_or_replaced(file_name); }
 
 }  // namespace
 

@@ -113,7 +113,7 @@ std::vector<RunnableScenario> sweep_scenarios(const nlohmann::json& document, co
     try {
       nlohmann::json point_doc = document;
       apply_overrides(point_doc, point_overrides(spec.parameters, spec.points[p]));
-      scenarios.emplace_back(std::move(point_doc), fallback_name, warmup);
+      scenarios.emplace_back(std::move(point_doc), fallback_name, ScenarioOrigin{}, warmup);
     } catch (const ScenarioError& e) {
       throw ScenarioInputError(
           fmt::format("{} at sweep point {} ({})", file, p, point_text(spec.parameters, spec.points[p])), e);
@@ -162,11 +162,11 @@ double summary_bytes(const CompiledModel& model) {
 
 /// A tornado's base, uncertain inputs and plan (plan_sensitivity, with the uncertain leaves left out).
 struct Tornado {
+  WarmupChoice warmup;  // first: resolve_warmup fills it while `uncertain` is built
   UncertainScenario uncertain;
   nlohmann::json resolved;
   Scenario base;
   SensitivityPlan plan;
-  WarmupChoice warmup;
   Tornado(const nlohmann::json& document, const std::string& fallback_name, const SensitivitySpec& spec,
           const WhatIfOptions& options)
       : uncertain(resolve_warmup(document, fallback_name, spec.warmup, warmup)),
@@ -199,8 +199,8 @@ std::uint64_t most_replications(const Scenario& scenario, const WhatIfOptions& o
 std::optional<ScenarioRun> run_scenario(const RunnableScenario& runnable, const WhatIfOptions& options) {
   const Scenario& scenario = runnable.scenario();
   const RunOptions run = run_options_for(scenario, options);
-  RunInfo info{scenario.name,         run.seed, run.replications, run.first_replication,
-               scenario.horizon_days, {},       runnable.warmup()};
+  RunInfo info{scenario.name,         run.seed,     run.replications,  run.first_replication,
+               scenario.horizon_days, std::nullopt, runnable.warmup(), runnable.provenance()};
   auto run_batch = [&](std::uint64_t first, std::uint64_t count) {
     RunOptions batch = run;
     batch.first_replication = first;
@@ -243,27 +243,30 @@ std::optional<ComparisonReport> run_comparison(const std::vector<RunnableScenari
   std::vector<std::string> names;
   for (const RunnableScenario& scenario : scenarios) names.push_back(scenario.scenario().name);
   const std::vector<std::string> labels = unique_labels(names);
-  report.base = {labels[0], files[0], uncertain_pointers(scenarios[0]), scenarios[0].warmup()};
+  report.base = {labels[0], files[0], uncertain_pointers(scenarios[0]), scenarios[0].warmup(),
+                 scenarios[0].provenance()};
   report.seed = run.seed;
   report.first_replication = run.first_replication;
   if (options.precision) report.precision = outcome;
   for (std::size_t v = 1; v < scenarios.size(); ++v) {
-    report.variants.push_back({labels[v], files[v], uncertain_pointers(scenarios[v]), scenarios[v].warmup()});
+    report.variants.push_back(
+        {labels[v], files[v], uncertain_pointers(scenarios[v]), scenarios[v].warmup(), scenarios[v].provenance()});
     report.results.push_back(compare_tables(results[0]->table, results[v]->table));
   }
   return report;
 }
 
 std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::string& file, SweepSpec spec,
-                                     const WhatIfOptions& options) {
+                                     const WhatIfOptions& options, const ScenarioOrigin& origin) {
   const std::string fallback_name = std::filesystem::path(file).stem().string();
-  const RunnableScenario base(document, fallback_name, spec.warmup);  // seed, replications, warm-up come from here
+  const RunnableScenario base(document, fallback_name, origin, spec.warmup);  // seed, replications, warm-up
   const std::vector<RunnableScenario> scenarios = sweep_scenarios(document, file, spec, base.warmup());
 
   const RunOptions run = run_options_for(base.scenario(), options);
   SweepReport report;
   report.scenario = base.scenario().name;
   report.file = file;
+  report.provenance = base.provenance();
   report.seed = run.seed;
   report.first_replication = run.first_replication;
   report.parameters = std::move(spec.parameters);
@@ -281,7 +284,8 @@ std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::
 }
 
 std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document, const std::string& fallback_name,
-                                                 const SensitivitySpec& spec, const WhatIfOptions& options) {
+                                                 const SensitivitySpec& spec, const WhatIfOptions& options,
+                                                 const ScenarioOrigin& origin) {
   if (options.precision) throw std::invalid_argument("run_sensitivity: a tornado takes no precision target");
   const Tornado tornado(document, fallback_name, spec, options);
   const UncertainScenario& uncertain = tornado.uncertain;
@@ -319,6 +323,7 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
 
   SensitivityReport report;
   report.scenario = base.name;
+  report.provenance = {origin, resolved_sha256(uncertain)};
   report.seed = run.seed;
   report.replications = run.replications;
   report.metric = spec.metric;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/split_top_level.hpp"
 #include "core/trim.hpp"
 #include "funnelsim/metrics/metrics.hpp"
 
@@ -13,36 +14,6 @@ namespace funnelsim {
 namespace {
 
 using nlohmann::json;
-
-/// Splits at `separator` where it stands outside brackets, braces and double quotes.
-std::vector<std::string_view> split_top_level(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      ++depth;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    } else if (c == separator && depth == 0) {
-      parts.push_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  parts.push_back(text.substr(start));
-  return parts;
-}
 
 bool parse_number(std::string_view text, double& out) {
   text = trim_blanks(text);

@@ -1,4 +1,5 @@
-// Opens each kind of funnelsim HTML report (run, compare, sweep, and sensitivity)
+// Opens each kind of funnelsim HTML report (run, compare, sweep, sensitivity, observed, and an observed
+// funnel beside a run)
 // in Debian's Chromium through playwright-core and checks that a person would see
 // charts: vega-embed finished every chart without error, every chart container holds an SVG with
 // data marks and a visible size, the console stayed free of errors and warnings, the page asked
@@ -43,8 +44,14 @@ sim('sweep', scenario('saas_baseline.json'), '--param', '/scoring/mql_threshold=
     'maximize sqls subject to mql_to_sql_rate >= 0.14', '--pareto', 'mql_precision,mql_recall',
     '--replications', '20', '--report', join(reports, 'sweep.html'));
 sim('sensitivity', scenario('uncertain_rates.json'), '--metric', 'sqls', '--replications', '20', '--params',
-    '/scoring/mql_threshold,/sales/teams/0/headcount,/sources/1/leads_per_week,/sources/0/cost_per_lead',
+    '/scoring/mql_threshold,/sales/teams/0/headcount,/sources/1/leads_per_week,/sources/0/cost_per_lead,' +
+      '/sales_acceptance/midpoint',
     '--report', join(reports, 'sensitivity.html'));
+// A CRM export read back by observe, alone and beside the run.
+sim('export-crm', scenario('saas_baseline.json'), '--format', 'hubspot', '--messy', '--out', join(results, 'crm'));
+sim('observe', join(results, 'crm'), '--mapping', join(results, 'crm', 'mapping.json'), '--from', '2025-01-06',
+    '--to', '2025-04-05', '--out', join(results, 'observed'), '--report', join(reports, 'observed.html'));
+sim('report', join(results, 'observed'), join(results, 'run'), '--out', join(reports, 'observed_beside_run.html'));
 
 // What each report must hold at least: chart count and a few words a reader looks for.
 const expectations = {
@@ -55,6 +62,10 @@ const expectations = {
   sweep: { charts: 9, texts: ['Trade-off: MQL precision against MQL recall', 'best point'] },
   sensitivity: { charts: 1, texts: ['What moves SQLs most', '/scoring/mql_threshold', 'Parameters left out',
                                      'Input uncertainty'] },
+  observed: { charts: 3, texts: ['The funnel the export records', 'Lead to MQL so far, by creation week',
+                                 'duplicate_contacts', 'poisson_exact'] },
+  observed_beside_run: { charts: 17, texts: ['Observed beside simulated', 'Observed inside the simulated P5 to P95',
+                                             'The funnel: how many leads reach each step'] },
 };
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'funnelsim-chromium-'));

@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -59,10 +60,12 @@ Command add_run_command(CLI::App& app) {
     const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     WhatIfOptions options = whatif_options(*opts);                                           // parses --precision
     const std::vector<Override> overrides = scenario_overrides(*opts);
-    const nlohmann::json document = read_document(opts->scenario, overrides);
+    ScenarioInput input = read_input(opts->scenario, overrides);
+    const nlohmann::json document = input.document;
     const std::optional<WarmupChoice> warmup = choose_warmup_for(document, opts->scenario, *quiet, interrupt.flag());
     if (!warmup) return interrupt.report();
-    const RunnableScenario runnable(document, fallback_name_of(opts->scenario), warmup);
+    const RunnableScenario runnable(std::move(input.document), fallback_name_of(opts->scenario),
+                                    std::move(input.origin), warmup);
     // With uncertain inputs each replication compiles its own model: sized at a high quantile.
     if (!check_memory(estimate_run_memory(runnable, options, !out->empty() || !report_file->empty()), *budget, *quiet))
       return 2;

@@ -53,7 +53,8 @@ Command add_sensitivity_command(CLI::App& app) {
     spec.metric = for_option("--metric", [&] { return parse_sensitivity_metric(*metric); });
     if (!params->empty()) spec.parameters = for_option("--params", [&] { return parse_pointer_list(*params); });
     const std::string fallback_name = std::filesystem::path(opts->scenario).stem().string();
-    const nlohmann::json doc = read_document(opts->scenario, scenario_overrides(*opts));
+    const ScenarioInput input = read_input(opts->scenario, scenario_overrides(*opts));
+    const nlohmann::json& doc = input.document;
     spec.warmup = choose_warmup_for(doc, opts->scenario, *quiet, interrupt.flag());  // every run's, worked out once
     if (!spec.warmup) return interrupt.report();
     WhatIfOptions options = whatif_options(*opts);
@@ -75,8 +76,9 @@ Command add_sensitivity_command(CLI::App& app) {
     if (interrupt.signal() != 0) return interrupt.report();
     if (!check_memory(estimate, *budget, /*quiet=*/true, "; fewer parameters (--params), each run in turn")) return 2;
     const std::optional<SensitivityReport> tornado = naming_params([&] {
-      return with_progress_bar(!*quiet, options,
-                               [&](const WhatIfOptions& o) { return run_sensitivity(doc, fallback_name, spec, o); });
+      return with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) {
+        return run_sensitivity(doc, fallback_name, spec, o, input.origin);
+      });
     });
     if (interrupt.signal() != 0) return interrupt.report();
     const SensitivityReport& report = *tornado;

@@ -60,7 +60,8 @@ Command add_sweep_command(CLI::App& app) {
     if (!objective->empty()) spec.objective = for_option("--objective", [&] { return parse_objective(*objective); });
     if (!pareto->empty()) spec.pareto = for_option("--pareto", [&] { return parse_pareto(*pareto); });
     WhatIfOptions options = whatif_options(*opts);  // parses --precision
-    const nlohmann::json doc = read_document(opts->scenario, scenario_overrides(*opts));
+    const ScenarioInput input = read_input(opts->scenario, scenario_overrides(*opts));
+    const nlohmann::json& doc = input.document;
     spec.warmup = choose_warmup_for(doc, opts->scenario, *quiet, interrupt.flag());  // every point's, worked out once
     if (!spec.warmup) return interrupt.report();
     // Every point's table is held until the points are summarized: refuse a job that cannot fit.
@@ -72,8 +73,9 @@ Command add_sweep_command(CLI::App& app) {
       return 2;
     options.cancel = interrupt.flag();
     const std::optional<SweepReport> swept = naming_overrides("--param", [&] {
-      return with_progress_bar(
-          !*quiet, options, [&](const WhatIfOptions& o) { return run_sweep(doc, opts->scenario, std::move(spec), o); });
+      return with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) {
+        return run_sweep(doc, opts->scenario, std::move(spec), o, input.origin);
+      });
     });
     if (interrupt.signal() != 0) return interrupt.report();
     const SweepReport& report = *swept;

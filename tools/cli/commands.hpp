@@ -16,5 +16,7 @@ Command add_compare_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_sensitivity_command(CLI::App& app);
+Command add_export_crm_command(CLI::App& app);
+Command add_observe_command(CLI::App& app);
 
 }  // namespace funnelsim::cli

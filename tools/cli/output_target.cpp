@@ -44,7 +44,7 @@ void refuse_input_as_output(const fs::path& file, const std::vector<fs::path>& i
 
 OutputTargets::OutputTargets(const CLI::App& cmd, const std::string& out, const std::string& report,
                              const std::vector<fs::path>& inputs) {
-  if (cmd.count("--report") > 0 && report.empty())
+  if (cmd.get_option_no_throw("--report") && cmd.count("--report") > 0 && report.empty())
     throw UsageError("--report: expected a file name such as report.html, found an empty string");
   if (cmd.count("--out") > 0) {
     if (out.empty()) throw UsageError("--out: expected a folder name, found an empty string");

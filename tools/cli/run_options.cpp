@@ -104,18 +104,14 @@ nlohmann::json read_document(const std::string& file, const std::vector<Override
   return naming_overrides("--set", [&] { return read_scenario_document(file, overrides); });
 }
 
-RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides,
-                               const std::optional<WarmupChoice>& warmup) {
-  return RunnableScenario(read_document(file, overrides), fallback_name_of(file), warmup);
+ScenarioInput read_input(const std::string& file, const std::vector<Override>& overrides) {
+  return naming_overrides("--set", [&] { return read_scenario_input(file, overrides); });
 }
 
-RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides,
-                                     const std::optional<WarmupChoice>& warmup) {
-  try {
-    return load_runnable(file, overrides, warmup);
-  } catch (const ScenarioError& e) {
-    throw ScenarioInputError(file, e);
-  }
+RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides,
+                               const std::optional<WarmupChoice>& warmup) {
+  ScenarioInput input = read_input(file, overrides);
+  return RunnableScenario(std::move(input.document), fallback_name_of(file), std::move(input.origin), warmup);
 }
 
 }  // namespace funnelsim::cli

@@ -9,6 +9,7 @@
 #include "funnelsim/engine/engine.hpp"
 #include "funnelsim/model/model.hpp"
 #include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/scenario/scenario.hpp"
 #include "funnelsim/whatif/run.hpp"
 #include "funnelsim/whatif/runnable_scenario.hpp"
@@ -46,12 +47,11 @@ std::string fallback_name_of(const std::string& file);
 WhatIfOptions whatif_options(const ScenarioOptions& opts);
 /// read_scenario_document, its override issues naming --set.
 nlohmann::json read_document(const std::string& file, const std::vector<Override>& overrides);
+/// read_scenario_input (the document and where it came from), its override issues naming --set.
+ScenarioInput read_input(const std::string& file, const std::vector<Override>& overrides);
 /// Reads a scenario file (extends, then --set) ready to run, uncertain inputs and all, with
 /// `warmup` for a document asking for "auto".
 RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides,
                                const std::optional<WarmupChoice>& warmup = {});
-/// load_runnable for one of several scenarios: a problem is a ScenarioInputError naming the file.
-RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides,
-                                     const std::optional<WarmupChoice>& warmup = {});
 
 }  // namespace funnelsim::cli

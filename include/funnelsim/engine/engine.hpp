@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 
+#include "funnelsim/engine/lead_trace.hpp"
 #include "funnelsim/model/model.hpp"
 #include "funnelsim/metrics/replication_table.hpp"
 
@@ -46,6 +47,12 @@ struct RunResult {
 void append_run(std::optional<RunResult>& into, RunResult next);
 
 RunResult run_replications(const CompiledModel& model, const RunOptions& options);
+
+/// Runs replication `replication` alone, on the calling thread, reporting its leads to `trace`
+/// (lead_trace.hpp). Its table row is the very row run_replications gives that replication.
+/// `cancel` as in RunOptions.
+RunResult run_traced_replication(const CompiledModel& model, std::uint64_t seed, std::uint64_t replication,
+                                 LeadTrace& trace, const std::atomic<bool>* cancel = nullptr);
 
 /// Builds the model of one replication (uncertain inputs, see uncertain.hpp). Called from worker
 /// threads: it must be thread-safe and a pure function of the replication index.

@@ -38,6 +38,11 @@ bool report_charts_available();
 /// file is recognised, when a file is not as funnelsim writes it (naming the file and what is
 /// wrong), or when the build has no chart libraries (saying how to get them).
 std::string html_report(const ResultFiles& files, std::string_view origin = {});
+/// One page for several folders of results, each folder's sections in the order given. A
+/// summary.json of observe ("kind": "observed") gets the observed section (the recorded funnel,
+/// its cohorts, what was left out); with an observed folder and a run's folder together, the page
+/// starts with the two side by side, metric by metric.
+std::string html_report_of_folders(const std::vector<ResultFiles>& folders, std::string_view origin = {});
 
 /// report.html of a run as an OutputWriter: renders summary.json, replications.csv and
 /// weekly.csv in memory, then the report from them.

@@ -26,6 +26,9 @@ struct Override {
   /// Parses "PTR=VALUE"; throws ScenarioError (expected kOverrideUtf8 or kOverrideForm) when the
   /// text is not UTF-8, there is no '=' or PTR is not a pointer.
   static Override parse(std::string_view text);
+  /// The value as apply_overrides writes it: parsed when it is JSON, else the text as a string.
+  /// Throws ScenarioError (at path "") for JSON with a repeated key or nested too deep.
+  nlohmann::json json_value() const;
 };
 
 // Overrides come from wherever a front end takes them (the CLI's --set and --param): the issues

@@ -150,7 +150,7 @@ struct TeamSpec {
   CalendarSpec calendar;
   HandleTimeSpec handle_time;
   std::optional<int> daily_cap_per_rep;
-  std::vector<double> strictness;  ///< one per rep
+  std::vector<double> strictness;  ///< exactly one per rep (a shorter list as written repeats: see docs/model.md)
   Discipline discipline = Discipline::fifo;
   ContactSpec contact;
   double sla_hours_instant = 5.0 / 60.0, sla_hours_engagement = 24.0;

@@ -14,6 +14,7 @@
 #include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/metrics/replication_table.hpp"
 #include "funnelsim/core/statistics.hpp"
+#include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/whatif/precision.hpp"
 #include "funnelsim/whatif/warmup_choice.hpp"
 
@@ -71,6 +72,7 @@ struct ComparedScenario {
   std::string file;                    ///< as given on the command line
   std::vector<std::string> uncertain;  ///< JSON Pointers of its uncertain inputs (drawn per replication)
   WarmupChoice warmup;                 ///< the warm-up it ran with
+  ScenarioProvenance provenance;       ///< which scenario it is: files, overrides, resolved hash
 };
 
 struct ComparisonReport {

@@ -117,9 +117,10 @@ struct SweepSpec {
 /// Runs every point of the grid, `document` with the point's values applied, on the base's seed
 /// and replications. `file` names the scenario (report, fallback name, errors): a point that
 /// does not make a valid scenario throws ScenarioInputError before anything runs. A precision
-/// target applies to every point's mean. nullopt when cancelled.
+/// target applies to every point's mean. `origin`: where `document` came from, recorded in the
+/// report's provenance. nullopt when cancelled.
 std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::string& file, SweepSpec spec,
-                                     const WhatIfOptions& options);
+                                     const WhatIfOptions& options, const ScenarioOrigin& origin = {});
 
 /// What a tornado runs: how far each parameter moves (parse_vary), the metric it ranks by (a
 /// whole-funnel metric index), and the parameters (empty: every non-integer numeric field; see
@@ -133,9 +134,11 @@ struct SensitivitySpec {
 
 /// Plans and runs the tornado on `document` (after extends and overrides), the base and each
 /// parameter's low and high side on the same seed and replications; with uncertain inputs, also
-/// their regression sensitivity. Takes no precision target (std::invalid_argument). nullopt when
-/// cancelled (planning included).
+/// their regression sensitivity. Takes no precision target (std::invalid_argument). `origin`:
+/// where `document` came from, recorded in the report's provenance. nullopt when cancelled
+/// (planning included).
 std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document, const std::string& fallback_name,
-                                                 const SensitivitySpec& spec, const WhatIfOptions& options);
+                                                 const SensitivitySpec& spec, const WhatIfOptions& options,
+                                                 const ScenarioOrigin& origin = {});
 
 }  // namespace funnelsim

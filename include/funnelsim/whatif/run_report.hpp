@@ -7,6 +7,7 @@
 
 #include "funnelsim/metrics/replication_table.hpp"
 #include "funnelsim/metrics/run_summary.hpp"
+#include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/scenario/uncertain.hpp"
 #include "funnelsim/whatif/precision.hpp"
 #include "funnelsim/whatif/warmup_choice.hpp"
@@ -21,6 +22,7 @@ struct RunInfo {
   int horizon_days = 0;
   std::optional<PrecisionOutcome> precision;  ///< when --precision chose the replication count
   WarmupChoice warmup;                        ///< the warm-up it ran with, and whether the rule chose it
+  ScenarioProvenance provenance;              ///< which scenario made the run
 };
 
 struct RunReport {

@@ -21,6 +21,7 @@
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/core/regression.hpp"
 #include "funnelsim/core/statistics.hpp"
+#include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/scenario/uncertain.hpp"
 
 namespace funnelsim {
@@ -93,7 +94,8 @@ struct UncertainSensitivity {
 };
 
 struct SensitivityReport {
-  std::string scenario;  ///< the scenario's name
+  std::string scenario;           ///< the scenario's name
+  ScenarioProvenance provenance;  ///< the base scenario's
   std::uint64_t seed = 0;
   std::uint64_t replications = 0;
   std::size_t metric = 0;  ///< index in metric_defs(ScopeKind::funnel)

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "funnelsim/whatif/precision.hpp"
@@ -55,8 +56,9 @@ std::vector<Override> point_overrides(const std::vector<SweepParameter>& paramet
 std::string point_text(const std::vector<SweepParameter>& parameters, const std::vector<std::size_t>& point);
 
 struct SweepReport {
-  std::string scenario;  ///< the scenario's name
-  std::string file;      ///< as given on the command line
+  std::string scenario;           ///< the scenario's name
+  std::string file;               ///< as given on the command line
+  ScenarioProvenance provenance;  ///< the base scenario's (every point adds its values as overrides)
   std::uint64_t seed = 0;
   std::uint64_t replications = 0;
   std::uint64_t first_replication = 0;

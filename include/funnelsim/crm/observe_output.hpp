@@ -1,0 +1,23 @@
+#pragma once
+/// The files and the printed summary of `observe`. summary.json is run's summary.json (rendered
+/// by the very writer `run` uses, from a one-replication table of the observed metrics) with
+/// "kind": "observed", each observed metric's 95% interval and its method, and an "observed"
+/// block: what was read, the window, what was left out and why, the distributions. So `report`
+/// and any tool that reads run's summary.json read an observed one beside it.
+#include <string>
+
+#include "funnelsim/crm/observe.hpp"
+#include "funnelsim/output/result_set.hpp"
+
+namespace funnelsim::crm {
+
+/// summary.json, replications.csv (one row: the observed metrics, as run's columns), weekly.csv
+/// (one row per source and creation week: volumes with Poisson intervals, the cohort's
+/// conversion so far with Wilson intervals, its age and whether it is still maturing).
+ResultSetFiles observed_files(const ObservedData& data, const ObservedFunnel& funnel);
+
+/// What observe prints: what was recognised, the whole funnel with intervals, the sources, and
+/// what was left out. Names and e-mail addresses never appear (observe keeps none).
+std::string observed_text(const ObservedData& data, const ObservedFunnel& funnel);
+
+}  // namespace funnelsim::crm
