@@ -71,10 +71,20 @@ TEST_CASE("cli: --warmup auto picks the warm-up, says it, and records it", "[cli
   REQUIRE(shipped.exit_code == 0);
   const json shipped_summary = json::parse(test::read_file(dir / "shipped" / "summary.json"));
   CHECK(shipped_summary["warmup_days"] == summary["warmup_days"]);
-  // A number of days is kept as given; another word is a usage error.
+  // The resolved hash is taken with the pick filled in (docs/variants.md): the rule's days written
+  // out hash alike; warmup_auto tells the two apart.
+  const std::string days = std::to_string(summary["warmup_days"].get<int>());
+  const auto written = cli("run " + file + " --warmup " + days + " --replications 2 --out " + (dir / "days").string());
+  REQUIRE(written.exit_code == 0);
+  const json written_summary = json::parse(test::read_file(dir / "days" / "summary.json"));
+  CHECK(written_summary["provenance"]["resolved_sha256"] == summary["provenance"]["resolved_sha256"]);
+  CHECK(written_summary["warmup_auto"] == false);
+  // A number of days is kept as given, and is another scenario; another word is a usage error.
   const auto fixed = cli("run " + file + " --warmup 30 --replications 2 --out " + (dir / "fixed").string());
   REQUIRE(fixed.exit_code == 0);
-  CHECK(json::parse(test::read_file(dir / "fixed" / "summary.json"))["warmup_days"] == 30);
+  const json fixed_summary = json::parse(test::read_file(dir / "fixed" / "summary.json"));
+  CHECK(fixed_summary["warmup_days"] == 30);
+  CHECK(fixed_summary["provenance"]["resolved_sha256"] != summary["provenance"]["resolved_sha256"]);
   const auto bad = cli("run " + file + " --warmup long");
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("expected auto or a whole number of days") != std::string::npos);
