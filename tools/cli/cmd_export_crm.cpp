@@ -7,7 +7,6 @@
 
 #include "commands.hpp"
 #include "funnelsim/crm/export.hpp"
-#include "funnelsim/output/run_output.hpp"
 #include "interrupt.hpp"
 #include "option_error.hpp"
 #include "output_target.hpp"
@@ -47,10 +46,8 @@ Command add_export_crm_command(CLI::App& app) {
     crm::ExportOptions options;
     options.format = for_option("--format", [&] { return crm::parse_format(*format); });
     options.messy = *messy;
-    // "warmup_days": "auto" is worked out here as run does (the rule's pick, said on stderr).
+    // "warmup_days": "auto" is worked out by RunnableScenario (the rule's pick), as run does.
     const RunnableScenario runnable = load_runnable(opts->scenario, parse_overrides(opts->sets));
-    if (runnable.warmup().automatic && !*quiet)
-      print_text(stderr, "funnelsim: " + warmup_note(runnable.warmup()) + "\n");
     if (!start_date->empty())
       options.start_date =
           for_option("--start-date", [&] { return crm::parse_start_date(*start_date, runnable.scenario()); });
