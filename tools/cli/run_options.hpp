@@ -25,6 +25,7 @@ struct ScenarioOptions {
   int threads = 0;
   std::string precision;  ///< --precision METRIC=REL%, in the commands that have it
   std::string warmup;     ///< --warmup auto|DAYS: /warmup_days, after every --set
+  std::string metrics;    ///< --metrics a,b,c, in the commands that have it
 };
 
 void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls);
@@ -42,6 +43,10 @@ std::optional<WarmupChoice> choose_warmup_for(const nlohmann::json& document, co
                                               const std::atomic<bool>* cancel);
 /// The stem of a scenario file: the name of a scenario without one.
 std::string fallback_name_of(const std::string& file);
+/// --metrics a,b,c: which metrics the printed table and the report show.
+void add_metrics_option(CLI::App& cmd, ScenarioOptions& opts);
+/// The names --metrics gave (empty without it); a bad name is a UsageError naming --metrics.
+std::vector<std::string> chosen_metrics(const ScenarioOptions& opts);
 /// The run controls the user typed (unset ones default to the scenario's in the library), the
 /// precision target parsed.
 WhatIfOptions whatif_options(const ScenarioOptions& opts);
