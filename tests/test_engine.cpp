@@ -230,7 +230,7 @@ TEST_CASE("engine: opportunities closed within the horizon are a share of those 
   const RunResult fast = test::run(doc, 8, 2);
   auto share = [](const RunResult& r) {
     double closed = 0.0, created = 0.0;
-    const std::size_t closed_column = 14;  // opportunities_closed, the last funnel component
+    const std::size_t closed_column = 14;  // opportunities_closed
     REQUIRE(component_defs()[closed_column].name == "opportunities_closed");
     for (std::size_t rep = 0; rep < r.table.replications(); ++rep) {
       const double c = r.table.components(rep, 0)[closed_column];

@@ -255,5 +255,9 @@ TEST_CASE("nurture: time to MQL by path lands where the seeds put it (nurture_re
   CHECK(engagement.ci95_low > 15.0);
   CHECK(engagement.ci95_high < 30.0);
   CHECK(instant.ci95_high < 7.0);
-  CHECK(summarize(column(r, Metric::time_to_mql_days_p50_sdr_qualified)).mean == 10.0);
+  // The SDR follow-up is due on day 10; its conversation now waits for an SDR and takes their
+  // time, so the MQL comes some hours later (10.39 days), never before.
+  const SummaryStats sdr = summarize(column(r, Metric::time_to_mql_days_p50_sdr_qualified));
+  CHECK(sdr.mean >= 10.0);
+  CHECK(sdr.mean < 11.0);
 }
