@@ -27,7 +27,7 @@ crm::ObservedFunnel observed_export(std::uint64_t seed, const std::filesystem::p
 }
 
 const char* const kAlpha = "/sources/0/profile/readiness/alpha";  // paid_search, truth 1.8
-const char* const kMidpoint = "/sales_acceptance/midpoint";        // truth 0.55
+const char* const kMidpoint = "/sales_acceptance/midpoint";       // truth 0.55
 
 calibrate::CalibrationOptions small_options(int threads) {
   calibrate::CalibrationOptions options;
@@ -105,4 +105,24 @@ TEST_CASE("calibrate names the free parameter and the column an export lacks", "
                     "Source')");
   options.free = {"/sources/0/name"};
   CHECK_THROWS_AS(calibrate::calibrate(baseline_document(), "saas_baseline", observed, options), UsageError);
+}
+
+TEST_CASE("calibrate through the CLI: a bad free parameter exits 2 and writes nothing", "[calibrate][cli]") {
+  TempDir dir;
+  const std::filesystem::path exported = dir.path() / "export", out = dir.path() / "fit";
+  std::string export_args = "export-crm scenarios/saas_baseline.json --format salesforce --quiet --out '";
+  export_args += exported.string();
+  export_args += "'";
+  REQUIRE(cli(export_args).exit_code == 0);
+  std::string args =
+      "calibrate scenarios/saas_baseline.json --free /sources/0/name --replications 4 --quiet --observed '";
+  args += exported.string();
+  args += "' --out '";
+  args += out.string();
+  args += "'";
+  const CliResult r = cli(args);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--free /sources/0/name: expected a positive number in the base scenario, found \"paid_search\"") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out));
 }
