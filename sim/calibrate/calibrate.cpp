@@ -37,7 +37,10 @@ class MomentSimulator {
  public:
   MomentSimulator(nlohmann::json base, std::string name, const crm::ObservedFunnel& observed,
                   std::vector<Target> targets, const CalibrationOptions& options)
-      : base_(std::move(base)), name_(std::move(name)), observed_(observed), targets_(std::move(targets)),
+      : base_(std::move(base)),
+        name_(std::move(name)),
+        observed_(observed),
+        targets_(std::move(targets)),
         options_(options) {}
 
   /// replications x targets, each row one simulated export's moments.
@@ -49,12 +52,10 @@ class MomentSimulator {
     const auto reps = static_cast<std::size_t>(options_.replications);
     Eigen::MatrixXd rows(static_cast<Eigen::Index>(reps), static_cast<Eigen::Index>(targets_.size()));
     const auto one = [&](std::size_t r) {
-      const crm::TracedReplication traced =
-          crm::trace_replication(scenario, options_.seed, r, options_.start_date);
+      const crm::TracedReplication traced = crm::trace_replication(scenario, options_.seed, r, options_.start_date);
       const crm::ObservedFunnel measured = crm::measure(traced.records, observed_.window);
       for (std::size_t t = 0; t < targets_.size(); ++t)
-        rows(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(t)) =
-            moment_of(measured, targets_[t]);
+        rows(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(t)) = moment_of(measured, targets_[t]);
     };
     // Each replication fills its own row: the same numbers on any thread count.
     const int threads = options_.threads > 0 ? options_.threads : tbb::this_task_arena::max_concurrency();
@@ -143,8 +144,8 @@ std::pair<double, double> log_bounds(const nlohmann::json& base, const std::stri
 
 std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std::string& name,
                                            const crm::ObservedFunnel& observed, const CalibrationOptions& options) {
-  if (options.replications < 4) throw UsageError("--replications: expected at least 4, found " +
-                                                 std::to_string(options.replications));
+  if (options.replications < 4)
+    throw UsageError("--replications: expected at least 4, found " + std::to_string(options.replications));
   const nlohmann::json& sources = base.at("sources");
   // The moments: per source with leads, lead->MQL, MQL->SQL and mean time to MQL.
   const std::size_t to_mql = metric_index("lead_to_mql_rate"), to_sql = metric_index("mql_to_sql_rate"),
@@ -223,14 +224,15 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std
         const double rel = std::sqrt(1.0 / seen + 1.0 / (mean * static_cast<double>(options.replications)));
         const std::string pointer = fmt::format("/sources/{}/leads_per_week", s);
         direct.emplace_back(pointer, estimate);
-        result.parameters.push_back({pointer, "direct", rate, estimate, estimate * rel,
-                                     estimate * (1 - kZ95 * rel), estimate * (1 + kZ95 * rel)});
+        result.parameters.push_back({pointer, "direct", rate, estimate, estimate * rel, estimate * (1 - kZ95 * rel),
+                                     estimate * (1 + kZ95 * rel)});
       }
     }
 
     MomentSimulator simulator(base, name, observed, targets, options);
     const std::size_t p = free.size();
-    simulator.plan(static_cast<std::uint64_t>(options.starts + 1) * static_cast<std::uint64_t>(options.max_evaluations) +
+    simulator.plan(static_cast<std::uint64_t>(options.starts + 1) *
+                       static_cast<std::uint64_t>(options.max_evaluations) +
                    2 * p + 2);
     const auto values_of = [&](const std::vector<double>& log_x) {
       std::vector<std::pair<std::string, double>> values = direct;
@@ -251,9 +253,9 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std
       opt.set_xtol_abs(1e-3);
       opt.set_maxeval(options.max_evaluations);
       using Fn = decltype(objective);
-      opt.set_min_objective(
-          [](const std::vector<double>& x, std::vector<double>&, void* data) { return (*static_cast<const Fn*>(data))(x); },
-          const_cast<void*>(static_cast<const void*>(&objective)));
+      opt.set_min_objective([](const std::vector<double>& x, std::vector<double>&,
+                               void* data) { return (*static_cast<const Fn*>(data))(x); },
+                            const_cast<void*>(static_cast<const void*>(&objective)));
       double value = 0;
       try {
         opt.optimize(x0, value);
@@ -311,7 +313,8 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std
     result.correlation.assign(p, std::vector<double>(p, 0.0));
     for (std::size_t i = 0; i < p; ++i) {
       const double estimate = start[i] * std::exp(best.first[i]);
-      const double se_log = std::sqrt(std::max(0.0, covariance(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i))));
+      const double se_log =
+          std::sqrt(std::max(0.0, covariance(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i))));
       result.parameters.push_back({free[i], "fitted", start[i], estimate, estimate * se_log,
                                    estimate * std::exp(-kZ95 * se_log), estimate * std::exp(kZ95 * se_log)});
       for (std::size_t k = 0; k < p; ++k) {
@@ -337,19 +340,21 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std
       const crm::ObservedScope* scope = scope_named(observed, targets[t].scope);
       const crm::MetricInterval& interval = scope->intervals[targets[t].index];
       const double sd = std::sqrt(omega(i, i));
-      const double sim_se = std::sqrt(omega(i, i) / (1.0 + static_cast<double>(options.replications))) ;
-      MomentFit fit{targets[t].scope, targets[t].metric, observed_moments(i), interval.low, interval.high,
-                    simulated(i), simulated(i) - kZ95 * sim_se, simulated(i) + kZ95 * sim_se,
-                    sd > 0 ? g(i) / sd : 0.0};
+      const double sim_se = std::sqrt(omega(i, i) / (1.0 + static_cast<double>(options.replications)));
+      MomentFit fit{
+          targets[t].scope,        targets[t].metric, observed_moments(i),          interval.low,
+          interval.high,           simulated(i),      simulated(i) - kZ95 * sim_se, simulated(i) + kZ95 * sim_se,
+          sd > 0 ? g(i) / sd : 0.0};
       if (std::abs(fit.z) > 2.5)
         failing.push_back(fmt::format("{}'s {}: observed {:.4g}, best {:.4g} (z {:+.1f})", fit.scope, fit.metric,
                                       fit.observed, fit.simulated, fit.z));
       result.moments.push_back(fit);
     }
     if (result.rejected)
-      result.verdict = fmt::format("rejected: J = {:.2f} on {} degrees of freedom (p = {:.3g}); the model cannot reproduce {}",
-                                   result.j, result.degrees_of_freedom, result.p_value,
-                                   failing.empty() ? std::string("the moments jointly") : fmt::format("{}", fmt::join(failing, "; ")));
+      result.verdict = fmt::format(
+          "rejected: J = {:.2f} on {} degrees of freedom (p = {:.3g}); the model cannot reproduce {}", result.j,
+          result.degrees_of_freedom, result.p_value,
+          failing.empty() ? std::string("the moments jointly") : fmt::format("{}", fmt::join(failing, "; ")));
     else
       result.verdict = fmt::format("not rejected: J = {:.2f} on {} degrees of freedom (p = {:.3g})", result.j,
                                    result.degrees_of_freedom, result.p_value);

@@ -18,7 +18,8 @@ nlohmann::json overlay(const nlohmann::json& base, const std::vector<std::pair<s
   for (const auto& [pointer, value] : changes) {
     const nlohmann::json::json_pointer ptr(pointer);
     std::vector<std::string> tokens;
-    for (nlohmann::json::json_pointer p = ptr; !p.empty(); p = p.parent_pointer()) tokens.insert(tokens.begin(), p.back());
+    for (nlohmann::json::json_pointer p = ptr; !p.empty(); p = p.parent_pointer())
+      tokens.insert(tokens.begin(), p.back());
     const nlohmann::json* in_base = &base;
     nlohmann::json* at = &out;
     for (std::size_t k = 0; k < tokens.size(); ++k) {
@@ -65,18 +66,25 @@ ResultSetFiles calibration_files(const CalibrationResult& result, const nlohmann
                         {"evaluations", result.evaluations}};
   nlohmann::json parameters = nlohmann::json::array();
   for (const ParameterEstimate& p : result.parameters)
-    parameters.push_back({{"pointer", p.pointer}, {"how", p.how}, {"base", number(p.base)},
-                          {"estimate", number(p.estimate)}, {"se", number(p.se)},
-                          {"ci95_low", number(p.ci_low)}, {"ci95_high", number(p.ci_high)}});
+    parameters.push_back({{"pointer", p.pointer},
+                          {"how", p.how},
+                          {"base", number(p.base)},
+                          {"estimate", number(p.estimate)},
+                          {"se", number(p.se)},
+                          {"ci95_low", number(p.ci_low)},
+                          {"ci95_high", number(p.ci_high)}});
   fit["parameters"] = parameters;
   fit["correlation"] = result.correlation;
   fit["warnings"] = result.warnings;
   nlohmann::json moments = nlohmann::json::array();
   for (const MomentFit& m : result.moments)
-    moments.push_back({{"scope", m.scope}, {"metric", m.metric}, {"observed", number(m.observed)},
+    moments.push_back({{"scope", m.scope},
+                       {"metric", m.metric},
+                       {"observed", number(m.observed)},
                        {"observed_ci95", {number(m.observed_low), number(m.observed_high)}},
                        {"simulated", number(m.simulated)},
-                       {"simulated_ci95", {number(m.simulated_low), number(m.simulated_high)}}, {"z", number(m.z)}});
+                       {"simulated_ci95", {number(m.simulated_low), number(m.simulated_high)}},
+                       {"z", number(m.z)}});
   fit["moments"] = moments;
   fit["j"] = {{"statistic", number(result.j)},
               {"degrees_of_freedom", result.degrees_of_freedom},
@@ -84,11 +92,13 @@ ResultSetFiles calibration_files(const CalibrationResult& result, const nlohmann
               {"rejected", result.rejected},
               {"verdict", result.verdict}};
 
-  std::string csv = "kind,name,metric,observed_or_base,observed_ci95_low,observed_ci95_high,simulated_or_estimate,ci95_low,ci95_high,z_or_se\n";
+  std::string csv =
+      "kind,name,metric,observed_or_base,observed_ci95_low,observed_ci95_high,simulated_or_estimate,ci95_low,ci95_high,"
+      "z_or_se\n";
   for (const ParameterEstimate& p : result.parameters)
-    csv += fmt::format("parameter_{},{},,{},,,{},{},{},{}\n", p.how, csv_field(p.pointer), format_number(p.base),
-                       format_number(p.estimate), format_number(p.ci_low), format_number(p.ci_high),
-                       format_number(p.se));
+    csv +=
+        fmt::format("parameter_{},{},,{},,,{},{},{},{}\n", p.how, csv_field(p.pointer), format_number(p.base),
+                    format_number(p.estimate), format_number(p.ci_low), format_number(p.ci_high), format_number(p.se));
   for (const MomentFit& m : result.moments)
     csv += fmt::format("moment,{},{},{},{},{},{},{},{},{}\n", csv_field(m.scope), m.metric, format_number(m.observed),
                        format_number(m.observed_low), format_number(m.observed_high), format_number(m.simulated),
@@ -97,8 +107,9 @@ ResultSetFiles calibration_files(const CalibrationResult& result, const nlohmann
 }
 
 std::string calibration_table(const CalibrationResult& result) {
-  std::string text = fmt::format("calibrate: {} replications a value on seed {} (common random numbers), {} evaluations\n",
-                                 result.replications, result.seed, result.evaluations);
+  std::string text =
+      fmt::format("calibrate: {} replications a value on seed {} (common random numbers), {} evaluations\n",
+                  result.replications, result.seed, result.evaluations);
   text += fmt::format("{:<44} {:>7} {:>12} {:>12} {:>25}\n", "parameter", "how", "base", "estimate", "95% interval");
   for (const ParameterEstimate& p : result.parameters)
     text += fmt::format("{:<44} {:>7} {:>12.4g} {:>12.4g} {:>12.4g} .. {:<10.4g}\n", p.pointer, p.how, p.base,

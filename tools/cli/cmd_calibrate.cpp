@@ -49,13 +49,15 @@ Command add_calibrate_command(CLI::App& app) {
   auto quiet = std::make_shared<bool>(false);
   cmd->add_option("scenario", opts->scenario, "The base scenario JSON file")->required();
   add_set_option(*cmd, *opts, "Override a field of the base: --set /json/pointer=value (repeatable)");
-  cmd->add_option("--observed", *observed, "CRM exports: CSV files or folders of them (as observe reads)")
-      ->required();
-  cmd->add_option("--free", *free, "Parameters to fit, as JSON Pointers (PTR[,PTR...]; default: per source the "
-                                   "readiness alpha, and the acceptance midpoint)");
+  cmd->add_option("--observed", *observed, "CRM exports: CSV files or folders of them (as observe reads)")->required();
+  cmd->add_option("--free", *free,
+                  "Parameters to fit, as JSON Pointers (PTR[,PTR...]; default: per source the "
+                  "readiness alpha, and the acceptance midpoint)");
   cmd->add_option("--mapping", *mapping,
                   "A mapping file (default: mapping.json in the --observed folder, as export-crm writes it)");
-  cmd->add_option("--from", *from, "First day measured and the simulated horizon's day 0, YYYY-MM-DD (default: the first record's day; the horizon starts on export-crm's default date)");
+  cmd->add_option("--from", *from,
+                  "First day measured and the simulated horizon's day 0, YYYY-MM-DD (default: the first record's day; "
+                  "the horizon starts on export-crm's default date)");
   cmd->add_option("--to", *to, "Last day measured, YYYY-MM-DD (default: the day of the latest dated event)");
   cmd->add_option("--replications", opts->replications, "Simulated exports per parameter value (default 40)")
       ->check(CLI::Range(std::uint64_t{4}, std::uint64_t{100000}));
@@ -69,15 +71,16 @@ Command add_calibrate_command(CLI::App& app) {
     const InterruptGuard interrupt;
     std::vector<fs::path> inputs = scenario_inputs(opts->scenario);
     std::string mapping_file = *mapping;
-    if (mapping_file.empty() && observed->size() == 1 && fs::is_regular_file(fs::path(observed->front()) / "mapping.json"))
+    if (mapping_file.empty() && observed->size() == 1 &&
+        fs::is_regular_file(fs::path(observed->front()) / "mapping.json"))
       mapping_file = (fs::path(observed->front()) / "mapping.json").string();
     const OutputTargets targets(*cmd, *out, "", inputs);  // before simulating
     crm::ReadOptions read;
     if (!mapping_file.empty()) read.mapping = for_option("--mapping", [&] { return crm::read_mapping(mapping_file); });
-    const crm::Minute first = from->empty() ? crm::kNoTime : for_option("--from", [&] { return crm::parse_day(*from); });
+    const crm::Minute first =
+        from->empty() ? crm::kNoTime : for_option("--from", [&] { return crm::parse_day(*from); });
     const crm::Minute last = to->empty() ? crm::kNoTime : for_option("--to", [&] { return crm::parse_day(*to); });
-    const crm::ObservedData data =
-        crm::read_exports(std::vector<fs::path>(observed->begin(), observed->end()), read);
+    const crm::ObservedData data = crm::read_exports(std::vector<fs::path>(observed->begin(), observed->end()), read);
     const crm::ObservedFunnel funnel = crm::measure(data.records, crm::window_of(data.records, first, last));
 
     const nlohmann::json base = read_document(opts->scenario, parse_overrides(opts->sets));
@@ -98,8 +101,8 @@ Command add_calibrate_command(CLI::App& app) {
       const fs::path base_path = fs::absolute(opts->scenario).lexically_normal();
       const std::string extends = base_path.lexically_relative(fs::absolute(*out).lexically_normal()).generic_string();
       const ResultSetFiles files = calibrate::calibration_files(*result, base, extends);
-      std::vector<std::string> parts{"calibrate", base.dump(), std::to_string(options.seed),
-                                     std::to_string(options.replications), *from, *to};
+      std::vector<std::string> parts{
+          "calibrate", base.dump(), std::to_string(options.seed), std::to_string(options.replications), *from, *to};
       for (const std::string& p : options.free) parts.push_back(p);
       for (const std::string& o : *observed) parts.push_back(o);
       if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk

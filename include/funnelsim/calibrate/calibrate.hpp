@@ -56,7 +56,7 @@ struct MomentFit {
 };
 
 struct CalibrationResult {
-  std::vector<ParameterEstimate> parameters;  ///< direct ones first, then the fitted ones
+  std::vector<ParameterEstimate> parameters;     ///< direct ones first, then the fitted ones
   std::vector<std::vector<double>> correlation;  ///< between the fitted parameters
   std::vector<std::string> warnings;             ///< pairs with |correlation| > 0.95
   std::vector<MomentFit> moments;
