@@ -83,10 +83,16 @@ TEST_CASE("cli: summary.json and replications.csv have the documented shape", "[
   const std::string csv = read_file(dir / "replications.csv");
   CHECK(count_lines(csv) == 11);
   const std::string header = csv.substr(0, csv.find('\n'));
-  // 7 funnel scopes, 2 teams and 3 reps in saas_baseline.
+  // 7 funnel scopes, 2 teams and 3 reps in saas_baseline: their metrics, then their components.
   const std::size_t columns =
-      7 * kMetricCount + 2 * metric_defs(ScopeKind::team).size() + 3 * metric_defs(ScopeKind::rep).size();
+      7 * record_size(ScopeKind::funnel) + 2 * record_size(ScopeKind::team) + 3 * record_size(ScopeKind::rep);
   CHECK(static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) == columns);
+  const std::size_t first_component = header.find(",marketing_spend,");
+  CHECK(first_component > header.find(",rep.enterprise_sdr.1.utilization"));  // after every metric column
+  CHECK(header.find(",team.sdr.busy_hours") > first_component);
+  CHECK(header.ends_with(",rep.enterprise_sdr.1.scheduled_hours"));
+  CHECK(summary["metrics"]["cost_per_sql_marketing"]["pooled"]["n"] == 10);
+  CHECK(!summary["metrics"]["sqls"].contains("pooled"));
   CHECK(header.find(",team.sdr.queue_length_mean") != std::string::npos);
   CHECK(header.find(",rep.sdr.2.acceptance_rate") != std::string::npos);
   CHECK(summary["by_team"]["enterprise_sdr"]["rep_utilization"].contains("mean"));

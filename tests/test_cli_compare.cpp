@@ -116,7 +116,16 @@ TEST_CASE("cli: compare.json and compare.csv have the documented shape", "[cli][
       CHECK(m["difference"].contains(key));
     CHECK(m["difference"].contains("p_better_share") == (def.better != Better::neither));
     CHECK(m["difference"].contains("p_better_normal") == (def.better != Better::neither));
+    // A ratio leads with its pooled ratios and their paired difference.
+    CHECK(m["headline"] == (def.is_ratio() ? "pooled" : "mean"));
+    CHECK(m["base"].contains("pooled") == def.is_ratio());
+    CHECK(m.contains("pooled_difference") == def.is_ratio());
+    if (def.is_ratio() && m["pooled_difference"]["mean"].is_number())
+      CHECK(m["pooled_difference"]["mean"].get<double>() ==
+            Approx(m["variant"]["pooled"]["value"].get<double>() - m["base"]["pooled"]["value"].get<double>()));
   }
+  CHECK(c["weekly"].size() == 3);
+  CHECK(c["horizon_days"] == 90);
   CHECK(raise["by_source"].size() == 6);
   const json& mqls = raise["metrics"]["mqls"];
   CHECK(mqls["difference"]["n_paired"] == 5);
@@ -141,7 +150,10 @@ TEST_CASE("cli: compare.json and compare.csv have the documented shape", "[cli][
   const std::string csv = read_file(dir / "compare.csv");
   CHECK(
       csv.starts_with("variant,scope_kind,scope,metric,base_mean,variant_mean,diff_mean,diff_ci95_low,"
-                      "diff_ci95_high,relative,p_better_share,p_better_normal,variance_reduction,n_paired\n"));
+                      "diff_ci95_high,relative,p_better_share,p_better_normal,variance_reduction,n_paired,headline,"
+                      "base_pooled,variant_pooled,pooled_diff,pooled_diff_ci95_low,pooled_diff_ci95_high,"
+                      "pooled_relative,pooled_relative_ci95_low,pooled_relative_ci95_high,pooled_p_better_normal,"
+                      "pooled_variance_reduction,pooled_n_paired\n"));
   // Per variant: 7 funnel scopes (all + 6 sources), 2 teams and 3 reps, each with its kind's metrics.
   const std::size_t rows_per_variant =
       7 * kMetricCount + 2 * metric_defs(ScopeKind::team).size() + 3 * metric_defs(ScopeKind::rep).size();

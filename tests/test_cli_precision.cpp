@@ -107,7 +107,7 @@ TEST_CASE("cli: compare --precision stops when every paired difference is narrow
     CHECK(read_file(base.dir / "a" / file) == read_file(base.dir / "b" / file));
   const auto text = cli("compare " + files + " --precision mqls=1%");
   CHECK(text.out.find(fmt::format("precision: the widest 95% CI half-width of a paired difference in mqls is {:.2f}% "
-                                  "of the base's mean (target: below 1%): met after {} replications (batches of 50)",
+                                  "of the base's figure (target: below 1%): met after {} replications (batches of 50)",
                                   100.0 * p["achieved"].get<double>(), n)) != std::string::npos);
   // A cap the target cannot be met within.
   const json capped = compare_json("--precision mqls=0.01% --replications 70", "capped");
@@ -167,4 +167,16 @@ TEST_CASE("cli: sweep --precision stops when every point's mean is narrow enough
     return json::parse(read_file(small.dir / name / "sweep.json"))["replications"].get<std::uint64_t>();
   };
   CHECK(replications_of("60,100000", "none") == replications_of("60", "alone"));
+}
+
+TEST_CASE("cli: run --precision --out on a shipped scenario fits the default memory budget at the default cap",
+          "[cli][precision][memory]") {
+  // The estimate sizes the table for the cap: with each ratio's components recorded, a cap of
+  // 100,000 replications of saas_baseline asked for 4.2 GiB and refused the run.
+  TempDir dir;
+  const auto r =
+      cli("run scenarios/saas_baseline.json --precision sqls=20% --quiet --out '" + (dir.path() / "p").string() + "'");
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(std::filesystem::exists(dir.path() / "p" / "summary.json"));
 }

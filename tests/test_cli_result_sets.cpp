@@ -187,7 +187,7 @@ TEST_CASE("cli result sets: a really full disk (a small tmpfs) keeps the old set
   REQUIRE(std::system(("unshare -rm sh " + q(dir / "script.sh")).c_str()) == 0);
   CHECK(read_file(dir / "rc") == "1\n");
   CHECK_THAT(read_file(dir / "err"), Catch::Contains("No space left"));
-  CHECK(read_file(dir / "files1") == "replications.csv\nrun_id\nsummary.json\nweekly.csv\n");
+  CHECK(read_file(dir / "files1") == "replications.csv\nrun_id\nsummary.csv\nsummary.json\nweekly.csv\n");
   CHECK(read_file(dir / "files2") == read_file(dir / "files1"));
   CHECK(read_file(dir / "after") == read_file(dir / "before"));
   CHECK(read_file(dir / "beside") == "res\n");  // no staging folder, no lock file

@@ -84,11 +84,13 @@ TEST_CASE("cli: sensitivity.json and sensitivity.csv have the documented shape",
   CHECK(s["vary"] == 0.2);
   for (std::string_view stat : funnelsim::statistic_names()) CHECK(s["base"].contains(std::string(stat)));
   CHECK(s["base"]["n_defined"] == 6);
+  CHECK(s["base"]["pooled"]["n"] == 6);  // a ratio: its base is the pooled ratio
   CHECK(s["uncertain"].is_null());
   const json& threshold = s["parameters"][0];
   CHECK(keys(file["parameters"][0]) ==
-        std::vector<std::string>{"pointer", "base_value", "low_value", "high_value", "low", "high", "rank"});
+        std::vector<std::string>{"pointer", "title", "base_value", "low_value", "high_value", "low", "high", "rank"});
   CHECK(threshold["pointer"] == "/scoring/mql_threshold");
+  CHECK(threshold["title"] == "MQL threshold (points)");
   CHECK(threshold["base_value"] == 60);
   CHECK(threshold["low_value"] == 48);
   CHECK(threshold["high_value"] == 72);
@@ -98,7 +100,7 @@ TEST_CASE("cli: sensitivity.json and sensitivity.csv have the documented shape",
   const std::string csv = read_file(small.dir / "s" / "sensitivity.csv");
   CHECK(
       csv.starts_with("rank,pointer,base_value,low_value,high_value,low_mean,low_ci95_low,low_ci95_high,high_mean,"
-                      "high_ci95_low,high_ci95_high\n"));
+                      "high_ci95_low,high_ci95_high,title\n"));
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 4);
   CHECK(csv.find("\n1,/scoring/mql_threshold,60,48,72,") != std::string::npos);
   const std::string text = read_file(small.dir / "s" / "sensitivity.json");
@@ -119,14 +121,17 @@ TEST_CASE("cli: the default parameter set moves every non-integer number and say
     CHECK(std::find(moved.begin(), moved.end(), integer) == moved.end());
   CHECK(std::find(moved.begin(), moved.end(), "/sources/0/profile/readiness/alpha") != moved.end());
   CHECK(s["skipped"] == json::parse(R"([
-    {"pointer": "/sales_acceptance/at_readiness_0", "reason": "base value 0: a relative change cannot move it"},
-    {"pointer": "/sources/0/overdispersion", "reason": "base value 0: a relative change cannot move it"}])"));
+    {"pointer": "/sales_acceptance/at_readiness_0", "title": "Sales acceptance at readiness 0",
+     "reason": "base value 0: a relative change cannot move it"},
+    {"pointer": "/sources/0/overdispersion", "title": "Web: weekly volume overdispersion",
+     "reason": "base value 0: a relative change cannot move it"}])"));
   CHECK(s["parameters"][0]["pointer"] == "/scoring/mql_threshold");
   for (const char* phrase :
        {"funnelsim 0.1.0 | sensitivity | scenario small | mqls | vary 20% | 3 replications | seed 5",
         "every run on the base's replications (common random numbers)", "lowers | raises", "#|",
-        "changed mqls in no replication (an effect of exactly 0): ", "/sources/0/cost_per_lead",
-        "skipped 2 parameters:\n  /sales_acceptance/at_readiness_0: base value 0: a relative change cannot move it\n"})
+        "changed mqls in no replication (an effect of exactly 0): ", "Web: cost per lead ($)",
+        "skipped 2 parameters:\n  Sales acceptance at readiness 0 (/sales_acceptance/at_readiness_0): base value 0: a "
+        "relative change cannot move it\n"})
     CHECK(r.out.find(phrase) != std::string::npos);
 }
 
@@ -147,7 +152,7 @@ TEST_CASE("cli: with uncertain inputs sensitivity adds SRC, Spearman and R^2", "
   CHECK(u["r_squared"].get<double>() > 0.6);
   CHECK(u["r_squared"].get<double>() <= 1.0);
   // The uncertain input is not moved by hand; the others still are, on the same draws.
-  CHECK(s["skipped"] == json::parse(R"js([{"pointer": "/scoring/mql_threshold",
+  CHECK(s["skipped"] == json::parse(R"js([{"pointer": "/scoring/mql_threshold", "title": "MQL threshold (points)",
     "reason": "an uncertain input, drawn per replication (see the regression-based sensitivity)"}])js"));
   REQUIRE(s["parameters"].size() == 2);
   CHECK(s["parameters"][1]["pointer"] == "/sources/0/cost_per_lead");

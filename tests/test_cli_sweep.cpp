@@ -55,7 +55,7 @@ TEST_CASE("cli: sweep.csv and sweep.json have the documented shape", "[cli][swee
   const std::string csv = read_file(dir / "sweep.csv");
   CHECK(
       csv.starts_with("point,/scoring/mql_threshold,/scoring/decay/model,scope_kind,scope,metric,mean,ci95_low,"
-                      "ci95_high,p10,p50,p90,n_defined\n"));
+                      "ci95_high,p10,p50,p90,n_defined,pooled,pooled_ci95_low,pooled_ci95_high\n"));
   // Per point: 7 funnel scopes (all + 6 sources), 2 teams and 3 reps, each with its kind's metrics.
   const std::size_t rows_per_point =
       7 * kMetricCount + 2 * metric_defs(ScopeKind::team).size() + 3 * metric_defs(ScopeKind::rep).size();
@@ -67,7 +67,8 @@ TEST_CASE("cli: sweep.csv and sweep.json have the documented shape", "[cli][swee
   const json s = json::parse(read_file(dir / "sweep.json"));
   CHECK(s["scenario"] == "saas_baseline");
   CHECK(s["replications"] == 3);
-  CHECK(s["parameters"][1] == json({{"pointer", "/scoring/decay/model"}, {"values", {"none", "half_life"}}}));
+  CHECK(s["parameters"][1] ==
+        json({{"pointer", "/scoring/decay/model"}, {"title", "Score decay model"}, {"values", {"none", "half_life"}}}));
   // saas_baseline has sales teams, so sla_attainment is defined, but no point comes near 0.9
   // (they reach about 40-60%): none is feasible, so there is no best point.
   CHECK(s["objective"]["text"] == "minimize cost_per_sql_marketing subject to sla_attainment >= 0.9");

@@ -48,19 +48,22 @@ bool finite_number(const std::string& cell) {
 /// `first_numeric` on is a finite number or empty. Returns summary.json.
 json check_outputs(const std::filesystem::path& dir, std::uint64_t replications) {
   const json summary = json::parse(read_file(dir / "summary.json"));  // NaN or Infinity would not parse
+  // A statistic, or a ratio's pooled block of them.
+  auto check_stats = [&](const std::string& where, const json& stats) {
+    for (const auto& [name, value] : stats.items()) {
+      const json& values = name == "pooled" ? value : json::object({{name, value}});
+      for (const auto& [key, v] : values.items()) {
+        INFO(where << "." << name << (name == "pooled" ? "." + key : "") << " = " << v);
+        CHECK((v.is_null() || (v.is_number() && std::isfinite(v.get<double>()))));
+        if (key == "n_defined" || key == "n") CHECK(v.get<std::uint64_t>() <= replications);
+      }
+    }
+  };
   for (const char* section : {"by_source", "by_team", "by_rep"})
     for (const auto& [scope, metrics] : summary[section].items())
       for (const auto& [metric, stats] : metrics.items())
-        for (const auto& [name, value] : stats.items()) {
-          INFO(section << "." << scope << "." << metric << "." << name << " = " << value);
-          CHECK((value.is_null() || (value.is_number() && std::isfinite(value.get<double>()))));
-        }
-  for (const auto& [metric, stats] : summary["metrics"].items())
-    for (const auto& [name, value] : stats.items()) {
-      INFO("metrics." << metric << "." << name << " = " << value);
-      CHECK((value.is_null() || (value.is_number() && std::isfinite(value.get<double>()))));
-      if (name == "n_defined") CHECK(value.get<std::uint64_t>() <= replications);
-    }
+        check_stats(std::string(section) + "." + scope + "." + metric, stats);
+  for (const auto& [metric, stats] : summary["metrics"].items()) check_stats("metrics." + metric, stats);
   for (auto [file, first_numeric] : {std::pair{"replications.csv", 1}, std::pair{"weekly.csv", 2}}) {
     std::ifstream in(dir / file);
     std::string line;

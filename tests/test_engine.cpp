@@ -51,6 +51,9 @@ bool same_table(const ReplicationTable& a, const ReplicationTable& b) {
       auto x = a.row(r, s), y = b.row(r, s);
       for (std::size_t m = 0; m < x.size(); ++m)
         if (!(x[m] == y[m] || (std::isnan(x[m]) && std::isnan(y[m])))) return false;
+      auto cx = a.components(r, s), cy = b.components(r, s);  // a ratio's numerator and denominator too
+      for (std::size_t c = 0; c < cx.size(); ++c)
+        if (!(cx[c] == cy[c] || (std::isnan(cx[c]) && std::isnan(cy[c])))) return false;
       for (std::size_t k = 0; s < a.funnel_scopes() && k < kSeriesCount; ++k) {
         auto p = a.weekly(r, s, static_cast<Series>(k)), q = b.weekly(r, s, static_cast<Series>(k));
         if (!std::equal(p.begin(), p.end(), q.begin())) return false;
@@ -191,4 +194,52 @@ TEST_CASE("engine: spend follows cost per lead or a fixed weekly budget", "[engi
   r = test::run(doc, 3);
   for (std::size_t rep = 0; rep < 3; ++rep)
     CHECK(r.table.row(rep, 0)[static_cast<std::size_t>(Metric::spend)] == 2800.0);
+}
+
+TEST_CASE("engine: the backlog at the horizon's end is the weekly backlog's last snapshot, and the teams' sum",
+          "[engine]") {
+  const RunResult r = test::run(baseline(), 8, 2);
+  const ReplicationTable& t = r.table;
+  std::size_t teams = 0;
+  for (std::size_t rep = 0; rep < t.replications(); ++rep) {
+    double funnel = 0.0, by_team = 0.0;
+    for (std::size_t s = 0; s < t.funnel_scopes(); ++s) {
+      const double end = t.row(rep, s)[static_cast<std::size_t>(Metric::backlog_at_end)];
+      CHECK(end == t.weekly(rep, s, Series::backlog).back());
+      if (s > 0) funnel += end;
+    }
+    CHECK(funnel == t.row(rep, 0)[static_cast<std::size_t>(Metric::backlog_at_end)]);
+    teams = 0;
+    for (std::size_t s = t.funnel_scopes(); s < t.scopes(); ++s)
+      if (t.scope(s).kind == ScopeKind::team) {
+        by_team += t.row(rep, s)[static_cast<std::size_t>(TeamMetric::backlog_at_end)];
+        ++teams;
+      }
+    CHECK(by_team == funnel);
+    CHECK(funnel > 0.0);  // the baseline's desk never clears its queue by the quarter's end
+  }
+  CHECK(teams == 2);
+}
+
+TEST_CASE("engine: opportunities closed within the horizon are a share of those created in it", "[engine]") {
+  // The baseline's cycles (65 days, 180 for enterprise) are long against a 90-day quarter: most
+  // opportunities created in it are still open at its end; a 1-day cycle closes nearly all of them.
+  json doc = baseline();
+  const RunResult slow = test::run(doc, 8, 2);
+  doc["pipeline"]["cycle_days"] = {{"mean", 1.0}, {"cv", 0.5}};
+  const RunResult fast = test::run(doc, 8, 2);
+  auto share = [](const RunResult& r) {
+    double closed = 0.0, created = 0.0;
+    const std::size_t closed_column = 14;  // opportunities_closed, the last funnel component
+    REQUIRE(component_defs()[closed_column].name == "opportunities_closed");
+    for (std::size_t rep = 0; rep < r.table.replications(); ++rep) {
+      const double c = r.table.components(rep, 0)[closed_column];
+      const double o = r.table.row(rep, 0)[static_cast<std::size_t>(Metric::opportunities)];
+      CHECK(c <= o);
+      closed += c, created += o;
+    }
+    return closed / created;
+  };
+  CHECK(share(slow) < 0.5);
+  CHECK(share(fast) > 0.95);
 }

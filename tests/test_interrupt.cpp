@@ -184,8 +184,9 @@ TEST_CASE("interrupt: SIGINT stops a tornado between or inside its runs, exit 13
 TEST_CASE("interrupt: SIGTERM stops a precision run with uncertain inputs, exit 143, nothing written",
           "[interrupt][cli][uncertain][precision]") {
   // Each replication compiles its own model here: the other engine entry point.
+  // Sized at its cap of 100,000 replications the run is estimated above the default budget.
   check_signal_stops({"run", test::source_path() + "/scenarios/uncertain_rates.json", "--precision", "mqls=0.0001%",
-                      "--replications", "100000", "--threads", "2"},
+                      "--replications", "100000", "--threads", "2", "--memory-budget", "8192"},
                      "estimated peak memory", SIGTERM, 143, "SIGTERM", /*out_exists_before=*/true);
 }
 

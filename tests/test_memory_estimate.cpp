@@ -33,9 +33,9 @@ CompiledModel shipped(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("memory: the table part is replications x (metric record + weekly series) x 8 bytes", "[memory]") {
+TEST_CASE("memory: the table part is replications x (metrics and components + weekly series) x 8 bytes", "[memory]") {
   const CompiledModel model = shipped("channel_mix");  // 2 sources, no sales, 13 weeks
-  const std::size_t record = 3 * kMetricCount, weekly = 3 * kSeriesCount * 13;
+  const std::size_t record = 3 * record_size(ScopeKind::funnel), weekly = 3 * kSeriesCount * 13;
   const MemoryEstimate e = estimate_memory(model, 1000, 2, false);
   CHECK(e.table == 1000 * ((record + weekly) * sizeof(double) + sizeof(RunWork)));
   CHECK(estimate_memory(model, 4000, 2, false).table == 4 * e.table);

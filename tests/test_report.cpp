@@ -3,8 +3,10 @@
 // usage error that names it. Whether the charts actually draw is checked in a real browser by
 // tests/browser/check_report.mjs.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "cli_support.hpp"
 #include "funnelsim/output/run_output.hpp"
@@ -99,9 +101,10 @@ TEST_CASE("report: one self-contained page, one container per chart, the same by
     CHECK(spec.contains("title"));
     CHECK((spec.contains("layer") || spec.contains("mark")));
   }
-  for (const char* words : {"Run: saas_baseline", "Headline numbers", "By source (means across replications)",
-                            "By sales team", "The funnel: how many leads reach each step", "MQLs per week",
-                            "Sales backlog at each week&#39;s end", "Cost per SQL, marketing ($)", "somewhere"})
+  for (const char* words :
+       {"Run: saas_baseline", "Headline numbers", "By source (ratios pooled, other metrics means across replications)",
+        "By sales team", "The funnel: how many leads reach each step", "MQLs per week",
+        "Sales backlog at each week&#39;s end", "Cost per SQL, marketing ($)", "somewhere"})
     CHECK(html.find(words) != std::string::npos);
   CHECK(html_report(files, "somewhere") == html);
   CHECK(html_report_writer()->file_name() == "report.html");
@@ -135,7 +138,7 @@ TEST_CASE("cli: sensitivity --report draws the tornado in rank order, bars at ba
   const json& spec = charts[0]["spec"];
   CHECK(spec["title"]["text"] == "What moves SQLs most");
   json order = json::array();
-  for (const json& p : s["parameters"]) order.push_back(p["pointer"]);
+  for (const json& p : s["parameters"]) order.push_back(p["title"]);  // rows named in users' words
   REQUIRE(order.size() == 4);  // the headcount moves on its own (the per-rep rule); the uncertain input is skipped
   CHECK(spec["layer"][0]["encoding"]["y"]["sort"] == order);
   const double base = s["base"]["mean"].get<double>();
@@ -187,7 +190,8 @@ TEST_CASE("report: bad result folders and files are usage errors that name them"
   CHECK(
       usage_error({{"sweep.json", "{\"points\": [], \"parameters\": 3}"}}).starts_with("sweep.json: expected results"));
   ResultFiles files = run_files(3);
-  files[1].second += "1,2\n";  // a short row in replications.csv
+  for (auto& [name, text] : files)
+    if (name == "replications.csv") text += "1,2\n";  // a short row
   CHECK(usage_error(files).starts_with("replications.csv: expected "));
 }
 
@@ -221,7 +225,9 @@ TEST_CASE("cli: report RESULT_DIR and --report on run, compare and sweep write o
   REQUIRE(r.exit_code == 0);
   const std::string compare = read_file(dir / "nested" / "compare.html");
   CHECK(compare.find("threshold_raise vs saas_baseline: change in each headline metric") != std::string::npos);
-  r = cli("compare scenarios/saas_baseline.json scenarios/threshold_raise.json --precision mqls=5% --quiet --report '" +
+  r =
+      cli("compare scenarios/saas_baseline.json scenarios/threshold_raise.json --precision mqls=5% --replications 5000 "
+          "--quiet --report '" +
           d + "/precise.html'");
   REQUIRE(r.exit_code == 0);
   CHECK(read_file(dir / "precise.html").find("chosen by <code>--precision mqls=5%</code>") != std::string::npos);
@@ -255,4 +261,141 @@ TEST_CASE("cli: report of a missing or empty folder, or to a folder, exits 2 and
   CHECK(r.exit_code == 2);
   CHECK(r.err == "funnelsim: --report " + d + ": expected a file name such as report.html, found a folder\n");
   CHECK(r.out.empty());
+}
+
+namespace {
+
+/// The chart whose title starts with `title`; null when there is none.
+const json* chart_titled(const json& charts, const std::string& title) {
+  for (const json& c : charts)
+    if (c["spec"]["title"]["text"].get<std::string>().rfind(title, 0) == 0) return &c["spec"];
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("report: a ratio's headline is its pooled ratio, with notes where it is undefined or cut short",
+          "[report][pooled]") {
+  const ResultFiles files = run_files(40);
+  const json summary = json::parse(files[0].second);
+  const std::string html = html_report(files);
+  const json& cost = summary["metrics"]["cost_per_sql_marketing"];
+  // The headline row shows the pooled figure, not the mean of the per-replication ratios.
+  // Cost per SQL runs in the thousands: "$3,398" is "$" + thousands + "," + the last three digits.
+  auto shown = [](double value) {
+    const long v = std::lround(value);
+    return fmt::format("${},{:03d}", v / 1000, static_cast<int>(v % 1000));
+  };
+  const std::string pooled = shown(cost["pooled"]["value"].get<double>());
+  REQUIRE(pooled != shown(cost["mean"].get<double>()));
+  CHECK(html.find(fmt::format("<td>{}</td>", pooled)) != std::string::npos);
+  CHECK(html.find("pooled ratio") != std::string::npos);
+  CHECK(html.find("per $1") != std::string::npos);  // pipeline per dollar in money per money
+  // Per-source CAC is undefined in some quarters: the note sits beside the figure.
+  CHECK(html.find("no won deals in ") != std::string::npos);
+  CHECK(html.find("of quarters</span>") != std::string::npos);
+  // Most opportunities close after the quarter: said beside won deals, revenue and CAC, and under the table.
+  CHECK(html.find("of opportunities closed in the horizon") != std::string::npos);
+  CHECK(html.find("closed within them: won deals, revenue and CAC count only") != std::string::npos);
+  // The histogram of a ratio marks its pooled ratio.
+  const json charts = charts_of(html);
+  const json* histogram = chart_titled(charts, "Cost per SQL, marketing");
+  REQUIRE(histogram);
+  CHECK((*histogram)["title"]["subtitle"].get<std::string>().rfind("Pooled ", 0) == 0);
+  // --metrics chooses the rows: only these two, in this order.
+  const std::string chosen = html_report(files, "", {"sqls", "cac"});
+  CHECK(chosen.find(">SQLs</td>") != std::string::npos);
+  CHECK(chosen.find(">MQLs</td>") == std::string::npos);
+  CHECK(chosen.find("Customer acquisition cost (CAC) ($)") < chosen.find("By source"));
+}
+
+TEST_CASE("report: a tornado colours each change by the metric's better direction, rows named in users' words",
+          "[report]") {
+  // More cold leads is worse even though it is up; fewer is better; MQLs have no better direction.
+  auto tornado = [](const std::string& metric, double low, double high) {
+    const json s = {{"scenario", "t"},
+                    {"seed", 1},
+                    {"replications", 10},
+                    {"metric", metric},
+                    {"vary", 0.2},
+                    {"base", {{"mean", 10.0}, {"ci95_low", 9.0}, {"ci95_high", 11.0}}},
+                    {"parameters",
+                     {{{"pointer", "/sales/teams/0/headcount"},
+                       {"title", "SDR: headcount (reps)"},
+                       {"base_value", 5},
+                       {"low_value", 4},
+                       {"high_value", 6},
+                       {"low", {{"mean", low}, {"ci95_low", low - 1}, {"ci95_high", low + 1}}},
+                       {"high", {{"mean", high}, {"ci95_low", high - 1}, {"ci95_high", high + 1}}},
+                       {"rank", 1}}}},
+                    {"skipped", json::array()},
+                    {"uncertain", nullptr}};
+    return charts_of(html_report({{"sensitivity.json", s.dump()}}))[0]["spec"];
+  };
+  const json cold = tornado("cold_leads", +3.0, -2.0);
+  const json& rows = cold["data"]["values"];
+  CHECK(rows[0]["parameter"] == "SDR: headcount (reps)");
+  CHECK(rows[0]["verdict"] == "Worse");   // fewer reps: more cold leads
+  CHECK(rows[1]["verdict"] == "Better");  // more reps: fewer
+  const json& scale = cold["layer"][0]["encoding"]["color"]["scale"];
+  CHECK(scale["domain"][0] == "Better");
+  CHECK(scale["range"][0] == "#1b7a36");
+  CHECK(scale["range"][1] == "#c0392b");
+  const json sqls = tornado("sqls", +3.0, -2.0);  // higher is better: the same signs read the other way
+  CHECK(sqls["data"]["values"][0]["verdict"] == "Better");
+  const json mqls = tornado("mqls", +3.0, -2.0);  // no better direction: neutral
+  CHECK(mqls["data"]["values"][0]["verdict"] == "Changed (no better direction)");
+  CHECK(mqls["data"]["values"][1]["verdict"] == "Changed (no better direction)");
+}
+
+TEST_CASE("cli: a multi-variant compare report shows every variant on one scale, the desk and the weeks",
+          "[cli][report][compare]") {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  const auto r =
+      cli("compare scenarios/saas_baseline.json scenarios/threshold_raise.json scenarios/budget_shift.json "
+          "--replications 6 --quiet --out '" +
+          d + "/c' --report '" + d + "/c.html'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string html = read_file(dir / "c.html");
+  const json charts = charts_of(html);
+  const json* forest = chart_titled(charts, "Every variant vs saas_baseline");
+  REQUIRE(forest);
+  std::set<std::string> variants;
+  for (const json& row : (*forest)["data"]["values"]) variants.insert(row["variant"].get<std::string>());
+  CHECK(variants == std::set<std::string>{"threshold_raise", "budget_shift"});
+  CHECK((*forest)["layer"][1]["encoding"].contains("yOffset"));
+  for (const char* words : {"threshold_raise vs saas_baseline: the sales desk, by team", "Rep utilisation (%)",
+                            "Sales backlog at the end", "the sales desk, by source", "Week by week, side by side"})
+    CHECK(html.find(words) != std::string::npos);
+  const json* weekly = chart_titled(charts, "MQLs per week");
+  REQUIRE(weekly);
+  std::set<std::string> scenarios;
+  for (const json& row : (*weekly)["data"]["values"]) scenarios.insert(row["scenario"].get<std::string>());
+  CHECK(scenarios.size() == 3);
+  // compare.json holds each scenario's weekly series, the base first.
+  const json c = json::parse(read_file(dir / "c" / "compare.json"));
+  REQUIRE(c["weekly"].size() == 3);
+  CHECK(c["weekly"][0]["role"] == "base");
+  CHECK(c["weekly"][1]["scenario"] == "threshold_raise");
+  CHECK(c["weekly"][0]["series"]["backlog"]["mean"].size() == c["weekly"][0]["weeks"].get<std::size_t>());
+}
+
+TEST_CASE("cli: a sweep report names its parameters in users' words, pointers beside them", "[cli][report][sweep]") {
+  TempDir dir;
+  const auto r =
+      cli("sweep scenarios/saas_baseline.json --replications 3 --quiet --param /scoring/mql_threshold=60,70 "
+          "--param /sources/1/cost_per_lead=40,50 --report '" +
+          (dir / "s.html").string() + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string html = read_file(dir / "s.html");
+  const json charts = charts_of(html);
+  const json* curve = chart_titled(charts, "SQL rate (MQL to SQL)");
+  REQUIRE(curve);
+  CHECK((*curve)["layer"][0]["encoding"]["x"]["title"] == "MQL threshold (points)");
+  CHECK((*curve)["title"]["subtitle"].get<std::string>().find("/scoring/mql_threshold") != std::string::npos);
+  CHECK(html.find("Trade-off curves: Paid social: cost per lead ($) (<code>/sources/1/cost_per_lead</code>)") !=
+        std::string::npos);
 }

@@ -166,16 +166,15 @@ TEST_CASE("sensitivity: values the schema or the semantic checks reject skip the
 TEST_CASE("sensitivity: effects rank by the larger absolute mean, undefined last, ties in order", "[sensitivity]") {
   SensitivityPlan plan;
   for (const char* p : {"/a", "/b", "/c", "/d", "/e"}) plan.parameters.push_back({p, 1, 0.8, 1.2});
-  const std::vector<double> base = {10, 12, 11, 13};
+  const MetricRun base{{10, 12, 11, 13}, {}, {}};
   auto shifted = [&](double by) {
-    std::vector<double> v = base;
-    for (double& x : v) x += by;
+    MetricRun v = base;
+    for (double& x : v.values) x += by;
     return v;
   };
-  const std::vector<std::vector<double>> low = {shifted(-1), shifted(0), std::vector<double>(4, undefined), shifted(-5),
-                                                shifted(1)};
-  const std::vector<std::vector<double>> high = {shifted(2), shifted(0), std::vector<double>(4, undefined), shifted(3),
-                                                 shifted(-2)};
+  const MetricRun none{std::vector<double>(4, undefined), {}, {}};
+  const std::vector<MetricRun> low = {shifted(-1), shifted(0), none, shifted(-5), shifted(1)};
+  const std::vector<MetricRun> high = {shifted(2), shifted(0), none, shifted(3), shifted(-2)};
   const auto effects = rank_effects(plan, base, low, high, Better::lower);
   std::vector<std::string> order;
   for (const auto& e : effects) order.push_back(e.parameter.pointer);
@@ -186,4 +185,17 @@ TEST_CASE("sensitivity: effects rank by the larger absolute mean, undefined last
   CHECK(effects[0].high.ci95_low == 3.0);  // a constant shift: an interval of zero width
   CHECK(effects[3].low.mean == 0.0);
   CHECK(effects[4].low.n_paired == 0);
+}
+
+TEST_CASE("sensitivity: a ratio's effect is the change of its pooled ratio", "[sensitivity][pooled]") {
+  SensitivityPlan plan;
+  plan.parameters.push_back({"/a", 1, 0.8, 1.2});
+  // Spend over SQLs: pooled 40 / 8 = 5 at the base; the low side doubles the SQLs of one quarter.
+  const MetricRun base{{5, 5, 5, 5}, {10, 10, 10, 10}, {2, 2, 2, 2}};
+  const MetricRun low{{5, 5, 5, 2.5}, {10, 10, 10, 10}, {2, 2, 2, 4}};
+  const auto effects = rank_effects(plan, base, {low}, {base}, Better::lower);
+  REQUIRE(effects.size() == 1);
+  CHECK(effects[0].low.pooled);
+  CHECK(effects[0].low.mean == Approx(40.0 / 10 - 5.0));  // -1, where the per-replication mean moves by -0.625
+  CHECK(effects[0].high.mean == 0.0);
 }

@@ -427,7 +427,7 @@ def run(scenario: ScenarioLike, replications: Optional[int] = None, seed: Option
     replications, seed: the scenario's unless given. threads: all cores unless given (results
     are the same for any count). precision: ``"METRIC=REL%"`` adds replications in batches of 50
     until the 95% CI half-width of the metric's mean is below REL% of it (``replications`` caps
-    it, default 100,000). first_replication: to split one run across machines. progress: see
+    it, default 20,000). first_replication: to split one run across machines. progress: see
     ``Progress``. memory_budget: MiB; a job estimated above it raises MemoryError before it runs.
     """
     s = _scenario(scenario, "scenario")

@@ -65,9 +65,7 @@ LoadedScenario LoadedScenario::from_text(const std::string& text, const std::str
 
 LoadedScenario LoadedScenario::with_changes(const Changes& changes) const {
   ScenarioInput input{document_, origin_};
-  const std::vector<Override> added = overrides_of(changes);
-  apply_overrides(input.document, added);
-  input.origin.overrides.insert(input.origin.overrides.end(), added.begin(), added.end());
+  add_overrides(input, overrides_of(changes));
   return LoadedScenario(std::move(input), fallback_name_, path_, inputs_);
 }
 

@@ -105,6 +105,50 @@ double student_t_critical(double alpha, double dof) {
   return boost::math::quantile(boost::math::complement(dist, alpha / 2.0));
 }
 
+PooledRatio pooled_ratio(std::span<const double> numerators, std::span<const double> denominators) {
+  PooledRatio p;
+  double x = 0.0, y = 0.0;
+  for (std::size_t i = 0; i < numerators.size() && i < denominators.size(); ++i) {
+    if (std::isnan(numerators[i]) || std::isnan(denominators[i])) continue;
+    x += numerators[i];
+    y += denominators[i];
+    ++p.n;
+  }
+  if (p.n == 0) return p;
+  p.numerator_total = x;
+  p.denominator_total = y;
+  const double r = y != 0.0 ? x / y : undefined;
+  if (!std::isfinite(r)) return p;
+  p.value = r;
+  if (p.n < 2) return p;
+  // Two passes: the residuals x_i - R y_i have mean 0 (up to rounding); their sample variance is
+  // s_x^2 - 2 R s_xy + R^2 s_y^2 without its cancellation.
+  std::vector<double> residuals;
+  residuals.reserve(p.n);
+  for (std::size_t i = 0; i < numerators.size() && i < denominators.size(); ++i)
+    if (!std::isnan(numerators[i]) && !std::isnan(denominators[i]))
+      residuals.push_back(numerators[i] - r * denominators[i]);
+  const double n = static_cast<double>(p.n);
+  const double ybar = y / n;
+  p.se = std::sqrt(mean_variance(residuals).variance / n) / std::abs(ybar);
+  const double half_width = student_t_critical(0.05, n - 1.0) * p.se;
+  p.ci95_low = r - half_width;
+  p.ci95_high = r + half_width;
+  return p;
+}
+
+bool pooled_ratio_influence(std::span<const double> numerators, std::span<const double> denominators,
+                            const PooledRatio& ratio, std::vector<double>& out) {
+  if (!std::isfinite(ratio.value) || ratio.n == 0) return false;
+  const double ybar = ratio.denominator_total / static_cast<double>(ratio.n);
+  out.resize(numerators.size());
+  for (std::size_t i = 0; i < numerators.size(); ++i)
+    out[i] = std::isnan(numerators[i]) || std::isnan(denominators[i])
+                 ? undefined
+                 : (numerators[i] - ratio.value * denominators[i]) / ybar;
+  return true;
+}
+
 MeanVar mean_variance(std::span<const double> values) {
   // Welford: updating the mean and the sum of squared deviations incrementally avoids the
   // catastrophic cancellation of sum(x^2) - n*mean^2 when values sit far from zero.

@@ -665,8 +665,12 @@ class Importer {
       } else if (deal.lead >= 0) {
         deal.source = rec.leads[static_cast<std::size_t>(deal.lead)].source;
       } else {
-        deal.source = renumber[intern(sources_, source_index_, std::string(d.source ? kUnmapped : "(none)"))];
-        if (deal.source >= rec.sources.size()) rec.sources.push_back(sources_.back());
+        const std::uint32_t named = intern(sources_, source_index_, std::string(d.source ? kUnmapped : "(none)"));
+        if (named >= renumber.size()) {  // a name no lead had: it joins the list last
+          renumber.push_back(static_cast<std::uint32_t>(rec.sources.size()));
+          rec.sources.push_back(sources_[named]);
+        }
+        deal.source = renumber[named];
       }
       deal.segment = d.segment;
       deal.created = d.created.minute;

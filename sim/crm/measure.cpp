@@ -184,6 +184,7 @@ ReplicationTable ObservedFunnel::table() const {
   ReplicationTable t(1, list, weeks);
   for (std::size_t s = 0; s < scopes.size(); ++s) {
     std::copy(scopes[s].metrics.begin(), scopes[s].metrics.end(), t.row(0, s).begin());
+    std::copy(scopes[s].components.begin(), scopes[s].components.end(), t.components(0, s).begin());
     // The weekly series a CRM records: leads, MQLs and SQLs by the week they happened; the
     // lifecycle snapshots are unknown.
     for (std::size_t k = 0; k < kSeriesCount; ++k) {
@@ -303,15 +304,27 @@ ObservedFunnel measure(const CrmRecords& r, const Window& window, std::uint64_t 
   const auto defs = metric_defs(ScopeKind::funnel);
   std::vector<char> observable(defs.size(), 0);
   for (Metric m : kObservable) observable[static_cast<std::size_t>(m)] = 1;
+  // A component is known when every ratio that divides by it (or divides it) is.
+  std::vector<char> observable_component(component_defs(ScopeKind::funnel).size(), 0),
+      unknown_component(observable_component);
+  for (std::size_t m = 0; m < defs.size(); ++m)
+    if (const auto columns = ratio_columns(ScopeKind::funnel, m))
+      for (const RecordColumn& part : {columns->numerator, columns->denominator})
+        if (part.component) (observable[m] ? observable_component : unknown_component)[part.index] = 1;
+  for (std::size_t k = 0; k < observable_component.size(); ++k)
+    if (unknown_component[k]) observable_component[k] = 0;
   std::vector<std::string> names{"all"};
   for (const std::string& s : r.sources) names.push_back(s);
   for (std::size_t s = 0; s < c.size(); ++s) {
     ObservedScope scope;
     scope.name = names[s];
     scope.metrics.assign(defs.size(), kNaN);
-    compute_metrics(c[s].tally, 0.0, scope.metrics);  // sorts the samples
+    scope.components.assign(component_defs(ScopeKind::funnel).size(), kNaN);
+    compute_metrics(c[s].tally, 0.0, scope.metrics, scope.components);  // sorts the samples
     for (std::size_t m = 0; m < defs.size(); ++m)
       if (!observable[m]) scope.metrics[m] = kNaN;
+    for (std::size_t k = 0; k < scope.components.size(); ++k)
+      if (!observable_component[k]) scope.components[k] = kNaN;
     const FunnelCounts& n = c[s].tally.counts;
     const FunnelTally& t = c[s].tally;
     scope.intervals.resize(defs.size());

@@ -93,14 +93,14 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
   MemoryEstimate e;
   const double reps = static_cast<double>(replications);
 
-  // The replication table (replication_table.hpp): one record of metric rows per replication.
+  // The replication table (replication_table.hpp): one record of metrics and components per replication.
   const double funnel_scopes = static_cast<double>(model.sources.size() + 1);
   double teams = 0, sales_reps = 0;
   if (model.sales)
     for (const CompiledTeam& t : model.sales->teams) teams += 1, sales_reps += t.headcount;
-  const double record = funnel_scopes * kMetricCount +
-                        teams * static_cast<double>(metric_defs(ScopeKind::team).size()) +
-                        sales_reps * static_cast<double>(metric_defs(ScopeKind::rep).size());
+  const double record = funnel_scopes * static_cast<double>(record_size(ScopeKind::funnel)) +
+                        teams * static_cast<double>(record_size(ScopeKind::team)) +
+                        sales_reps * static_cast<double>(record_size(ScopeKind::rep));
   const double weekly = funnel_scopes * kSeriesCount * model.weeks;
   e.table = static_cast<std::uint64_t>(reps * ((record + weekly) * sizeof(double) + sizeof(RunWork)));
 
@@ -139,10 +139,10 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
 
   // Statistics, the printed table, and with --out the files' text and summary.json's tree.
   const double statistics = static_cast<double>(statistic_names().size());
-  double summary =
-      2 * reps * sizeof(double) + (record + weekly) * sizeof(SummaryStats) + funnel_scopes * kMetricCount * 100;
+  double summary = 4 * reps * sizeof(double) + (record + weekly) * (sizeof(SummaryStats) + sizeof(PooledRatio)) +
+                   funnel_scopes * kMetricCount * 100;
   if (with_outputs)
-    summary += reps * record * kTextPerNumber + record * statistics * (kJsonPerStatistic + kTextPerNumber) +
+    summary += reps * record * kTextPerNumber + record * (statistics + 7) * (kJsonPerStatistic + 2 * kTextPerNumber) +
                weekly * (statistics + 4) * kTextPerNumber;
   e.summary = static_cast<std::uint64_t>(summary);
 

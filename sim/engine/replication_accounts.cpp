@@ -130,6 +130,9 @@ void ReplicationAccounts::count_sale(const MqlRecord& mql, const MqlOutcome& o) 
       t.sla_met += met;
     }
   }
+  // Unresolved at the horizon's end: the weekly backlog's last snapshot, per team.
+  if (mql.mql_day < model_.end_day && (o.resolution == Resolution::open || !(o.resolution_day < model_.end_day)))
+    t.backlog_end += 1;
   if (o.resolution == Resolution::sql && count_sql(mql, o.resolution_day)) t.sqls += 1;
   if (o.resolution == Resolution::open || !in_window(model_, o.resolution_day)) return;
   switch (o.resolution) {
@@ -185,6 +188,7 @@ void ReplicationAccounts::count_pipeline(const CompiledPipeline& pipeline, std::
     if (!in_window(model_, o.created_day)) continue;
     created += 1;
     c.opportunities += 1;
+    if (o.closed) c.opportunities_closed += 1;
     c.pipeline_value += o.amount;
     c.weighted_pipeline += o.amount * o.win_probability;
   }
@@ -196,8 +200,10 @@ void ReplicationAccounts::count_pipeline(const CompiledPipeline& pipeline, std::
 
 void ReplicationAccounts::write_rows(ReplicationTable& table, std::size_t slot, std::span<const RepCounts> reps) {
   const double coverage_target = model_.pipeline ? model_.pipeline->coverage_target : 0.0;
-  for (std::size_t s = 0; s < model_.sources.size(); ++s)
+  for (std::size_t s = 0; s < model_.sources.size(); ++s) {
     tallies_[s].counts.in_nurture_end = ledger_.at_end(s, Series::nurture);
+    tallies_[s].counts.backlog_end = ledger_.at_end(s, Series::backlog);
+  }
   total_.clear();
   for (std::size_t s = 0; s < model_.sources.size(); ++s) {
     total_.counts.add(tallies_[s].counts);
@@ -207,18 +213,20 @@ void ReplicationAccounts::write_rows(ReplicationTable& table, std::size_t slot, 
       total_.time_to_mql_by_path[p].insert(total_.time_to_mql_by_path[p].end(), t.time_to_mql_by_path[p].begin(),
                                            t.time_to_mql_by_path[p].end());
     total_.response_hours.insert(total_.response_hours.end(), t.response_hours.begin(), t.response_hours.end());
-    compute_metrics(tallies_[s], coverage_target, table.row(slot, s + 1));
+    compute_metrics(tallies_[s], coverage_target, table.row(slot, s + 1), table.components(slot, s + 1));
   }
   // The whole funnel carries the known total, not a sum of rounded shares (which would also
   // leave out costs no source caused).
   total_.counts.rep_cost = rep_cost_total_;
-  compute_metrics(total_, coverage_target, table.row(slot, 0));
+  compute_metrics(total_, coverage_target, table.row(slot, 0), table.components(slot, 0));
   if (!model_.sales) return;
   const std::size_t first_team = model_.sources.size() + 1;
   const std::size_t first_rep = first_team + team_tallies_.size();
   for (std::size_t t = 0; t < team_tallies_.size(); ++t)
-    compute_team_metrics(team_tallies_[t], 24.0 * model_.horizon_days, table.row(slot, first_team + t));
-  for (std::size_t r = 0; r < reps.size(); ++r) compute_rep_metrics(reps[r], table.row(slot, first_rep + r));
+    compute_team_metrics(team_tallies_[t], 24.0 * model_.horizon_days, table.row(slot, first_team + t),
+                         table.components(slot, first_team + t));
+  for (std::size_t r = 0; r < reps.size(); ++r)
+    compute_rep_metrics(reps[r], table.row(slot, first_rep + r), table.components(slot, first_rep + r));
 }
 
 }  // namespace funnelsim

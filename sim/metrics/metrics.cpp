@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <type_traits>
 
 #include "funnelsim/core/statistics.hpp"
@@ -44,8 +45,8 @@ struct RepInput {
   bool has(Needs) const noexcept { return true; }
 };
 
-// Formulas: a count, a ratio of two counts, or a percentile of a sorted sample. A count is a
-// member of the kind's counts or a function of them.
+// Formulas: a count, a ratio of two quantities, or a percentile of a sorted sample. A count is
+// a member of the kind's counts or a function of them.
 template <auto Q>
 double get(const auto& counts) {
   if constexpr (std::is_member_object_pointer_v<decltype(Q)>)
@@ -57,14 +58,28 @@ template <auto Q>
 double count(const auto& in) {
   return get<Q>(in.c);
 }
-template <auto Numerator, auto Denominator>
-double rate(const auto& in) {
-  return ratio(get<Numerator>(in.c), get<Denominator>(in.c));
-}
 template <auto Sample, int Percent>
 double percentile(const auto& in) {
   return percentile_sorted(Sample(in.tally), Percent / 100.0);
 }
+
+/// How a metric is computed: a function of the scope's input, or a ratio of two quantities named
+/// by a metric or a component of the same kind (its value: ratio(numerator, denominator)).
+template <class Input>
+struct Formula {
+  double (*value)(const Input&) = nullptr;
+  std::string_view numerator = {}, denominator = {};
+  constexpr Formula(double (*f)(const Input&)) : value(f) {}
+  constexpr Formula(std::string_view n, std::string_view d) : numerator(n), denominator(d) {}
+};
+struct Rate {
+  std::string_view numerator, denominator;
+  template <class Input>
+  constexpr operator Formula<Input>() const {
+    return Formula<Input>(numerator, denominator);
+  }
+};
+constexpr Rate rate(std::string_view numerator, std::string_view denominator) { return {numerator, denominator}; }
 
 double marketing_spend(const FunnelCounts& c) { return c.channel_spend + c.nurture_spend; }
 double total_cost(const FunnelCounts& c) { return marketing_spend(c) + c.rep_cost; }
@@ -96,20 +111,56 @@ template <class Id, class Input>
 struct Entry {
   Id id;
   MetricDef def;
-  double (*value)(const Input&);
+  Formula<Input> formula;
   Needs needs = Needs::nothing;
 };
 
-/// Every entry sits at its id's index, has a formula, a unit the writers know and a name no
-/// other entry has.
-template <class Table>
-constexpr bool well_formed(const Table& table) {
+/// One component: what it is and how it is counted.
+template <class Input>
+struct ComponentEntry {
+  ComponentDef def;
+  double (*value)(const Input&);
+};
+
+/// A name of a metric or component of the kind, as a record column; nullopt when none has it.
+template <class Table, class Components>
+constexpr std::optional<RecordColumn> find_column(const Table& table, const Components& components,
+                                                  std::string_view name) {
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (table[i].def.name == name) return RecordColumn{false, i};
+  for (std::size_t i = 0; i < components.size(); ++i)
+    if (components[i].def.name == name) return RecordColumn{true, i};
+  return std::nullopt;
+}
+
+/// Every entry sits at its id's index, has a formula (a function, or a ratio of two names that
+/// exist and are not ratios themselves), a unit the writers know and a name no other entry or
+/// component has; every component has a counting function and a known unit.
+template <class Table, class Components>
+constexpr bool well_formed(const Table& table, const Components& components) {
   for (std::size_t i = 0; i < table.size(); ++i) {
-    if (static_cast<std::size_t>(table[i].id) != i || table[i].value == nullptr || table[i].def.name.empty() ||
+    const auto& f = table[i].formula;
+    if (static_cast<std::size_t>(table[i].id) != i || table[i].def.name.empty() ||
         unit_kind(table[i].def.unit) == UnitKind::other)
       return false;
+    if ((f.value == nullptr) == f.numerator.empty()) return false;  // exactly one of a function and a ratio
+    if (!f.numerator.empty()) {
+      for (std::string_view operand : {f.numerator, f.denominator}) {
+        const auto column = find_column(table, components, operand);
+        if (!column || (!column->component && !table[column->index].formula.numerator.empty())) return false;
+      }
+    }
     for (std::size_t j = 0; j < i; ++j)
       if (table[j].def.name == table[i].def.name) return false;
+  }
+  for (std::size_t i = 0; i < components.size(); ++i) {
+    if (components[i].value == nullptr || components[i].def.name.empty() || components[i].def.label.empty() ||
+        unit_kind(components[i].def.unit) == UnitKind::other)
+      return false;
+    for (std::size_t j = 0; j < table.size(); ++j)
+      if (table[j].def.name == components[i].def.name) return false;
+    for (std::size_t j = 0; j < i; ++j)
+      if (components[j].def.name == components[i].def.name) return false;
   }
   return true;
 }
@@ -117,8 +168,32 @@ constexpr bool well_formed(const Table& table) {
 template <class Table>
 constexpr auto defs_of(const Table& table) {
   std::array<MetricDef, std::tuple_size_v<Table>> defs{};
-  for (std::size_t i = 0; i < table.size(); ++i) defs[i] = table[i].def;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    defs[i] = table[i].def;
+    defs[i].numerator = table[i].formula.numerator;
+    defs[i].denominator = table[i].formula.denominator;
+  }
   return defs;
+}
+
+template <class Components>
+constexpr auto component_defs_of(const Components& components) {
+  std::array<ComponentDef, std::tuple_size_v<Components>> defs{};
+  for (std::size_t i = 0; i < components.size(); ++i) defs[i] = components[i].def;
+  return defs;
+}
+
+/// Each metric's numerator and denominator columns (both at index 0 for a metric that is not a ratio).
+template <class Table, class Components>
+constexpr auto ratio_columns_of(const Table& table, const Components& components) {
+  std::array<std::optional<RatioColumns>, std::tuple_size_v<Table>> columns{};
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const auto& f = table[i].formula;
+    if (f.numerator.empty()) continue;
+    columns[i] =
+        RatioColumns{*find_column(table, components, f.numerator), *find_column(table, components, f.denominator)};
+  }
+  return columns;
 }
 
 // Each row: id, {name, unit, better, description[, label[, short label[, headline]]]}, formula[, needs].
@@ -173,16 +248,16 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
      Needs::pipeline},
     {Metric::lead_to_mql_rate,
      {"lead_to_mql_rate", "ratio", Better::neither, "mqls / leads.", "Lead to MQL rate"},
-     rate<&FunnelCounts::mqls, &FunnelCounts::leads>},
+     rate("mqls", "leads")},
     {Metric::mql_to_sql_rate,
      {"mql_to_sql_rate", "ratio", Better::higher, "sqls / mqls.", "SQL rate (MQL to SQL)", "SQL rate", kHeadline},
-     rate<&FunnelCounts::sqls, &FunnelCounts::mqls>},
+     rate("sqls", "mqls")},
     {Metric::lead_to_sql_rate,
      {"lead_to_sql_rate", "ratio", Better::higher, "sqls / leads.", "Lead to SQL rate"},
-     rate<&FunnelCounts::sqls, &FunnelCounts::leads>},
+     rate("sqls", "leads")},
     {Metric::sql_to_opportunity_rate,
      {"sql_to_opportunity_rate", "ratio", Better::higher, "opportunities / sqls.", "SQL to opportunity rate"},
-     rate<&FunnelCounts::opportunities, &FunnelCounts::sqls>,
+     rate("opportunities", "sqls"),
      Needs::pipeline},
     {Metric::spend,
      {"spend", "currency", Better::lower, "Total cost: channel_spend + nurture_spend + rep_cost.", "Total cost"},
@@ -201,28 +276,28 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
      count<&FunnelCounts::rep_cost>},
     {Metric::cost_per_lead,
      {"cost_per_lead", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / leads.", "Cost per lead"},
-     rate<marketing_spend, &FunnelCounts::leads>},
+     rate("marketing_spend", "leads")},
     {Metric::cost_per_mql,
-     {"cost_per_mql", "currency/lead", Better::lower, "Marketing spend (channel + nurture) / mqls.", "Cost per MQL"},
-     rate<marketing_spend, &FunnelCounts::mqls>},
+     {"cost_per_mql", "currency/MQL", Better::lower, "Marketing spend (channel + nurture) / mqls.", "Cost per MQL"},
+     rate("marketing_spend", "mqls")},
     {Metric::cost_per_sql_marketing,
-     {"cost_per_sql_marketing", "currency/lead", Better::lower,
+     {"cost_per_sql_marketing", "currency/SQL", Better::lower,
       "Marketing spend (channel + nurture) / sqls: the marketing-only cost per SQL.", "Cost per SQL, marketing",
       "cost per SQL (marketing)", kHeadline},
-     rate<marketing_spend, &FunnelCounts::sqls>},
+     rate("marketing_spend", "sqls")},
     {Metric::cost_per_sql_loaded,
-     {"cost_per_sql_loaded", "currency/lead", Better::lower,
+     {"cost_per_sql_loaded", "currency/SQL", Better::lower,
       "Total cost including rep cost / sqls: the fully loaded cost per SQL.", "Cost per SQL, fully loaded"},
-     rate<total_cost, &FunnelCounts::sqls>},
+     rate("spend", "sqls")},
     {Metric::cost_per_opportunity,
      {"cost_per_opportunity", "currency/opportunity", Better::lower, "Total cost / opportunities.",
       "Cost per opportunity"},
-     rate<total_cost, &FunnelCounts::opportunities>,
+     rate("spend", "opportunities"),
      Needs::pipeline},
     {Metric::cac,
      {"cac", "currency/deal", Better::lower, "Customer acquisition cost: total cost / won deals.",
       "Customer acquisition cost (CAC)"},
-     rate<total_cost, &FunnelCounts::won_deals>,
+     rate("spend", "won_deals"),
      Needs::pipeline},
     {Metric::pipeline_value,
      {"pipeline_value", "currency", Better::higher, "Sum of the amounts of opportunities created within the horizon.",
@@ -247,9 +322,17 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
       "Would-be opportunities lost waiting for a free account executive."},
      count<&FunnelCounts::lost_capacity>,
      Needs::pipeline},
+    {Metric::opportunities_closed_share,
+     {"opportunities_closed_share", "ratio", Better::neither,
+      "Share of the opportunities created in the horizon that closed (won or lost) within it: won deals, revenue "
+      "and CAC count only the deals that closed inside the horizon.",
+      "Opportunities closed within the horizon"},
+     rate("opportunities_closed", "opportunities"),
+     Needs::pipeline},
     {Metric::pipeline_per_dollar,
-     {"pipeline_per_dollar", "ratio", Better::higher, "pipeline_value / total cost.", "Pipeline per dollar spent"},
-     rate<&FunnelCounts::pipeline_value, total_cost>,
+     {"pipeline_per_dollar", "currency/currency", Better::higher,
+      "pipeline_value / total cost: dollars of pipeline created per dollar spent.", "Pipeline per dollar spent"},
+     rate("pipeline_value", "spend"),
      Needs::pipeline},
     {Metric::pipeline_coverage,
      {"pipeline_coverage", "ratio", Better::higher, "pipeline_value / the scenario's coverage target.",
@@ -258,7 +341,7 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
      Needs::pipeline},
     {Metric::time_to_mql_days,
      {"time_to_mql_days", "days", Better::lower, "Mean days from arrival to MQL, over MQLs.", "Days to MQL"},
-     rate<&FunnelCounts::time_to_mql_sum, &FunnelCounts::mqls>},
+     rate("time_to_mql_days_sum", "mqls")},
     {Metric::time_to_mql_days_p50,
      {"time_to_mql_days_p50", "days", Better::lower, "Median days to MQL within the replication."},
      percentile<days_to_mql, 50>},
@@ -297,11 +380,11 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
     {Metric::mql_precision,
      {"mql_precision", "ratio", Better::higher, "Share of MQLs that sales would accept.", "MQL precision", "",
       kHeadline},
-     rate<&FunnelCounts::ready_mqls, &FunnelCounts::mqls>},
+     rate("ready_mqls", "mqls")},
     {Metric::mql_recall,
      {"mql_recall", "ratio", Better::higher,
       "Share of ready leads (arrived in the horizon) that became MQLs, each lead once.", "MQL recall", "", kHeadline},
-     rate<&FunnelCounts::ready_leads_mql, &FunnelCounts::ready_leads>},
+     rate("ready_leads_mql", "ready_leads")},
     {Metric::missed_ready_leads,
      {"missed_ready_leads", "leads", Better::lower, "Ready leads that never became MQLs in the horizon.",
       "Ready leads missed"},
@@ -309,7 +392,7 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
     {Metric::response_time_hours,
      {"response_time_hours", "hours", Better::lower, "Mean hours from MQL to the first contact attempt.",
       "Response time"},
-     rate<&FunnelCounts::response_hours_sum, &FunnelCounts::responded>},
+     rate("response_hours_sum", "mqls_attempted")},
     {Metric::response_time_hours_p50,
      {"response_time_hours_p50", "hours", Better::lower,
       "Median hours from MQL to the first attempt, within the replication."},
@@ -323,18 +406,18 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
       "Share of MQLs whose first attempt came within their path's SLA (MQLs whose deadline passed or who were "
       "attempted).",
       "SLA met"},
-     rate<sla_met_on<0, 1>, sla_due_on<0, 1>>},
+     rate("sla_met", "sla_due")},
     {Metric::sla_attainment_instant,
      {"sla_attainment_instant", "ratio", Better::higher, "sla_attainment for instant-path MQLs."},
-     rate<sla_met_on<0>, sla_due_on<0>>},
+     rate("sla_met_instant", "sla_due_instant")},
     {Metric::sla_attainment_engagement,
      {"sla_attainment_engagement", "ratio", Better::higher, "sla_attainment for engagement-path MQLs."},
-     rate<sla_met_on<1>, sla_due_on<1>>},
+     rate("sla_met_engagement", "sla_due_engagement")},
     {Metric::queue_wait_hours,
      {"queue_wait_hours", "hours", Better::lower,
       "Mean hours a queue entry waited for a rep (every attempt; waits still open at the horizon end count up to it).",
       "Queue wait"},
-     rate<&FunnelCounts::queue_wait_hours_sum, &FunnelCounts::queue_entries>},
+     rate("queue_wait_hours_sum", "queue_entries")},
     {Metric::contact_attempts,
      {"contact_attempts", "attempts", Better::neither, "Contact attempts made by reps.", "Contact attempts"},
      count<&FunnelCounts::attempts>,
@@ -343,6 +426,13 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
      {"cold_leads", "leads", Better::lower, "MQLs that went cold: not reached within their patience.",
       "Leads gone cold"},
      count<&FunnelCounts::cold>,
+     Needs::sales},
+    {Metric::backlog_at_end,
+     {"backlog_at_end", "leads", Better::lower,
+      "MQLs with sales and not yet resolved (waiting, or between contact attempts) at the horizon's end: the "
+      "weekly backlog series' last value.",
+      "Sales backlog at the end"},
+     count<&FunnelCounts::backlog_end>,
      Needs::sales},
     {Metric::rejections_bad_fit,
      {"rejections_bad_fit", "leads", Better::neither,
@@ -357,8 +447,45 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
      count<&FunnelCounts::rejected_unreachable>,
      Needs::sales},
 }};
-static_assert(well_formed(kFunnel),
-              "kFunnel: entry i must define Metric i, with a formula, a known unit and a unique name");
+// Each component: {name, unit, label (plural, in users' words), description}, counting function.
+constexpr std::array<ComponentEntry<FunnelInput>, 15> kFunnelComponents{{
+    {{"marketing_spend", "currency", "marketing spend", "Channel and nurture spend (channel_spend + nurture_spend)."},
+     count<marketing_spend>},
+    {{"time_to_mql_days_sum", "days", "MQLs", "Days from arrival to MQL, summed over the MQLs."},
+     count<&FunnelCounts::time_to_mql_sum>},
+    {{"ready_mqls", "leads", "ready MQLs", "MQLs that sales would accept (by latent readiness)."},
+     count<&FunnelCounts::ready_mqls>},
+    {{"ready_leads_mql", "leads", "ready leads that became MQLs",
+      "Ready leads (arrived in the horizon) whose first journey made them MQLs."},
+     count<&FunnelCounts::ready_leads_mql>},
+    {{"mqls_attempted", "leads", "MQLs attempted", "MQLs of the horizon that had a first contact attempt in it."},
+     count<&FunnelCounts::responded>},
+    {{"response_hours_sum", "hours", "MQLs attempted", "Hours from MQL to the first attempt, summed over them."},
+     count<&FunnelCounts::response_hours_sum>},
+    {{"sla_due", "leads", "MQLs with an SLA due", "MQLs whose SLA deadline passed or that were attempted."},
+     count<sla_due_on<0, 1>>},
+    {{"sla_met", "leads", "MQLs attempted within their SLA", "MQLs whose first attempt came within their SLA."},
+     count<sla_met_on<0, 1>>},
+    {{"sla_due_instant", "leads", "instant-path MQLs with an SLA due", "sla_due of instant-path MQLs."},
+     count<sla_due_on<0>>},
+    {{"sla_met_instant", "leads", "instant-path MQLs attempted within their SLA", "sla_met of instant-path MQLs."},
+     count<sla_met_on<0>>},
+    {{"sla_due_engagement", "leads", "engagement-path MQLs with an SLA due", "sla_due of engagement-path MQLs."},
+     count<sla_due_on<1>>},
+    {{"sla_met_engagement", "leads", "engagement-path MQLs attempted within their SLA",
+      "sla_met of engagement-path MQLs."},
+     count<sla_met_on<1>>},
+    {{"queue_entries", "entries", "queue entries", "Times a lead joined a sales queue (first attempts and retries)."},
+     count<&FunnelCounts::queue_entries>},
+    {{"queue_wait_hours_sum", "hours", "queue entries", "Hours waited in the queue, summed over the entries."},
+     count<&FunnelCounts::queue_wait_hours_sum>},
+    {{"opportunities_closed", "opportunities", "opportunities closed",
+      "Opportunities created in the horizon that closed (won or lost) within it."},
+     count<&FunnelCounts::opportunities_closed>},
+}};
+static_assert(well_formed(kFunnel, kFunnelComponents),
+              "kFunnel: entry i must define Metric i, with a formula (a ratio of known, non-ratio quantities), a known "
+              "unit and a name no other metric or component has");
 
 constexpr std::array<Entry<TeamMetric, TeamInput>, static_cast<std::size_t>(TeamMetric::count)> kTeam{{
     {TeamMetric::mqls, {"mqls", "leads", Better::neither, "MQLs routed to the team."}, count<&TeamCounts::mqls>},
@@ -371,10 +498,10 @@ constexpr std::array<Entry<TeamMetric, TeamInput>, static_cast<std::size_t>(Team
     {TeamMetric::sqls, {"sqls", "leads", Better::higher, "Leads the team accepted."}, count<&TeamCounts::sqls>},
     {TeamMetric::acceptance_rate,
      {"acceptance_rate", "ratio", Better::neither, "sqls / contacts."},
-     rate<&TeamCounts::sqls, &TeamCounts::contacts>},
+     rate("sqls", "contacts")},
     {TeamMetric::response_time_hours,
      {"response_time_hours", "hours", Better::lower, "Mean hours from MQL to the first attempt."},
-     rate<&TeamCounts::response_hours_sum, &TeamCounts::responded>},
+     rate("response_hours_sum", "mqls_attempted")},
     {TeamMetric::response_time_hours_p50,
      {"response_time_hours_p50", "hours", Better::lower, "Median hours from MQL to the first attempt."},
      percentile<team_response_hours, 50>},
@@ -383,17 +510,17 @@ constexpr std::array<Entry<TeamMetric, TeamInput>, static_cast<std::size_t>(Team
      percentile<team_response_hours, 90>},
     {TeamMetric::sla_attainment,
      {"sla_attainment", "ratio", Better::higher, "Share of MQLs attempted within their path's SLA."},
-     rate<&TeamCounts::sla_met, &TeamCounts::sla_due>},
+     rate("sla_met", "sla_due")},
     {TeamMetric::queue_entries,
      {"queue_entries", "entries", Better::neither, "Times a lead joined the queue (first attempts and retries)."},
      count<&TeamCounts::queue_entries>},
     {TeamMetric::queue_wait_hours,
      {"queue_wait_hours", "hours", Better::lower, "Mean hours per queue entry until a rep took it or it left."},
-     rate<&TeamCounts::queue_wait_hours_sum, &TeamCounts::queue_entries>},
+     rate("queue_wait_hours_sum", "queue_entries")},
     {TeamMetric::queue_wait_share,
      {"queue_wait_share", "ratio", Better::lower,
       "Share of queue entries that waited at all (Erlang C's P(wait > 0))."},
-     rate<&TeamCounts::waited_entries, &TeamCounts::queue_entries>},
+     rate("waited_entries", "queue_entries")},
     {TeamMetric::queue_length_mean,
      {"queue_length_mean", "leads", Better::lower,
       "Time-average number of leads waiting in the queue over the horizon.", "Mean queue length"},
@@ -405,10 +532,14 @@ constexpr std::array<Entry<TeamMetric, TeamInput>, static_cast<std::size_t>(Team
      {"rep_utilization", "ratio", Better::neither,
       "Busy hours / scheduled hours of the team's reps (work finishing after a shift counts as busy).",
       "Rep utilisation"},
-     rate<&TeamCounts::busy_hours, &TeamCounts::scheduled_hours>},
+     rate("busy_hours", "scheduled_hours")},
     {TeamMetric::cold_leads,
      {"cold_leads", "leads", Better::lower, "Leads that went cold waiting for this team."},
      count<&TeamCounts::cold>},
+    {TeamMetric::backlog_at_end,
+     {"backlog_at_end", "leads", Better::lower, "MQLs routed to the team and not yet resolved at the horizon's end.",
+      "Backlog at the end"},
+     count<&TeamCounts::backlog_end>},
     {TeamMetric::rejections_bad_fit,
      {"rejections_bad_fit", "leads", Better::neither, "Rejected as a bad fit."},
      count<&TeamCounts::rejected_bad_fit>},
@@ -419,8 +550,26 @@ constexpr std::array<Entry<TeamMetric, TeamInput>, static_cast<std::size_t>(Team
      {"rejections_unreachable", "leads", Better::lower, "Never reached after every attempt."},
      count<&TeamCounts::rejected_unreachable>},
 }};
-static_assert(well_formed(kTeam),
-              "kTeam: entry i must define TeamMetric i, with a formula, a known unit and a unique name");
+constexpr std::array<ComponentEntry<TeamInput>, 8> kTeamComponents{{
+    {{"mqls_attempted", "leads", "MQLs attempted", "MQLs of the horizon the team made a first attempt on."},
+     count<&TeamCounts::responded>},
+    {{"response_hours_sum", "hours", "MQLs attempted", "Hours from MQL to the first attempt, summed over them."},
+     count<&TeamCounts::response_hours_sum>},
+    {{"sla_due", "leads", "MQLs with an SLA due", "MQLs whose SLA deadline passed or that were attempted."},
+     count<&TeamCounts::sla_due>},
+    {{"sla_met", "leads", "MQLs attempted within their SLA", "MQLs whose first attempt came within their SLA."},
+     count<&TeamCounts::sla_met>},
+    {{"queue_wait_hours_sum", "hours", "queue entries", "Hours waited in the queue, summed over the entries."},
+     count<&TeamCounts::queue_wait_hours_sum>},
+    {{"waited_entries", "entries", "queue entries that waited", "Queue entries that waited at all."},
+     count<&TeamCounts::waited_entries>},
+    {{"busy_hours", "hours", "busy hours", "Hours the team's reps were busy."}, count<&TeamCounts::busy_hours>},
+    {{"scheduled_hours", "hours", "scheduled hours", "Hours the team's reps were on shift."},
+     count<&TeamCounts::scheduled_hours>},
+}};
+static_assert(well_formed(kTeam, kTeamComponents),
+              "kTeam: entry i must define TeamMetric i, with a formula (a ratio of known, non-ratio quantities), a "
+              "known unit and a name no other metric or component has");
 
 constexpr std::array<Entry<RepMetric, RepInput>, static_cast<std::size_t>(RepMetric::count)> kRep{{
     {RepMetric::attempts,
@@ -432,17 +581,29 @@ constexpr std::array<Entry<RepMetric, RepInput>, static_cast<std::size_t>(RepMet
     {RepMetric::sqls, {"sqls", "leads", Better::higher, "Leads the rep accepted."}, count<&RepCounts::sqls>},
     {RepMetric::acceptance_rate,
      {"acceptance_rate", "ratio", Better::neither, "sqls / contacts: differs between reps by their strictness."},
-     rate<&RepCounts::sqls, &RepCounts::contacts>},
+     rate("sqls", "contacts")},
     {RepMetric::utilization,
      {"utilization", "ratio", Better::neither, "Busy hours / scheduled hours."},
-     rate<&RepCounts::busy_hours, &RepCounts::scheduled_hours>},
+     rate("busy_hours", "scheduled_hours")},
 }};
-static_assert(well_formed(kRep),
-              "kRep: entry i must define RepMetric i, with a formula, a known unit and a unique name");
+constexpr std::array<ComponentEntry<RepInput>, 2> kRepComponents{{
+    {{"busy_hours", "hours", "busy hours", "Hours the rep was busy."}, count<&RepCounts::busy_hours>},
+    {{"scheduled_hours", "hours", "scheduled hours", "Hours the rep was on shift."},
+     count<&RepCounts::scheduled_hours>},
+}};
+static_assert(well_formed(kRep, kRepComponents),
+              "kRep: entry i must define RepMetric i, with a formula (a ratio of known, non-ratio quantities), a "
+              "known unit and a name no other metric or component has");
 
 constexpr auto kFunnelMetrics = defs_of(kFunnel);
 constexpr auto kTeamMetrics = defs_of(kTeam);
 constexpr auto kRepMetrics = defs_of(kRep);
+constexpr auto kFunnelComponentDefs = component_defs_of(kFunnelComponents);
+constexpr auto kTeamComponentDefs = component_defs_of(kTeamComponents);
+constexpr auto kRepComponentDefs = component_defs_of(kRepComponents);
+constexpr auto kFunnelRatios = ratio_columns_of(kFunnel, kFunnelComponents);
+constexpr auto kTeamRatios = ratio_columns_of(kTeam, kTeamComponents);
+constexpr auto kRepRatios = ratio_columns_of(kRep, kRepComponents);
 
 constexpr auto kHeadlineNames = [] {
   std::array<std::string_view,
@@ -454,9 +615,17 @@ constexpr auto kHeadlineNames = [] {
   return names;
 }();
 
-template <class Table, class Input>
-void fill_row(const Table& table, const Input& in, std::span<double> row) {
-  for (std::size_t i = 0; i < table.size(); ++i) row[i] = in.has(table[i].needs) ? table[i].value(in) : kNaN;
+/// The components first, then every metric that is a function, then the ratios of them: a
+/// ratio's value is exactly its recorded numerator over its recorded denominator.
+template <class Table, class Components, class Ratios, class Input>
+void fill_record(const Table& table, const Components& components, const Ratios& ratios, const Input& in,
+                 std::span<double> row, std::span<double> parts) {
+  for (std::size_t i = 0; i < components.size(); ++i) parts[i] = components[i].value(in);
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (table[i].formula.value) row[i] = in.has(table[i].needs) ? table[i].formula.value(in) : kNaN;
+  auto at = [&](RecordColumn c) { return c.component ? parts[c.index] : row[c.index]; };
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (const auto& r = ratios[i]) row[i] = in.has(table[i].needs) ? ratio(at(r->numerator), at(r->denominator)) : kNaN;
 }
 
 constexpr std::array<std::string_view, kSeriesCount> kSeries{"leads",    "mqls",    "sqls",         "created", "active",
@@ -481,6 +650,37 @@ std::span<const MetricDef> metric_defs(ScopeKind kind) {
 }
 
 const MetricDef& metric_def(Metric m) { return kFunnelMetrics[static_cast<std::size_t>(m)]; }
+
+std::span<const ComponentDef> component_defs(ScopeKind kind) {
+  switch (kind) {
+    case ScopeKind::team:
+      return kTeamComponentDefs;
+    case ScopeKind::rep:
+      return kRepComponentDefs;
+    default:
+      return kFunnelComponentDefs;
+  }
+}
+
+std::optional<RatioColumns> ratio_columns(ScopeKind kind, std::size_t metric) {
+  switch (kind) {
+    case ScopeKind::team:
+      return metric < kTeamRatios.size() ? kTeamRatios[metric] : std::nullopt;
+    case ScopeKind::rep:
+      return metric < kRepRatios.size() ? kRepRatios[metric] : std::nullopt;
+    default:
+      return metric < kFunnelRatios.size() ? kFunnelRatios[metric] : std::nullopt;
+  }
+}
+
+std::string_view column_name(ScopeKind kind, RecordColumn column) {
+  return column.component ? component_defs(kind)[column.index].name : metric_defs(kind)[column.index].name;
+}
+
+std::string column_label(ScopeKind kind, RecordColumn column) {
+  return column.component ? std::string(component_defs(kind)[column.index].label)
+                          : metric_label(metric_defs(kind)[column.index]);
+}
 std::span<const std::string_view> series_names() { return kSeries; }
 
 std::size_t metric_index(std::string_view name, ScopeKind kind) {
@@ -535,6 +735,7 @@ void FunnelCounts::add(const FunnelCounts& o) noexcept {
   won_deals += o.won_deals;
   open_opportunities += o.open_opportunities;
   lost_capacity += o.lost_capacity;
+  opportunities_closed += o.opportunities_closed;
   pipeline_value += o.pipeline_value;
   weighted_pipeline += o.weighted_pipeline;
   revenue += o.revenue;
@@ -549,6 +750,7 @@ void FunnelCounts::add(const FunnelCounts& o) noexcept {
   queue_wait_hours_sum += o.queue_wait_hours_sum;
   attempts += o.attempts;
   cold += o.cold;
+  backlog_end += o.backlog_end;
   rejected_bad_fit += o.rejected_bad_fit;
   rejected_not_ready += o.rejected_not_ready;
   rejected_unreachable += o.rejected_unreachable;
@@ -567,18 +769,21 @@ void TeamTally::clear() noexcept {
   response_hours.clear();
 }
 
-void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row) {
+void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row, std::span<double> components) {
   std::sort(tally.time_to_mql_days.begin(), tally.time_to_mql_days.end());
   for (auto& sample : tally.time_to_mql_by_path) std::sort(sample.begin(), sample.end());
   std::sort(tally.response_hours.begin(), tally.response_hours.end());
-  fill_row(kFunnel, FunnelInput{tally, tally.counts, coverage_target}, row);
+  fill_record(kFunnel, kFunnelComponents, kFunnelRatios, FunnelInput{tally, tally.counts, coverage_target}, row,
+              components);
 }
 
-void compute_team_metrics(TeamTally& tally, double horizon_hours, std::span<double> row) {
+void compute_team_metrics(TeamTally& tally, double horizon_hours, std::span<double> row, std::span<double> components) {
   std::sort(tally.response_hours.begin(), tally.response_hours.end());
-  fill_row(kTeam, TeamInput{tally, tally.counts, horizon_hours}, row);
+  fill_record(kTeam, kTeamComponents, kTeamRatios, TeamInput{tally, tally.counts, horizon_hours}, row, components);
 }
 
-void compute_rep_metrics(const RepCounts& counts, std::span<double> row) { fill_row(kRep, RepInput{counts}, row); }
+void compute_rep_metrics(const RepCounts& counts, std::span<double> row, std::span<double> components) {
+  fill_record(kRep, kRepComponents, kRepRatios, RepInput{counts}, row, components);
+}
 
 }  // namespace funnelsim

@@ -14,7 +14,7 @@ ReplicationTable::ReplicationTable(std::size_t replications, std::vector<Scope> 
       ++funnel_scopes_;
     }
     offsets_.push_back(record_size_);
-    record_size_ += metric_defs(s.kind).size();
+    record_size_ += record_size(s.kind);
   }
   metrics_.assign(replications_ * record_size_, 0.0);
   weekly_.assign(replications_ * funnel_scopes_ * kSeriesCount * weeks_, 0.0);
@@ -26,6 +26,18 @@ std::span<double> ReplicationTable::row(std::size_t replication, std::size_t sco
 
 std::span<const double> ReplicationTable::row(std::size_t replication, std::size_t scope) const noexcept {
   return {metrics_.data() + replication * record_size_ + offsets_[scope], metric_defs(scopes_[scope].kind).size()};
+}
+
+std::span<double> ReplicationTable::components(std::size_t replication, std::size_t scope) noexcept {
+  const ScopeKind kind = scopes_[scope].kind;
+  return {metrics_.data() + replication * record_size_ + offsets_[scope] + metric_defs(kind).size(),
+          component_defs(kind).size()};
+}
+
+std::span<const double> ReplicationTable::components(std::size_t replication, std::size_t scope) const noexcept {
+  const ScopeKind kind = scopes_[scope].kind;
+  return {metrics_.data() + replication * record_size_ + offsets_[scope] + metric_defs(kind).size(),
+          component_defs(kind).size()};
 }
 
 std::span<double> ReplicationTable::weekly(std::size_t replication, std::size_t scope, Series series) noexcept {
@@ -54,6 +66,12 @@ void ReplicationTable::append(const ReplicationTable& next) {
 void ReplicationTable::column(std::size_t scope, std::size_t metric, std::vector<double>& out) const {
   out.resize(replications_);
   for (std::size_t r = 0; r < replications_; ++r) out[r] = row(r, scope)[metric];
+}
+
+void ReplicationTable::column(std::size_t scope, RecordColumn c, std::vector<double>& out) const {
+  if (!c.component) return column(scope, c.index, out);
+  out.resize(replications_);
+  for (std::size_t r = 0; r < replications_; ++r) out[r] = components(r, scope)[c.index];
 }
 
 }  // namespace funnelsim

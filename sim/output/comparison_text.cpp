@@ -6,6 +6,7 @@
 #include "funnelsim/output/comparison_output.hpp"
 #include "core/number_text.hpp"
 #include "output/format.hpp"
+#include "output/text_table.hpp"
 
 namespace funnelsim {
 namespace {
@@ -20,7 +21,12 @@ int decimals_for(double low, double high, int least) {
 
 /// A change as the verdict states it: ratios in percentage points, currency in absolute
 /// dollars, everything else relative to the base, in percent.
-std::string change_text(const MetricDef& def, const PairedDifference& d) {
+std::string change_text(const MetricDef& def, const HeadlineChange& d) {
+  if (unit_kind(def.unit) == UnitKind::currency_ratio) {
+    const int decimals = decimals_for(d.ci95_low, d.ci95_high, 2);
+    return fmt::format("{} per $1 [{}, {}]", signed_number(d.mean, decimals, "$"),
+                       signed_number(d.ci95_low, decimals, "$"), signed_number(d.ci95_high, decimals, "$"));
+  }
   if (unit_kind(def.unit) == UnitKind::ratio) {
     const int decimals = decimals_for(100.0 * d.ci95_low, 100.0 * d.ci95_high, 1);
     return fmt::format("{} pp [{}, {}]", signed_number(100.0 * d.mean, decimals),
@@ -39,7 +45,7 @@ std::string change_text(const MetricDef& def, const PairedDifference& d) {
 }
 
 /// +1 when the 95% interval lies above 0, -1 below, 0 when it holds 0 (or is undefined).
-int clear_sign(const PairedDifference& d) {
+int clear_sign(const HeadlineChange& d) {
   if (d.ci95_low > 0.0) return 1;
   if (d.ci95_high < 0.0) return -1;
   return 0;
@@ -47,27 +53,27 @@ int clear_sign(const PairedDifference& d) {
 
 std::string show_difference(double v, std::string_view unit) {
   if (unit_kind(unit) == UnitKind::ratio) return signed_number(100.0 * v, 1, "", " pp");
+  if (unit_kind(unit) == UnitKind::currency_ratio) return signed_number(v, 2, "$", " per $1");
   return signed_number(v, unit_kind(unit) == UnitKind::currency ? 2 : 1);
 }
 
 std::string show_share(double p) { return std::isnan(p) ? "" : fmt::format("{:.1f}%", 100.0 * p); }
 
-std::string show_reduction(const PairedDifference& d) {
+std::string show_reduction(const HeadlineChange& d) {
   if (!std::isnan(d.variance_reduction)) return fmt::format("{:.1f}x", d.variance_reduction);
   if (d.paired_variance == 0.0 && d.unpaired_variance > 0.0) return "constant";  // infinitely smaller
   return "";
 }
 
 std::string verdict(const ComparedScenario& base, const ComparedScenario& variant, const ComparisonReport& report,
-                    const ScopeComparison& funnel) {
+                    const ScopeComparison& funnel, const std::vector<std::size_t>& metrics) {
   std::vector<std::string> changes, better, worse, unclear, reductions;
-  for (std::string_view name : headline_metrics()) {
-    const std::size_t m = metric_index(name);
+  for (std::size_t m : metrics) {
     if (m >= funnel.metrics.size()) continue;
     const MetricDef& def = metric_defs()[m];
-    const PairedDifference& d = funnel.metrics[m].difference;
+    const HeadlineChange d = headline_change(def, funnel.metrics[m]);
     const std::string label = short_metric_label(def);
-    if (d.n_paired == 0) {
+    if (d.n_paired == 0 || std::isnan(d.mean)) {
       changes.push_back(fmt::format("{} n/a", label));
       continue;
     }
@@ -86,7 +92,7 @@ std::string verdict(const ComparedScenario& base, const ComparedScenario& varian
   if (!better.empty()) judged.push_back(fmt::format("clearly better: {}", fmt::join(better, ", ")));
   if (!worse.empty()) judged.push_back(fmt::format("clearly worse: {}", fmt::join(worse, ", ")));
   if (!unclear.empty()) judged.push_back(fmt::format("no clear change: {}", fmt::join(unclear, ", ")));
-  if (!judged.empty()) out += fmt::format("  {} (by the 95% intervals)\n", fmt::join(judged, "; "));
+  if (!judged.empty()) out += fmt::format("  {} (by the 95% intervals; ratios pooled)\n", fmt::join(judged, "; "));
   if (!reductions.empty())
     out += fmt::format("  variance reduction from common random numbers (independent runs / paired): {}\n",
                        fmt::join(reductions, ", "));
@@ -108,52 +114,100 @@ std::string uncertain_note(const ComparisonReport& report) {
          out;
 }
 
-std::string table(const ComparisonReport& report, const ScopeComparison& funnel) {
-  std::string out =
-      fmt::format("{:<26} {:>12} {:>12} {:>12} {:>28} {:>9} {:>9} {:>9} {:>9}\n", "metric (whole funnel)", "base",
-                  "variant", "difference", "95% CI of difference", "relative", "P(better)", "P(norm.)", "var. red.");
+/// One row of a comparison table: the headline change of one metric of one scope.
+std::vector<std::string> change_row(const ComparisonReport& report, const MetricDef& def, const MetricComparison& c) {
+  const HeadlineChange d = headline_change(def, c);
+  const std::string_view unit = def.unit;
+  const PairedDifference& per_replication = c.difference;
+  return {display_value(d.base, unit),
+          display_value(d.variant, unit),
+          show_difference(d.mean, unit),
+          unit_kind(unit) == UnitKind::currency_ratio
+              ? fmt::format("[{}, {}] per $1", signed_number(d.ci95_low, 2, "$"), signed_number(d.ci95_high, 2, "$"))
+              : fmt::format("[{}, {}]", show_difference(d.ci95_low, unit), show_difference(d.ci95_high, unit)),
+          signed_number(100.0 * d.relative, 1, "", "%"),
+          d.pooled ? "pooled" : "mean",
+          show_share(per_replication.p_better_share),
+          show_share(d.p_better_normal),
+          show_reduction(d),
+          d.n_paired < report.replications ? fmt::format("paired in {} of {}", d.n_paired, report.replications) : ""};
+}
+
+std::string table(const ComparisonReport& report, const ScopeComparison& funnel, const std::vector<std::size_t>& rows) {
+  TextTable t({"metric (whole funnel)", "base", "variant", "difference", "95% CI of difference", "relative", "figure",
+               "P(better)", "P(norm.)", "var. red.", "note"},
+              "lrrrrrlrrrl");
   std::size_t left_out = 0;
   const auto defs = metric_defs();
-  for (std::size_t m = 0; m < defs.size() && m < funnel.metrics.size(); ++m) {
+  for (std::size_t m : rows) {
+    if (m >= funnel.metrics.size()) continue;
     const MetricComparison& c = funnel.metrics[m];
-    const PairedDifference& d = c.difference;
-    if (d.n_paired == 0) {
+    if (c.difference.n_paired == 0 && c.pooled.n_paired == 0) {
       ++left_out;
       continue;
     }
-    const std::string_view unit = defs[m].unit;
-    const std::string ci =
-        fmt::format("[{}, {}]", show_difference(d.ci95_low, unit), show_difference(d.ci95_high, unit));
-    std::string line = fmt::format("{:<26} {:>12} {:>12} {:>12} {:>28} {:>9} {:>9} {:>9} {:>9}", defs[m].name,
-                                   display_value(c.base.mean, unit), display_value(c.variant.mean, unit),
-                                   show_difference(d.mean, unit), ci, signed_number(100.0 * d.relative, 1, "", "%"),
-                                   show_share(d.p_better_share), show_share(d.p_better_normal), show_reduction(d));
-    if (d.n_paired < report.replications)
-      line += fmt::format("  (paired in {} of {})", d.n_paired, report.replications);
-    out += line + '\n';
+    std::vector<std::string> row{std::string(defs[m].name)};
+    for (std::string& cell : change_row(report, defs[m], c)) row.push_back(std::move(cell));
+    t.add(std::move(row));
   }
+  std::string out = t.render();
   if (left_out)
     out += fmt::format("({} metric{} undefined in every replication left out)\n", left_out, left_out == 1 ? "" : "s");
   return out;
 }
 
+/// The operational metrics of one scope kind (teams, or sources), one row per scope and metric.
+std::string scope_table(const ComparisonReport& report, const std::vector<ScopeComparison>& scopes, ScopeKind kind,
+                        std::string_view title, const std::vector<std::size_t>& metrics) {
+  TextTable t({std::string(title), "metric", "base", "variant", "difference", "95% CI of difference", "relative",
+               "figure", "P(better)", "P(norm.)", "var. red.", "note"},
+              "llrrrrrlrrrl");
+  for (std::size_t s = 1; s < scopes.size(); ++s) {
+    if (scopes[s].scope.kind != kind) continue;
+    const auto defs = metric_defs(kind);
+    for (std::size_t m : metrics) {
+      const MetricComparison& c = scopes[s].metrics[m];
+      if (c.difference.n_paired == 0 && c.pooled.n_paired == 0) continue;
+      std::vector<std::string> row{scopes[s].scope.name, std::string(defs[m].name)};
+      for (std::string& cell : change_row(report, defs[m], c)) row.push_back(std::move(cell));
+      t.add(std::move(row));
+    }
+  }
+  return t.empty() ? std::string() : '\n' + t.render();
+}
+
 }  // namespace
 
-std::string comparison_text(const ComparisonReport& report) {
+std::string comparison_text(const ComparisonReport& report, std::span<const std::string> chosen) {
   std::string out = fmt::format("funnelsim {} | compare | base {} | {} replications | seed {}\n", FUNNELSIM_VERSION,
                                 report.base.label, report.replications, report.seed);
   out += uncertain_note(report);
   if (report.precision)
     out += precision_text(*report.precision, "the widest 95% CI half-width of a paired difference in",
-                          "the base's mean", report.replications);
+                          "the base's figure", report.replications);
+  std::vector<std::string_view> all_names;
+  for (const MetricDef& d : metric_defs()) all_names.push_back(d.name);
+  const std::vector<std::size_t> verdict_metrics = chosen_metrics(chosen, ScopeKind::funnel, headline_metrics());
+  const std::vector<std::size_t> rows = chosen_metrics(chosen, ScopeKind::funnel, all_names);
+  static constexpr std::string_view kTeamOps[] = {"response_time_hours", "sla_attainment", "rep_utilization",
+                                                  "cold_leads", "backlog_at_end"};
+  static constexpr std::string_view kSourceOps[] = {"response_time_hours", "sla_attainment", "cold_leads",
+                                                    "backlog_at_end"};
+  const std::vector<std::size_t> team_metrics = chosen_metrics(chosen, ScopeKind::team, kTeamOps);
+  const std::vector<std::size_t> source_metrics = chosen_metrics(chosen, ScopeKind::funnel, kSourceOps);
   for (std::size_t v = 0; v < report.variants.size(); ++v) {
     const ScopeComparison& funnel = report.results[v].front();
-    out += '\n' + verdict(report.base, report.variants[v], report, funnel) + '\n' + table(report, funnel);
+    out += '\n' + verdict(report.base, report.variants[v], report, funnel, verdict_metrics);
+    if (!rows.empty()) out += '\n' + table(report, funnel, rows);
+    out += scope_table(report, report.results[v], ScopeKind::team, "by team", team_metrics);
+    out += scope_table(report, report.results[v], ScopeKind::funnel, "by source", source_metrics);
   }
   out +=
-      "\nP(better): share of replications in which the variant is better (ties count half); P(norm.): "
-      "Phi(mean / se), the\nnormal-approximation probability that the true mean difference favours the variant. "
-      "var. red.: (var base + var\nvariant) / var of the paired difference. Relative intervals: delta method.\n";
+      "\nfigure: a ratio's base, variant and difference are of its pooled ratio (total numerator / total "
+      "denominator; delta-method\nintervals), every other metric's of its mean. P(better): share of replications "
+      "in which the variant is better (ties\ncount half); P(norm.): Phi(difference / se), the normal-approximation "
+      "probability that the true difference favours\nthe variant. var. red.: the difference's variance were the "
+      "runs independent / its variance paired. Relative\nintervals: delta method.\n";
   return out;
 }
 

@@ -89,8 +89,8 @@ void sync_folder(const fs::path& folder) {
 /// and observe write.
 bool is_result_file(const std::string& name) {
   static const std::set<std::string> names = {
-      "summary.json", "replications.csv", "weekly.csv", "compare.json", "compare.csv", "sweep.csv", "sweep.json",
-      "sensitivity.json", "sensitivity.csv", "report.html", kRunIdFile,
+      "summary.json", "summary.csv", "replications.csv", "weekly.csv", "compare.json", "compare.csv", "sweep.csv",
+      "sweep.json", "sensitivity.json", "sensitivity.csv", "report.html", kRunIdFile,
       // export-crm's files
       "export.json", "mapping.json", "messy.json", "contacts.csv", "deals.csv", "contacts_history.csv", "leads.csv",
       "opportunities.csv", "lead_history.csv"};

@@ -77,21 +77,16 @@ class SummaryJsonWriter final : public OutputWriter {
     if (const auto& p = report.info.precision) j["precision"] = precision_json(*p);
     j["horizon_days"] = report.info.horizon_days;
     j["provenance"] = provenance_json(report.info.provenance);
+    j["statistics"] = statistics_legend();
     add_summary_scopes(j, report.summary);
     if (report.uncertain && !report.uncertain->parameters.empty()) add_uncertain(j, report);
-    ordered_json definitions = ordered_json::object();
-    for (ScopeKind kind : {ScopeKind::funnel, ScopeKind::team, ScopeKind::rep}) {
-      ordered_json set = ordered_json::object();
-      for (const MetricDef& d : metric_defs(kind))
-        set[std::string(d.name)] = {
-            {"unit", d.unit}, {"better", better_name(d.better)}, {"description", d.description}};
-      definitions[std::string(scope_kind_name(kind))] = set;
-    }
-    j["metric_definitions"] = definitions;
+    add_metric_definitions(j);
     return j.dump(2) + "\n";
   }
 };
 
+/// The metric columns of every scope, then the component columns of every scope (so a metric's
+/// column stays where it was when components are added).
 class ReplicationsCsvWriter final : public OutputWriter {
  public:
   std::string file_name() const override { return "replications.csv"; }
@@ -101,12 +96,53 @@ class ReplicationsCsvWriter final : public OutputWriter {
     for (std::size_t scope = 0; scope < t.scopes(); ++scope)
       for (const MetricDef& d : metric_defs(t.scope(scope).kind))
         (out += ',') += csv_field(column_prefix(t.scope(scope), scope) + std::string(d.name));
+    for (std::size_t scope = 0; scope < t.scopes(); ++scope)
+      for (const ComponentDef& c : component_defs(t.scope(scope).kind))
+        (out += ',') += csv_field(column_prefix(t.scope(scope), scope) + std::string(c.name));
     out += '\n';
     for (std::size_t r = 0; r < t.replications(); ++r) {
       out += fmt::format("{}", report.info.first_replication + r);
       for (std::size_t scope = 0; scope < t.scopes(); ++scope)
         for (double v : t.row(r, scope)) (out += ',') += format_number(v);
+      for (std::size_t scope = 0; scope < t.scopes(); ++scope)
+        for (double v : t.components(r, scope)) (out += ',') += format_number(v);
       out += '\n';
+    }
+    return out;
+  }
+};
+
+/// summary.csv: one row per scope and metric, for spreadsheets: the headline figure first, then
+/// the pooled ratio and the distribution across replications.
+class SummaryCsvWriter final : public OutputWriter {
+ public:
+  std::string file_name() const override { return "summary.csv"; }
+  std::string render(const RunReport& report) const override {
+    const RunSummary& s = report.summary;
+    std::string out =
+        "scope_kind,scope,metric,unit,headline,value,value_ci95_low,value_ci95_high,pooled,pooled_ci95_low,"
+        "pooled_ci95_high,pooled_se,pooled_n";
+    for (std::string_view name : statistic_names()) (out += ',') += name;
+    out += '\n';
+    for (std::size_t scope = 0; scope < s.scopes.size(); ++scope) {
+      const auto defs = metric_defs(s.scopes[scope].kind);
+      for (std::size_t m = 0; m < defs.size(); ++m) {
+        const HeadlineFigure h = s.headline(scope, m);
+        const PooledRatio& p = s.pooled_ratio(scope, m);
+        const bool ratio = defs[m].is_ratio();
+        out += fmt::format("{},{},{},{},{},{},{},{}", scope_kind_name(s.scopes[scope].kind),
+                           csv_field(s.scopes[scope].name), defs[m].name, csv_field(defs[m].unit),
+                           ratio ? "pooled" : "mean", format_number(h.value), format_number(h.ci95_low),
+                           format_number(h.ci95_high));
+        if (ratio)
+          out += fmt::format(",{},{},{},{},{}", format_number(p.value), format_number(p.ci95_low),
+                             format_number(p.ci95_high), format_number(p.se), p.n);
+        else
+          out += ",,,,,";
+        const SummaryStats& st = s.metric(scope, m);
+        for (std::string_view name : statistic_names()) (out += ',') += format_number(st.get(name));
+        out += '\n';
+      }
     }
     return out;
   }
@@ -138,11 +174,13 @@ class WeeklyCsvWriter final : public OutputWriter {
 
 std::unique_ptr<OutputWriter> summary_json_writer() { return std::make_unique<SummaryJsonWriter>(); }
 std::unique_ptr<OutputWriter> replications_csv_writer() { return std::make_unique<ReplicationsCsvWriter>(); }
+std::unique_ptr<OutputWriter> summary_csv_writer() { return std::make_unique<SummaryCsvWriter>(); }
 std::unique_ptr<OutputWriter> weekly_csv_writer() { return std::make_unique<WeeklyCsvWriter>(); }
 
 std::vector<std::unique_ptr<OutputWriter>> run_output_writers() {
   std::vector<std::unique_ptr<OutputWriter>> writers;
   writers.push_back(summary_json_writer());
+  writers.push_back(summary_csv_writer());
   writers.push_back(replications_csv_writer());
   writers.push_back(weekly_csv_writer());
   return writers;

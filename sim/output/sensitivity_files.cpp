@@ -12,7 +12,7 @@ namespace {
 
 using ordered_json = nlohmann::ordered_json;
 
-ordered_json effect_json(const PairedDifference& d) {
+ordered_json effect_json(const HeadlineChange& d) {
   return {{"mean", number_or_null(d.mean)},
           {"ci95_low", number_or_null(d.ci95_low)},
           {"ci95_high", number_or_null(d.ci95_high)}};
@@ -31,10 +31,11 @@ std::string sensitivity_json(const SensitivityReport& report) {
   j["replications"] = report.replications;
   j["metric"] = metric_defs()[report.metric].name;
   j["vary"] = report.vary;
-  j["base"] = stats_json(report.base);
+  j["base"] = metric_json(metric_defs()[report.metric], report.base, report.base_pooled);
   ordered_json parameters = ordered_json::array();
   for (const ParameterEffect& e : report.effects)
     parameters.push_back({{"pointer", e.parameter.pointer},
+                          {"title", e.parameter.title},
                           {"base_value", value_json(e.parameter.base_value)},
                           {"low_value", value_json(e.parameter.low_value)},
                           {"high_value", value_json(e.parameter.high_value)},
@@ -43,7 +44,8 @@ std::string sensitivity_json(const SensitivityReport& report) {
                           {"rank", e.rank}});
   j["parameters"] = parameters;
   ordered_json skipped = ordered_json::array();
-  for (const SkippedParameter& s : report.skipped) skipped.push_back({{"pointer", s.pointer}, {"reason", s.reason}});
+  for (const SkippedParameter& s : report.skipped)
+    skipped.push_back({{"pointer", s.pointer}, {"title", s.title}, {"reason", s.reason}});
   j["skipped"] = skipped;
   if (report.uncertain) {
     const UncertainSensitivity& u = *report.uncertain;
@@ -62,12 +64,13 @@ std::string sensitivity_json(const SensitivityReport& report) {
 std::string sensitivity_csv(const SensitivityReport& report) {
   std::string out =
       "rank,pointer,base_value,low_value,high_value,low_mean,low_ci95_low,low_ci95_high,high_mean,high_ci95_low,"
-      "high_ci95_high\n";
+      "high_ci95_high,title\n";
   for (const ParameterEffect& e : report.effects)
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", e.rank, csv_field(e.parameter.pointer),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", e.rank, csv_field(e.parameter.pointer),
                        e.parameter.base_value.dump(), e.parameter.low_value.dump(), e.parameter.high_value.dump(),
                        format_number(e.low.mean), format_number(e.low.ci95_low), format_number(e.low.ci95_high),
-                       format_number(e.high.mean), format_number(e.high.ci95_low), format_number(e.high.ci95_high));
+                       format_number(e.high.mean), format_number(e.high.ci95_low), format_number(e.high.ci95_high),
+                       csv_field(e.parameter.title));
   return out;
 }
 

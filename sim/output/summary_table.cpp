@@ -9,6 +9,8 @@
 #include "funnelsim/output/comparison_output.hpp"
 #include "funnelsim/output/run_output.hpp"
 #include "output/format.hpp"
+#include "output/notes.hpp"
+#include "output/text_table.hpp"
 #include "funnelsim/core/regression.hpp"
 
 namespace funnelsim {
@@ -17,23 +19,15 @@ namespace {
 /// The uncertain inputs' draws, and the share of each headline metric's spread they explain.
 std::string uncertain_text(const RunReport& report) {
   const UncertainDraws& u = *report.uncertain;
-  std::size_t width = 9, dist_width = 12;
-  for (const UncertainParameter& p : u.parameters) {
-    width = std::max(width, p.pointer.size());
-    dist_width = std::max(dist_width, distribution_text(p).size());
-  }
-  std::string out = "\nuncertain inputs (drawn once per replication)\n";
-  out += fmt::format("{:<{}}  {:<{}} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "parameter", width, "distribution",
-                     dist_width, "sampled mean", "sd", "P10", "P50", "P90", "clamped");
+  TextTable draws({"parameter", "distribution", "sampled mean", "sd", "P10", "P50", "P90", "clamped"}, "llrrrrrr");
+  auto g = [](double v) { return std::isnan(v) ? std::string("n/a") : fmt::format("{:.4g}", v); };
   for (std::size_t k = 0; k < u.parameters.size(); ++k) {
     const SummaryStats s = summarize(u.values[k]);
-    auto g = [](double v) { return std::isnan(v) ? std::string("n/a") : fmt::format("{:.4g}", v); };
-    out += fmt::format("{:<{}}  {:<{}} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8}\n", u.parameters[k].pointer, width,
-                       distribution_text(u.parameters[k]), dist_width, g(s.mean), g(s.sd), g(s.p10), g(s.p50), g(s.p90),
-                       u.clamped[k]);
+    draws.add({u.parameters[k].pointer, distribution_text(u.parameters[k]), g(s.mean), g(s.sd), g(s.p10), g(s.p50),
+               g(s.p90), fmt::format("{}", u.clamped[k])});
   }
-  out += fmt::format("\n{:<22} {:>26} {:>26}\n", "spread across replications", "from the uncertain inputs",
-                     "from the quarter itself");
+  std::string out = "\nuncertain inputs (drawn once per replication)\n" + draws.render();
+  TextTable split({"spread across replications", "from the uncertain inputs", "from the quarter itself"}, "lrr");
   std::vector<double> column;
   for (std::string_view name : headline_metrics()) {
     const std::size_t m = metric_index(name);
@@ -41,77 +35,142 @@ std::string uncertain_text(const RunReport& report) {
     report.table.column(0, m, column);
     const double r2 = regression_sensitivity(u.values, column).r_squared;
     auto pct = [](double v) { return std::isnan(v) ? std::string("n/a") : fmt::format("{:.1f}%", 100.0 * v); };
-    out += fmt::format("{:<22} {:>26} {:>26}\n", name, pct(r2), pct(1.0 - r2));
+    split.add({std::string(name), pct(r2), pct(1.0 - r2)});
   }
+  out += '\n' + split.render();
   out += "(R^2 of a linear regression of each metric on the draws; see docs/model.md)\n";
+  return out;
+}
+
+/// Short column headings of the by-source and by-team tables; other metrics head by name.
+std::string heading(std::string_view metric) {
+  static constexpr std::pair<std::string_view, std::string_view> kShort[] = {{"mqls", "MQLs"},
+                                                                             {"lead_to_mql_rate", "lead>MQL"},
+                                                                             {"sqls", "SQLs"},
+                                                                             {"mql_to_sql_rate", "MQL>SQL"},
+                                                                             {"cost_per_mql", "cost/MQL"},
+                                                                             {"cost_per_sql_marketing", "cost/SQL mkt"},
+                                                                             {"opportunities", "opps"},
+                                                                             {"pipeline_value", "pipeline"},
+                                                                             {"won_deals", "won"},
+                                                                             {"cost_per_sql_loaded", "cost/SQL load"},
+                                                                             {"cac", "CAC"},
+                                                                             {"response_time_hours", "response h"},
+                                                                             {"response_time_hours_p90", "resp. P90"},
+                                                                             {"sla_attainment", "SLA"},
+                                                                             {"queue_length_mean", "queue len"},
+                                                                             {"rep_utilization", "utiliz."},
+                                                                             {"cold_leads", "cold"},
+                                                                             {"backlog_at_end", "backlog end"}};
+  for (const auto& [name, text] : kShort)
+    if (name == metric) return std::string(text);
+  return std::string(metric);
+}
+
+/// One table of scopes of a kind (rows) by metrics (columns), headline figures; a figure whose
+/// ratio is undefined in some replications is marked "*" and explained under the table.
+std::string scope_table(const RunReport& report, ScopeKind kind, std::string_view title,
+                        const std::vector<std::size_t>& metrics) {
+  const RunSummary& s = report.summary;
+  const auto defs = metric_defs(kind);
+  std::vector<std::string> header{std::string(title)};
+  std::string align = "l";
+  for (std::size_t m : metrics) {
+    header.push_back(heading(defs[m].name));
+    align += 'r';
+  }
+  TextTable table(header, align);
+  std::vector<std::string> notes;
+  for (std::size_t scope = 1; scope < s.scopes.size(); ++scope) {
+    if (s.scopes[scope].kind != kind) continue;
+    std::vector<std::string> row{s.scopes[scope].name};
+    for (std::size_t m : metrics) {
+      std::string cell = display_value(s.headline(scope, m).value, defs[m].unit);
+      const std::string note =
+          undefined_note(kind, m, s.metric(scope, m).n_defined, report.info.replications, report.info.horizon_days);
+      if (!note.empty() && defs[m].is_ratio()) {
+        cell += '*';
+        notes.push_back(fmt::format("  * {} {}: {}", s.scopes[scope].name, defs[m].name, note));
+      }
+      row.push_back(std::move(cell));
+    }
+    table.add(std::move(row));
+  }
+  if (table.empty()) return {};
+  std::string out = '\n' + table.render();
+  for (const std::string& note : notes) out += note + '\n';
   return out;
 }
 
 }  // namespace
 
-std::string summary_table(const RunReport& report) {
+std::string summary_table(const RunReport& report, std::span<const std::string> chosen) {
   const RunSummary& s = report.summary;
+  const int horizon = report.info.horizon_days;
   std::string out =
       fmt::format("funnelsim {} | scenario {} | {} replications of {} days | seed {}\n\n", FUNNELSIM_VERSION,
-                  report.info.scenario, report.info.replications, report.info.horizon_days, report.info.seed);
+                  report.info.scenario, report.info.replications, horizon, report.info.seed);
   if (const auto& p = report.info.precision)
-    out += precision_text(*p, "the 95% CI half-width of the mean of", "the mean", report.info.replications) + "\n";
-  out += fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}\n", "metric (whole funnel)", "mean", "95% CI of mean",
-                     "P10", "P50", "P90");
+    out += precision_text(*p,
+                          metric_defs()[p->target.metric].is_ratio() ? "the 95% CI half-width of the pooled"
+                                                                     : "the 95% CI half-width of the mean of",
+                          metric_defs()[p->target.metric].is_ratio() ? "the pooled ratio" : "the mean",
+                          report.info.replications) +
+           "\n";
+  const double closed_share = s.pooled_ratio(0, Metric::opportunities_closed_share).value;
+  std::vector<std::string_view> all_names;
+  for (const MetricDef& d : metric_defs()) all_names.push_back(d.name);
+  TextTable table({"metric (whole funnel)", "value", "95% CI", "figure", "P10", "P50", "P90", "note"}, "lrrlrrrl");
   std::vector<std::string_view> never_defined;
-  for (std::size_t m = 0; m < kMetricCount; ++m) {
+  for (std::size_t m : chosen_metrics(chosen, ScopeKind::funnel, all_names)) {
     const MetricDef& d = metric_defs()[m];
-    const SummaryStats& st = s.metric(0, static_cast<Metric>(m));
+    const SummaryStats& st = s.metric(0, m);
     if (st.n_defined == 0) {  // e.g. sales metrics without sales teams: listed once below instead
       never_defined.push_back(d.name);
       continue;
     }
-    const std::string ci =
-        fmt::format("[{}, {}]", display_value(st.ci95_low, d.unit), display_value(st.ci95_high, d.unit));
-    std::string line =
-        fmt::format("{:<22} {:>12} {:>25} {:>12} {:>12} {:>12}", d.name, display_value(st.mean, d.unit), ci,
-                    display_value(st.p10, d.unit), display_value(st.p50, d.unit), display_value(st.p90, d.unit));
-    if (st.n_defined < report.info.replications)
-      line += fmt::format("  (defined in {} of {})", st.n_defined, report.info.replications);
-    out += line + '\n';
+    const HeadlineFigure h = s.headline(0, m);
+    std::string note = undefined_note(ScopeKind::funnel, m, st.n_defined, report.info.replications, horizon);
+    if (counts_closed_deals(ScopeKind::funnel, m))
+      if (const std::string h_note = horizon_note(closed_share); !h_note.empty())
+        note += (note.empty() ? "" : "; ") + h_note;
+    table.add({std::string(d.name), display_value(h.value, d.unit), display_interval(h.ci95_low, h.ci95_high, d.unit),
+               h.pooled ? "pooled" : "mean", display_value(st.p10, d.unit), display_value(st.p50, d.unit),
+               display_value(st.p90, d.unit), note});
+  }
+  if (!table.empty()) {
+    out += table.render();
+    out +=
+        "value: for a ratio the pooled ratio (its total numerator / total denominator over the replications), for\n"
+        "the rest the mean per replication, with its 95% CI; P10, P50, P90: the spread across replications.\n";
   }
   if (!never_defined.empty())
     out += fmt::format("not defined in any replication: {}\n", fmt::join(never_defined, ", "));
-  out += fmt::format("\n{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", "by source (means)", "leads", "MQLs",
-                     "lead>MQL", "SQLs", "MQL>SQL", "cost/MQL", "cost/SQL mkt");
-  for (std::size_t scope = 1; scope < s.scopes.size() && s.scopes[scope].kind == ScopeKind::funnel; ++scope) {
-    auto mean = [&](Metric m) { return display_value(s.metric(scope, m).mean, metric_def(m).unit); };
-    out += fmt::format("{:<22} {:>9} {:>9} {:>10} {:>9} {:>10} {:>12} {:>12}\n", s.scopes[scope].name,
-                       mean(Metric::leads), mean(Metric::mqls), mean(Metric::lead_to_mql_rate), mean(Metric::sqls),
-                       mean(Metric::mql_to_sql_rate), mean(Metric::cost_per_mql), mean(Metric::cost_per_sql_marketing));
-  }
-  if (s.metric(0, Metric::opportunities).n_defined > 0) {
-    out += fmt::format("\n{:<22} {:>9} {:>14} {:>9} {:>14} {:>14} {:>12}\n", "pipeline by source", "opps", "pipeline",
-                       "won", "revenue", "cost/SQL load", "CAC");
-    for (std::size_t scope = 1; scope < s.scopes.size() && s.scopes[scope].kind == ScopeKind::funnel; ++scope) {
-      auto mean = [&](Metric m) { return display_value(s.metric(scope, m).mean, metric_def(m).unit); };
-      out += fmt::format("{:<22} {:>9} {:>14} {:>9} {:>14} {:>14} {:>12}\n", s.scopes[scope].name,
-                         mean(Metric::opportunities), mean(Metric::pipeline_value), mean(Metric::won_deals),
-                         mean(Metric::revenue), mean(Metric::cost_per_sql_loaded), mean(Metric::cac));
-    }
-  }
-  bool header = false;
-  for (std::size_t scope = 1; scope < s.scopes.size(); ++scope) {
-    if (s.scopes[scope].kind != ScopeKind::team) continue;
-    if (!header) {
-      out += fmt::format("\n{:<22} {:>8} {:>11} {:>11} {:>8} {:>10} {:>9} {:>7} {:>7}\n", "by team (means)", "MQLs",
-                         "response h", "resp. P90", "SLA", "queue len", "utiliz.", "SQLs", "cold");
-      header = true;
-    }
-    auto mean = [&](TeamMetric m) {
-      const std::size_t i = static_cast<std::size_t>(m);
-      return display_value(s.metric(scope, i).mean, metric_defs(ScopeKind::team)[i].unit);
-    };
-    out += fmt::format("{:<22} {:>8} {:>11} {:>11} {:>8} {:>10} {:>9} {:>7} {:>7}\n", s.scopes[scope].name,
-                       mean(TeamMetric::mqls), mean(TeamMetric::response_time_hours),
-                       mean(TeamMetric::response_time_hours_p90), mean(TeamMetric::sla_attainment),
-                       mean(TeamMetric::queue_length_mean), mean(TeamMetric::rep_utilization), mean(TeamMetric::sqls),
-                       mean(TeamMetric::cold_leads));
+  const bool pipeline = s.metric(0, Metric::opportunities).n_defined > 0;
+  if (const std::string sentence = horizon_sentence(closed_share, horizon); pipeline && !sentence.empty())
+    out += sentence + '\n';
+
+  static constexpr std::string_view kBySource[] = {"leads",           "mqls",         "lead_to_mql_rate",      "sqls",
+                                                   "mql_to_sql_rate", "cost_per_mql", "cost_per_sql_marketing"};
+  static constexpr std::string_view kPipeline[] = {"opportunities", "pipeline_value",      "won_deals",
+                                                   "revenue",       "cost_per_sql_loaded", "cac"};
+  static constexpr std::string_view kByTeam[] = {"mqls",           "response_time_hours", "response_time_hours_p90",
+                                                 "sla_attainment", "queue_length_mean",   "rep_utilization",
+                                                 "sqls",           "cold_leads",          "backlog_at_end"};
+  if (chosen.empty()) {
+    out += scope_table(report, ScopeKind::funnel, "by source (ratios pooled)",
+                       chosen_metrics({}, ScopeKind::funnel, kBySource));
+    if (pipeline)
+      out += scope_table(report, ScopeKind::funnel, "pipeline by source",
+                         chosen_metrics({}, ScopeKind::funnel, kPipeline));
+    if (s.metric(0, Metric::contact_attempts).n_defined > 0)
+      out +=
+          scope_table(report, ScopeKind::team, "by team (ratios pooled)", chosen_metrics({}, ScopeKind::team, kByTeam));
+  } else {
+    if (const auto m = chosen_metrics(chosen, ScopeKind::funnel, {}); !m.empty())
+      out += scope_table(report, ScopeKind::funnel, "by source (ratios pooled)", m);
+    if (const auto m = chosen_metrics(chosen, ScopeKind::team, {}); !m.empty())
+      out += scope_table(report, ScopeKind::team, "by team (ratios pooled)", m);
   }
   if (report.uncertain && !report.uncertain->parameters.empty()) out += uncertain_text(report);
   return out;

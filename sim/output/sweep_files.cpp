@@ -27,7 +27,9 @@ ordered_json objective_json(const Objective& o, const std::vector<std::vector<do
 std::string sweep_csv(const SweepReport& report) {
   std::string out = "point";
   for (const SweepParameter& p : report.parameters) (out += ',') += csv_field(p.pointer);
-  out += ",scope_kind,scope,metric,mean,ci95_low,ci95_high,p10,p50,p90,n_defined\n";
+  out +=
+      ",scope_kind,scope,metric,mean,ci95_low,ci95_high,p10,p50,p90,n_defined,pooled,pooled_ci95_low,pooled_ci95_"
+      "high\n";
   for (std::size_t p = 0; p < report.points.size(); ++p) {
     std::string prefix = fmt::format("{}", p);
     for (std::size_t i = 0; i < report.parameters.size(); ++i) {
@@ -39,10 +41,12 @@ std::string sweep_csv(const SweepReport& report) {
       const auto defs = metric_defs(s.scopes[scope].kind);
       for (std::size_t m = 0; m < defs.size(); ++m) {
         const SummaryStats& st = s.metric(scope, m);
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", prefix, scope_kind_name(s.scopes[scope].kind),
+        const PooledRatio& pooled = s.pooled_ratio(scope, m);
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", prefix, scope_kind_name(s.scopes[scope].kind),
                            csv_field(s.scopes[scope].name), defs[m].name, format_number(st.mean),
                            format_number(st.ci95_low), format_number(st.ci95_high), format_number(st.p10),
-                           format_number(st.p50), format_number(st.p90), st.n_defined);
+                           format_number(st.p50), format_number(st.p90), st.n_defined, format_number(pooled.value),
+                           format_number(pooled.ci95_low), format_number(pooled.ci95_high));
       }
     }
   }
@@ -50,7 +54,7 @@ std::string sweep_csv(const SweepReport& report) {
 }
 
 std::string sweep_json(const SweepReport& report) {
-  const auto means = report.funnel_means();
+  const auto means = report.funnel_values();
   ordered_json j;
   j["funnelsim_version"] = FUNNELSIM_VERSION;
   j["scenario"] = report.scenario;
@@ -59,10 +63,15 @@ std::string sweep_json(const SweepReport& report) {
   j["seed"] = report.seed;
   j["replications"] = report.replications;
   if (report.first_replication != 0) j["first_replication"] = report.first_replication;
-  if (report.precision) j["precision"] = precision_json(*report.precision, "every point's mean, relative to that mean");
+  if (report.precision)
+    j["precision"] = precision_json(*report.precision,
+                                    "every point's headline figure (a ratio's pooled ratio, "
+                                    "else its mean), relative to that figure");
+  j["statistics"] = statistics_legend();
   ordered_json parameters = ordered_json::array();
   for (const SweepParameter& p : report.parameters)
-    parameters.push_back({{"pointer", p.pointer}, {"values", ordered_json::parse(nlohmann::json(p.values).dump())}});
+    parameters.push_back(
+        {{"pointer", p.pointer}, {"title", p.title}, {"values", ordered_json::parse(nlohmann::json(p.values).dump())}});
   j["parameters"] = parameters;
   j["objective"] = report.objective ? objective_json(*report.objective, means) : ordered_json(nullptr);
   std::vector<bool> front;

@@ -135,6 +135,27 @@ double number(const json& object, std::string_view key) {
   return it->get<double>();
 }
 
+Figure figure(const json& stats) {
+  if (stats.is_object() && stats.contains("pooled") && stats["pooled"].is_object()) {
+    const json& p = stats["pooled"];
+    return {number(p, "value"), number(p, "ci95_low"), number(p, "ci95_high"), true};
+  }
+  return {number(stats, "mean"), number(stats, "ci95_low"), number(stats, "ci95_high"), false};
+}
+
+const json& headline_difference(const json& comparison) {
+  static const json none = json::object();
+  if (!comparison.is_object()) return none;
+  for (const char* key : {"pooled_difference", "difference"})
+    if (const auto it = comparison.find(key); it != comparison.end() && it->is_object()) return *it;
+  return none;
+}
+
+std::string_view change_colour(double change, std::string_view better) {
+  if (!(change != 0.0) || !std::isfinite(change) || (better != "higher" && better != "lower")) return kNeutralColour;
+  return (change > 0.0) == (better == "higher") ? kBetterColour : kWorseColour;
+}
+
 std::string metric_unit(std::string_view metric, std::string_view fallback) {
   const MetricDef* def = find_metric(metric);
   return std::string(def ? def->unit : fallback);
@@ -143,6 +164,7 @@ std::string metric_unit(std::string_view metric, std::string_view fallback) {
 std::string axis_title(std::string_view metric, std::string_view unit) {
   const std::string label = metric_label(metric);
   if (unit_kind(unit) == UnitKind::ratio) return label + " (%)";
+  if (unit_kind(unit) == UnitKind::currency_ratio) return label + " ($ per $1)";
   if (unit_kind(unit) == UnitKind::currency) return label + " ($)";
   if (unit_kind(unit) == UnitKind::duration) return fmt::format("{} ({})", label, unit);
   return label;
@@ -150,12 +172,14 @@ std::string axis_title(std::string_view metric, std::string_view unit) {
 
 std::string d3_format(std::string_view unit) {
   if (unit_kind(unit) == UnitKind::ratio) return ".1%";
+  if (unit_kind(unit) == UnitKind::currency_ratio) return "$,.2f";
   if (unit_kind(unit) == UnitKind::currency) return "$,.0f";
   return ",.1f";
 }
 
 std::string d3_axis_format(std::string_view unit) {
   if (unit_kind(unit) == UnitKind::ratio) return ".1~%";
+  if (unit_kind(unit) == UnitKind::currency_ratio) return "$,.2~f";
   if (unit_kind(unit) == UnitKind::currency) return "$,.3~s";
   return ",.4~r";
 }
@@ -163,6 +187,8 @@ std::string d3_axis_format(std::string_view unit) {
 std::string display(double value, std::string_view unit) {
   if (!std::isfinite(value)) return "n/a";
   if (unit_kind(unit) == UnitKind::ratio) return fmt::format("{:.1f}%", 100.0 * value);
+  if (unit_kind(unit) == UnitKind::currency_ratio)
+    return fmt::format("{}${:.2f} per $1", value < 0 ? "-" : "", std::abs(value));
   if (unit_kind(unit) == UnitKind::currency) {
     if (std::abs(value) >= 100.0) return (value < 0 ? "-$" : "$") + grouped(std::abs(value));
     return fmt::format("{}${:.2f}", value < 0 ? "-" : "", std::abs(value));

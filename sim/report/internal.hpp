@@ -32,11 +32,29 @@ double csv_number(const std::string& cell, std::string_view file);
 /// A number from a JSON statistic: NaN when missing or null.
 double number(const json& object, std::string_view key);
 
+/// A metric's headline figure from its object in summary.json (or compare.json's base and
+/// variant): the pooled ratio when it has one, else the mean, with its 95% CI.
+struct Figure {
+  double value, low, high;
+  bool pooled;
+};
+Figure figure(const json& stats);
+
+/// A metric's headline change in compare.json: "pooled_difference" when it has one, else
+/// "difference".
+const json& headline_difference(const json& comparison);
+
+/// The colour of a change by the metric's better direction: green better, red worse, grey for a
+/// metric that has none (or no change).
+std::string_view change_colour(double change, std::string_view better);
+inline constexpr std::string_view kBetterColour = "#1b7a36", kWorseColour = "#c0392b", kNeutralColour = "#8a8a8a";
+
 /// The unit of a metric as the library declares it (any scope kind), else `fallback`.
 std::string metric_unit(std::string_view metric, std::string_view fallback = "");
 /// An axis title: the label with its unit ("Cost per SQL, marketing ($)", "SQL rate (%)").
 std::string axis_title(std::string_view metric, std::string_view unit);
-/// A d3-format string for values of the unit, on axes and in tooltips.
+/// A d3-format string for values of the unit, on axes and in tooltips ("$,.2f" for money per
+/// money, read with " per $1" in the text).
 std::string d3_format(std::string_view unit);
 /// A d3-format string for axis ticks of the unit: short ("$1.2k", "12%").
 std::string d3_axis_format(std::string_view unit);
@@ -70,15 +88,17 @@ class Page {
 };
 
 /// The sections, each appended to page.body. `replications` and `weekly` may be null.
-void run_section(Page& page, const json& summary, const Csv* replications, const Csv* weekly);
+/// `metrics`: the names --metrics chose (parse_metric_list); empty: each section's defaults.
+void run_section(Page& page, const json& summary, const Csv* replications, const Csv* weekly,
+                 const std::vector<std::string>& metrics);
 /// Whether a summary.json is observe's ("kind": "observed"), not a run's.
 bool is_observed(const json& summary);
 /// observe's results: the observed funnel, its weekly cohorts (observe's weekly.csv), what was left out.
 void observed_section(Page& page, const json& summary, const Csv* weekly);
 /// An observed funnel beside a simulated run, metric by metric.
 void beside_section(Page& page, const json& observed, const json& simulated);
-void compare_section(Page& page, const json& compare);
-void sweep_section(Page& page, const json& sweep);
+void compare_section(Page& page, const json& compare, const std::vector<std::string>& metrics);
+void sweep_section(Page& page, const json& sweep, const std::vector<std::string>& metrics);
 void sensitivity_section(Page& page, const json& sensitivity);
 
 }  // namespace funnelsim::report_detail

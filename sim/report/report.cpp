@@ -118,6 +118,9 @@ th { background: #eef2f6; font-weight: 600; }
 th:first-child, td:first-child { text-align: left; }
 tr:last-child td { border-bottom: none; }
 td.better { color: #1b7a36; font-weight: 600; } td.worse { color: #b3261e; font-weight: 600; }
+.aside { color: var(--muted); font-size: 12px; font-weight: normal; }
+td.aside { text-align: left; white-space: normal; min-width: 160px; }
+td.kind { color: var(--muted); text-align: left; }
 .note { background: #fff8e1; border: 1px solid #f0dfa0; border-radius: 6px; padding: 8px 12px; }
 code { font-size: 13px; background: #eef2f6; padding: 1px 4px; border-radius: 3px; }
 footer { color: var(--muted); font-size: 13px; padding-top: 24px; padding-bottom: 32px; }
@@ -254,22 +257,23 @@ Parsed parse_files(const ResultFiles& files) {
 }
 
 /// Appends one folder's sections to the page, and their links to `nav`.
-void add_sections(Page& page, Parsed& p, std::string& nav) {
+void add_sections(Page& page, Parsed& p, std::string& nav, const std::vector<std::string>& metrics) {
   if (p.summary && is_observed(*p.summary)) {
     build_section("summary.json", [&] { observed_section(page, *p.summary, p.weekly ? &*p.weekly : nullptr); });
     nav += "<a href=\"#observed\">Observed</a>";
   } else if (p.summary) {
     build_section("summary.json", [&] {
-      run_section(page, *p.summary, p.replications ? &*p.replications : nullptr, p.weekly ? &*p.weekly : nullptr);
+      run_section(page, *p.summary, p.replications ? &*p.replications : nullptr, p.weekly ? &*p.weekly : nullptr,
+                  metrics);
     });
     nav += "<a href=\"#run\">Run</a>";
   }
   if (p.compare) {
-    build_section("compare.json", [&] { compare_section(page, *p.compare); });
+    build_section("compare.json", [&] { compare_section(page, *p.compare, metrics); });
     nav += "<a href=\"#compare\">Comparison</a>";
   }
   if (p.sweep) {
-    build_section("sweep.json", [&] { sweep_section(page, *p.sweep); });
+    build_section("sweep.json", [&] { sweep_section(page, *p.sweep, metrics); });
     nav += "<a href=\"#sweep\">Sweep</a>";
   }
   if (p.sensitivity) {
@@ -304,8 +308,8 @@ std::string assemble(const Page& page, const std::string& title, const std::stri
   html += fmt::format(
       "<footer>Made by funnelsim {}. Charts drawn with {}, all inlined in this file: it loads nothing from the "
       "network. Every simulated number is a statistic across simulated replications; P10 and P90 bound the middle "
-      "80% of them, a 95% CI bounds the mean. An observed number is what a CRM export recorded, with its 95% "
-      "interval.</footer>\n",
+      "80% of them, a 95% CI bounds the figure: a ratio's pooled ratio (totals over totals), any other metric's "
+      "mean. An observed number is what a CRM export recorded, with its 95% interval.</footer>\n",
       FUNNELSIM_VERSION, libraries);
   html += fmt::format("<script type=\"application/json\" id=\"funnelsim-charts\">{}</script>\n",
                       script_json(page.charts()));
@@ -324,12 +328,12 @@ void require_charts() {
 
 }  // namespace
 
-std::string html_report(const ResultFiles& files, std::string_view origin) {
+std::string html_report(const ResultFiles& files, std::string_view origin, const std::vector<std::string>& metrics) {
   require_charts();
   Parsed parsed = parse_files(files);
   Page page;
   std::string nav;
-  add_sections(page, parsed, nav);
+  add_sections(page, parsed, nav, metrics);
   return assemble(page, title_of(parsed), nav, origin);
 }
 
@@ -352,7 +356,7 @@ std::string html_report_of_folders(const std::vector<ResultFiles>& folders, std:
     nav += "<a href=\"#beside\">Observed beside simulated</a>";
   }
   for (Parsed& p : parsed) {
-    add_sections(page, p, nav);
+    add_sections(page, p, nav, {});
     const std::string t = title_of(p);
     title += (title.empty() ? "" : "; ") + t;
   }

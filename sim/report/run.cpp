@@ -4,12 +4,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/core/statistics.hpp"
+#include "output/notes.hpp"
 #include "report/internal.hpp"
 
 namespace funnelsim::report_detail {
@@ -35,7 +37,28 @@ bool informative(const json& stats) {
 
 std::string cell(double value, std::string_view unit) { return "<td>" + html_escape(display(value, unit)) + "</td>"; }
 
-std::string headline_table(const json& metrics) {
+/// The funnel metrics a table shows: those of `chosen` (--metrics) the funnel has, else `defaults`.
+std::vector<std::string> shown(const std::vector<std::string>& chosen, std::span<const std::string_view> defaults,
+                               ScopeKind kind = ScopeKind::funnel) {
+  std::vector<std::string> out;
+  if (chosen.empty()) {
+    for (std::string_view m : defaults) out.emplace_back(m);
+    return out;
+  }
+  for (const std::string& m : chosen)
+    if (metric_index(m, kind) < metric_defs(kind).size()) out.push_back(m);
+  return out;
+}
+
+/// A figure's cell with the note a reader needs beside it (a ratio undefined in some quarters).
+std::string figure_cell(double value, std::string_view unit, const std::string& note) {
+  if (note.empty()) return cell(value, unit);
+  return fmt::format("<td>{} <span class=\"aside\">{}</span></td>", html_escape(display(value, unit)),
+                     html_escape(note));
+}
+
+std::string headline_table(const json& metrics, const std::vector<std::string>& chosen, std::uint64_t replications,
+                           int horizon) {
   static constexpr std::string_view kShown[] = {"leads",
                                                 "mqls",
                                                 "sqls",
@@ -48,25 +71,45 @@ std::string headline_table(const json& metrics) {
                                                 "cost_per_sql_loaded",
                                                 "cac",
                                                 "pipeline_value",
+                                                "pipeline_per_dollar",
                                                 "revenue",
                                                 "mql_precision",
                                                 "mql_recall",
                                                 "time_to_mql_days",
                                                 "response_time_hours",
-                                                "sla_attainment"};
+                                                "sla_attainment",
+                                                "backlog_at_end"};
+  const double closed_share = figure(stats_of(metrics, "opportunities_closed_share")).value;
   std::string rows;
-  for (std::string_view metric : kShown) {
+  for (const std::string& metric : shown(chosen, kShown)) {
     const json& s = stats_of(metrics, metric);
-    if (!informative(s)) continue;
+    if (chosen.empty() ? !informative(s) : !(number(s, "n_defined") > 0)) continue;
     const std::string unit = metric_unit(metric);
-    rows += fmt::format("<tr><td>{}</td>{}<td>{} to {}</td>{}{}{}</tr>\n", html_escape(axis_title(metric, unit)),
-                        cell(number(s, "mean"), unit), html_escape(display(number(s, "ci95_low"), unit)),
-                        html_escape(display(number(s, "ci95_high"), unit)), cell(number(s, "p10"), unit),
-                        cell(number(s, "p50"), unit), cell(number(s, "p90"), unit));
+    const std::size_t m = metric_index(metric);
+    const Figure f = figure(s);
+    std::string note =
+        undefined_note(ScopeKind::funnel, m, static_cast<std::size_t>(number(s, "n_defined")), replications, horizon);
+    if (counts_closed_deals(ScopeKind::funnel, m))
+      if (const std::string h = horizon_note(closed_share); !h.empty()) note += (note.empty() ? "" : "; ") + h;
+    rows += fmt::format(
+        "<tr><td>{}</td>{}<td>{} to {}</td><td class=\"kind\">{}</td>{}{}{}<td class=\"aside\">{}</td></tr>\n",
+        html_escape(axis_title(metric, unit)), cell(f.value, unit), html_escape(display(f.low, unit)),
+        html_escape(display(f.high, unit)), f.pooled ? "pooled ratio" : "mean", cell(number(s, "p10"), unit),
+        cell(number(s, "p50"), unit), cell(number(s, "p90"), unit), html_escape(note));
   }
-  return "<div class=\"table-wrap\"><table><thead><tr><th>Metric</th><th>Mean</th><th>95% CI of the mean</th>"
-         "<th>P10</th><th>P50</th><th>P90</th></tr></thead><tbody>\n" +
-         rows + "</tbody></table></div>\n";
+  std::string out =
+      "<div class=\"table-wrap\"><table><thead><tr><th>Metric</th><th>Value</th><th>95% CI</th><th>Figure</th>"
+      "<th>P10</th><th>P50</th><th>P90</th><th>Note</th></tr></thead><tbody>\n" +
+      rows + "</tbody></table></div>\n";
+  out +=
+      "<p class=\"meta\">Value: for a ratio the pooled ratio, its total numerator over its total denominator across "
+      "the replications (what a finance reader computes as totals over totals), with a delta-method 95% CI; for every "
+      "other metric the mean per replication with its Student t 95% CI. P10, P50 and P90 are the spread of the "
+      "per-replication values.</p>\n";
+  if (const std::string sentence = horizon_sentence(closed_share, horizon);
+      !sentence.empty() && informative(stats_of(metrics, "opportunities")))
+    out += "<p class=\"note\">" + html_escape(sentence) + "</p>\n";
+  return out;
 }
 
 std::string funnel_chart(Page& page, const json& metrics, int horizon_days, std::uint64_t replications) {
@@ -157,39 +200,46 @@ std::string conversion_chart(Page& page, const json& metrics, const Csv* replica
   int order = 0;
   for (const Step& step : kSteps) {
     if (!informative(stats_of(metrics, step.numerator))) continue;
-    // The ratio in each replication, from replications.csv; else the summary's rate metric.
-    std::vector<double> ratios;
+    // Pooled over replications.csv (totals over totals) with the spread of the per-replication
+    // ratios; else the summary's rate metric.
+    std::vector<double> ratios, numerators, denominators;
     if (replications) {
       const std::size_t n = replications->column(step.numerator), d = replications->column(step.denominator);
       if (n != std::string::npos && d != std::string::npos)
         for (const auto& row : replications->rows) {
           const double num = csv_number(row[n], replications->file), den = csv_number(row[d], replications->file);
+          numerators.push_back(num);
+          denominators.push_back(den);
           ratios.push_back(den > 0 ? num / den : std::nan(""));
         }
     }
-    SummaryStats s;
+    double pooled = std::nan(""), p10 = std::nan(""), p90 = std::nan("");
     if (!ratios.empty()) {
-      s = summarize(ratios);
+      const SummaryStats s = summarize(ratios);
+      pooled = pooled_ratio(numerators, denominators).value;
+      p10 = s.p10;
+      p90 = s.p90;
     } else {
       const json& r = stats_of(metrics, step.rate);
       if (step.rate.empty() || !(number(r, "n_defined") > 0)) continue;
-      s.mean = number(r, "mean");
-      s.p10 = number(r, "p10");
-      s.p90 = number(r, "p90");
+      pooled = figure(r).value;
+      p10 = number(r, "p10");
+      p90 = number(r, "p90");
     }
-    if (!std::isfinite(s.mean)) continue;
+    if (!std::isfinite(pooled)) continue;
     values.push_back({{"step", std::string(step.name)},
                       {"order", order++},
-                      {"mean", s.mean},
-                      {"p10", s.p10},
-                      {"p90", s.p90},
-                      {"label", fmt::format("{:.1f}%", 100.0 * s.mean)}});
+                      {"mean", pooled},
+                      {"p10", p10},
+                      {"p90", p90},
+                      {"label", fmt::format("{:.1f}%", 100.0 * pooled)}});
   }
   ordered_json order_names = ordered_json::array();
   for (const auto& v : values) order_names.push_back(v["step"]);
   ordered_json spec = {
       {"title",
-       {{"text", "Conversion at each step"}, {"subtitle", "Dot: mean. Line: P10 to P90 across replications."}}},
+       {{"text", "Conversion at each step"},
+        {"subtitle", "Dot: pooled (total over total across replications). Line: P10 to P90 across replications."}}},
       {"height", 42 * static_cast<int>(values.size())},
       {"data", {{"values", values}}},
       {"encoding", {{"y", {{"field", "step"}, {"type", "nominal"}, {"sort", order_names}, {"title", nullptr}}}}},
@@ -208,17 +258,19 @@ std::string conversion_chart(Page& page, const json& metrics, const Csv* replica
           {{"x", {{"field", "mean"}, {"type", "quantitative"}}},
            {"tooltip",
             {{{"field", "step"}, {"title", "Step"}},
-             {{"field", "mean"}, {"title", "Mean"}, {"format", ".1%"}},
+             {{"field", "mean"}, {"title", "Pooled"}, {"format", ".1%"}},
              {{"field", "p10"}, {"title", "P10"}, {"format", ".1%"}},
              {{"field", "p90"}, {"title", "P90"}, {"format", ".1%"}}}}}}},
         {{"mark", {{"type", "text"}, {"dy", -13}, {"fontSize", 12}}},
          {"encoding", {{"x", {{"field", "mean"}, {"type", "quantitative"}}}, {"text", {{"field", "label"}}}}}}}}};
   return page.chart(std::move(spec),
-                    "The share of one step that reaches the next, computed in each replication: the spread shows how "
-                    "much a quarter can differ by chance alone.");
+                    "The share of one step that reaches the next: the dot pools every replication (all of the next "
+                    "step over all of this one), the line spans the share in single replications, how much a quarter "
+                    "can differ by chance alone.");
 }
 
-std::string histogram_chart(Page& page, const Csv& replications, std::string_view metric, int horizon_days) {
+std::string histogram_chart(Page& page, const Csv& replications, std::string_view metric, const json& stats,
+                            int horizon_days) {
   const std::size_t col = replications.column(metric);
   if (col == std::string::npos) return {};
   const std::vector<double> values = replications.numbers(col);
@@ -227,18 +279,25 @@ std::string histogram_chart(Page& page, const Csv& replications, std::string_vie
   const std::string unit = metric_unit(metric);
   ordered_json data = ordered_json::array();
   for (double v : values) data.push_back({{"value", v}});
-  const bool ratio = unit_kind(unit) == UnitKind::ratio, money = unit_kind(unit) == UnitKind::currency;
+  const bool count = unit_kind(unit) == UnitKind::count || unit_kind(unit) == UnitKind::duration;
   const std::string axis_format = d3_axis_format(unit);
   std::string x_title = axis_title(metric, unit);
-  if (!ratio && !money) x_title += fmt::format(" per {}", horizon_text(horizon_days));
-  const ordered_json markers = ordered_json::array({{{"value", s.mean}, {"marker", "mean"}},
+  if (count) x_title += fmt::format(" per {}", horizon_text(horizon_days));
+  // A ratio's headline is its pooled ratio (totals over totals); the histogram is its spread.
+  const Figure f = figure(stats);
+  const bool pooled = f.pooled && std::isfinite(f.value);
+  const std::string centre = pooled ? "pooled ratio" : "mean";
+  const ordered_json markers = ordered_json::array({{{"value", pooled ? f.value : s.mean}, {"marker", centre}},
                                                     {{"value", s.p10}, {"marker", "P10 and P90"}},
                                                     {{"value", s.p90}, {"marker", "P10 and P90"}}});
+  const std::string subtitle =
+      pooled ? fmt::format("Pooled {} (mean of the replications {}), P10 {}, P90 {} ({} replications)",
+                           display(f.value, unit), display(s.mean, unit), display(s.p10, unit), display(s.p90, unit),
+                           s.n_defined)
+             : fmt::format("Mean {}, P10 {}, P90 {} ({} replications)", display(s.mean, unit), display(s.p10, unit),
+                           display(s.p90, unit), s.n_defined);
   ordered_json spec = {
-      {"title",
-       {{"text", metric_label(metric)},
-        {"subtitle", fmt::format("Mean {}, P10 {}, P90 {} ({} replications)", display(s.mean, unit),
-                                 display(s.p10, unit), display(s.p90, unit), s.n_defined)}}},
+      {"title", {{"text", metric_label(metric)}, {"subtitle", subtitle}}},
       {"height", 170},
       {"layer",
        {{{"data", {{"values", data}}},
@@ -264,12 +323,12 @@ std::string histogram_chart(Page& page, const Csv& replications, std::string_vie
             {{"field", "marker"},
              {"type", "nominal"},
              {"title", nullptr},
-             {"scale", {{"domain", {"mean", "P10 and P90"}}, {"range", {"#d62728", "#333333"}}}}}},
+             {"scale", {{"domain", {centre, "P10 and P90"}}, {"range", {"#d62728", "#333333"}}}}}},
            {"strokeDash",
             {{"field", "marker"},
              {"type", "nominal"},
              {"title", nullptr},
-             {"scale", {{"domain", {"mean", "P10 and P90"}}, {"range", {{1, 0}, {5, 4}}}}}}}}}}}}};
+             {"scale", {{"domain", {centre, "P10 and P90"}}, {"range", {{1, 0}, {5, 4}}}}}}}}}}}}};
   return page.chart(std::move(spec), "");
 }
 
@@ -405,12 +464,13 @@ std::string source_cost_chart(Page& page, const json& by_source) {
   ordered_json data = ordered_json::array();
   for (const auto& [source, metrics] : by_source.items()) {
     const json& s = stats_of(metrics, kCost);
-    if (!(number(s, "n_defined") > 0)) continue;
+    const Figure f = figure(s);
+    if (!(number(s, "n_defined") > 0) || !std::isfinite(f.value)) continue;
     data.push_back({{"source", source},
-                    {"mean", number(s, "mean")},
+                    {"mean", f.value},
                     {"p10", number(s, "p10")},
                     {"p90", number(s, "p90")},
-                    {"label", display(number(s, "mean"), metric_unit(kCost))}});
+                    {"label", display(f.value, metric_unit(kCost))}});
   }
   if (data.empty()) return {};
   double top = 0.0;
@@ -425,7 +485,9 @@ std::string source_cost_chart(Page& page, const json& by_source) {
   ordered_json spec = {
       {"title",
        {{"text", "Cost per SQL by source (marketing spend)"},
-        {"subtitle", "Bar: mean. Line: P10 to P90 across replications. Sorted from cheapest."}}},
+        {"subtitle",
+         "Bar: pooled, total spend over total SQLs. Line: P10 to P90 across replications. Sorted from "
+         "cheapest."}}},
       {"height", 32 * static_cast<int>(data.size())},
       {"data", {{"values", data}}},
       {"encoding", {{"y", {{"field", "source"}, {"type", "nominal"}, {"title", nullptr}, {"sort", order_names}}}}},
@@ -440,7 +502,7 @@ std::string source_cost_chart(Page& page, const json& by_source) {
              {"axis", {{"format", "$,.3~s"}, {"tickCount", 6}}}}},
            {"tooltip",
             {{{"field", "source"}, {"title", "Source"}},
-             {{"field", "mean"}, {"title", "Mean"}, {"format", "$,.0f"}},
+             {{"field", "mean"}, {"title", "Pooled"}, {"format", "$,.0f"}},
              {{"field", "p10"}, {"title", "P10"}, {"format", "$,.0f"}},
              {{"field", "p90"}, {"title", "P90"}, {"format", "$,.0f"}}}}}}},
         {{"mark", {{"type", "rule"}, {"color", "#111"}, {"strokeWidth", 2}}},
@@ -448,62 +510,58 @@ std::string source_cost_chart(Page& page, const json& by_source) {
         {{"mark", {{"type", "text"}, {"align", "left"}, {"dx", 6}, {"fontSize", 11}}},
          {"encoding", {{"x", {{"field", "p90"}, {"type", "quantitative"}}}, {"text", {{"field", "label"}}}}}}}}};
   return page.chart(std::move(spec),
-                    "Channel and nurture spend of each source divided by its SQLs. A source with few SQLs has a wide "
-                    "line: its cost per SQL is uncertain from quarter to quarter.");
+                    "Channel and nurture spend of each source over all replications divided by its SQLs over all of "
+                    "them. A source with few SQLs has a wide line: its cost per SQL is uncertain from quarter to "
+                    "quarter.");
 }
 
-std::string source_table(const json& by_source, bool pipeline) {
-  struct Column {
-    std::string_view metric, title;
-  };
-  std::vector<Column> columns = {{"leads", "Leads"},
-                                 {"mqls", "MQLs"},
-                                 {"lead_to_mql_rate", "Lead to MQL"},
-                                 {"sqls", "SQLs"},
-                                 {"mql_to_sql_rate", "MQL to SQL"},
-                                 {"channel_spend", "Channel spend"},
-                                 {"cost_per_mql", "Cost per MQL"},
-                                 {"cost_per_sql_marketing", "Cost per SQL, marketing"},
-                                 {"cost_per_sql_loaded", "Cost per SQL, loaded"}};
-  if (pipeline) {
-    columns.push_back({"pipeline_value", "Pipeline created"});
-    columns.push_back({"cac", "CAC"});
-  }
-  std::string out = "<div class=\"table-wrap\"><table><thead><tr><th>Source</th>";
-  for (const Column& c : columns) out += fmt::format("<th>{}</th>", c.title);
-  out += "<th>SQLs, P10 to P90</th></tr></thead><tbody>\n";
-  for (const auto& [source, metrics] : by_source.items()) {
-    out += "<tr><td>" + html_escape(source) + "</td>";
-    for (const Column& c : columns) out += cell(number(stats_of(metrics, c.metric), "mean"), metric_unit(c.metric));
-    const json& sqls = stats_of(metrics, "sqls");
-    out += fmt::format("<td>{} to {}</td></tr>\n", display(number(sqls, "p10"), "leads"),
-                       display(number(sqls, "p90"), "leads"));
-  }
-  return out + "</tbody></table></div>\n";
-}
-
-std::string team_table(const json& by_team) {
-  struct Column {
-    std::string_view metric, title;
-  };
-  static constexpr Column kColumns[] = {{"mqls", "MQLs"},
-                                        {"response_time_hours", "Response (h)"},
-                                        {"response_time_hours_p90", "Response P90 (h)"},
-                                        {"sla_attainment", "SLA met"},
-                                        {"queue_length_mean", "Mean queue"},
-                                        {"rep_utilization", "Rep utilisation"},
-                                        {"sqls", "SQLs"},
-                                        {"acceptance_rate", "Acceptance rate"},
-                                        {"cold_leads", "Gone cold"}};
-  std::string out = "<div class=\"table-wrap\"><table><thead><tr><th>Team</th>";
-  for (const Column& c : kColumns) out += fmt::format("<th>{}</th>", c.title);
+/// One row per scope of a kind, one column per metric: headline figures (a ratio pooled), a
+/// ratio undefined in some replications with its note beside the figure.
+std::string scope_table(const json& scopes, ScopeKind kind, std::string_view first,
+                        const std::vector<std::string>& columns, std::uint64_t replications, int horizon) {
+  std::string out = fmt::format("<div class=\"table-wrap\"><table><thead><tr><th>{}</th>", html_escape(first));
+  for (const std::string& c : columns) out += fmt::format("<th>{}</th>", html_escape(axis_title(c, metric_unit(c))));
   out += "</tr></thead><tbody>\n";
-  for (const auto& [team, metrics] : by_team.items()) {
-    out += "<tr><td>" + html_escape(team) + "</td>";
-    for (const Column& c : kColumns) out += cell(number(stats_of(metrics, c.metric), "mean"), metric_unit(c.metric));
+  for (const auto& [scope, metrics] : scopes.items()) {
+    out += "<tr><td>" + html_escape(scope) + "</td>";
+    for (const std::string& c : columns) {
+      const json& s = stats_of(metrics, c);
+      const std::size_t m = metric_index(c, kind);
+      const std::string note =
+          metric_defs(kind)[m].is_ratio()
+              ? undefined_note(kind, m, static_cast<std::size_t>(number(s, "n_defined")), replications, horizon)
+              : std::string();
+      out += figure_cell(figure(s).value, metric_unit(c), note);
+    }
     out += "</tr>\n";
   }
   return out + "</tbody></table></div>\n";
+}
+
+std::string source_table(const json& by_source, bool pipeline, const std::vector<std::string>& chosen,
+                         std::uint64_t replications, int horizon) {
+  static constexpr std::string_view kColumns[] = {"leads",
+                                                  "mqls",
+                                                  "lead_to_mql_rate",
+                                                  "sqls",
+                                                  "mql_to_sql_rate",
+                                                  "channel_spend",
+                                                  "cost_per_mql",
+                                                  "cost_per_sql_marketing",
+                                                  "cost_per_sql_loaded"};
+  std::vector<std::string> columns = shown(chosen, kColumns);
+  if (chosen.empty() && pipeline)
+    for (const char* c : {"pipeline_value", "won_deals", "cac"}) columns.emplace_back(c);
+  return scope_table(by_source, ScopeKind::funnel, "Source", columns, replications, horizon);
+}
+
+std::string team_table(const json& by_team, const std::vector<std::string>& chosen, std::uint64_t replications,
+                       int horizon) {
+  static constexpr std::string_view kColumns[] = {"mqls",           "response_time_hours", "response_time_hours_p90",
+                                                  "sla_attainment", "queue_length_mean",   "rep_utilization",
+                                                  "sqls",           "acceptance_rate",     "cold_leads",
+                                                  "backlog_at_end"};
+  return scope_table(by_team, ScopeKind::team, "Team", shown(chosen, kColumns, ScopeKind::team), replications, horizon);
 }
 
 }  // namespace
@@ -582,7 +640,8 @@ std::string uncertainty_html(Page& page, const json& summary) {
   return out;
 }
 
-void run_section(Page& page, const json& summary, const Csv* replications, const Csv* weekly) {
+void run_section(Page& page, const json& summary, const Csv* replications, const Csv* weekly,
+                 const std::vector<std::string>& chosen) {
   const json& metrics = summary.at("metrics");
   const std::string scenario = summary.value("scenario", std::string("(unnamed)"));
   const auto replications_count = summary.value("replications", std::uint64_t{0});
@@ -596,7 +655,7 @@ void run_section(Page& page, const json& summary, const Csv* replications, const
   if (const auto p = summary.find("precision"); p != summary.end() && p->is_object())
     out += precision_meta(*p, "the 95% CI half-width of its mean, relative to the mean,");
   const bool uncertain = summary.contains("uncertain_parameters") && summary["uncertain_parameters"].is_array();
-  out += "<h3>Headline numbers</h3>\n" + headline_table(metrics);
+  out += "<h3>Headline numbers</h3>\n" + headline_table(metrics, chosen, replications_count, horizon);
   out += "<div class=\"grid\">\n" + funnel_chart(page, metrics, horizon, replications_count);
   out += conversion_chart(page, metrics, replications);
   const json by_source = summary.value("by_source", json::object());
@@ -612,10 +671,10 @@ void run_section(Page& page, const json& summary, const Csv* replications, const
         ".</p>\n"
         "<div class=\"grid\">\n";
     const bool pipeline = informative(stats_of(metrics, "pipeline_value"));
-    for (std::string_view metric :
-         {std::string_view("mqls"), std::string_view("mql_to_sql_rate"), std::string_view("cost_per_sql_marketing"),
-          pipeline ? std::string_view("pipeline_value") : std::string_view("sqls")})
-      out += histogram_chart(page, *replications, metric, horizon);
+    const std::string_view defaults[] = {"mqls", "mql_to_sql_rate", "cost_per_sql_marketing",
+                                         pipeline ? std::string_view("pipeline_value") : std::string_view("sqls")};
+    for (const std::string& metric : shown(chosen, defaults))
+      out += histogram_chart(page, *replications, metric, stats_of(metrics, metric), horizon);
     out += "</div>\n";
   } else {
     out += "<p class=\"note\">No replications.csv beside summary.json: the histograms are left out.</p>\n";
@@ -639,11 +698,14 @@ void run_section(Page& page, const json& summary, const Csv* replications, const
     out += "<p class=\"note\">No weekly.csv beside summary.json: the weekly charts are left out.</p>\n";
   }
 
-  if (!by_source.empty())
-    out += "<h3>By source (means across replications)</h3>\n" +
-           source_table(by_source, informative(stats_of(metrics, "pipeline_value")));
+  if (!by_source.empty() && (chosen.empty() || !shown(chosen, {}).empty()))
+    out +=
+        "<h3>By source (ratios pooled, other metrics means across replications)</h3>\n" +
+        source_table(by_source, informative(stats_of(metrics, "pipeline_value")), chosen, replications_count, horizon);
   const json by_team = summary.value("by_team", json::object());
-  if (!by_team.empty()) out += "<h3>By sales team (means across replications)</h3>\n" + team_table(by_team);
+  if (!by_team.empty() && (chosen.empty() || !shown(chosen, {}, ScopeKind::team).empty()))
+    out += "<h3>By sales team (ratios pooled, other metrics means across replications)</h3>\n" +
+           team_table(by_team, chosen, replications_count, horizon);
   out += "</section>\n";
 }
 

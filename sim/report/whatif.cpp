@@ -6,12 +6,14 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "funnelsim/output/comparison_output.hpp"
 #include "core/number_text.hpp"
+#include "output/format.hpp"
 #include "report/internal.hpp"
 
 namespace funnelsim::report_detail {
@@ -42,6 +44,7 @@ std::string signed_money(double v, double scale) {
 /// largest magnitude shown beside it, picks the money format so that a mean and its interval agree.
 std::string change_value(double v, std::string_view unit, double scale) {
   if (unit_kind(unit) == UnitKind::ratio) return signed_number(100 * v, 1);
+  if (unit_kind(unit) == UnitKind::currency_ratio) return signed_number(v, 2, "$");
   if (unit_kind(unit) == UnitKind::currency)
     return scale >= 10 && scale < 1e5 ? signed_money(std::round(v), scale)  // whole dollars with separators
                                       : signed_money(v, scale);
@@ -51,8 +54,11 @@ std::string change_value(double v, std::string_view unit, double scale) {
 /// A paired difference with its interval: "+1.2 pp [+0.9, +1.5]", "+$42 [+$30, +$55]".
 std::string change_text(double mean, double low, double high, std::string_view unit) {
   const double scale = std::max(std::abs(low), std::abs(high));
-  return fmt::format("{}{} [{}, {}]", change_value(mean, unit, scale), unit_kind(unit) == UnitKind::ratio ? " pp" : "",
-                     change_value(low, unit, scale), change_value(high, unit, scale));
+  const std::string_view suffix = unit_kind(unit) == UnitKind::ratio            ? " pp"
+                                  : unit_kind(unit) == UnitKind::currency_ratio ? " per $1"
+                                                                                : "";
+  return fmt::format("{}{} [{}, {}]", change_value(mean, unit, scale), suffix, change_value(low, unit, scale),
+                     change_value(high, unit, scale));
 }
 
 std::string verdict(const json& difference, std::string_view better) {
@@ -63,10 +69,15 @@ std::string verdict(const json& difference, std::string_view better) {
   return std::string((sign > 0) == (better == "higher") ? kBetter : kWorse);
 }
 
-/// The metrics a comparison shows: the verdict's headline metrics, then money and pipeline when
-/// the base has them.
-std::vector<std::string> compared_metrics(const json& metrics) {
+/// The metrics a comparison shows: the whole-funnel ones of --metrics, else the verdict's
+/// headline metrics, then money and pipeline when the base has them.
+std::vector<std::string> compared_metrics(const json& metrics, const std::vector<std::string>& chosen) {
   std::vector<std::string> out;
+  if (!chosen.empty()) {
+    for (const std::string& m : chosen)
+      if (metric_index(m) < metric_defs().size()) out.push_back(m);
+    return out;
+  }
   for (std::string_view m : headline_metrics()) out.emplace_back(m);
   for (std::string_view m : {"cost_per_sql_loaded", "pipeline_value", "cac"}) {
     const json& base = member(member(metrics, m), "base");
@@ -75,108 +86,229 @@ std::vector<std::string> compared_metrics(const json& metrics) {
   return out;
 }
 
-std::string forest_chart(Page& page, const std::string& variant, const std::string& base, const json& metrics,
-                         std::uint64_t replications) {
+struct VariantMetrics {
+  std::string variant;
+  const json* metrics;
+};
+
+/// Every variant's change in the shown metrics on one chart and one scale: each metric a row,
+/// each variant a dot and bar within it, coloured by whether the change is better or worse in
+/// the metric's direction.
+std::string forest_chart(Page& page, const std::vector<VariantMetrics>& variants, const std::string& base,
+                         const std::vector<std::string>& shown_metrics, std::uint64_t replications) {
   ordered_json rows = ordered_json::array();
+  ordered_json variant_names = ordered_json::array();
+  for (const VariantMetrics& v : variants) variant_names.push_back(v.variant);
   int order = 0;
-  for (const std::string& metric : compared_metrics(metrics)) {
-    const json& c = member(metrics, metric);
-    const json& d = member(c, "difference");
-    const double rel = number(d, "relative"), lo = number(d, "relative_ci95_low"), hi = number(d, "relative_ci95_high");
-    if (!std::isfinite(rel)) continue;
-    const std::string unit = c.value("unit", metric_unit(metric));
-    rows.push_back({{"metric", metric_label(metric)},
-                    {"order", order++},
-                    {"rel", rel},
-                    {"lo", std::isfinite(lo) ? lo : rel},
-                    {"hi", std::isfinite(hi) ? hi : rel},
-                    {"verdict", verdict(d, c.value("better", std::string("neither")))},
-                    {"change", change_text(number(d, "mean"), number(d, "ci95_low"), number(d, "ci95_high"), unit)},
-                    {"base", display(number(member(c, "base"), "mean"), unit)},
-                    {"variant", display(number(member(c, "variant"), "mean"), unit)}});
+  std::size_t metric_rows = 0;
+  for (const std::string& metric : shown_metrics) {
+    bool any = false;
+    for (const VariantMetrics& v : variants) {
+      const json& c = member(*v.metrics, metric);
+      const json& d = headline_difference(c);
+      const double rel = number(d, "relative"), lo = number(d, "relative_ci95_low"),
+                   hi = number(d, "relative_ci95_high");
+      if (!std::isfinite(rel)) continue;
+      any = true;
+      const std::string unit = c.value("unit", metric_unit(metric));
+      const Figure b = figure(member(c, "base")), w = figure(member(c, "variant"));
+      rows.push_back({{"metric", metric_label(metric)},
+                      {"variant", v.variant},
+                      {"order", order},
+                      {"rel", rel},
+                      {"lo", std::isfinite(lo) ? lo : rel},
+                      {"hi", std::isfinite(hi) ? hi : rel},
+                      {"verdict", verdict(d, c.value("better", std::string("neither")))},
+                      {"figure", b.pooled ? "pooled ratio" : "mean"},
+                      {"change", change_text(number(d, "mean"), number(d, "ci95_low"), number(d, "ci95_high"), unit)},
+                      {"base", display(b.value, unit)},
+                      {"variant_value", display(w.value, unit)}});
+    }
+    if (any) ++order, ++metric_rows;
   }
   ordered_json order_names = ordered_json::array();
-  for (const auto& r : rows) order_names.push_back(r["metric"]);
+  for (const auto& r : rows)
+    if (order_names.empty() || order_names.back() != r["metric"]) order_names.push_back(r["metric"]);
+  const bool several = variants.size() > 1;
   const ordered_json y = {{"field", "metric"},
                           {"type", "nominal"},
                           {"sort", order_names},
                           {"title", nullptr},
                           {"axis", {{"labelFontSize", 12}, {"labelLimit", 220}}}};
-  const ordered_json color = {
-      {"field", "verdict"},
-      {"type", "nominal"},
-      {"title", "By the 95% CI"},
-      {"scale",
-       {{"domain", {kBetter, kWorse, kUnclear, kChanged}}, {"range", {"#1b7a36", "#c0392b", "#8a8a8a", "#2f6db5"}}}}};
+  const ordered_json y_offset = {{"field", "variant"}, {"type", "nominal"}, {"sort", variant_names}};
+  const ordered_json color = {{"field", "verdict"},
+                              {"type", "nominal"},
+                              {"title", "By the 95% CI"},
+                              {"scale",
+                               {{"domain", {kBetter, kWorse, kUnclear, kChanged}},
+                                {"range", {kBetterColour, kWorseColour, kNeutralColour, "#2f6db5"}}}}};
+  auto with_offset = [&](ordered_json encoding) {
+    encoding["y"] = y;
+    if (several) encoding["yOffset"] = y_offset;
+    return encoding;
+  };
+  ordered_json point_encoding = with_offset({{"x", {{"field", "rel"}, {"type", "quantitative"}}},
+                                             {"color", color},
+                                             {"tooltip",
+                                              {{{"field", "metric"}, {"title", "Metric"}},
+                                               {{"field", "variant"}, {"title", "Variant"}},
+                                               {{"field", "figure"}, {"title", "Figure"}},
+                                               {{"field", "base"}, {"title", "Base"}},
+                                               {{"field", "variant_value"}, {"title", "Variant"}},
+                                               {{"field", "change"}, {"title", "Difference [95% CI]"}},
+                                               {{"field", "rel"}, {"title", "Relative"}, {"format", "+.1%"}},
+                                               {{"field", "verdict"}, {"title", "Verdict"}}}}});
+  if (several)
+    point_encoding["shape"] = {{"field", "variant"},
+                               {"type", "nominal"},
+                               {"title", "Variant"},
+                               {"sort", variant_names},
+                               {"legend", {{"symbolFillColor", "#555"}, {"symbolStrokeColor", "#555"}}}};
+  std::string title = several ? fmt::format("Every variant vs {}: change in each metric, on one scale", base)
+                              : fmt::format("{} vs {}: change in each headline metric", variants.front().variant, base);
   ordered_json spec = {
       {"title",
-       {{"text", fmt::format("{} vs {}: change in each headline metric", variant, base)},
-        {"subtitle", fmt::format("Mean of the paired differences relative to the base, with its 95% CI ({} paired "
-                                 "replications). Labels: the change in the metric's own units.",
+       {{"text", title},
+        {"subtitle", fmt::format("Difference relative to the base, with its 95% CI ({} paired replications; ratios: "
+                                 "pooled, totals over totals). Labels: the change in the metric's own units.",
                                  replications)}}},
-      {"height", 44 * static_cast<int>(rows.size())},
+      {"height", (several ? 26 * static_cast<int>(variants.size()) + 10 : 44) * static_cast<int>(metric_rows)},
       {"data", {{"values", rows}}},
       {"layer",
        {{{"data", {{"values", ordered_json::array({{{"zero", 0}}})}}},
          {"mark", {{"type", "rule"}, {"color", "#555"}, {"strokeDash", {4, 3}}}},
          {"encoding", {{"x", {{"field", "zero"}, {"type", "quantitative"}}}}}},
         {{"mark", {{"type", "rule"}, {"strokeWidth", 3}}},
+         {"encoding", with_offset({{"x",
+                                    {{"field", "lo"},
+                                     {"type", "quantitative"},
+                                     {"title", "Change relative to the base (%)"},
+                                     {"scale", {{"padding", 70}}},
+                                     {"axis", {{"format", "+.0%"}}}}},
+                                   {"x2", {{"field", "hi"}}},
+                                   {"color", color}})}},
+        {{"mark", {{"type", "point"}, {"filled", true}, {"size", several ? 80 : 110}, {"opacity", 1}}},
+         {"encoding", point_encoding}},
+        {{"mark", {{"type", "text"}, {"dy", several ? -9 : -15}, {"fontSize", several ? 10 : 12}, {"color", "#222"}}},
          {"encoding",
-          {{"y", y},
-           {"x",
-            {{"field", "lo"},
-             {"type", "quantitative"},
-             {"title", "Change relative to the base (%)"},
-             {"scale", {{"padding", 70}}},
-             {"axis", {{"format", "+.0%"}}}}},
-           {"x2", {{"field", "hi"}}},
-           {"color", color}}}},
-        {{"mark", {{"type", "point"}, {"filled", true}, {"size", 110}, {"opacity", 1}}},
-         {"encoding",
-          {{"y", y},
-           {"x", {{"field", "rel"}, {"type", "quantitative"}}},
-           {"color", color},
-           {"tooltip",
-            {{{"field", "metric"}, {"title", "Metric"}},
-             {{"field", "base"}, {"title", "Base mean"}},
-             {{"field", "variant"}, {"title", "Variant mean"}},
-             {{"field", "change"}, {"title", "Difference [95% CI]"}},
-             {{"field", "rel"}, {"title", "Relative"}, {"format", "+.1%"}},
-             {{"field", "verdict"}, {"title", "Verdict"}}}}}}},
-        {{"mark", {{"type", "text"}, {"dy", -15}, {"fontSize", 12}, {"color", "#222"}}},
-         {"encoding",
-          {{"y", y}, {"x", {{"field", "rel"}, {"type", "quantitative"}}}, {"text", {{"field", "change"}}}}}}}}};
+          with_offset({{"x", {{"field", "rel"}, {"type", "quantitative"}}}, {"text", {{"field", "change"}}}})}}}}};
   return page.chart(std::move(spec),
-                    "Each row is one metric: the dot is the mean difference variant minus base, relative to the base "
-                    "mean; the bar is its 95% confidence interval. A bar that does not cross the dashed zero line is a "
-                    "clear change. Rates move in percentage points (pp), money in dollars.",
+                    "Each row is one metric: the dot is the difference variant minus base, relative to the base; the "
+                    "bar is its 95% confidence interval. Green: better in the metric's direction (fewer cold leads is "
+                    "better even though it is down), red: worse, grey: no clear change, blue: a clear change of a "
+                    "metric with no better direction (such as MQLs). A bar that does not cross the dashed zero line "
+                    "is a clear change. Rates move in percentage points (pp), money in dollars.",
                     true);
 }
 
-std::string compare_table(const json& metrics) {
-  std::string out =
-      "<div class=\"table-wrap\"><table><thead><tr><th>Metric</th><th>Base</th><th>Variant</th>"
-      "<th>Difference [95% CI]</th><th>Relative [95% CI]</th><th>P(variant better)</th><th>Variance reduction</th>"
-      "</tr></thead><tbody>\n";
-  for (const std::string& metric : compared_metrics(metrics)) {
+std::string change_cells(const json& c, std::string_view unit) {
+  const json& d = headline_difference(c);
+  const std::string v = verdict(d, c.value("better", std::string("neither")));
+  const std::string css = v == kBetter ? " class=\"better\"" : v == kWorse ? " class=\"worse\"" : "";
+  const Figure b = figure(member(c, "base")), w = figure(member(c, "variant"));
+  const double p = number(member(c, "difference"), "p_better_share"), reduction = number(d, "variance_reduction");
+  return fmt::format(
+      "<td>{}</td><td>{}</td><td{}>{}</td><td>{} [{}, {}]</td><td class=\"kind\">{}</td><td>{}</td><td>{}</td>",
+      display(b.value, unit), display(w.value, unit), css,
+      change_text(number(d, "mean"), number(d, "ci95_low"), number(d, "ci95_high"), unit),
+      signed_number(100 * number(d, "relative"), 1, "", "%"),
+      signed_number(100 * number(d, "relative_ci95_low"), 1, "", "%"),
+      signed_number(100 * number(d, "relative_ci95_high"), 1, "", "%"), b.pooled ? "pooled ratio" : "mean",
+      std::isfinite(p) ? fmt::format("{:.0f}%", 100 * p) : "",
+      std::isfinite(reduction) ? fmt::format("{:.1f}x", reduction) : "");
+}
+
+constexpr std::string_view kChangeHeadings =
+    "<th>Base</th><th>Variant</th><th>Difference [95% CI]</th><th>Relative [95% CI]</th><th>Figure</th>"
+    "<th>P(variant better)</th><th>Variance reduction</th>";
+
+std::string compare_table(const json& metrics, const std::vector<std::string>& shown_metrics) {
+  std::string out = fmt::format("<div class=\"table-wrap\"><table><thead><tr><th>Metric</th>{}</tr></thead><tbody>\n",
+                                kChangeHeadings);
+  for (const std::string& metric : shown_metrics) {
     const json& c = member(metrics, metric);
-    const json& d = member(c, "difference");
+    if (!c.is_object()) continue;
     const std::string unit = c.value("unit", metric_unit(metric));
-    const std::string v = verdict(d, c.value("better", std::string("neither")));
-    const std::string css = v == kBetter ? " class=\"better\"" : v == kWorse ? " class=\"worse\"" : "";
-    const double p = number(d, "p_better_share"), reduction = number(d, "variance_reduction");
-    out += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td><td>{} [{}, {}]</td><td>{}</td><td>{}</td></tr>\n",
-        html_escape(axis_title(metric, unit)), display(number(member(c, "base"), "mean"), unit),
-        display(number(member(c, "variant"), "mean"), unit), css,
-        change_text(number(d, "mean"), number(d, "ci95_low"), number(d, "ci95_high"), unit),
-        signed_number(100 * number(d, "relative"), 1, "", "%"),
-        signed_number(100 * number(d, "relative_ci95_low"), 1, "", "%"),
-        signed_number(100 * number(d, "relative_ci95_high"), 1, "", "%"),
-        std::isfinite(p) ? fmt::format("{:.0f}%", 100 * p) : "",
-        std::isfinite(reduction) ? fmt::format("{:.1f}x", reduction) : "");
+    out += fmt::format("<tr><td>{}</td>{}</tr>\n", html_escape(axis_title(metric, unit)), change_cells(c, unit));
   }
   return out + "</tbody></table></div>\n";
+}
+
+/// The operational metrics a threshold decision turns on, per team or per source: one row per
+/// scope and metric, left out where no replication paired them.
+std::string operations_table(const json& scopes, std::string_view first,
+                             const std::vector<std::string>& shown_metrics) {
+  std::string rows;
+  for (const auto& [scope, metrics] : scopes.items())
+    for (const std::string& metric : shown_metrics) {
+      const json& c = member(metrics, metric);
+      if (!(number(headline_difference(c), "n_paired") > 0)) continue;
+      const std::string unit = c.value("unit", metric_unit(metric));
+      rows += fmt::format("<tr><td>{}</td><td>{}</td>{}</tr>\n", html_escape(scope),
+                          html_escape(axis_title(metric, unit)), change_cells(c, unit));
+    }
+  if (rows.empty()) return {};
+  return fmt::format("<div class=\"table-wrap\"><table><thead><tr><th>{}</th><th>Metric</th>{}</tr></thead><tbody>\n",
+                     html_escape(first), kChangeHeadings) +
+         rows + "</tbody></table></div>\n";
+}
+
+/// One weekly series of every scenario on one chart: the mean line and the P10-P90 band.
+std::string weekly_compare_chart(Page& page, const json& weekly, const std::string& series, const std::string& title,
+                                 const std::string& y_title) {
+  ordered_json data = ordered_json::array();
+  ordered_json names = ordered_json::array();
+  bool any = false;
+  for (const json& scenario : weekly) {
+    const json& s = member(member(scenario, "series"), series);
+    const json& mean = member(s, "mean");
+    if (!mean.is_array()) continue;
+    const std::string name = scenario.value("scenario", std::string("?"));
+    names.push_back(name);
+    const json &p10 = member(s, "p10"), &p90 = member(s, "p90");
+    for (std::size_t w = 0; w < mean.size(); ++w) {
+      const double m = mean[w].is_number() ? mean[w].get<double>() : std::nan("");
+      if (!std::isfinite(m)) continue;
+      any = any || m != 0.0;
+      const double lo = p10.is_array() && w < p10.size() && p10[w].is_number() ? p10[w].get<double>() : m;
+      const double hi = p90.is_array() && w < p90.size() && p90[w].is_number() ? p90[w].get<double>() : m;
+      data.push_back({{"scenario", name}, {"week", w + 1}, {"mean", m}, {"p10", lo}, {"p90", hi}});
+    }
+  }
+  if (!any) return {};
+  const ordered_json x = {{"field", "week"},
+                          {"type", "quantitative"},
+                          {"title", "Week of the horizon"},
+                          {"axis", {{"tickMinStep", 1}, {"format", "d"}}},
+                          {"scale", {{"nice", false}}}};
+  const ordered_json color = {{"field", "scenario"},
+                              {"type", "nominal"},
+                              {"title", nullptr},
+                              {"sort", names},
+                              {"scale", {{"scheme", "tableau10"}}}};
+  ordered_json spec = {
+      {"title", {{"text", title}, {"subtitle", "Mean of each week across replications, band: P10 to P90; one scale"}}},
+      {"height", 200},
+      {"data", {{"values", data}}},
+      {"layer",
+       {{{"mark", {{"type", "area"}, {"opacity", 0.18}}},
+         {"encoding",
+          {{"x", x},
+           {"y", {{"field", "p10"}, {"type", "quantitative"}, {"title", y_title}}},
+           {"y2", {{"field", "p90"}}},
+           {"color", color}}}},
+        {{"mark", {{"type", "line"}, {"strokeWidth", 2.5}, {"point", {{"size", 24}}}}},
+         {"encoding",
+          {{"x", x},
+           {"y", {{"field", "mean"}, {"type", "quantitative"}}},
+           {"color", color},
+           {"tooltip",
+            {{{"field", "scenario"}, {"title", "Scenario"}},
+             {{"field", "week"}, {"title", "Week"}},
+             {{"field", "mean"}, {"title", "Mean"}, {"format", ",.1f"}},
+             {{"field", "p10"}, {"title", "P10"}, {"format", ",.1f"}},
+             {{"field", "p90"}, {"title", "P90"}, {"format", ",.1f"}}}}}}}}}};
+  return page.chart(std::move(spec), "");
 }
 
 // ---- sweep ----------------------------------------------------------------------------------
@@ -200,10 +332,20 @@ std::optional<Threshold> parse_constraint(const std::string& text) {
   return t;
 }
 
-std::string point_label(const json& values) {
+/// A swept parameter in users' words: its "title" in sweep.json, else its pointer.
+std::string title_of(const json& sweep, const std::string& pointer) {
+  for (const json& p : member(sweep, "parameters").is_array() ? sweep.at("parameters") : json::array())
+    if (p.value("pointer", std::string()) == pointer) {
+      const std::string title = p.value("title", std::string());
+      return title.empty() ? pointer : title;
+    }
+  return pointer;
+}
+
+std::string point_label(const json& sweep, const json& values) {
   std::string out;
   for (const auto& [pointer, value] : values.items())
-    out += (out.empty() ? "" : ", ") + fmt::format("{}={}", pointer, value_text(value));
+    out += (out.empty() ? "" : ", ") + fmt::format("{} = {}", title_of(sweep, pointer), value_text(value));
   return out;
 }
 
@@ -222,23 +364,27 @@ std::string tradeoff_chart(Page& page, const json& sweep, std::size_t parameter,
     const json& own = point.at("values").at(pointer);
     std::string rest;
     for (const auto& [ptr, v] : point.at("values").items())
-      if (ptr != pointer) rest += (rest.empty() ? "" : ", ") + fmt::format("{}={}", ptr, value_text(v));
+      if (ptr != pointer)
+        rest += (rest.empty() ? "" : ", ") + fmt::format("{} = {}", title_of(sweep, ptr), value_text(v));
+    const Figure f = figure(s);
     std::size_t index = 0;
     while (index < values.size() && values[index] != own) ++index;
     ordered_json row = {{"x", numeric ? ordered_json(own.get<double>()) : ordered_json(value_text(own))},
                         {"x_order", index},
                         {"others", rest.empty() ? "all points" : rest},
-                        {"mean", number(s, "mean")},
-                        {"lo", number(s, "ci95_low")},
-                        {"hi", number(s, "ci95_high")},
+                        {"mean", f.value},
+                        {"lo", std::isfinite(f.low) ? f.low : f.value},
+                        {"hi", std::isfinite(f.high) ? f.high : f.value},
                         {"best", point.value("best", false) ? "best point" : ""},
                         {"point", point.value("point", 0)},
-                        {"label", point_label(point.at("values"))}};
-    if (!std::isfinite(number(s, "mean"))) continue;
+                        {"label", point_label(sweep, point.at("values"))}};
+    if (!std::isfinite(f.value)) continue;
     rows.push_back(std::move(row));
   }
   const std::string value_format = d3_format(unit), axis_format = d3_axis_format(unit);
-  ordered_json x = {{"field", "x"}, {"type", numeric ? "quantitative" : "ordinal"}, {"title", pointer}};
+  const std::string parameter_title = title_of(sweep, pointer);
+  const bool pooled = metric_index(metric) < metric_defs().size() && metric_defs()[metric_index(metric)].is_ratio();
+  ordered_json x = {{"field", "x"}, {"type", numeric ? "quantitative" : "ordinal"}, {"title", parameter_title}};
   if (numeric)
     x["scale"] = {{"zero", false}, {"nice", false}, {"padding", 12}};
   else {
@@ -273,7 +419,7 @@ std::string tradeoff_chart(Page& page, const json& sweep, std::size_t parameter,
                       {"color", color},
                       {"tooltip",
                        {{{"field", "label"}, {"title", "Point"}},
-                        {{"field", "mean"}, {"title", "Mean"}, {"format", value_format}},
+                        {{"field", "mean"}, {"title", pooled ? "Pooled" : "Mean"}, {"format", value_format}},
                         {{"field", "lo"}, {"title", "95% CI low"}, {"format", value_format}},
                         {{"field", "hi"}, {"title", "95% CI high"}, {"format", value_format}}}}}}});
   layers.push_back({{"transform", {{{"filter", "datum.best != ''"}}}},
@@ -302,7 +448,8 @@ std::string tradeoff_chart(Page& page, const json& sweep, std::size_t parameter,
   }
   ordered_json spec = {{"title",
                         {{"text", metric_label(metric)},
-                         {"subtitle", fmt::format("against {}; line: mean, band: its 95% CI", pointer)}}},
+                         {"subtitle", fmt::format("against {} ({}); line: {}, band: its 95% CI", parameter_title,
+                                                  pointer, pooled ? "pooled ratio" : "mean")}}},
                        {"height", 200},
                        {"data", {{"values", rows}}},
                        {"layer", layers}};
@@ -317,18 +464,19 @@ std::string pareto_chart(Page& page, const json& sweep) {
   for (const json& point : sweep.at("points")) {
     const json& sx = member(member(point, "metrics"), xm);
     const json& sy = member(member(point, "metrics"), ym);
-    if (!std::isfinite(number(sx, "mean")) || !std::isfinite(number(sy, "mean"))) continue;
+    const Figure fx = figure(sx), fy = figure(sy);
+    if (!std::isfinite(fx.value) || !std::isfinite(fy.value)) continue;
     std::string label;
     for (const auto& [ptr, v] : point.at("values").items()) label += (label.empty() ? "" : ", ") + value_text(v);
-    rows.push_back({{"x", number(sx, "mean")},
-                    {"y", number(sy, "mean")},
-                    {"x_lo", number(sx, "ci95_low")},
-                    {"x_hi", number(sx, "ci95_high")},
-                    {"y_lo", number(sy, "ci95_low")},
-                    {"y_hi", number(sy, "ci95_high")},
+    rows.push_back({{"x", fx.value},
+                    {"y", fy.value},
+                    {"x_lo", std::isfinite(fx.low) ? fx.low : fx.value},
+                    {"x_hi", std::isfinite(fx.high) ? fx.high : fx.value},
+                    {"y_lo", std::isfinite(fy.low) ? fy.low : fy.value},
+                    {"y_hi", std::isfinite(fy.high) ? fy.high : fy.value},
                     {"front", point.value("pareto", false) ? "On the Pareto front" : "Beaten on both"},
                     {"label", label},
-                    {"point", point_label(point.at("values"))}});
+                    {"point", point_label(sweep, point.at("values"))}});
   }
   const ordered_json x = {{"field", "x"},
                           {"type", "quantitative"},
@@ -347,7 +495,7 @@ std::string pareto_chart(Page& page, const json& sweep) {
       {"scale", {{"domain", {"On the Pareto front", "Beaten on both"}}, {"range", {"#c0392b", "#9a9a9a"}}}}};
   std::string parameters;
   for (const json& p : sweep.at("parameters"))
-    parameters += (parameters.empty() ? "" : ", ") + p.at("pointer").get<std::string>();
+    parameters += (parameters.empty() ? "" : ", ") + title_of(sweep, p.at("pointer").get<std::string>());
   ordered_json spec = {
       {"title",
        {{"text", fmt::format("Trade-off: {} against {}", metric_label(xm), metric_label(ym))},
@@ -442,15 +590,33 @@ std::string uncertain_html(const json& u, const std::string& metric) {
 std::string tornado_chart(Page& page, const json& s) {
   const std::string metric = s.at("metric").get<std::string>();
   const std::string unit = metric_unit(metric);
-  const double base = number(s.at("base"), "mean");
+  const double base = figure(s.at("base")).value;  // a ratio's pooled ratio, else the mean
   std::vector<const json*> params;
   for (const json& p : s.at("parameters")) params.push_back(&p);
   std::stable_sort(params.begin(), params.end(),
                    [](const json* a, const json* b) { return a->value("rank", 1e9) < b->value("rank", 1e9); });
+  // Bars coloured by the metric's better direction: more cold leads is worse even though it is up.
+  const std::size_t m = metric_index(metric);
+  const std::string better = m < metric_defs().size() ? std::string(better_name(metric_defs()[m].better)) : "neither";
+  auto judged = [&](double effect) {
+    if (!(effect != 0.0) || better == "neither") return std::string(better == "neither" ? kChanged : kUnclear);
+    return std::string((effect > 0.0) == (better == "higher") ? kBetter : kWorse);
+  };
+  // Rows are named by the parameter's title (its pointer when it has none, or when two share one).
+  std::vector<std::string> names;
+  for (const json* p : params) {
+    const std::string pointer = p->at("pointer").get<std::string>();
+    const std::string title = p->value("title", std::string());
+    names.push_back(title.empty() ? pointer : title);
+  }
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (std::count(names.begin(), names.end(), names[i]) > 1)
+      names[i] += fmt::format(" ({})", params[i]->at("pointer").get<std::string>());
   ordered_json rows = ordered_json::array();
   int order = 0;
   for (const json* p : params) {
     const std::string pointer = p->at("pointer").get<std::string>();
+    const std::string name = names[static_cast<std::size_t>(order)];
     for (const char* end : {"low", "high"}) {
       // sensitivity.json holds each side's paired effect on the metric; the bars sit at base + effect.
       const json& stats = p->at(end);
@@ -458,33 +624,39 @@ std::string tornado_chart(Page& page, const json& s) {
       if (!std::isfinite(effect)) continue;
       const double low = number(stats, "ci95_low"), high = number(stats, "ci95_high");
       const std::string value = value_text(p->at(std::string(end) + "_value"));
-      rows.push_back({{"parameter", pointer},
-                      {"order", order},
-                      {"end", std::string(end) == "low" ? "Low value" : "High value"},
-                      {"base", base},
-                      {"mean", base + effect},
-                      {"lo", base + low},
-                      {"hi", base + high},
-                      {"right", effect >= 0.0},
-                      {"label", fmt::format("{}: {}", value, change_only(effect, unit))},
-                      {"change", change_text(effect, low, high, unit)},
-                      {"setting", fmt::format("{} = {} (base {})", pointer, value, value_text(p->at("base_value")))}});
+      rows.push_back(
+          {{"parameter", name},
+           {"order", order},
+           {"end", std::string(end) == "low" ? "Low value" : "High value"},
+           {"base", base},
+           {"mean", base + effect},
+           {"lo", base + low},
+           {"hi", base + high},
+           {"right", effect >= 0.0},
+           {"verdict", judged(effect)},
+           {"label", fmt::format("{} {}: {}", end, value, change_only(effect, unit))},
+           {"change", change_text(effect, low, high, unit)},
+           {"setting", fmt::format("{} ({}) = {} (base {})", name, pointer, value, value_text(p->at("base_value")))}});
     }
     ++order;
   }
   const std::string value_format = d3_format(unit), axis_format = d3_axis_format(unit);
   ordered_json order_names = ordered_json::array();
-  for (const json* p : params) order_names.push_back(p->at("pointer"));
+  for (const std::string& name : names) order_names.push_back(name);
   const ordered_json y = {{"field", "parameter"},
                           {"type", "nominal"},
                           {"sort", order_names},
                           {"title", nullptr},
                           {"axis", {{"labelLimit", 320}, {"labelFontSize", 12}}}};
   const ordered_json y_offset = {{"field", "end"}, {"type", "nominal"}, {"sort", {"Low value", "High value"}}};
-  const ordered_json color = {{"field", "end"},
-                              {"type", "nominal"},
-                              {"title", "Parameter set to its"},
-                              {"scale", {{"domain", {"Low value", "High value"}}, {"range", {"#4c78a8", "#f58518"}}}}};
+  const ordered_json color = {
+      {"field", "verdict"},
+      {"type", "nominal"},
+      {"title", better == "neither" ? fmt::format("Change in {} (no better direction)", metric_label(metric))
+                                    : fmt::format("Change in {} ({} is better)", metric_label(metric), better)},
+      {"scale",
+       {{"domain", {kBetter, kWorse, kUnclear, kChanged}},
+        {"range", {kBetterColour, kWorseColour, kNeutralColour, "#2f6db5"}}}}};
   const ordered_json x = {{"field", "mean"},
                           {"type", "quantitative"},
                           {"title", axis_title(metric, unit)},
@@ -494,8 +666,8 @@ std::string tornado_chart(Page& page, const json& s) {
       {"title",
        {{"text", fmt::format("What moves {} most", metric_label(metric))},
         {"subtitle", fmt::format("One parameter at a time to its low and high value; bars run from the base "
-                                 "scenario's mean ({}) by the paired change; black lines: its 95% CI",
-                                 display(base, unit))}}},
+                                 "scenario's {} ({}) by the paired change; black lines: its 95% CI",
+                                 figure(s.at("base")).pooled ? "pooled ratio" : "mean", display(base, unit))}}},
       {"height", 56 * static_cast<int>(params.size())},
       {"data", {{"values", rows}}},
       {"layer",
@@ -506,8 +678,15 @@ std::string tornado_chart(Page& page, const json& s) {
            {"x", x},
            {"x2", {{"field", "base"}}},
            {"color", color},
+           {"opacity",
+            {{"field", "end"},
+             {"type", "ordinal"},  // sorted, as Vega-Lite wants an opacity scale's field
+             {"sort", {"Low value", "High value"}},
+             {"legend", nullptr},
+             {"scale", {{"domain", {"Low value", "High value"}}, {"range", {0.65, 1.0}}}}}},
            {"tooltip",
             {{{"field", "setting"}, {"title", "Setting"}},
+             {{"field", "end"}, {"title", "Side"}},
              {{"field", "mean"}, {"title", "Mean"}, {"format", value_format}},
              {{"field", "change"}, {"title", "Paired change [95% CI]"}}}}}}},
         {{"mark", {{"type", "rule"}, {"color", "#111"}, {"strokeWidth", 1.5}}},
@@ -535,14 +714,16 @@ std::string tornado_chart(Page& page, const json& s) {
          {"encoding", {{"x", {{"field", "base"}, {"type", "quantitative"}}}}}}}}};
   return page.chart(std::move(spec),
                     "Parameters sorted by how far they move the metric (rank 1 on top). Each bar runs from the base "
-                    "mean to the mean with that one parameter at its low (blue) or high (orange) value, on the same "
-                    "replications; the labels give the value tried and the paired change (its 95% CI in the tooltip).",
+                    "mean to the mean with that one parameter at its low (upper bar, paler) or high (lower bar) "
+                    "value, on the same replications; green where the change is better in the metric's direction, "
+                    "red where it is worse, blue when the metric has no better direction. The labels give the value "
+                    "tried and the paired change (its 95% CI in the tooltip).",
                     true);
 }
 
 }  // namespace
 
-void compare_section(Page& page, const json& compare) {
+void compare_section(Page& page, const json& compare, const std::vector<std::string>& chosen) {
   const std::string base = compare.value("base", std::string("base"));
   const auto replications = compare.value("replications", std::uint64_t{0});
   std::string& out = page.body;
@@ -558,7 +739,9 @@ void compare_section(Page& page, const json& compare) {
   out += fmt::format(
       "<p class=\"meta\">{} paired replications, seed {}; files: {}. Every scenario ran on the same seed and "
       "replication indices (common random numbers): replication r of a variant saw the very same leads as "
-      "replication r of the base, so each difference measures the change, not the noise.</p>\n",
+      "replication r of the base, so each difference measures the change, not the noise. A ratio's figures are its "
+      "pooled ratio (total numerator over total denominator across the replications) and their difference, with a "
+      "delta-method interval.</p>\n",
       replications, compare.value("seed", std::uint64_t{0}), files);
   std::string made_from;
   for (const json& s : compare.value("scenarios", json::array()))
@@ -566,18 +749,60 @@ void compare_section(Page& page, const json& compare) {
       made_from += fmt::format("<li>{}: {}</li>", html_escape(value_text(s.value("name", json("?")))), text);
   if (!made_from.empty()) out += "<div class=\"meta made-from\">Made from:<ul>" + made_from + "</ul></div>\n";
   if (const json& p = member(compare, "precision"); p.is_object() && p.contains("metric"))
-    out += precision_meta(p, "the widest 95% CI half-width of a paired difference, relative to the base's mean,");
+    out += precision_meta(p, "the widest 95% CI half-width of a paired difference, relative to the base's figure,");
+  std::vector<VariantMetrics> all;
+  for (const json& c : compare.at("comparisons"))
+    all.push_back({c.value("variant", std::string("variant")), &c.at("metrics")});
+  if (all.empty()) return void(out += "</section>\n");
+  const std::vector<std::string> shown_metrics = compared_metrics(*all.front().metrics, chosen);
+  out += "<div class=\"grid\">\n" + forest_chart(page, all, base, shown_metrics, replications) + "</div>\n";
+
+  static constexpr std::string_view kTeamOps[] = {"response_time_hours", "sla_attainment", "rep_utilization",
+                                                  "cold_leads", "backlog_at_end"};
+  static constexpr std::string_view kSourceOps[] = {"response_time_hours", "sla_attainment", "cold_leads",
+                                                    "backlog_at_end"};
+  auto ops = [&](ScopeKind kind, std::span<const std::string_view> defaults) {
+    std::vector<std::string> list;
+    if (chosen.empty())
+      for (std::string_view m : defaults) list.emplace_back(m);
+    else
+      for (const std::string& m : chosen)
+        if (metric_index(m, kind) < metric_defs(kind).size()) list.push_back(m);
+    return list;
+  };
+  const std::vector<std::string> team_ops = ops(ScopeKind::team, kTeamOps),
+                                 source_ops = ops(ScopeKind::funnel, kSourceOps);
   for (const json& c : compare.at("comparisons")) {
     const std::string variant = c.value("variant", std::string("variant"));
-    const json& metrics = c.at("metrics");
-    out += "<div class=\"grid\">\n" + forest_chart(page, variant, base, metrics, replications) + "</div>\n";
     out += fmt::format("<h3>{} vs {}: the numbers</h3>\n", html_escape(variant), html_escape(base));
-    out += compare_table(metrics);
+    out += compare_table(c.at("metrics"), shown_metrics);
+    if (const std::string t = operations_table(member(c, "by_team"), "Team", team_ops); !t.empty())
+      out += fmt::format("<h3>{} vs {}: the sales desk, by team</h3>\n", html_escape(variant), html_escape(base)) + t;
+    if (const std::string t = operations_table(member(c, "by_source"), "Source", source_ops); !t.empty())
+      out += fmt::format("<h3>{} vs {}: the sales desk, by source</h3>\n", html_escape(variant), html_escape(base)) + t;
+  }
+  const json& weekly = member(compare, "weekly");
+  if (weekly.is_array() && !weekly.empty()) {
+    // The series every scenario has, the steps and the backlog first, then any the file adds.
+    std::vector<std::pair<std::string, std::string>> series = {
+        {"mqls", "MQLs per week"}, {"sqls", "SQLs per week"}, {"backlog", "Sales backlog at each week's end"}};
+    static const std::vector<std::string> kKnown = {"leads",    "mqls",    "sqls",         "created", "active",
+                                                    "nurture",  "dormant", "recycle_wait", "backlog", "sql",
+                                                    "rejected", "cold",    "disqualified"};
+    for (const auto& [name, _] : member(weekly[0], "series").items())
+      if (std::find(kKnown.begin(), kKnown.end(), name) == kKnown.end()) series.emplace_back(name, metric_label(name));
+    std::string charts;
+    for (const auto& [name, title] : series) charts += weekly_compare_chart(page, weekly, name, title, title);
+    if (!charts.empty())
+      out +=
+          "<h3>Week by week, side by side</h3>\n<p>Each scenario's weekly series on one scale: where the lines "
+          "part is when the change starts to tell.</p>\n<div class=\"grid\">\n" +
+          charts + "</div>\n";
   }
   out += "</section>\n";
 }
 
-void sweep_section(Page& page, const json& sweep) {
+void sweep_section(Page& page, const json& sweep, const std::vector<std::string>& chosen) {
   std::string& out = page.body;
   const json& params = sweep.at("parameters");
   const json& objective = member(sweep, "objective");
@@ -587,8 +812,9 @@ void sweep_section(Page& page, const json& sweep) {
   for (const json& p : params) {
     std::string values;
     for (const json& v : p.at("values")) values += (values.empty() ? "" : ", ") + value_text(v);
-    grid += fmt::format("{}<code>{}</code> = {}", grid.empty() ? "" : "; ",
-                        html_escape(p.at("pointer").get<std::string>()), html_escape(values));
+    const std::string pointer = p.at("pointer").get<std::string>();
+    grid += fmt::format("{}{} (<code>{}</code>) = {}", grid.empty() ? "" : "; ", html_escape(title_of(sweep, pointer)),
+                        html_escape(pointer), html_escape(values));
   }
   out += fmt::format("<p class=\"meta\">{} points x {} replications, seed {}; parameters: {}.</p>\n",
                      sweep.at("points").size(), sweep.value("replications", std::uint64_t{0}),
@@ -615,7 +841,7 @@ void sweep_section(Page& page, const json& sweep) {
     if (best.is_number_integer())
       for (const json& point : sweep.at("points"))
         if (point.value("point", -1) == best.get<int>())
-          best_text = fmt::format("point {} ({})", best.get<int>(), point_label(point.at("values")));
+          best_text = fmt::format("point {} ({})", best.get<int>(), point_label(sweep, point.at("values")));
     out += fmt::format("<p>Objective: <b>{}</b>; best: {}.</p>\n", html_escape(objective.value("text", std::string())),
                        html_escape(best_text));
   }
@@ -625,17 +851,22 @@ void sweep_section(Page& page, const json& sweep) {
     add(pareto.at("x").get<std::string>());
     add(pareto.at("y").get<std::string>());
   }
-  for (const char* m : {"sqls", "mql_to_sql_rate", "cost_per_sql_marketing", "mql_recall"})
-    if (metrics.size() < 4) add(m);
+  for (const std::string& m : chosen)
+    if (metric_index(m) < metric_defs().size()) add(m);
+  if (chosen.empty())
+    for (const char* m : {"sqls", "mql_to_sql_rate", "cost_per_sql_marketing", "mql_recall"})
+      if (metrics.size() < 4) add(m);
 
   out += "<div class=\"grid\">\n";
   if (has_pareto) out += pareto_chart(page, sweep);
   out += "</div>\n";
   for (std::size_t p = 0; p < params.size(); ++p) {
     out += fmt::format(
-        "<h3>Trade-off curves: <code>{}</code></h3>\n<p>Each chart follows one metric as this "
+        "<h3>Trade-off curves: {} (<code>{}</code>)</h3>\n<p>Each chart follows one metric as this "
         "parameter changes{}. Every point ran the same seed and replications (common random numbers), "
-        "so the curve's shape is the parameter's effect, not noise.</p>\n<div class=\"grid\">\n",
+        "so the curve's shape is the parameter's effect, not noise. A ratio's line is its pooled ratio.</p>\n"
+        "<div class=\"grid\">\n",
+        html_escape(title_of(sweep, params[p].at("pointer").get<std::string>())),
         html_escape(params[p].at("pointer").get<std::string>()),
         params.size() > 1 ? " (one line per value of the other parameters)" : "");
     for (const std::string& m : metrics) out += tradeoff_chart(page, sweep, p, m, thresholds);
@@ -655,11 +886,12 @@ void sensitivity_section(Page& page, const json& s) {
   const json& base = s.at("base");
   out += fmt::format("<section id=\"sensitivity\">\n<h2>Sensitivity of {}: {}</h2>\n",
                      html_escape(metric_label(metric)), html_escape(s.value("scenario", std::string("(unnamed)"))));
+  const Figure f = figure(base);
   out += fmt::format(
-      "<p class=\"meta\">{} replications per setting, seed {}. Varied: {}. Base mean {} [95% CI {} to {}].</p>\n",
+      "<p class=\"meta\">{} replications per setting, seed {}. Varied: {}. Base {} {} [95% CI {} to {}]{}.</p>\n",
       s.value("replications", std::uint64_t{0}), s.value("seed", std::uint64_t{0}), html_escape(vary_text(s)),
-      display(number(base, "mean"), unit), display(number(base, "ci95_low"), unit),
-      display(number(base, "ci95_high"), unit));
+      f.pooled ? "pooled ratio" : "mean", display(f.value, unit), display(f.low, unit), display(f.high, unit),
+      f.pooled ? "; each change is that of the pooled ratio" : "");
   out += made_from_meta(s);
   out += "<div class=\"grid\">\n" + tornado_chart(page, s) + "</div>\n";
   const json& skipped = member(s, "skipped");

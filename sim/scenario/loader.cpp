@@ -686,10 +686,112 @@ std::optional<NumericField> numeric_field(const json& doc, std::string_view poin
 
 namespace {
 
+/// A snake_case name in words: "paid_social" -> "Paid social", with the funnel's acronyms in
+/// capitals ("enterprise_sdr" -> "Enterprise SDR").
+std::string words(std::string_view name) {
+  static constexpr std::string_view kAcronyms[] = {"sdr", "ae",  "mql", "sql", "smb", "vp",  "cto", "cfo", "ceo",
+                                                   "cmo", "b2b", "seo", "ppc", "abm", "sla", "roi", "it"};
+  std::string out;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t end = std::min(name.find('_', start), name.size());
+    std::string word(name.substr(start, end - start));
+    if (std::find(std::begin(kAcronyms), std::end(kAcronyms), word) != std::end(kAcronyms))
+      for (char& c : word) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    if (!out.empty()) out += ' ';
+    out += word;
+    start = end + 1;
+  }
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
+/// A title inside a sentence: its first letter small unless it starts an acronym ("MQL threshold").
+std::string after_colon(std::string title) {
+  if (title.size() >= 2 && title[0] >= 'A' && title[0] <= 'Z' && !(title[1] >= 'A' && title[1] <= 'Z'))
+    title[0] = static_cast<char>(title[0] - 'A' + 'a');
+  return title;
+}
+
+/// A unit as a title shows it: "currency/lead" -> "$ per lead", "leads/week" -> "per week".
+std::string unit_words(std::string_view unit) {
+  if (unit.empty() || unit == "probability" || unit == "readiness") return {};
+  const std::size_t slash = unit.find('/');
+  std::string_view of = unit.substr(0, slash);
+  const std::string what = of == "currency" ? std::string("$") : of == "leads" ? std::string() : std::string(of);
+  if (slash == std::string_view::npos) return what;
+  return fmt::format("{}{}per {}", what, what.empty() ? "" : " ", unit.substr(slash + 1));
+}
+
+bool is_index(std::string_view token) {
+  return !token.empty() && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 /// A file name as a scenario name: a name must be UTF-8 (every output writes it in JSON).
 std::string name_from_file(const std::string& file_name) { return utf8_or_replaced(file_name); }
 
 }  // namespace
+
+std::string parameter_title(const json& doc, std::string_view pointer) {
+  const JsonSchema& schema = scenario_schema();
+  if (!schema.schema_at(doc, pointer)) return std::string(pointer);
+  std::vector<std::string> qualifiers;
+  std::string prefix, last_key, title, position;
+  const json* node = &doc;
+  std::size_t start = 1;
+  while (start <= pointer.size()) {
+    const std::size_t end = std::min(pointer.find('/', start), pointer.size());
+    const std::string token = unescape_pointer_token(pointer.substr(start, end - start));
+    const bool leaf = end == pointer.size();
+    const json* parent_schema = schema.schema_at(doc, prefix);
+    const json* next = nullptr;
+    bool field = false;  // a property of an object, not an array item or a named value
+    if (node && node->is_array() && is_index(token)) {
+      const std::size_t i = static_cast<std::size_t>(std::stoull(token));
+      next = i < node->size() ? &(*node)[i] : nullptr;
+      if (next && next->is_object() && next->contains("name") && (*next)["name"].is_string())
+        qualifiers.push_back(words((*next)["name"].get<std::string>()));
+      else if (leaf)
+        position = fmt::format(", item {}", i + 1);
+      else
+        qualifiers.push_back(fmt::format("item {}", i + 1));
+    } else {
+      if (node && node->is_object() && node->contains(token)) next = &(*node)[token];
+      // A key of a name-keyed object (additionalProperties, no property of that name) is a name.
+      const bool named_key = parent_schema && parent_schema->contains("additionalProperties") &&
+                             (*parent_schema)["additionalProperties"].is_object() &&
+                             !(parent_schema->contains("properties") && (*parent_schema)["properties"].contains(token));
+      if (named_key)
+        qualifiers.push_back(words(token));
+      else
+        last_key = token, field = true;
+    }
+    node = next;
+    prefix += '/';
+    prefix += escape_pointer_token(token);
+    if (leaf) {
+      const json* own = schema.schema_at(doc, prefix);
+      // An array item or a named value takes its container's title (and unit).
+      const json* container = field ? nullptr : parent_schema;
+      for (const json* s : {own, container})
+        if (title.empty() && s && s->contains("title")) title = (*s)["title"].get<std::string>();
+      if (title.empty()) {
+        std::string unit;
+        for (const json* s : {own, container})
+          if (unit.empty() && s && s->contains("x-unit")) unit = unit_words((*s)["x-unit"].get<std::string>());
+        const std::string key = last_key.empty() ? token : last_key;
+        title = words(key);
+        if (!unit.empty() && unit != key) title += fmt::format(" ({})", unit);  // not "Replications (replications)"
+      }
+    }
+    start = end + 1;
+  }
+  title += position;
+  if (qualifiers.empty()) return title;
+  std::string out;
+  for (const std::string& q : qualifiers) out += (out.empty() ? "" : ", ") + q;
+  return out + ": " + after_colon(title);
+}
 
 Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
   const json j = resolved_scenario_json(doc);

@@ -42,11 +42,15 @@ std::string array_merge_text(const ArrayMerge& merge) {
   return fmt::format("{}: {}: merged by name into the base's items ({})", merge.file, merge.pointer, parts);
 }
 
+void add_overrides(ScenarioInput& input, const std::vector<Override>& overrides) {
+  apply_overrides(input.document, overrides);
+  input.origin.overrides.insert(input.origin.overrides.end(), overrides.begin(), overrides.end());
+}
+
 ScenarioInput read_scenario_input(const fs::path& file, const std::vector<Override>& overrides) {
   ScenarioInput input;
   input.document = read_extended_document(file, &input.origin);
-  apply_overrides(input.document, overrides);  // after the merge: overrides have the last word
-  input.origin.overrides = overrides;
+  add_overrides(input, overrides);  // after the merge: overrides have the last word
   return input;
 }
 
@@ -54,8 +58,7 @@ ScenarioInput read_scenario_text_input(std::string_view text, const fs::path& fo
                                        const std::vector<Override>& overrides) {
   ScenarioInput input;
   input.document = read_extended_text(text, folder, name, &input.origin);
-  apply_overrides(input.document, overrides);
-  input.origin.overrides = overrides;
+  add_overrides(input, overrides);
   return input;
 }
 

@@ -17,6 +17,20 @@ double normal_p_better(double mean, double se, Better better) {
   return normal_cdf(signed_mean / se);
 }
 
+/// A difference's interval and spreads from its paired and unpaired variances over n pairs
+/// (n >= 2): se, the Student t interval, the variance reduction and P(better).
+template <class Difference>
+void set_interval(Difference& p, double paired_variance, double unpaired_variance, double n, Better better) {
+  p.paired_variance = paired_variance;
+  p.unpaired_variance = unpaired_variance;
+  if (p.paired_variance > 0.0) p.variance_reduction = p.unpaired_variance / p.paired_variance;
+  p.se = std::sqrt(paired_variance / n);
+  const double t = student_t_critical(0.05, n - 1.0);
+  p.ci95_low = p.mean - t * p.se;
+  p.ci95_high = p.mean + t * p.se;
+  if (better != Better::neither) p.p_better_normal = normal_p_better(p.mean, p.se, better);
+}
+
 }  // namespace
 
 PairedDifference paired_difference(std::span<const double> base, std::span<const double> variant, Better better) {
@@ -49,13 +63,7 @@ PairedDifference paired_difference(std::span<const double> base, std::span<const
 
   const double n = static_cast<double>(d.size());
   const double t = student_t_critical(0.05, n - 1.0);
-  p.paired_variance = md.variance;
-  p.unpaired_variance = mb.variance + mv.variance;
-  if (p.paired_variance > 0.0) p.variance_reduction = p.unpaired_variance / p.paired_variance;
-  p.se = std::sqrt(md.variance / n);
-  p.ci95_low = p.mean - t * p.se;
-  p.ci95_high = p.mean + t * p.se;
-  if (better != Better::neither) p.p_better_normal = normal_p_better(p.mean, p.se, better);
+  set_interval(p, md.variance, mb.variance + mv.variance, n, better);
   if (!std::isnan(p.relative)) {
     // Delta method: R - R_true ~ mean(v_r - R b_r) / mean(b), whose variance the residuals give.
     const double ratio = 1.0 + p.relative;
@@ -68,11 +76,76 @@ PairedDifference paired_difference(std::span<const double> base, std::span<const
   return p;
 }
 
+PooledDifference pooled_difference(std::span<const double> bx, std::span<const double> by, std::span<const double> vx,
+                                   std::span<const double> vy, Better better) {
+  if (bx.size() != by.size() || vx.size() != vy.size() || bx.size() != vx.size())
+    throw std::invalid_argument("pooled_difference: base and variant hold different numbers of replications");
+  // The paired replications: every one of the four defined.
+  std::vector<double> pbx, pby, pvx, pvy;
+  for (std::size_t r = 0; r < bx.size(); ++r) {
+    if (std::isnan(bx[r]) || std::isnan(by[r]) || std::isnan(vx[r]) || std::isnan(vy[r])) continue;
+    pbx.push_back(bx[r]);
+    pby.push_back(by[r]);
+    pvx.push_back(vx[r]);
+    pvy.push_back(vy[r]);
+  }
+  PooledDifference p;
+  p.n_paired = pbx.size();
+  const PooledRatio base = pooled_ratio(pbx, pby), variant = pooled_ratio(pvx, pvy);
+  p.base = base.value;
+  p.variant = variant.value;
+  if (!std::isfinite(p.base) || !std::isfinite(p.variant)) return p;
+  p.mean = p.variant - p.base;
+  if (p.base != 0.0) p.relative = p.mean / p.base;
+  if (p.n_paired < 2) return p;
+  std::vector<double> zb, zv;
+  pooled_ratio_influence(pbx, pby, base, zb);
+  pooled_ratio_influence(pvx, pvy, variant, zv);
+  const double n = static_cast<double>(p.n_paired);
+  const double t = student_t_critical(0.05, n - 1.0);
+  std::vector<double> d(zb.size()), rel(zb.size());
+  for (std::size_t r = 0; r < zb.size(); ++r) {
+    d[r] = zv[r] - zb[r];
+    if (!std::isnan(p.relative)) rel[r] = (zv[r] - (p.variant / p.base) * zb[r]) / p.base;
+  }
+  set_interval(p, mean_variance(d).variance, mean_variance(zb).variance + mean_variance(zv).variance, n, better);
+  if (!std::isnan(p.relative)) {
+    p.relative_se = std::sqrt(mean_variance(rel).variance / n);
+    p.relative_ci95_low = p.relative - t * p.relative_se;
+    p.relative_ci95_high = p.relative + t * p.relative_se;
+  }
+  return p;
+}
+
+namespace {
+
+template <class Difference>
+HeadlineChange change_of(const Difference& d, bool pooled, double base, double variant) {
+  HeadlineChange h;
+  h.pooled = pooled, h.base = base, h.variant = variant;
+  h.mean = d.mean, h.se = d.se, h.ci95_low = d.ci95_low, h.ci95_high = d.ci95_high;
+  h.relative = d.relative, h.relative_ci95_low = d.relative_ci95_low, h.relative_ci95_high = d.relative_ci95_high;
+  h.paired_variance = d.paired_variance, h.unpaired_variance = d.unpaired_variance;
+  h.variance_reduction = d.variance_reduction, h.p_better_normal = d.p_better_normal, h.n_paired = d.n_paired;
+  return h;
+}
+
+}  // namespace
+
+HeadlineChange headline_change(const PairedDifference& d) { return change_of(d, false, d.base_mean, d.variant_mean); }
+HeadlineChange headline_change(const PooledDifference& d) { return change_of(d, true, d.base, d.variant); }
+
+HeadlineChange headline_change(const MetricDef& def, const MetricComparison& c) {
+  // Each scenario's own figure over all its replications; the change over the paired ones.
+  return def.is_ratio() ? change_of(c.pooled, true, c.base_pooled.value, c.variant_pooled.value)
+                        : change_of(c.difference, false, c.base.mean, c.variant.mean);
+}
+
 std::vector<ScopeComparison> compare_tables(const ReplicationTable& base, const ReplicationTable& variant) {
   if (base.replications() != variant.replications())
     throw std::invalid_argument("compare_tables: the tables hold different numbers of replications");
   std::vector<ScopeComparison> out;
-  std::vector<double> x, y, scratch;
+  std::vector<double> x, y, scratch, bx, by, vx, vy;
   for (std::size_t s = 0; s < base.scopes(); ++s) {
     const Scope& scope = base.scope(s);
     std::size_t match = variant.scopes();
@@ -84,7 +157,19 @@ std::vector<ScopeComparison> compare_tables(const ReplicationTable& base, const 
     for (std::size_t m = 0; m < defs.size(); ++m) {
       base.column(s, m, x);
       variant.column(match, m, y);
-      sc.metrics.push_back({summarize(x, scratch), summarize(y, scratch), paired_difference(x, y, defs[m].better)});
+      MetricComparison& c = sc.metrics.emplace_back();
+      c.base = summarize(x, scratch);
+      c.variant = summarize(y, scratch);
+      c.difference = paired_difference(x, y, defs[m].better);
+      if (const auto columns = ratio_columns(scope.kind, m)) {
+        base.column(s, columns->numerator, bx);
+        base.column(s, columns->denominator, by);
+        variant.column(match, columns->numerator, vx);
+        variant.column(match, columns->denominator, vy);
+        c.base_pooled = pooled_ratio(bx, by);
+        c.variant_pooled = pooled_ratio(vx, vy);
+        c.pooled = pooled_difference(bx, by, vx, vy, defs[m].better);
+      }
     }
   }
   return out;

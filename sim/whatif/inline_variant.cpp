@@ -46,8 +46,7 @@ InlineVariant parse_inline_variant(std::string_view text) {
 }
 
 ScenarioInput inline_variant_input(ScenarioInput base, const InlineVariant& variant) {
-  apply_overrides(base.document, variant.overrides);
-  base.origin.overrides.insert(base.origin.overrides.end(), variant.overrides.begin(), variant.overrides.end());
+  add_overrides(base, variant.overrides);
   base.document["name"] = variant.label;
   return base;
 }

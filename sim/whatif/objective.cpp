@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
+#include "core/trim.hpp"
 #include "scenario/json_schema.hpp"
 
 namespace funnelsim {
@@ -74,6 +76,31 @@ std::string quoted_rest(const std::vector<std::string>& words, std::size_t from)
 }  // namespace
 
 std::size_t parse_funnel_metric(std::string_view name) { return funnel_metric(name); }
+
+std::vector<std::string> parse_metric_list(std::string_view text) {
+  std::vector<std::string> known;
+  for (ScopeKind kind : {ScopeKind::funnel, ScopeKind::team, ScopeKind::rep})
+    for (const MetricDef& d : metric_defs(kind))
+      if (std::find(known.begin(), known.end(), d.name) == known.end()) known.emplace_back(d.name);
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    const std::string name(trim_blanks(text.substr(start, comma == std::string_view::npos ? comma : comma - start)));
+    std::string expected = "metric names separated by commas, such as mqls,sqls,cost_per_sql_marketing";
+    if (name.empty()) malformed(expected, fmt::format("an empty name in \"{}\"", text));
+    if (!find_metric(name)) {
+      if (const std::string guess = closest_match(name, known); !guess.empty())
+        expected += fmt::format(" (did you mean \"{}\"?)", guess);
+      malformed(expected, fmt::format("\"{}\"", name));
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      throw UsageError(name, "expected each metric once, found it twice");
+    names.push_back(name);
+    if (comma == std::string_view::npos) return names;
+    start = comma + 1;
+  }
+}
 
 bool Constraint::holds(double mean) const noexcept {
   switch (op) {

@@ -9,6 +9,8 @@
 
 #include "core/fraction.hpp"
 #include "funnelsim/metrics/metrics.hpp"
+#include "funnelsim/metrics/run_summary.hpp"
+#include "funnelsim/whatif/comparison.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "funnelsim/core/statistics.hpp"
 
@@ -55,6 +57,38 @@ double paired_relative_half_width(std::span<const double> base, std::span<const 
 PrecisionReading mean_precision(std::span<const double> values) {
   const MeanVar mv = mean_variance(values);
   return {relative_half_width(values), mv.n == 0 || (mv.mean == 0.0 && !(mv.variance > 0.0))};
+}
+
+PrecisionReading table_precision(const ReplicationTable& table, std::size_t metric) {
+  std::vector<double> column;
+  if (!metric_defs()[metric].is_ratio()) {
+    table.column(0, metric, column);
+    return mean_precision(column);
+  }
+  const PooledRatio p = pooled_ratio_of(table, 0, metric);
+  PrecisionReading reading;
+  reading.hopeless = std::isnan(p.value) || (p.value == 0.0 && !(p.se > 0.0));
+  if (p.n >= 2 && std::isfinite(p.se) && p.value != 0.0)
+    reading.achieved = student_t_critical(0.05, static_cast<double>(p.n) - 1.0) * p.se / std::abs(p.value);
+  return reading;
+}
+
+double paired_table_half_width(const ReplicationTable& base, const ReplicationTable& variant, std::size_t metric) {
+  std::vector<double> b, v;
+  const auto columns = ratio_columns(ScopeKind::funnel, metric);
+  if (!columns) {
+    base.column(0, metric, b);
+    variant.column(0, metric, v);
+    return paired_relative_half_width(b, v);
+  }
+  std::vector<double> bd, vd;
+  base.column(0, columns->numerator, b);
+  base.column(0, columns->denominator, bd);
+  variant.column(0, columns->numerator, v);
+  variant.column(0, columns->denominator, vd);
+  const PooledDifference d = pooled_difference(b, bd, v, vd, Better::neither);
+  if (d.n_paired < 2 || !std::isfinite(d.se) || d.base == 0.0 || std::isnan(d.base)) return PrecisionOutcome::undefined;
+  return student_t_critical(0.05, static_cast<double>(d.n_paired) - 1.0) * d.se / std::abs(d.base);
 }
 
 std::uint64_t run_batches_to_precision(const std::function<bool(std::uint64_t first, std::uint64_t count)>& run_batch,

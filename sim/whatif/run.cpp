@@ -65,12 +65,9 @@ bool any_cancelled(const ScenarioResults& results) {
 /// Compare's rule: the widest relative half-width of every variant's paired difference with the
 /// base (results[0]).
 PrecisionReading widest_paired_width(const ScenarioResults& all, std::size_t metric) {
-  std::vector<double> base, variant;
-  all[0]->table.column(0, metric, base);
   PrecisionReading widest{0.0, true};
   for (std::size_t v = 1; v < all.size(); ++v) {
-    all[v]->table.column(0, metric, variant);
-    const double width = paired_relative_half_width(base, variant);
+    const double width = paired_table_half_width(all[0]->table, all[v]->table, metric);
     // One variant without a defined width leaves the whole comparison undefined.
     widest.achieved = std::isnan(width) || std::isnan(widest.achieved) ? PrecisionOutcome::undefined
                                                                        : std::max(widest.achieved, width);
@@ -84,10 +81,8 @@ PrecisionReading widest_paired_width(const ScenarioResults& all, std::size_t met
 /// out, and when every point is like that, more replications cannot help.
 PrecisionReading widest_mean_width(const ScenarioResults& all, std::size_t metric) {
   PrecisionReading widest{0.0, true};
-  std::vector<double> column;
   for (const auto& point : all) {
-    point->table.column(0, metric, column);
-    const PrecisionReading reading = mean_precision(column);
+    const PrecisionReading reading = table_precision(point->table, metric);
     if (reading.hopeless) continue;
     widest.hopeless = false;
     widest.achieved = std::isnan(reading.achieved) || std::isnan(widest.achieved)
@@ -157,7 +152,7 @@ double summary_bytes(const CompiledModel& model) {
     for (const CompiledTeam& team : model.sales->teams)
       rows += static_cast<double>(metric_defs(ScopeKind::team).size()) +
               team.headcount * static_cast<double>(metric_defs(ScopeKind::rep).size());
-  return rows * (sizeof(SummaryStats) + 64);
+  return rows * (sizeof(SummaryStats) + sizeof(PooledRatio) + 64);
 }
 
 /// A tornado's base, uncertain inputs and plan (plan_sensitivity, with the uncertain leaves left out).
@@ -246,10 +241,12 @@ std::optional<ComparisonReport> run_comparison(const std::vector<RunnableScenari
   report.seed = run.seed;
   report.first_replication = run.first_replication;
   if (options.precision) report.precision = outcome;
+  report.horizon_days = scenarios.front().scenario().horizon_days;
   for (std::size_t v = 1; v < scenarios.size(); ++v) {
     report.variants.push_back({labels[v], files[v], uncertain_pointers(scenarios[v]), scenarios[v].provenance()});
     report.results.push_back(compare_tables(results[0]->table, results[v]->table));
   }
+  for (const auto& r : results) report.weekly.push_back({r->table.weeks(), summarize_weekly(r->table, 0)});
   return report;
 }
 
@@ -267,6 +264,7 @@ std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::
   report.seed = run.seed;
   report.first_replication = run.first_replication;
   report.parameters = std::move(spec.parameters);
+  for (SweepParameter& p : report.parameters) p.title = parameter_title(document, p.pointer);
   report.points = std::move(spec.points);
   report.objective = std::move(spec.objective);
   report.pareto = spec.pareto;
@@ -296,7 +294,7 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
   if (options.progress)
     run.progress = [&](std::uint64_t done, std::uint64_t) { options.progress(done_before + done, total); };
   // One run: without uncertain inputs one compiled model, with them one per replication.
-  std::vector<double> column;
+  const auto ratio = ratio_columns(ScopeKind::funnel, spec.metric);
   auto metric_of = [&](const ResolvedEdit& edit) {
     const RunResult result = [&] {
       if (!uncertain.empty()) return run_uncertain(uncertain, fallback_name, run, edit);
@@ -305,11 +303,16 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
       return run_replications(compile_model(scenario_from_json(doc, fallback_name)), run);
     }();
     done_before += run.replications;
-    result.table.column(0, spec.metric, column);
-    return column;
+    MetricRun metric;
+    result.table.column(0, spec.metric, metric.values);
+    if (ratio) {
+      result.table.column(0, ratio->numerator, metric.numerators);
+      result.table.column(0, ratio->denominator, metric.denominators);
+    }
+    return metric;
   };
-  const std::vector<double> base_column = metric_of({});
-  std::vector<std::vector<double>> low, high;
+  const MetricRun base_run = metric_of({});
+  std::vector<MetricRun> low, high;
   for (const SensitivityParameter& p : plan.parameters) {
     if (raised(options.cancel)) break;
     low.push_back(metric_of([&](nlohmann::json& doc) { set_parameter(doc, p.pointer, p.low_value); }));
@@ -324,12 +327,13 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
   report.replications = run.replications;
   report.metric = spec.metric;
   report.vary = spec.vary;
-  report.base = summarize(base_column);
-  report.effects = rank_effects(plan, base_column, low, high, metric_defs()[spec.metric].better);
+  report.base = summarize(base_run.values);
+  if (ratio) report.base_pooled = pooled_ratio(base_run.numerators, base_run.denominators);
+  report.effects = rank_effects(plan, base_run, low, high, metric_defs()[spec.metric].better);
   report.skipped = plan.skipped;
   if (!uncertain.empty()) {
     const UncertainDraws draws = uncertain.draws(run.seed, run.first_replication, run.replications);
-    report.uncertain = UncertainSensitivity{draws.parameters, regression_sensitivity(draws.values, base_column)};
+    report.uncertain = UncertainSensitivity{draws.parameters, regression_sensitivity(draws.values, base_run.values)};
   }
   return report;
 }

@@ -123,7 +123,9 @@ SensitivityPlan plan_sensitivity(const json& resolved, const std::vector<std::st
   SensitivityPlan plan;
   for (const std::string& pointer : pointers) {
     if (cancel && cancel->load(std::memory_order_relaxed)) break;
-    auto skip = [&](std::string reason) { plan.skipped.push_back({pointer, std::move(reason)}); };
+    auto skip = [&](std::string reason) {
+      plan.skipped.push_back({pointer, std::move(reason), parameter_title(resolved, pointer)});
+    };
     if (uncertain.count(pointer)) {
       skip("an uncertain input, drawn per replication (see the regression-based sensitivity)");
       continue;
@@ -136,7 +138,8 @@ SensitivityPlan plan_sensitivity(const json& resolved, const std::vector<std::st
       continue;
     }
     SensitivityParameter p{pointer, value, rounded_value(perturbed(base, 1.0 - vary, field), field.integer),
-                           rounded_value(perturbed(base, 1.0 + vary, field), field.integer)};
+                           rounded_value(perturbed(base, 1.0 + vary, field), field.integer),
+                           parameter_title(resolved, pointer)};
     if (p.low_value.get<double>() == base && p.high_value.get<double>() == base) {
       skip(fmt::format("no room to move within the schema's bounds [{}, {}]", json(field.lower).dump(),
                        json(field.upper).dump()));
@@ -163,16 +166,20 @@ SensitivityPlan plan_sensitivity(const json& resolved, const std::vector<std::st
   return plan;
 }
 
-std::vector<ParameterEffect> rank_effects(const SensitivityPlan& plan, std::span<const double> base,
-                                          const std::vector<std::vector<double>>& low,
-                                          const std::vector<std::vector<double>>& high, Better better) {
+std::vector<ParameterEffect> rank_effects(const SensitivityPlan& plan, const MetricRun& base,
+                                          const std::vector<MetricRun>& low, const std::vector<MetricRun>& high,
+                                          Better better) {
+  auto change = [&](const MetricRun& side) {
+    if (base.numerators.empty()) return headline_change(paired_difference(base.values, side.values, better));
+    return headline_change(
+        pooled_difference(base.numerators, base.denominators, side.numerators, side.denominators, better));
+  };
   std::vector<ParameterEffect> effects;
   for (std::size_t i = 0; i < plan.parameters.size(); ++i)
-    effects.push_back(
-        {plan.parameters[i], paired_difference(base, low[i], better), paired_difference(base, high[i], better), 0});
+    effects.push_back({plan.parameters[i], change(low[i]), change(high[i]), 0});
   auto size = [](const ParameterEffect& e) {
     double s = -1.0;  // an undefined mean ranks below every defined one
-    for (const PairedDifference* d : {&e.low, &e.high})
+    for (const HeadlineChange* d : {&e.low, &e.high})
       if (!std::isnan(d->mean)) s = std::max(s, std::abs(d->mean));
     return s;
   };

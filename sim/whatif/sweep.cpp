@@ -69,7 +69,7 @@ SweepParameter parse_sweep_parameter(std::string_view text) {
   if (eq == std::string_view::npos || eq == 0 || text.front() != '/')
     throw UsageError(fmt::format(
         "expected PTR=a:b:step or PTR=v1,v2,... (e.g. /scoring/mql_threshold=55:85:10), found \"{}\"", text));
-  SweepParameter p{std::string(text.substr(0, eq)), {}};
+  SweepParameter p{std::string(text.substr(0, eq)), {}, {}};
   try {
     (void)json::json_pointer(p.pointer);
   } catch (const json::exception&) {
@@ -126,13 +126,13 @@ std::string point_text(const std::vector<SweepParameter>& parameters, const std:
   return text;
 }
 
-std::vector<std::vector<double>> SweepReport::funnel_means() const {
-  std::vector<std::vector<double>> means;
+std::vector<std::vector<double>> SweepReport::funnel_values() const {
+  std::vector<std::vector<double>> values;
   for (const RunSummary& s : summaries) {
-    auto& row = means.emplace_back();
-    for (std::size_t m = 0; m < metric_defs().size(); ++m) row.push_back(s.metric(0, m).mean);
+    auto& row = values.emplace_back();
+    for (std::size_t m = 0; m < metric_defs().size(); ++m) row.push_back(s.headline(0, m).value);
   }
-  return means;
+  return values;
 }
 
 }  // namespace funnelsim

@@ -55,12 +55,17 @@ sim('report', join(results, 'observed'), join(results, 'run'), '--out', join(rep
 
 // What each report must hold at least: chart count and a few words a reader looks for.
 const expectations = {
-  run: { charts: 11, texts: ['The funnel: how many leads reach each step', 'MQLs per week', 'By source'] },
+  run: { charts: 11, texts: ['The funnel: how many leads reach each step', 'MQLs per week', 'By source',
+                             'pooled ratio', 'no won deals in', 'of opportunities closed in the horizon', 'per $1'] },
   run_uncertain: { charts: 12, texts: ['Where the spread comes from', 'Not knowing the inputs',
                                        '/sales_acceptance/midpoint', 'chosen by'] },
-  compare: { charts: 2, texts: ['threshold_raise vs saas_baseline', 'budget_shift vs saas_baseline'] },
-  sweep: { charts: 9, texts: ['Trade-off: MQL precision against MQL recall', 'best point'] },
-  sensitivity: { charts: 1, texts: ['What moves SQLs most', '/scoring/mql_threshold', 'Parameters left out',
+  // One forest chart for both variants on one scale, then the weekly series side by side.
+  compare: { charts: 4, texts: ['Every variant vs saas_baseline', 'threshold_raise vs saas_baseline',
+                                'budget_shift vs saas_baseline', 'the sales desk, by team',
+                                'Week by week, side by side', 'Rep utilisation'] },
+  sweep: { charts: 9, texts: ['Trade-off: MQL precision against MQL recall', 'best point',
+                              'MQL threshold (points)'] },
+  sensitivity: { charts: 1, texts: ['What moves SQLs most', 'MQL threshold (points)', 'Parameters left out',
                                      'Input uncertainty'] },
   observed: { charts: 3, texts: ['The funnel the export records', 'Lead to MQL so far, by creation week',
                                  'duplicate_contacts', 'poisson_exact'] },

@@ -43,7 +43,7 @@ def test_weekly_is_the_long_table_of_weekly_series(result):
 def test_files_are_the_set_with_its_run_id(result):
     files = result.files
     assert files["run_id"] == result.run_id + "\n"
-    assert set(files) == {"summary.json", "replications.csv", "weekly.csv", "run_id"}
+    assert set(files) == {"summary.json", "summary.csv", "replications.csv", "weekly.csv", "run_id"}
     assert len(result.run_id) == 16 and int(result.run_id, 16) >= 0
 
 

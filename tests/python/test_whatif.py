@@ -37,7 +37,8 @@ def test_a_bad_variant_says_which_one(in_source_root, tmp_path):
 
 
 def test_compare_with_precision_reports_it(in_source_root):
-    c = funnelsim.compare("scenarios/saas_baseline.json", "scenarios/threshold_raise.json", precision="sqls=20%")
+    c = funnelsim.compare("scenarios/saas_baseline.json", "scenarios/threshold_raise.json", precision="sqls=20%",
+                          replications=5000)  # a cap: the default one's tables are over the memory budget
     assert c.summary["precision"]["met"] is True
 
 

@@ -46,6 +46,7 @@ Command add_compare_command(CLI::App& app) {
                   "(--replications caps it; default cap 100000)");
   cmd->add_option("--out", *out, "Folder for compare.json and compare.csv");
   add_report_option(*cmd, *report_file);
+  add_metrics_option(*cmd, *opts);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   add_memory_budget_option(*cmd, *budget);
   return [cmd, opts, files, inline_variants, out, report_file, quiet, budget]() {
@@ -62,6 +63,7 @@ Command add_compare_command(CLI::App& app) {
       for (auto& input : scenario_inputs(file)) inputs.push_back(std::move(input));
     const OutputTargets targets(*cmd, *out, *report_file, inputs);  // before simulating
     WhatIfOptions options = whatif_options(*opts);                  // parses --precision
+    const std::vector<std::string> metrics = chosen_metrics(*opts);
     const std::vector<Override> overrides = parse_overrides(opts->sets);
     // Load everything first: a bad variant stops the command before any simulation.
     std::vector<RunnableScenario> models;
@@ -99,10 +101,10 @@ Command add_compare_command(CLI::App& app) {
       documents.insert(documents.end(), inline_documents.begin(), inline_documents.end());
       targets.write({{"compare.json", json_text}, {"compare.csv", comparison_csv(report)}},
                     run_id_of_comparison(documents, given_controls(*opts)), [&](const ResultSetFiles&) {
-                      return html_report({{"compare.json", json_text}});
+                      return html_report({{"compare.json", json_text}}, {}, metrics);
                     });
     }
-    if (!*quiet) print_text(stdout, comparison_text(report));
+    if (!*quiet) print_text(stdout, comparison_text(report, metrics));
     return 0;
   };
 }

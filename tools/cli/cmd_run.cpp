@@ -29,14 +29,16 @@ Command add_run_command(CLI::App& app) {
   cmd->add_option("--precision", opts->precision,
                   "Add replications in batches of 50 until the 95% CI half-width of a whole-funnel metric's mean is "
                   "below a share of the mean: METRIC=REL% (--replications caps it; default cap 100000)");
-  cmd->add_option("--out", *out, "Folder for summary.json, replications.csv and weekly.csv");
+  cmd->add_option("--out", *out, "Folder for summary.json, summary.csv, replications.csv and weekly.csv");
   add_report_option(*cmd, *report_file);
+  add_metrics_option(*cmd, *opts);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   add_memory_budget_option(*cmd, *budget);
   return [cmd, opts, out, report_file, quiet, budget]() {
     const InterruptGuard interrupt;  // from the start: a signal at any point stops cleanly
     const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     WhatIfOptions options = whatif_options(*opts);                                           // parses --precision
+    const std::vector<std::string> metrics = chosen_metrics(*opts);
     const RunnableScenario runnable = load_runnable(opts->scenario, parse_overrides(opts->sets));
     // With uncertain inputs each replication compiles its own model: sized at a high quantile.
     if (!check_memory(estimate_run_memory(runnable, options, !out->empty() || !report_file->empty()), *budget, *quiet))
@@ -52,9 +54,9 @@ Command add_run_command(CLI::App& app) {
       if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
       const std::string run_id =
           run_id_of_run(read_document(opts->scenario, parse_overrides(opts->sets)), report.info, opts->precision);
-      targets.write(files, run_id, [&](const ResultSetFiles& f) { return html_report(f, opts->scenario); });
+      targets.write(files, run_id, [&](const ResultSetFiles& f) { return html_report(f, opts->scenario, metrics); });
     }
-    if (!*quiet) print_text(stdout, summary_table(report));
+    if (!*quiet) print_text(stdout, summary_table(report, metrics));
     return 0;
   };
 }

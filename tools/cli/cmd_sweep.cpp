@@ -44,6 +44,7 @@ Command add_sweep_command(CLI::App& app) {
                   "cap 100000)");
   cmd->add_option("--out", *out, "Folder for sweep.csv and sweep.json");
   add_report_option(*cmd, *report_file);
+  add_metrics_option(*cmd, *opts);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   add_memory_budget_option(*cmd, *budget);
   return [cmd, opts, params, objective, pareto, out, report_file, quiet, budget]() {
@@ -60,6 +61,7 @@ Command add_sweep_command(CLI::App& app) {
     if (!objective->empty()) spec.objective = for_option("--objective", [&] { return parse_objective(*objective); });
     if (!pareto->empty()) spec.pareto = for_option("--pareto", [&] { return parse_pareto(*pareto); });
     WhatIfOptions options = whatif_options(*opts);  // parses --precision
+    const std::vector<std::string> metrics = chosen_metrics(*opts);
     const ScenarioInput input = read_input(opts->scenario, parse_overrides(opts->sets));
     const nlohmann::json& doc = input.document;
     // Every point's table is held until the points are summarized: refuse a job that cannot fit.
@@ -83,10 +85,10 @@ Command add_sweep_command(CLI::App& app) {
       targets.write({{"sweep.csv", sweep_csv(report)}, {"sweep.json", json_text}},
                     run_id_of_sweep(doc, given_controls(*opts), *objective, *pareto, *params),
                     [&](const ResultSetFiles&) {
-                      return html_report({{"sweep.json", json_text}}, opts->scenario);
+                      return html_report({{"sweep.json", json_text}}, opts->scenario, metrics);
                     });
     }
-    if (!*quiet) print_text(stdout, sweep_text(report));
+    if (!*quiet) print_text(stdout, sweep_text(report, metrics));
     return 0;
   };
 }

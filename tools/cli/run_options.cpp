@@ -59,6 +59,17 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
   return overrides;
 }
 
+void add_metrics_option(CLI::App& cmd, ScenarioOptions& opts) {
+  cmd.add_option("--metrics", opts.metrics,
+                 "Metrics the table and the report show, in this order: a,b,c (whole-funnel, team or rep metric "
+                 "names; default: the usual selection)");
+}
+
+std::vector<std::string> chosen_metrics(const ScenarioOptions& opts) {
+  if (opts.metrics.empty()) return {};
+  return for_option("--metrics", [&] { return parse_metric_list(opts.metrics); });
+}
+
 WhatIfOptions whatif_options(const ScenarioOptions& opts) {
   WhatIfOptions options;
   options.seed = opts.seed;

@@ -24,6 +24,7 @@ struct ScenarioOptions {
   std::uint64_t first_replication = 0;
   int threads = 0;
   std::string precision;  ///< --precision METRIC=REL%, in the commands that have it
+  std::string metrics;    ///< --metrics a,b,c, in the commands that have it
 };
 
 void add_scenario_options(CLI::App& cmd, ScenarioOptions& opts, bool with_run_controls);
@@ -33,6 +34,10 @@ void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& hel
 /// their own positionals).
 void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_replication = true);
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
+/// --metrics a,b,c: which metrics the printed table and the report show.
+void add_metrics_option(CLI::App& cmd, ScenarioOptions& opts);
+/// The names --metrics gave (empty without it); a bad name is a UsageError naming --metrics.
+std::vector<std::string> chosen_metrics(const ScenarioOptions& opts);
 /// The run controls the user typed (unset ones default to the scenario's in the library), the
 /// precision target parsed.
 WhatIfOptions whatif_options(const ScenarioOptions& opts);

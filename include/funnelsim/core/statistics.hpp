@@ -48,6 +48,28 @@ double student_t_critical(double alpha, double dof);
 /// Standard normal CDF. Inline: cheap enough to call once per simulated lead.
 inline double normal_cdf(double x) noexcept { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
 
+/// The pooled ratio of a ratio metric across replications: R = sum(x_i) / sum(y_i) over the n
+/// replications where both the numerator x_i and the denominator y_i are defined (not NaN), the
+/// figure a finance reader computes as totals over totals. Its 95% interval is by the delta
+/// method for a ratio of means: var(R) ~ (s_x^2 - 2 R s_xy + R^2 s_y^2) / (n ybar^2), which is
+/// the sample variance of the residuals x_i - R y_i over n ybar^2; ci95 = R -+ t(0.975, n - 1) se.
+/// value is NaN when n == 0 or sum(y) is 0 (or the quotient is not finite); se and the interval
+/// when n < 2 as well.
+struct PooledRatio {
+  static constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+  double value = undefined, se = undefined, ci95_low = undefined, ci95_high = undefined;
+  double numerator_total = undefined, denominator_total = undefined;  ///< sum(x_i), sum(y_i)
+  std::size_t n = 0;                                                  ///< replications where both are defined
+};
+/// Sums in replication order (the same sums a reader of replications.csv makes).
+PooledRatio pooled_ratio(std::span<const double> numerators, std::span<const double> denominators);
+
+/// The per-replication influence of a pooled ratio, (x_i - R y_i) / ybar: the linear term of R's
+/// error that the delta method sums. `out` gets one value per replication, NaN where x_i or y_i
+/// is NaN; returns false (out unchanged) when the ratio is undefined.
+bool pooled_ratio_influence(std::span<const double> numerators, std::span<const double> denominators,
+                            const PooledRatio& ratio, std::vector<double>& out);
+
 /// Mean and sample variance by Welford's algorithm (numerically stable), skipping NaN.
 struct MeanVar {
   std::size_t n;    ///< number of defined (non-NaN) values

@@ -130,6 +130,9 @@ struct ObservedScope {
   /// The metric row (metric_defs(ScopeKind::funnel) order): NaN where a CRM cannot know it.
   std::vector<double> metrics;
   std::vector<MetricInterval> intervals;  ///< by metric
+  /// The components of its ratios (component_defs(ScopeKind::funnel) order): NaN for one that
+  /// a ratio a CRM cannot know divides by (marketing spend).
+  std::vector<double> components;
   /// The samples behind the distributions (sorted): days to MQL of the window's MQLs, hours to
   /// owner assignment of those that got one.
   std::vector<double> time_to_mql_days, response_hours;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,13 +27,31 @@ struct MetricDef {
   std::string_view short_label = {};
   /// A funnel metric every verdict, variance split and comparison chart leads with.
   bool headline = false;
+  /// A ratio metric: the names of its numerator and denominator, each a metric or a component
+  /// (component_defs) of the same scope kind; empty for every other metric. Its value in a
+  /// replication is numerator / denominator, and its headline across replications is the pooled
+  /// ratio, sum of numerators / sum of denominators (see pooled_ratio).
+  std::string_view numerator = {}, denominator = {};
+  bool is_ratio() const noexcept { return !numerator.empty(); }
+};
+
+/// A quantity a replication records beside its metrics because a ratio metric divides by it (or
+/// divides it) and it is not a metric itself: marketing spend, SLAs due, busy hours...
+struct ComponentDef {
+  std::string_view name;
+  std::string_view unit;
+  /// In users' words, plural, for "no <label> in 12% of quarters" ("MQLs attempted").
+  std::string_view label;
+  std::string_view description;
 };
 
 /// How values of a unit read: counts of things, a ratio (shown as a percentage), money
-/// ("currency", "currency/lead", ...), a duration, or other (no metric may have such a unit).
-enum class UnitKind { count, ratio, currency, duration, other };
+/// ("currency", "currency/SQL", ...), money per money ("currency/currency": "$7.20 per $1"), a
+/// duration, or other (no metric may have such a unit).
+enum class UnitKind { count, ratio, currency, currency_ratio, duration, other };
 constexpr UnitKind unit_kind(std::string_view unit) {
   if (unit == "ratio") return UnitKind::ratio;
+  if (unit == "currency/currency") return UnitKind::currency_ratio;
   if (unit.starts_with("currency")) return UnitKind::currency;
   if (unit == "days" || unit == "hours") return UnitKind::duration;
   if (unit.empty() || unit == "leads" || unit == "opportunities" || unit == "deals" || unit == "attempts" ||
@@ -54,7 +73,7 @@ enum class Metric : std::size_t {
   spend, channel_spend, nurture_spend, rep_cost,
   cost_per_lead, cost_per_mql, cost_per_sql_marketing, cost_per_sql_loaded, cost_per_opportunity, cac,
   pipeline_value, weighted_pipeline, revenue, open_opportunities, opportunities_lost_capacity,
-  pipeline_per_dollar, pipeline_coverage,
+  opportunities_closed_share, pipeline_per_dollar, pipeline_coverage,
   time_to_mql_days, time_to_mql_days_p50, time_to_mql_days_p90,
   time_to_mql_days_p50_instant, time_to_mql_days_p90_instant, time_to_mql_days_p50_engagement,
   time_to_mql_days_p90_engagement, time_to_mql_days_p50_sdr_qualified, time_to_mql_days_p90_sdr_qualified,
@@ -62,7 +81,7 @@ enum class Metric : std::size_t {
   ready_leads, mql_precision, mql_recall, missed_ready_leads,
   response_time_hours, response_time_hours_p50, response_time_hours_p90,
   sla_attainment, sla_attainment_instant, sla_attainment_engagement,
-  queue_wait_hours, contact_attempts, cold_leads,
+  queue_wait_hours, contact_attempts, cold_leads, backlog_at_end,
   rejections_bad_fit, rejections_not_ready, rejections_unreachable,
   count
 };
@@ -76,7 +95,7 @@ enum class TeamMetric : std::size_t {
   mqls, attempts, contacts, sqls, acceptance_rate,
   response_time_hours, response_time_hours_p50, response_time_hours_p90, sla_attainment,
   queue_entries, queue_wait_hours, queue_wait_share, queue_length_mean, queue_length_max,
-  rep_utilization, cold_leads, rejections_bad_fit, rejections_not_ready, rejections_unreachable,
+  rep_utilization, cold_leads, backlog_at_end, rejections_bad_fit, rejections_not_ready, rejections_unreachable,
   count
 };
 // clang-format on
@@ -86,6 +105,27 @@ enum class RepMetric : std::size_t { attempts, contacts, sqls, acceptance_rate, 
 
 std::span<const MetricDef> metric_defs(ScopeKind kind = ScopeKind::funnel);
 const MetricDef& metric_def(Metric m);
+/// The components a replication records for a kind's ratio metrics, in record order.
+std::span<const ComponentDef> component_defs(ScopeKind kind = ScopeKind::funnel);
+/// Values a replication records per scope of the kind: its metrics, then its components.
+inline std::size_t record_size(ScopeKind kind) { return metric_defs(kind).size() + component_defs(kind).size(); }
+
+/// Where a quantity sits in a scope's record: metric `index` (metric_defs order) or, with
+/// `component`, component `index` (component_defs order).
+struct RecordColumn {
+  bool component = false;
+  std::size_t index = 0;
+  bool operator==(const RecordColumn&) const = default;
+};
+struct RatioColumns {
+  RecordColumn numerator, denominator;
+};
+/// The numerator and denominator of a ratio metric; nullopt for any other metric.
+std::optional<RatioColumns> ratio_columns(ScopeKind kind, std::size_t metric);
+/// The name, unit and label of a record column ("sqls", "SQLs"; "sla_due", "SLAs due").
+std::string_view column_name(ScopeKind kind, RecordColumn column);
+/// A column's label in users' words, plural: a metric's label, a component's label.
+std::string column_label(ScopeKind kind, RecordColumn column);
 /// Index of a metric by name within a kind's set, or the set's size when unknown.
 std::size_t metric_index(std::string_view name, ScopeKind kind = ScopeKind::funnel);
 /// The first metric of that name in the funnel, team, then rep set; null when none.
@@ -125,12 +165,14 @@ struct FunnelCounts {
   double channel_spend = 0, nurture_spend = 0, rep_cost = 0;
   // Pipeline (zero when the scenario has no pipeline section).
   double opportunities = 0, won_deals = 0, open_opportunities = 0, lost_capacity = 0;
+  double opportunities_closed = 0;  ///< opportunities created in the window that closed (won or lost) in it
   double pipeline_value = 0, weighted_pipeline = 0, revenue = 0;
   bool has_pipeline = false;
   // Sales handoff (zero when the scenario has no sales teams).
   double responded = 0, response_hours_sum = 0;
   std::array<double, 2> sla_due{}, sla_met{};  ///< by path: instant, engagement
   double queue_entries = 0, queue_wait_hours_sum = 0, attempts = 0, cold = 0;
+  double backlog_end = 0;  ///< MQLs with sales, unresolved, at the horizon's end
   double rejected_bad_fit = 0, rejected_not_ready = 0, rejected_unreachable = 0;
   bool has_sales = false;
   void add(const FunnelCounts& other) noexcept;
@@ -145,15 +187,17 @@ struct FunnelTally {
   void clear() noexcept;
 };
 
-/// Fills one funnel metrics row. Sorts the tally's samples in place. Undefined ratios are NaN.
-/// `coverage_target` 0 means none (coverage undefined).
-void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row);
+/// Fills one funnel scope's record: its metrics `row` and its `components` (component_defs).
+/// Sorts the tally's samples in place. Undefined ratios are NaN. `coverage_target` 0 means none
+/// (coverage undefined).
+void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row, std::span<double> components);
 
 struct TeamCounts {
   double mqls = 0, attempts = 0, contacts = 0, sqls = 0, responded = 0, response_hours_sum = 0;
   double sla_due = 0, sla_met = 0, queue_entries = 0, queue_wait_hours_sum = 0, waited_entries = 0;
   double queue_area_hours = 0, queue_max = 0, busy_hours = 0, scheduled_hours = 0;
   double cold = 0, rejected_bad_fit = 0, rejected_not_ready = 0, rejected_unreachable = 0;
+  double backlog_end = 0;  ///< MQLs routed to the team, unresolved, at the horizon's end
 };
 struct TeamTally {
   TeamCounts counts;
@@ -161,11 +205,11 @@ struct TeamTally {
   void clear() noexcept;
 };
 /// `horizon_hours` turns the queue-length area into a time average.
-void compute_team_metrics(TeamTally& tally, double horizon_hours, std::span<double> row);
+void compute_team_metrics(TeamTally& tally, double horizon_hours, std::span<double> row, std::span<double> components);
 
 struct RepCounts {
   double attempts = 0, contacts = 0, sqls = 0, busy_hours = 0, scheduled_hours = 0;
 };
-void compute_rep_metrics(const RepCounts& counts, std::span<double> row);
+void compute_rep_metrics(const RepCounts& counts, std::span<double> row, std::span<double> components);
 
 }  // namespace funnelsim

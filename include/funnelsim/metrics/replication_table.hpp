@@ -1,7 +1,8 @@
 #pragma once
-/// One metrics row per replication and scope, plus weekly series for funnel scopes: the only
-/// storage that grows with the replication count. Each replication writes only its own
-/// slots, so parallel replications need no locks, and readers see them in replication order.
+/// One record per replication and scope (its metrics row, then the components of its ratio
+/// metrics, see component_defs), plus weekly series for funnel scopes: the only storage that
+/// grows with the replication count. Each replication writes only its own slots, so parallel
+/// replications need no locks, and readers see them in replication order.
 #include <cstddef>
 #include <span>
 #include <string>
@@ -30,8 +31,12 @@ class ReplicationTable {
   const std::vector<Scope>& scope_list() const noexcept { return scopes_; }
   std::size_t funnel_scopes() const noexcept { return funnel_scopes_; }
 
+  /// A scope's metrics in one replication (metric_defs order).
   std::span<double> row(std::size_t replication, std::size_t scope) noexcept;
   std::span<const double> row(std::size_t replication, std::size_t scope) const noexcept;
+  /// A scope's components in one replication (component_defs order).
+  std::span<double> components(std::size_t replication, std::size_t scope) noexcept;
+  std::span<const double> components(std::size_t replication, std::size_t scope) const noexcept;
   std::span<double> weekly(std::size_t replication, std::size_t scope, Series series) noexcept;
   std::span<const double> weekly(std::size_t replication, std::size_t scope, Series series) const noexcept;
 
@@ -44,15 +49,17 @@ class ReplicationTable {
   void column(std::size_t scope, Metric metric, std::vector<double>& out) const {
     column(scope, static_cast<std::size_t>(metric), out);
   }
+  /// A metric or component of a scope across replications, in replication order.
+  void column(std::size_t scope, RecordColumn column, std::vector<double>& out) const;
 
  private:
   std::size_t replications_;
   std::vector<Scope> scopes_;
   std::size_t weeks_;
   std::size_t funnel_scopes_ = 0;
-  std::vector<std::size_t> offsets_;  // start of each scope's row within a replication's record
+  std::vector<std::size_t> offsets_;  // start of each scope's metrics, then components, within a replication
   std::size_t record_size_ = 0;
-  std::vector<double> metrics_;  // [replication][record]
+  std::vector<double> metrics_;  // [replication][scope][metrics, components]
   std::vector<double> weekly_;   // [replication][funnel scope][series][week]
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,18 +27,33 @@ class OutputWriter {
   virtual std::string render(const RunReport& report) const = 0;
 };
 
-/// summary.json: metrics.<metric>.<statistic>, by_source.<source>.<metric>.<statistic>; with
-/// --precision, "precision"; with uncertain inputs, "uncertain_parameters" and "variance_split".
+/// summary.json: "statistics" (what each statistic is), metrics.<metric> for the whole funnel,
+/// by_source.<source>.<metric>, by_team, by_rep: each metric's distribution across replications
+/// (mean, sd, ..., n_defined) and, for a ratio metric, first its "pooled" ratio (value, ci95_low,
+/// ci95_high, se, n, numerator_total, denominator_total), the headline; with --precision,
+/// "precision"; with uncertain inputs, "uncertain_parameters" and "variance_split"; then
+/// "metric_definitions" (unit, better, description, label, headline "pooled" or "mean", a
+/// ratio's numerator and denominator) and "component_definitions".
 std::unique_ptr<OutputWriter> summary_json_writer();
-/// replications.csv: one row per replication, one column per metric (all, then <source>.<metric>).
+/// summary.csv: one row per scope and metric: scope_kind,scope,metric,unit,headline ("pooled" or
+/// "mean"),value,value_ci95_low,value_ci95_high (the headline figure), pooled,pooled_ci95_low,
+/// pooled_ci95_high,pooled_se,pooled_n (ratios only, else empty), then every statistic of
+/// statistic_names() (the distribution across replications).
+std::unique_ptr<OutputWriter> summary_csv_writer();
+/// replications.csv: one row per replication: every scope's metric columns (all, then
+/// <source>.<metric>, team.<team>.<metric>, rep.<team>.<n>.<metric>), then every scope's
+/// component columns under the same prefixes (the numerators and denominators of the ratio
+/// metrics that are not metrics themselves: marketing_spend, sla_due, ...).
 std::unique_ptr<OutputWriter> replications_csv_writer();
 /// weekly.csv: long format, one row per (source, series, week) with the statistics across replications.
 std::unique_ptr<OutputWriter> weekly_csv_writer();
 /// The writers `run --out` uses, in order.
 std::vector<std::unique_ptr<OutputWriter>> run_output_writers();
 
-/// The human-readable summary printed by `funnelsim run`.
-std::string summary_table(const RunReport& report);
+/// The human-readable summary printed by `funnelsim run`. `metrics` (names of any scope kind's
+/// metrics, as parse_metric_list gives them) chooses the rows of the whole-funnel table and the
+/// columns of the by-source and by-team tables, in that order; empty: the default selection.
+std::string summary_table(const RunReport& report, std::span<const std::string> metrics = {});
 
 /// Number formatting shared by the writers: shortest round-trip, "" for NaN.
 std::string format_number(double value);

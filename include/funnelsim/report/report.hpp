@@ -36,8 +36,11 @@ bool report_charts_available();
 /// are there), compare, sweep, sensitivity. `origin` says where the results came from (a
 /// folder, a command) and is shown in the page; it may be empty. Throws UsageError when no
 /// file is recognised, when a file is not as funnelsim writes it (naming the file and what is
-/// wrong), or when the build has no chart libraries (saying how to get them).
-std::string html_report(const ResultFiles& files, std::string_view origin = {});
+/// wrong), or when the build has no chart libraries (saying how to get them). `metrics` (names as
+/// parse_metric_list gives them) chooses what the headline tables, histograms, comparison charts
+/// and tables and the sweep's trade-off curves show; empty: each section's defaults.
+std::string html_report(const ResultFiles& files, std::string_view origin = {},
+                        const std::vector<std::string>& metrics = {});
 /// One page for several folders of results, each folder's sections in the order given. A
 /// summary.json of observe ("kind": "observed") gets the observed section (the recorded funnel,
 /// its cohorts, what was left out); with an observed folder and a run's folder together, the page

@@ -87,4 +87,13 @@ struct NumericField {
 /// number there.
 std::optional<NumericField> numeric_field(const nlohmann::json& doc, std::string_view pointer);
 
+/// A field of a scenario in users' words, for axis titles, tornado rows and tables: the schema's
+/// "title" of the field (which carries its unit: "MQL threshold (points)"), qualified by the
+/// names on its way, the "name" of each array item and each key of a name-keyed object
+/// ("Paid social: cost per lead ($)" for /sources/1/cost_per_lead, "Enterprise: deal amount,
+/// mean ($)"). A field without a title reads as its key with its unit ("Cv"); an item of an
+/// array of numbers adds its position ("Week multiplier, item 4"). `doc` is the scenario the
+/// pointer is into (as written or resolved); a pointer the schema does not govern reads as itself.
+std::string parameter_title(const nlohmann::json& doc, std::string_view pointer);
+
 }  // namespace funnelsim

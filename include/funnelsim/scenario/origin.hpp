@@ -56,6 +56,10 @@ struct ScenarioInput {
   ScenarioOrigin origin;
 };
 
+/// Applies `overrides` to the document (apply_overrides, same errors) and appends them to the
+/// origin's record, so a document and the record of what changed it cannot drift apart.
+void add_overrides(ScenarioInput& input, const std::vector<Override>& overrides);
+
 /// read_scenario_document, recording the origin (same errors).
 ScenarioInput read_scenario_input(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
 

@@ -52,10 +52,61 @@ struct PairedDifference {
 /// std::invalid_argument).
 PairedDifference paired_difference(std::span<const double> base, std::span<const double> variant, Better better);
 
-struct MetricComparison {
-  SummaryStats base, variant;  ///< each scenario's own statistics (all its defined replications)
-  PairedDifference difference;
+/// The paired difference of a ratio metric's pooled ratios, D = R_variant - R_base, each the
+/// pooled ratio over the n_paired replications where both scenarios' numerators and denominators
+/// are defined. Delta method on the paired replications: with z_i = (x_i - R y_i) / ybar the
+/// influence of replication i on each pooled ratio, D's influence is z_variant,i - z_base,i and
+/// se = sd(z_variant - z_base) / sqrt(n_paired); the relative change D / R_base has influence
+/// (z_variant,i - (R_variant / R_base) z_base,i) / R_base. Intervals by t(0.975, n_paired - 1).
+/// Undefined (NaN) when a pooled ratio is; the spreads and intervals when n_paired < 2 too.
+struct PooledDifference {
+  static constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+  std::size_t n_paired = 0;
+  double base = undefined, variant = undefined;  ///< the pooled ratios over the paired replications
+  double mean = undefined;                       ///< variant - base (named as PairedDifference's)
+  double se = undefined, ci95_low = undefined, ci95_high = undefined;
+  double relative = undefined, relative_se = undefined;  ///< mean / base
+  double relative_ci95_low = undefined, relative_ci95_high = undefined;
+  double paired_variance = undefined;     ///< n se^2: the variance of D's influence
+  double unpaired_variance = undefined;   ///< n (se_base^2 + se_variant^2): were the runs independent
+  double variance_reduction = undefined;  ///< unpaired / paired variance
+  /// Phi(mean / se) (higher is better) or Phi(-mean / se) (lower); NaN for Better::neither.
+  double p_better_normal = undefined;
 };
+
+/// Base and variant numerators and denominators, in replication order (equal sizes, else
+/// std::invalid_argument).
+PooledDifference pooled_difference(std::span<const double> base_numerators, std::span<const double> base_denominators,
+                                   std::span<const double> variant_numerators,
+                                   std::span<const double> variant_denominators, Better better);
+
+struct MetricComparison {
+  SummaryStats base, variant;   ///< each scenario's own statistics (all its defined replications)
+  PairedDifference difference;  ///< of the per-replication values (the distribution of the change)
+  /// Ratio metrics only (else n == 0 / n_paired == 0): each scenario's pooled ratio over all its
+  /// replications, and the paired difference of the pooled ratios, the headline of a ratio.
+  PooledRatio base_pooled, variant_pooled;
+  PooledDifference pooled;
+};
+
+/// The change a reader takes away from a metric's comparison: for a ratio metric the pooled
+/// ratios and their paired difference, for any other metric the means and the paired mean
+/// difference. Field meanings as in PairedDifference.
+struct HeadlineChange {
+  static constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+  bool pooled = false;
+  double base = undefined, variant = undefined;  ///< pooled ratios, or each scenario's mean
+  double mean = undefined, se = undefined, ci95_low = undefined, ci95_high = undefined;
+  double relative = undefined, relative_ci95_low = undefined, relative_ci95_high = undefined;
+  double paired_variance = undefined, unpaired_variance = undefined, variance_reduction = undefined;
+  double p_better_normal = undefined;
+  std::size_t n_paired = 0;
+};
+HeadlineChange headline_change(const MetricDef& def, const MetricComparison& comparison);
+/// The change of the per-replication values (base and variant: their paired means).
+HeadlineChange headline_change(const PairedDifference& difference);
+/// The change of the pooled ratios.
+HeadlineChange headline_change(const PooledDifference& difference);
 
 struct ScopeComparison {
   Scope scope;
@@ -73,6 +124,13 @@ struct ComparedScenario {
   ScenarioProvenance provenance;       ///< which scenario it is: files, overrides, resolved hash
 };
 
+/// One scenario's whole-funnel weekly series: stats[series * weeks + week] (series_names order).
+struct WeeklyView {
+  std::size_t weeks = 0;
+  std::vector<SummaryStats> stats;
+  const SummaryStats& at(Series s, std::size_t week) const { return stats[static_cast<std::size_t>(s) * weeks + week]; }
+};
+
 struct ComparisonReport {
   ComparedScenario base;
   std::vector<ComparedScenario> variants;
@@ -82,6 +140,9 @@ struct ComparisonReport {
   std::uint64_t first_replication = 0;
   /// With --precision: the target on every variant's paired difference, and how the run ended.
   std::optional<PrecisionOutcome> precision;
+  /// The weekly series of the base (first) and each variant.
+  std::vector<WeeklyView> weekly;
+  int horizon_days = 0;  ///< the base's
 };
 
 /// Names as labels: a name used more than once keeps its first use and becomes "<name>#k" at

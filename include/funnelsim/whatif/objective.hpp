@@ -1,7 +1,8 @@
 #pragma once
 /// Choosing among sweep points: an objective with constraints, and the Pareto front of two
-/// metrics. Both read the means of whole-funnel metrics, given per point as
-/// means[point][metric index in metric_defs(ScopeKind::funnel)]; an undefined mean (NaN) never
+/// metrics. Both read the headline figures of whole-funnel metrics (the pooled ratio of a ratio
+/// metric, the mean of any other: RunSummary::headline), given per point as
+/// means[point][metric index in metric_defs(ScopeKind::funnel)]; an undefined figure (NaN) never
 /// meets a constraint, never wins, and keeps its point off the front.
 #include <cstddef>
 #include <optional>
@@ -32,6 +33,12 @@ struct Objective {
 /// whole-funnel metric name such as cost_per_sql_marketing [(did you mean ...)], found
 /// "<name>"") for an unknown name.
 std::size_t parse_funnel_metric(std::string_view name);
+
+/// Parses "a,b,c": names of metrics of any scope kind (whole funnel and source, team, rep), each
+/// once, in the order given. Throws UsageError ("expected metric names separated by commas, such
+/// as mqls,sqls,cost_per_sql_marketing [(did you mean ...)], found "<name>"") for an empty or
+/// unknown name, and for a name given twice.
+std::vector<std::string> parse_metric_list(std::string_view text);
 
 /// Parses "minimize|maximize METRIC [subject to METRIC (>=|<=|>|<) NUMBER [and ...]]"
 /// (operators may touch their operands: "sla_attainment>=0.9"). Throws UsageError

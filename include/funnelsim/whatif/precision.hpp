@@ -1,6 +1,7 @@
 #pragma once
 /// Precision targets: add replications in batches until the 95% confidence interval of one
-/// whole-funnel metric's mean is narrow enough relative to the mean.
+/// whole-funnel metric's headline figure is narrow enough relative to the figure: its mean, or
+/// for a ratio metric its pooled ratio (delta-method interval, see pooled_ratio).
 ///
 /// Replication r is always the same replication (its streams depend on (seed, r) only), the
 /// batches have a fixed size, and the stopping rule looks only at completed batches, in order:
@@ -14,11 +15,12 @@
 #include <string_view>
 
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/metrics/replication_table.hpp"
 
 namespace funnelsim {
 
-inline constexpr std::uint64_t kPrecisionBatch = 50;    ///< replications added per step
-inline constexpr std::uint64_t kPrecisionCap = 100000;  ///< the most replications, unless the caller says
+inline constexpr std::uint64_t kPrecisionBatch = 50;   ///< replications added per step
+inline constexpr std::uint64_t kPrecisionCap = 20000;  ///< the most replications, unless the caller says
 
 struct PrecisionTarget {
   std::size_t metric = 0;            ///< index in metric_defs(ScopeKind::funnel)
@@ -56,6 +58,17 @@ struct PrecisionReading {
 /// The reading for one metric's mean over `values`: relative_half_width, and hopeless when the
 /// metric is undefined in every value or 0 in every one (no relative precision to reach).
 PrecisionReading mean_precision(std::span<const double> values);
+
+/// The reading for one whole-funnel metric of a table: mean_precision of its column, or for a
+/// ratio metric that of its pooled ratio, t(0.975, n - 1) se / |value| (NaN with fewer than two
+/// replications or a value of 0), hopeless when the ratio is undefined (no denominator in any
+/// replication) or 0 without spread.
+PrecisionReading table_precision(const ReplicationTable& table, std::size_t metric);
+
+/// The relative half-width of the paired difference variant - base of one whole-funnel metric,
+/// relative to the base's figure: paired_relative_half_width of its columns, or for a ratio
+/// metric t(0.975, n - 1) se / |base pooled ratio| of pooled_difference. NaN when undefined.
+double paired_table_half_width(const ReplicationTable& base, const ReplicationTable& variant, std::size_t metric);
 
 /// The batching and stopping rule, apart from what a batch runs: run_batch(first, count) runs
 /// replications [first, first + count) and keeps them wherever the caller keeps them; read()

@@ -44,11 +44,13 @@ struct SensitivityParameter {
   /// significant digits (integral results are JSON integers), clamped to the schema's bounds;
   /// an integer field moves by at least 1.
   nlohmann::json base_value, low_value, high_value;
+  std::string title = {};  ///< in users' words (parameter_title)
 };
 
 struct SkippedParameter {
   std::string pointer;
   std::string reason;
+  std::string title = {};  ///< in users' words (parameter_title)
 };
 
 struct SensitivityPlan {
@@ -76,16 +78,25 @@ void set_parameter(nlohmann::json& resolved, const std::string& pointer, const n
 
 struct ParameterEffect {
   SensitivityParameter parameter;
-  PairedDifference low, high;  ///< metric at the low (high) value minus the base, paired by replication
-  std::size_t rank = 0;        ///< 1 = the largest absolute mean effect
+  /// The metric at the low (high) value minus the base, paired by replication: the change of its
+  /// pooled ratio for a ratio metric, of its per-replication values for any other.
+  HeadlineChange low, high;
+  std::size_t rank = 0;  ///< 1 = the largest absolute mean effect
+};
+
+/// One run's tornado metric in replication order: its values and, for a ratio metric, its
+/// numerators and denominators (empty for any other).
+struct MetricRun {
+  std::vector<double> values, numerators, denominators;
 };
 
 /// The effects, in rank order: by max(|low.mean|, |high.mean|) descending, an undefined mean
-/// counting as below 0, ties in plan order. low[i] and high[i] are the metric in replication
-/// order for plan.parameters[i]; `base` likewise for the base run.
-std::vector<ParameterEffect> rank_effects(const SensitivityPlan& plan, std::span<const double> base,
-                                          const std::vector<std::vector<double>>& low,
-                                          const std::vector<std::vector<double>>& high, Better better);
+/// counting as below 0, ties in plan order. low[i] and high[i] are the runs of
+/// plan.parameters[i]; `base` is the base run. A run with numerators and denominators is a
+/// ratio's: its effect is the pooled difference (pooled_difference).
+std::vector<ParameterEffect> rank_effects(const SensitivityPlan& plan, const MetricRun& base,
+                                          const std::vector<MetricRun>& low, const std::vector<MetricRun>& high,
+                                          Better better);
 
 /// Regression-based sensitivity of the metric to the uncertain inputs, from the base run.
 struct UncertainSensitivity {
@@ -101,6 +112,7 @@ struct SensitivityReport {
   std::size_t metric = 0;  ///< index in metric_defs(ScopeKind::funnel)
   double vary = 0.2;
   SummaryStats base;                     ///< the metric in the base run
+  PooledRatio base_pooled;               ///< a ratio metric's pooled ratio in the base run (n == 0 otherwise)
   std::vector<ParameterEffect> effects;  ///< in rank order
   std::vector<SkippedParameter> skipped;
   std::optional<UncertainSensitivity> uncertain;  ///< when the scenario has uncertain inputs

@@ -26,6 +26,8 @@ inline constexpr std::size_t kMaxSweepPoints = 1000;
 struct SweepParameter {
   std::string pointer;
   std::vector<nlohmann::json> values;
+  /// In users' words (parameter_title), set by run_sweep from the scenario; empty until then.
+  std::string title;
 };
 
 /// Parses a parameter's text, throwing UsageError ("expected ..., found ...", with the pointer as
@@ -69,8 +71,9 @@ struct SweepReport {
   /// With --precision: the target on every point's mean, and how the run ended.
   std::optional<PrecisionOutcome> precision;
 
-  /// means[point][metric]: the whole funnel's means, what objectives and fronts read.
-  std::vector<std::vector<double>> funnel_means() const;
+  /// values[point][metric]: the whole funnel's headline figures (RunSummary::headline: the
+  /// pooled ratio of a ratio metric, the mean of any other), what objectives and fronts read.
+  std::vector<std::vector<double>> funnel_values() const;
 };
 
 }  // namespace funnelsim
