@@ -250,7 +250,7 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std
       opt.set_upper_bounds(upper);
       for (std::size_t i = 0; i < p; ++i) x0[i] = std::clamp(x0[i], lower[i], upper[i]);
       opt.set_initial_step(std::vector<double>(p, 0.2));
-      opt.set_xtol_abs(1e-3);
+      opt.set_xtol_abs(options.xtol);
       opt.set_maxeval(options.max_evaluations);
       using Fn = decltype(objective);
       opt.set_min_objective([](const std::vector<double>& x, std::vector<double>&,
@@ -302,12 +302,13 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std
     // Sandwich (efficient weight): Var(log theta) = (G' W G)^-1, G by central differences on CRN.
     Eigen::MatrixXd jacobian(static_cast<Eigen::Index>(targets.size()), static_cast<Eigen::Index>(p));
     for (std::size_t i = 0; i < p; ++i) {
+      // Central where the bounds allow, one-sided at a bound (a value outside them is invalid).
       std::vector<double> up = best.first, down = best.first;
-      up[i] += kJacobianStep;
-      down[i] -= kJacobianStep;
+      up[i] = std::min(up[i] + kJacobianStep, upper[i]);
+      down[i] = std::max(down[i] - kJacobianStep, lower[i]);
       jacobian.col(static_cast<Eigen::Index>(i)) =
           (column_means(simulator.simulate(values_of(up))) - column_means(simulator.simulate(values_of(down)))) /
-          (2 * kJacobianStep);
+          (up[i] - down[i]);
     }
     const Eigen::MatrixXd covariance = (jacobian.transpose() * weight * jacobian).inverse();
     result.correlation.assign(p, std::vector<double>(p, 0.0));

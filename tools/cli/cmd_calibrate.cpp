@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "funnelsim/calibrate/calibrate.hpp"
 #include "funnelsim/crm/observe.hpp"
+#include "funnelsim/crm/observe_output.hpp"
 #include "funnelsim/output/result_set.hpp"
 #include "interrupt.hpp"
 #include "option_error.hpp"
@@ -49,7 +50,9 @@ Command add_calibrate_command(CLI::App& app) {
   auto quiet = std::make_shared<bool>(false);
   cmd->add_option("scenario", opts->scenario, "The base scenario JSON file")->required();
   add_set_option(*cmd, *opts, "Override a field of the base: --set /json/pointer=value (repeatable)");
-  cmd->add_option("--observed", *observed, "CRM exports: CSV files or folders of them (as observe reads)")->required();
+  cmd->add_option("--observed", *observed,
+                  "CRM exports (CSV files or folders of them, as observe reads), or one folder observe --out wrote")
+      ->required();
   cmd->add_option("--free", *free,
                   "Parameters to fit, as JSON Pointers (PTR[,PTR...]; default: per source the "
                   "readiness alpha, and the acceptance midpoint)");
@@ -71,7 +74,7 @@ Command add_calibrate_command(CLI::App& app) {
     const InterruptGuard interrupt;
     std::vector<fs::path> inputs = scenario_inputs(opts->scenario);
     std::string mapping_file = *mapping;
-    if (mapping_file.empty() && observed->size() == 1 &&
+    if (mapping_file.empty() && observed->size() == 1 && !fs::exists(fs::path(observed->front()) / "summary.json") &&
         fs::is_regular_file(fs::path(observed->front()) / "mapping.json"))
       mapping_file = (fs::path(observed->front()) / "mapping.json").string();
     const OutputTargets targets(*cmd, *out, "", inputs);  // before simulating
@@ -80,8 +83,20 @@ Command add_calibrate_command(CLI::App& app) {
     const crm::Minute first =
         from->empty() ? crm::kNoTime : for_option("--from", [&] { return crm::parse_day(*from); });
     const crm::Minute last = to->empty() ? crm::kNoTime : for_option("--to", [&] { return crm::parse_day(*to); });
-    const crm::ObservedData data = crm::read_exports(std::vector<fs::path>(observed->begin(), observed->end()), read);
-    const crm::ObservedFunnel funnel = crm::measure(data.records, crm::window_of(data.records, first, last));
+    // An observe result folder (its summary.json) holds the measured funnel itself: its window is
+    // the one observe measured, so --to and --mapping belong to observe; --from stays day 0.
+    const bool result_folder =
+        observed->size() == 1 && fs::is_regular_file(fs::path(observed->front()) / "summary.json");
+    if (result_folder && !to->empty())
+      throw UsageError("--to", "expected no --to with an observe result folder (give it to observe), found " + *to);
+    if (result_folder && !mapping->empty())
+      throw UsageError("--mapping",
+                       "expected no --mapping with an observe result folder (give it to observe), found " + *mapping);
+    const crm::ObservedFunnel funnel = [&] {
+      if (result_folder) return crm::read_observed_summary(observed->front());
+      const crm::ObservedData data = crm::read_exports(std::vector<fs::path>(observed->begin(), observed->end()), read);
+      return crm::measure(data.records, crm::window_of(data.records, first, last));
+    }();
 
     const nlohmann::json base = read_document(opts->scenario, parse_overrides(opts->sets));
     calibrate::CalibrationOptions options;
@@ -104,7 +119,15 @@ Command add_calibrate_command(CLI::App& app) {
       std::vector<std::string> parts{
           "calibrate", base.dump(), std::to_string(options.seed), std::to_string(options.replications), *from, *to};
       for (const std::string& p : options.free) parts.push_back(p);
-      for (const std::string& o : *observed) parts.push_back(o);
+      // The observed funnel itself, not where it was read from: an export and the observe folder
+      // made of it give the same fit, and the same run_id.
+      parts.push_back(fmt::format("{} {}", funnel.window.from, funnel.window.end));
+      for (const crm::ObservedScope& scope : funnel.scopes) {
+        parts.push_back(scope.name);
+        for (std::size_t m = 0; m < scope.metrics.size(); ++m)
+          parts.push_back(fmt::format("{} {} {} {}", scope.metrics[m], scope.intervals[m].low, scope.intervals[m].high,
+                                      scope.intervals[m].method));
+      }
       if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
       targets.write(files, run_identifier(parts), nullptr);
     }

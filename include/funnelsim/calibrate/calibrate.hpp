@@ -37,6 +37,8 @@ struct CalibrationOptions {
   std::vector<std::string> free;
   int starts = 3;
   int max_evaluations = 120;  ///< per start
+  /// The optimiser stops when a step changes every log parameter by less than this (1e-3: 0.1%).
+  double xtol = 1e-3;
   /// (done, total) objective evaluations, from the calling thread.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   const std::atomic<bool>* cancel = nullptr;  ///< once true, calibrate returns nullopt
