@@ -10,6 +10,7 @@
 // (6 sources, ~7,000 leads, 18 moments) stays, tagged [release]: tests/CMakeLists.txt leaves that
 // tag out of sanitizer builds, where it would take minutes.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -151,6 +152,18 @@ TEST_CASE("calibrate gives the same bytes on 1 and 2 threads", "[calibrate]") {
   REQUIRE(one);
   REQUIRE(two);
   CHECK(calibrate::calibration_files(*one, base, "base.json") == calibrate::calibration_files(*two, base, "base.json"));
+  // calibrated.json: the base's --set values its file lacks, then the fit, sources by name.
+  const ResultSetFiles files =
+      calibrate::calibration_files(*one, base, "base.json", {{"/horizon_days", 21}, {kAlpha, 9.0}});
+  const nlohmann::json calibrated = nlohmann::json::parse(files.at(0).second);
+  CHECK(calibrated["extends"] == "base.json");
+  CHECK(calibrated["horizon_days"] == 21);
+  CHECK(calibrated["sources"][0]["name"] == "paid_search");
+  const auto alpha =
+      std::find_if(one->changes.begin(), one->changes.end(), [](const auto& c) { return c.first == kAlpha; });
+  REQUIRE(alpha != one->changes.end());
+  CHECK(calibrated["sources"][0]["profile"]["readiness"]["alpha"] == alpha->second);  // the fit wins
+  CHECK_FALSE(calibrated["sources"][0].contains("cost_per_lead"));
 }
 
 TEST_CASE("calibrate names the free parameter and the column an export lacks", "[calibrate]") {

@@ -11,53 +11,55 @@ namespace {
 /// A number for JSON: null where it is not finite (JSON has no NaN).
 nlohmann::json number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
 
-/// The changes as a document that extends the base: objects by key, arrays of named items by
-/// their name (so the file lists only what changed, and merges by name onto the base).
-nlohmann::json overlay(const nlohmann::json& base, const std::vector<std::pair<std::string, double>>& changes) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [pointer, value] : changes) {
-    const nlohmann::json::json_pointer ptr(pointer);
-    std::vector<std::string> tokens;
-    for (nlohmann::json::json_pointer p = ptr; !p.empty(); p = p.parent_pointer())
-      tokens.insert(tokens.begin(), p.back());
-    const nlohmann::json* in_base = &base;
-    nlohmann::json* at = &out;
-    for (std::size_t k = 0; k < tokens.size(); ++k) {
-      const bool last = k + 1 == tokens.size();
-      if (in_base->is_array()) {
-        const nlohmann::json& item = in_base->at(std::stoul(tokens[k]));
-        const std::string name = item.at("name").get<std::string>();
-        if (!at->is_array()) *at = nlohmann::json::array();
-        nlohmann::json* found = nullptr;
-        for (nlohmann::json& entry : *at)
-          if (entry["name"] == name) found = &entry;
-        if (found == nullptr) {
-          at->push_back({{"name", name}});
-          found = &at->back();
-        }
-        at = found;
-        in_base = &item;
-      } else {
-        in_base = &in_base->at(tokens[k]);
-        if (last) {
-          (*at)[tokens[k]] = value;
-        } else {
-          if (!at->contains(tokens[k])) (*at)[tokens[k]] = nlohmann::json::object();
-          at = &(*at)[tokens[k]];
-        }
+/// Writes `value` at `pointer` into `out`, a document that extends `base` and holds only what
+/// changed: objects by key, arrays of named items by their name (named arrays merge by name onto
+/// the base); an array of anything else is written whole (it replaces the base's).
+void overlay(nlohmann::json& out, const nlohmann::json& base, const std::string& pointer, const nlohmann::json& value) {
+  std::vector<std::string> tokens;
+  for (nlohmann::json::json_pointer p(pointer); !p.empty(); p = p.parent_pointer())
+    tokens.insert(tokens.begin(), p.back());
+  const nlohmann::json* in_base = &base;
+  nlohmann::json* at = &out;
+  for (std::size_t k = 0; k < tokens.size(); ++k) {
+    if (in_base->is_array()) {
+      const nlohmann::json& item = in_base->at(std::stoul(tokens[k]));
+      if (!item.is_object() || !item.contains("name") || k + 1 == tokens.size()) {
+        if (!at->is_array()) *at = *in_base;
+        std::string rest;
+        for (std::size_t r = k; r < tokens.size(); ++r) rest += "/" + tokens[r];
+        (*at)[nlohmann::json::json_pointer(rest)] = value;
+        return;
       }
+      const std::string name = item.at("name").get<std::string>();
+      if (!at->is_array()) *at = nlohmann::json::array();
+      nlohmann::json* found = nullptr;
+      for (nlohmann::json& entry : *at)
+        if (entry["name"] == name) found = &entry;
+      if (found == nullptr) {
+        at->push_back({{"name", name}});
+        found = &at->back();
+      }
+      at = found;
+      in_base = &item;
+    } else if (k + 1 == tokens.size()) {
+      (*at)[tokens[k]] = value;
+    } else {
+      in_base = &in_base->at(tokens[k]);
+      if (!at->contains(tokens[k])) (*at)[tokens[k]] = nlohmann::json::object();
+      at = &(*at)[tokens[k]];
     }
   }
-  return out;
 }
 
 }  // namespace
 
 ResultSetFiles calibration_files(const CalibrationResult& result, const nlohmann::json& base,
-                                 const std::string& extends_path) {
+                                 const std::string& extends_path,
+                                 const std::vector<std::pair<std::string, nlohmann::json>>& kept) {
   nlohmann::json calibrated = {{"extends", extends_path},
                                {"name", base.value("name", std::string("scenario")) + "_calibrated"}};
-  calibrated.update(overlay(base, result.changes));
+  for (const auto& [pointer, value] : kept) overlay(calibrated, base, pointer, value);
+  for (const auto& [pointer, value] : result.changes) overlay(calibrated, base, pointer, value);
 
   nlohmann::json fit = {{"kind", "calibration"},
                         {"method", "simulated method of moments, common random numbers, NLopt BOBYQA"},

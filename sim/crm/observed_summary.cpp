@@ -42,7 +42,8 @@ ObservedFunnel read_observed_summary(const std::filesystem::path& dir) {
   const std::filesystem::path file = dir / "summary.json";
   const std::string where = file.string();
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw UsageError(where, "expected observe's summary.json (a folder observe --out wrote), found no such file");
+  if (!in)
+    throw UsageError(where, "expected observe's summary.json (a folder observe --out wrote), found no such file");
   std::stringstream text;
   text << in.rdbuf();
   json j;

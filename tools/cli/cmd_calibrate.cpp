@@ -115,7 +115,10 @@ Command add_calibrate_command(CLI::App& app) {
     if (!out->empty()) {
       const fs::path base_path = fs::absolute(opts->scenario).lexically_normal();
       const std::string extends = base_path.lexically_relative(fs::absolute(*out).lexically_normal()).generic_string();
-      const ResultSetFiles files = calibrate::calibration_files(*result, base, extends);
+      // The --set values too: calibrated.json extends the file, which does not hold them.
+      std::vector<std::pair<std::string, nlohmann::json>> kept;
+      for (const Override& o : parse_overrides(opts->sets)) kept.emplace_back(o.pointer, o.json_value());
+      const ResultSetFiles files = calibrate::calibration_files(*result, base, extends, kept);
       std::vector<std::string> parts{
           "calibrate", base.dump(), std::to_string(options.seed), std::to_string(options.replications), *from, *to};
       for (const std::string& p : options.free) parts.push_back(p);

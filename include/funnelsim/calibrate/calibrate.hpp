@@ -79,9 +79,11 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std
                                            const crm::ObservedFunnel& observed, const CalibrationOptions& options);
 
 /// calibrated.json (a scenario that extends `extends_path` and holds only the changes, named
-/// "<base name>_calibrated"), fit.json and fit.csv.
+/// "<base name>_calibrated"), fit.json and fit.csv. `kept`: values of the base that its file does
+/// not hold (the CLI's --set), written before the changes.
 ResultSetFiles calibration_files(const CalibrationResult& result, const nlohmann::json& base,
-                                 const std::string& extends_path);
+                                 const std::string& extends_path,
+                                 const std::vector<std::pair<std::string, nlohmann::json>>& kept = {});
 /// The printed table: parameters, moments, verdict and warnings.
 std::string calibration_table(const CalibrationResult& result);
 
