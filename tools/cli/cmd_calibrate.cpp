@@ -73,16 +73,6 @@ Command add_calibrate_command(CLI::App& app) {
   return [cmd, opts, observed, free, mapping, from, to, out, quiet]() {
     const InterruptGuard interrupt;
     std::vector<fs::path> inputs = scenario_inputs(opts->scenario);
-    std::string mapping_file = *mapping;
-    if (mapping_file.empty() && observed->size() == 1 && !fs::exists(fs::path(observed->front()) / "summary.json") &&
-        fs::is_regular_file(fs::path(observed->front()) / "mapping.json"))
-      mapping_file = (fs::path(observed->front()) / "mapping.json").string();
-    const OutputTargets targets(*cmd, *out, "", inputs);  // before simulating
-    crm::ReadOptions read;
-    if (!mapping_file.empty()) read.mapping = for_option("--mapping", [&] { return crm::read_mapping(mapping_file); });
-    const crm::Minute first =
-        from->empty() ? crm::kNoTime : for_option("--from", [&] { return crm::parse_day(*from); });
-    const crm::Minute last = to->empty() ? crm::kNoTime : for_option("--to", [&] { return crm::parse_day(*to); });
     // An observe result folder (its summary.json) holds the measured funnel itself: its window is
     // the one observe measured, so --to and --mapping belong to observe; --from stays day 0.
     const bool result_folder =
@@ -92,6 +82,16 @@ Command add_calibrate_command(CLI::App& app) {
     if (result_folder && !mapping->empty())
       throw UsageError("--mapping",
                        "expected no --mapping with an observe result folder (give it to observe), found " + *mapping);
+    std::string mapping_file = *mapping;
+    if (mapping_file.empty() && observed->size() == 1 && !result_folder &&
+        fs::is_regular_file(fs::path(observed->front()) / "mapping.json"))
+      mapping_file = (fs::path(observed->front()) / "mapping.json").string();
+    const OutputTargets targets(*cmd, *out, "", inputs);  // before simulating
+    crm::ReadOptions read;
+    if (!mapping_file.empty()) read.mapping = for_option("--mapping", [&] { return crm::read_mapping(mapping_file); });
+    const crm::Minute first =
+        from->empty() ? crm::kNoTime : for_option("--from", [&] { return crm::parse_day(*from); });
+    const crm::Minute last = to->empty() ? crm::kNoTime : for_option("--to", [&] { return crm::parse_day(*to); });
     const crm::ObservedFunnel funnel = [&] {
       if (result_folder) return crm::read_observed_summary(observed->front());
       const crm::ObservedData data = crm::read_exports(std::vector<fs::path>(observed->begin(), observed->end()), read);
