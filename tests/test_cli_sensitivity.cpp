@@ -75,8 +75,8 @@ TEST_CASE("cli: sensitivity.json and sensitivity.csv have the documented shape",
   const json s = sensitivity_json("'" + small.file + "' --replications 6 --seed 3 " + kParams, small.dir);
   const nlohmann::ordered_json file = nlohmann::ordered_json::parse(read_file(small.dir / "s" / "sensitivity.json"));
   CHECK(keys(file) == std::vector<std::string>{"run_id", "funnelsim_version", "scenario", "provenance", "seed",
-                                               "replications", "metric", "vary", "base", "parameters", "skipped",
-                                               "uncertain"});
+                                               "replications", "warmup_days", "warmup_auto", "metric", "vary", "base",
+                                               "parameters", "skipped", "uncertain"});
   CHECK(s["scenario"] == "small");
   CHECK(s["seed"] == 3);
   CHECK(s["replications"] == 6);

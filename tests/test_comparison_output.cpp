@@ -27,8 +27,8 @@ PooledDifference pooled_from(const PairedDifference& d) {
 ComparisonReport report_with(std::vector<std::pair<Metric, PairedDifference>> differences,
                              std::vector<std::pair<Metric, PairedDifference>> pooled = {}) {
   ComparisonReport report;
-  report.base = {"base", "base.json", {}, {}};
-  report.variants = {{"raise", "raise.json", {}, {}}};
+  report.base = {"base", "base.json", {}, {}, {}};
+  report.variants = {{"raise", "raise.json", {}, {}, {}}};
   ScopeComparison& funnel = report.results.emplace_back().emplace_back();
   funnel.scope.name = "all";
   funnel.metrics.resize(metric_defs().size());

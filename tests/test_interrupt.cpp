@@ -29,7 +29,7 @@ namespace {
 RunResult run_saas(std::uint64_t replications, const std::atomic<bool>* cancel,
                    std::function<void(std::uint64_t, std::uint64_t)> progress = {}) {
   static const CompiledModel model =
-      compile_model(load_scenario(std::filesystem::path(test::source_path()) / "scenarios/saas_baseline.json"));
+      compile_model(scenario_from_json(test::shipped_scenario("saas_baseline"), "saas_baseline"));
   RunOptions options;
   options.seed = 11;
   options.replications = replications;

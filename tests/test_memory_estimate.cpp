@@ -28,7 +28,7 @@ using test::TempDir;
 namespace {
 
 CompiledModel shipped(const std::string& name) {
-  return compile_model(load_scenario(std::filesystem::path(test::source_path()) / "scenarios" / (name + ".json")));
+  return compile_model(scenario_from_json(test::shipped_scenario(name), name));  // its warm-up worked out
 }
 
 }  // namespace
@@ -68,10 +68,13 @@ TEST_CASE("memory: scratch is sized for more MQLs than any replication has", "[m
     CHECK(e.mqls_per_replication < 3 * busiest);  // an upper bound, not a wild one
     std::vector<double> leads;
     r.table.column(0, Metric::leads, leads);
-    CHECK(e.leads_per_replication == Approx(std::accumulate(leads.begin(), leads.end(), 0.0) / 40).epsilon(0.02));
+    // The scratch holds the leads of the warm-up too: the horizon's mean, per day, over every simulated day.
+    const double simulated = static_cast<double>(model.end_day) / model.horizon_days;
+    CHECK(e.leads_per_replication ==
+          Approx(simulated * std::accumulate(leads.begin(), leads.end(), 0.0) / 40).epsilon(0.02));
   }
   // More leads per replication, more scratch; the table does not care.
-  json doc = json::parse(test::read_file(test::source_path() + "/scenarios/saas_baseline.json"));
+  json doc = test::shipped_scenario("saas_baseline");
   const MemoryEstimate base = estimate_memory(compile_model(test::scenario_from(doc)), 10, 1, false);
   for (auto& source : doc["sources"]) source["leads_per_week"] = 10 * source["leads_per_week"].get<double>();
   const MemoryEstimate more = estimate_memory(compile_model(test::scenario_from(doc)), 10, 1, false);
@@ -95,7 +98,9 @@ TEST_CASE("memory: a run over the budget is refused with exit 2, how to lower it
       cli("run scenarios/saas_baseline.json --replications 100000 --memory-budget 64 --out '" + out.string() + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err.starts_with("funnelsim: this run needs an estimated "));
+  // After the one line saying what "warmup_days": "auto" picked.
+  CHECK(r.err.starts_with("funnelsim: warm-up auto: "));
+  CHECK(r.err.find("\nfunnelsim: this run needs an estimated ") != std::string::npos);
   CHECK(r.err.find("over the budget of 64 MiB (--memory-budget)") != std::string::npos);
   CHECK(r.err.find("fewer replications (--replications)") != std::string::npos);
   CHECK(r.err.find("a shorter\n  horizon (/horizon_days)") != std::string::npos);
@@ -147,7 +152,7 @@ json with_heavy_tailed_volume(json doc, double cv) {
 }  // namespace
 
 TEST_CASE("memory: a backlog's MQLs and leads in nurture enter the scratch", "[memory]") {
-  const json doc = shipped_doc("saas_baseline");
+  const json doc = test::shipped_scenario("saas_baseline");
   const MemoryEstimate none = estimate_memory(compile_model(test::scenario_from(doc)), 10, 1, false);
   const MemoryEstimate waiting =
       estimate_memory(compile_model(test::scenario_from(with_backlog(doc, 100000, 0))), 10, 1, false);
@@ -190,7 +195,8 @@ TEST_CASE("memory: compare, sweep and sensitivity over the budget exit 2 and wri
       cli("compare scenarios/saas_baseline.json scenarios/threshold_raise.json --replications 10000000" + out_option);
   CHECK(compared.exit_code == 2);
   CHECK(compared.out.empty());
-  CHECK(compared.err.starts_with("funnelsim: this run needs an estimated "));
+  CHECK(compared.err.starts_with("funnelsim: warm-up auto: "));  // what "auto" picked, then the refusal
+  CHECK(compared.err.find("\nfunnelsim: this run needs an estimated ") != std::string::npos);
   CHECK(compared.err.find("over the budget of 4096 MiB (--memory-budget)") != std::string::npos);
   CHECK(compared.err.find("fewer variants") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(out));

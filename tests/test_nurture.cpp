@@ -70,7 +70,7 @@ void check_conservation(const RunResult& r, bool only_arrivals = false) {
     for (std::size_t scope = 0; scope < t.funnel_scopes(); ++scope)
       for (std::size_t w = 0, arrived = 0; w < t.weeks(); ++w) {
         arrived += static_cast<std::size_t>(t.weekly(rep, scope, Series::leads)[w]);
-        if (only_arrivals) REQUIRE(t.weekly(rep, scope, Series::created)[w] == static_cast<double>(arrived));
+        if (only_arrivals) REQUIRE(t.weekly(rep, scope, Series::created_to_date)[w] == static_cast<double>(arrived));
         double states = 0;
         for (std::size_t k = kFirstState; k < kSeriesCount; ++k) {
           const double v = t.weekly(rep, scope, static_cast<Series>(k))[w];
@@ -78,7 +78,7 @@ void check_conservation(const RunResult& r, bool only_arrivals = false) {
           states += v;
         }
         INFO("replication " << rep << " scope " << scope << " week " << w);
-        REQUIRE(states == t.weekly(rep, scope, Series::created)[w]);
+        REQUIRE(states == t.weekly(rep, scope, Series::created_to_date)[w]);
       }
 }
 
@@ -231,7 +231,7 @@ TEST_CASE("nurture: a backlog starts the quarter with leads, MQLs and opportunit
   check_conservation(r);
   for (std::size_t rep = 0; rep < 20; ++rep) {
     // Backlog leads are created at day 0 but are not new leads of the quarter.
-    REQUIRE(r.table.weekly(rep, 0, Series::created)[0] >= 80.0);
+    REQUIRE(r.table.weekly(rep, 0, Series::created_to_date)[0] >= 80.0);
     REQUIRE(at(r, rep, 0, Metric::leads) == at(e, rep, 0, Metric::leads));
     // Waiting MQLs are decided in the quarter, open opportunities close in it.
     REQUIRE(at(r, rep, 0, Metric::sqls) >= at(e, rep, 0, Metric::sqls));
@@ -249,11 +249,15 @@ TEST_CASE("nurture: time to MQL by path lands where the seeds put it (nurture_re
   std::ifstream base_in(test::source_path() + "/scenarios/saas_baseline.json");
   json base = json::parse(base_in);
   base.merge_patch(doc);
-  const RunResult r = test::run(base, 40);
+  const RunResult r = test::run(test::with_warmup_worked_out(base, "nurture_recycle"), 40);
   const SummaryStats engagement = summarize(column(r, Metric::time_to_mql_days_p50_engagement));
   const SummaryStats instant = summarize(column(r, Metric::time_to_mql_days_p50_instant));
   CHECK(engagement.ci95_low > 15.0);
   CHECK(engagement.ci95_high < 30.0);
   CHECK(instant.ci95_high < 7.0);
-  CHECK(summarize(column(r, Metric::time_to_mql_days_p50_sdr_qualified)).mean == 10.0);
+  // The SDR follow-up is due on day 10; its conversation now waits for an SDR and takes their
+  // time, so the MQL comes some hours later (10.39 days), never before.
+  const SummaryStats sdr = summarize(column(r, Metric::time_to_mql_days_p50_sdr_qualified));
+  CHECK(sdr.mean >= 10.0);
+  CHECK(sdr.mean < 11.0);
 }

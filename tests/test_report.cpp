@@ -13,6 +13,7 @@
 #include "funnelsim/report/report.hpp"
 #include "funnelsim/metrics/run_summary.hpp"
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/whatif/runnable_scenario.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;
@@ -39,13 +40,16 @@ json charts_of(const std::string& html) {
 }
 
 ResultFiles run_files(std::uint64_t replications) {
-  const Scenario scenario = load_scenario(test::source_path() + "/scenarios/saas_baseline.json", {});
+  const RunnableScenario runnable(read_scenario_document(test::source_path() + "/scenarios/saas_baseline.json"),
+                                  "saas_baseline");  // its "auto" warm-up worked out
+  const Scenario& scenario = runnable.scenario();
   RunOptions options;
   options.seed = scenario.seed;
   options.replications = replications;
-  const RunResult result = run_replications(compile_model(scenario), options);
+  const RunResult result = run_replications(runnable.nominal_model(), options);
   const RunSummary summary = summarize_run(result.table);
-  const RunInfo info{scenario.name, options.seed, replications, 0, scenario.horizon_days, {}, {}};
+  const RunInfo info{scenario.name,         options.seed, replications,      0,
+                     scenario.horizon_days, {},           runnable.warmup(), runnable.provenance()};
   const RunReport report{info, result.table, summary};
   ResultFiles files;
   for (const auto& writer : run_output_writers()) files.emplace_back(writer->file_name(), writer->render(report));
@@ -379,7 +383,7 @@ TEST_CASE("cli: a multi-variant compare report shows every variant on one scale,
   REQUIRE(c["weekly"].size() == 3);
   CHECK(c["weekly"][0]["role"] == "base");
   CHECK(c["weekly"][1]["scenario"] == "threshold_raise");
-  CHECK(c["weekly"][0]["series"]["backlog"]["mean"].size() == c["weekly"][0]["weeks"].get<std::size_t>());
+  CHECK(c["weekly"][0]["series"]["in_sales_backlog"]["mean"].size() == c["weekly"][0]["weeks"].get<std::size_t>());
 }
 
 TEST_CASE("cli: a sweep report names its parameters in users' words, pointers beside them", "[cli][report][sweep]") {

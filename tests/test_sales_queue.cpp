@@ -408,7 +408,7 @@ TEST_CASE("sales queue: a team with no reps contacts nobody and its MQLs go cold
   const std::size_t t = team_scope(r, 0);
   for (std::size_t rep = 0; rep < r.table.replications(); ++rep) {
     const auto weekly = r.table.weekly(rep, 0, Series::mqls);
-    const auto backlog = r.table.weekly(rep, 0, Series::backlog);
+    const auto backlog = r.table.weekly(rep, 0, Series::in_sales_backlog);
     INFO("replication " << rep);
     REQUIRE(at(r, rep, t, TeamMetric::mqls) > 0);
     CHECK(at(r, rep, t, TeamMetric::attempts) == 0);

@@ -9,6 +9,7 @@
 #include "funnelsim/engine/engine.hpp"
 #include "funnelsim/model/model.hpp"
 #include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 
 namespace funnelsim::test {
 
@@ -24,6 +25,17 @@ inline RunResult run(const nlohmann::json& doc, std::uint64_t replications, int 
 }
 
 inline std::string source_path() { return FUNNELSIM_SOURCE_DIR; }
+
+/// A document with "warmup_days": "auto" worked out by the rule, as a run would (a model cannot be
+/// compiled from "auto").
+inline nlohmann::json with_warmup_worked_out(nlohmann::json doc, const std::string& name) {
+  apply_warmup(doc, *choose_warmup(doc, name));
+  return doc;
+}
+/// A shipped scenario (scenarios/<name>.json, extends resolved) as it runs: its warm-up worked out.
+inline nlohmann::json shipped_scenario(const std::string& name) {
+  return with_warmup_worked_out(read_scenario_document(source_path() + "/scenarios/" + name + ".json"), name);
+}
 
 /// What `f` throws as a UsageError ("no error" when it throws none), for exact-message checks.
 template <class F>

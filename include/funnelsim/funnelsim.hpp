@@ -36,6 +36,7 @@
 #include "funnelsim/engine/lead_trace.hpp"
 #include "funnelsim/engine/memory_estimate.hpp"
 #include "funnelsim/engine/uncertain_run.hpp"
+#include "funnelsim/engine/warmup.hpp"
 
 // metrics
 #include "funnelsim/metrics/metrics.hpp"
@@ -43,6 +44,7 @@
 #include "funnelsim/metrics/run_summary.hpp"
 
 // whatif
+#include "funnelsim/whatif/cold_start.hpp"
 #include "funnelsim/whatif/comparison.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "funnelsim/whatif/precision.hpp"
@@ -52,6 +54,7 @@
 #include "funnelsim/whatif/runnable_scenario.hpp"
 #include "funnelsim/whatif/sensitivity.hpp"
 #include "funnelsim/whatif/sweep.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 
 // output
 #include "funnelsim/output/comparison_output.hpp"

@@ -85,8 +85,15 @@ JobOutput compare(const std::vector<LoadedScenario>& scenarios, const GivenRunCo
   std::vector<std::string> labels;
   std::vector<nlohmann::json> documents;
   std::vector<std::filesystem::path> inputs;
+  // One warm-up for every scenario asking for "auto", as the CLI's compare: the longest pick among them.
+  std::vector<WarmupChoice> choices;
+  for (const LoadedScenario& s : scenarios) choices.push_back(s.runnable().warmup());
+  const WarmupChoice warmup = shared_warmup(choices);
   for (const LoadedScenario& s : scenarios) {
-    runnables.push_back(s.runnable());
+    if (s.runnable().warmup().automatic && s.runnable().warmup().days != warmup.days)
+      runnables.emplace_back(s.document(), s.fallback_name(), s.origin(), warmup);
+    else
+      runnables.push_back(s.runnable());
     labels.push_back(s.label());
     documents.push_back(s.document());
     inputs.insert(inputs.end(), s.input_files().begin(), s.input_files().end());

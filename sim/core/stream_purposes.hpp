@@ -37,18 +37,19 @@ inline constexpr std::uint32_t ACCEPTANCE = fixed("acceptance");  // [lead] a re
 inline constexpr std::uint32_t SIGNAL = fixed("signal");          // [lead] intent signal gap (journey_tag)
 inline constexpr std::uint32_t SDR_FOLLOW_UP = fixed("sdr_follow_up");  // [lead] the follow-up's qualify coin
 inline constexpr std::uint32_t BACKLOG = fixed("backlog");  // [backlog id] starting points, open opportunities
-inline constexpr std::uint32_t SALES_HANDLE = fixed("sales:handle");      // [lead] attempt durations (journey_tag)
-inline constexpr std::uint32_t SALES_REACH = fixed("sales:reach");        // [lead] reach coins (journey_tag)
-inline constexpr std::uint32_t SALES_PATIENCE = fixed("sales:patience");  // [lead] patience (journey_tag)
-inline constexpr std::uint32_t PIPELINE = fixed("pipeline");              // [lead] opportunity, amount, cycle, win
+inline constexpr std::uint32_t SALES_HANDLE = fixed("sales:handle");        // [lead] attempt durations (journey_tag)
+inline constexpr std::uint32_t SALES_REACH = fixed("sales:reach");          // [lead] reach coins (journey_tag)
+inline constexpr std::uint32_t SALES_PATIENCE = fixed("sales:patience");    // [lead] patience (journey_tag)
+inline constexpr std::uint32_t SALES_FOLLOW_UP = fixed("sales:follow_up");  // [lead] the SDR follow-up's handle time
+inline constexpr std::uint32_t PIPELINE = fixed("pipeline");                // [lead] opportunity, amount, cycle, win
 // Outside the simulation: they never change a simulated number.
 inline constexpr std::uint32_t CRM_MESSY = fixed("crm:messy");  // [CRM lead key] export-crm --messy: a lead's defect
 inline constexpr std::uint32_t OBSERVE_BOOTSTRAP =
     fixed("observe:bootstrap");  // [metric] observe's bootstrap resamples
 
-inline constexpr std::uint32_t kFixed[] = {ARRIVALS,      OVERDISPERSION, READINESS,        ACCEPTANCE,  SIGNAL,
-                                           SDR_FOLLOW_UP, BACKLOG,        SALES_HANDLE,     SALES_REACH, SALES_PATIENCE,
-                                           PIPELINE,      CRM_MESSY,      OBSERVE_BOOTSTRAP};
+inline constexpr std::uint32_t kFixed[] = {
+    ARRIVALS,     OVERDISPERSION, READINESS,      ACCEPTANCE,      SIGNAL,   SDR_FOLLOW_UP, BACKLOG,
+    SALES_HANDLE, SALES_REACH,    SALES_PATIENCE, SALES_FOLLOW_UP, PIPELINE, CRM_MESSY,     OBSERVE_BOOTSTRAP};
 
 /// stream_tag(prefix + name), without building the string.
 constexpr std::uint32_t family_tag(std::string_view prefix, std::string_view name) noexcept {

@@ -86,8 +86,12 @@ void TraceRecords::journey(const TracedJourney& journey) {
   const std::uint32_t l = find(journey.source, journey.lead);
   const auto j = static_cast<std::int32_t>(journeys_.size());
   journeys_.push_back({journey, {}, false, -1});
+  // In cycle order: a journey that waited for an SDR follow-up is traced once the sales desk ran,
+  // after any re-entry the desk's recycle started.
   std::int32_t* link = &leads_[l].journey;
-  while (*link >= 0) link = &journeys_[static_cast<std::size_t>(*link)].next;
+  while (*link >= 0 && journeys_[static_cast<std::size_t>(*link)].journey.cycle < journey.cycle)
+    link = &journeys_[static_cast<std::size_t>(*link)].next;
+  journeys_[static_cast<std::size_t>(j)].next = *link;
   *link = j;
 }
 

@@ -15,9 +15,8 @@
 #include "core/tsan_annotations.hpp"
 
 namespace funnelsim {
-namespace {
 
-std::vector<Scope> scopes_of(const CompiledModel& model) {
+std::vector<Scope> table_scopes(const CompiledModel& model) {
   std::vector<Scope> scopes{{"all", ScopeKind::funnel}};
   for (const auto& s : model.sources) scopes.push_back({s.name, ScopeKind::funnel});
   if (model.sales) {
@@ -27,6 +26,8 @@ std::vector<Scope> scopes_of(const CompiledModel& model) {
   }
   return scopes;
 }
+
+namespace {
 
 std::unique_ptr<tbb::global_control> thread_limit(const RunOptions& options) {
   if (options.threads <= 0) return nullptr;
@@ -82,7 +83,7 @@ void append_run(std::optional<RunResult>& into, RunResult next) {
 }
 
 RunResult run_replications(const CompiledModel& model, const RunOptions& options) {
-  RunResult result{ReplicationTable(options.replications, scopes_of(model), static_cast<std::size_t>(model.weeks)),
+  RunResult result{ReplicationTable(options.replications, table_scopes(model), static_cast<std::size_t>(model.weeks)),
                    RunWork{}};
   // Scratch is per thread and reused across that thread's replications.
   tbb::enumerable_thread_specific<ReplicationRunner> runners(model, options.cancel);
@@ -94,7 +95,7 @@ RunResult run_replications(const CompiledModel& model, const RunOptions& options
 
 RunResult run_traced_replication(const CompiledModel& model, std::uint64_t seed, std::uint64_t replication,
                                  LeadTrace& trace, const std::atomic<bool>* cancel) {
-  RunResult result{ReplicationTable(1, scopes_of(model), static_cast<std::size_t>(model.weeks)), RunWork{}};
+  RunResult result{ReplicationTable(1, table_scopes(model), static_cast<std::size_t>(model.weeks)), RunWork{}};
   ReplicationRunner runner(model, cancel);
   runner.set_trace(&trace);
   result.work = runner.run(seed, replication, 0, result.table);
@@ -103,7 +104,7 @@ RunResult run_traced_replication(const CompiledModel& model, std::uint64_t seed,
 }
 
 RunResult run_replications(const CompiledModel& layout, const ReplicationModel& model_for, const RunOptions& options) {
-  const std::vector<Scope> scopes = scopes_of(layout);
+  const std::vector<Scope> scopes = table_scopes(layout);
   RunResult result{ReplicationTable(options.replications, scopes, static_cast<std::size_t>(layout.weeks)), RunWork{}};
   std::vector<std::exception_ptr> errors(options.replications);
   run_slots(options, result, [&](std::size_t slot) {
@@ -111,7 +112,7 @@ RunResult run_replications(const CompiledModel& layout, const ReplicationModel& 
       // Each replication draws its own uncertain inputs, so it compiles its own model.
       const std::uint64_t replication = options.first_replication + slot;
       const CompiledModel model = model_for(replication);
-      if (model.weeks != layout.weeks || scopes_of(model) != scopes)
+      if (model.weeks != layout.weeks || table_scopes(model) != scopes)
         throw std::logic_error("run_replications: a replication's model has another layout");
       ReplicationRunner runner(model, options.cancel);
       return runner.run(options.seed, replication, slot, result.table);

@@ -131,11 +131,13 @@ void LeadSimulator::add_points(const CompiledEvent& event, double day) noexcept 
 
 /// Touches go out every touch interval from the track's start until the lead leaves it;
 /// only those inside the measured horizon are paid for in it.
-double LeadSimulator::touches_until(double exit_day) const noexcept {
-  if (!track_ || track_->touch_interval_days <= 0.0) return 0.0;
-  const double first = start_day_, interval = track_->touch_interval_days;
-  const double end = std::min({exit_day, start_day_ + track_->duration_days, double(model_.end_day)});
-  const double from = std::max(first, double(model_.window_start));
+double journey_touches(const CompiledModel& model, int track, double start_day, double exit_day) noexcept {
+  if (track < 0) return 0.0;
+  const CompiledTrack& t = model.nurture->tracks[static_cast<std::size_t>(track)];
+  if (t.touch_interval_days <= 0.0) return 0.0;
+  const double first = start_day, interval = t.touch_interval_days;
+  const double end = std::min({exit_day, start_day + t.duration_days, double(model.end_day)});
+  const double from = std::max(first, double(model.window_start));
   if (!(end > from)) return 0.0;
   const double j_min = std::ceil((from - first) / interval);
   const double j_max = std::ceil((end - first) / interval) - 1.0;
@@ -148,7 +150,6 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   LeadOutcome out;
   out.arrival_day = start.start_day;
   start_day_ = start.start_day;
-  track_ = nullptr;
 
   RandomStream profile = streams.stream(source.tag, lead_id, purpose::READINESS);
   const double z_readiness = draw_normal(profile);
@@ -180,10 +181,10 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   piece_multiplier_[0] = 1.0;
   out.track = choose_track(source_index, out.segment, fit + start.initial_points, start.reason);
   if (out.track >= 0) {
-    track_ = &model_.nurture->tracks[static_cast<std::size_t>(out.track)];
-    out.track_end_day = start.start_day + track_->duration_days;
-    piece_multiplier_[0] = track_->rate_multiplier;
-    piece_start_[1] = track_->duration_days;
+    const CompiledTrack& track = model_.nurture->tracks[static_cast<std::size_t>(out.track)];
+    out.track_end_day = start.start_day + track.duration_days;
+    piece_multiplier_[0] = track.rate_multiplier;
+    piece_start_[1] = track.duration_days;
     piece_multiplier_[1] = model_.nurture->dormant_rate_multiplier;
     pieces_ = 2;
   }
@@ -198,7 +199,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   Journey j{source, streams, lead_id, thresholds, fit, kInfinity, kInfinity, out};
   if (meets_rule(fit, engagement_score(), thresholds)) {  // fit alone can be enough under a low threshold
     become_mql(j, MqlPath::engagement, start.start_day);
-    out.touches = touches_until(start.start_day);
+    out.touches = journey_touches(model_, out.track, start.start_day, start.start_day);
     return out;
   }
   start_clocks(j, start.cycle);
@@ -224,7 +225,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
         break;  // no MQL in this journey
     }
   }
-  out.touches = touches_until(out.path == MqlPath::none ? end : out.mql_day);
+  out.touches = journey_touches(model_, out.track, start.start_day, out.path == MqlPath::none ? end : out.mql_day);
   return out;
 }
 
@@ -246,7 +247,12 @@ inline void LeadSimulator::start_clocks(Journey& j, int cycle) noexcept {
   const double signal_rate = j.source.signal_per_day_at_0 + j.source.signal_per_day_slope * readiness;
   if (signal_rate > 0.0) {
     RandomStream stream = j.streams.stream(j.source.tag, j.lead_id, journey_tag(purpose::SIGNAL, cycle));
-    j.signal_day = start_day_ + draw_exponential(stream) / signal_rate;
+    const double target = draw_exponential(stream), h = j.source.signal_half_life_days;
+    // A fading rate c 2^(-age/h) has mass c h / ln 2: no signal once the target exceeds it.
+    if (h <= 0.0)
+      j.signal_day = start_day_ + target / signal_rate;
+    else if (target < signal_rate * h / std::numbers::ln2)
+      j.signal_day = start_day_ - h * std::log2(1.0 - target * std::numbers::ln2 / (signal_rate * h));
   }
 }
 
@@ -264,10 +270,18 @@ inline LeadSimulator::NextEvent LeadSimulator::next_event(const Journey& j) cons
   return {LeadEvent::behaviour, day, type};
 }
 
+/// The SDR follow-up comes due. Without sales teams the conversation happens at once and its
+/// coin decides; with them it waits for a rep (sales_process.cpp), so the journey only notes it
+/// and goes on as if it had not qualified the lead.
 inline bool LeadSimulator::event_follow_up(Journey& j, double day) noexcept {
   RandomStream coin = j.streams.stream(j.source.tag, j.lead_id, purpose::SDR_FOLLOW_UP);
-  if (coin.uniform() < model_.scoring.follow_up_probability) return become_mql(j, MqlPath::sdr_qualified, day);
+  const bool qualifies = coin.uniform() < model_.scoring.follow_up_probability;
   j.follow_up_day = kInfinity;  // one conversation per journey
+  if (!model_.scoring.follow_up_takes_rep_time) return qualifies && become_mql(j, MqlPath::sdr_qualified, day);
+  decay_to(day);
+  j.out.follow_up_day = day;
+  j.out.follow_up_qualifies = qualifies;
+  j.out.follow_up_score = std::min(j.fit + engagement_score(), model_.scoring.total_cap);
   return false;
 }
 

@@ -19,6 +19,7 @@
 /// A recycled journey k >= 1 draws its events, signals and acceptance coin from streams whose
 /// tags are mixed with k, so each second chance is fresh but reproducible.
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "engine/lead_events.hpp"
@@ -39,8 +40,11 @@ struct JourneyStart {
   double start_day = 0.0;
   int cycle = 0;  ///< 0 = the lead's first journey; k = after its k-th recycle
   JourneyReason reason = JourneyReason::new_lead;
-  double initial_points = 0.0;  ///< engagement points a backlog lead starts with
-  bool backlog = false;         ///< part of the starting state, not a new arrival
+  double initial_points = 0.0;     ///< engagement points a backlog lead starts with
+  bool backlog = false;            ///< part of the starting state, not a new arrival
+  double first_arrival_day = 0.0;  ///< when the lead first arrived (recycled journeys; cycle 0 uses start_day)
+  /// The lead's first arrival: this journey's start, or the first journey's for a recycled one.
+  double first_arrival() const noexcept { return cycle == 0 ? start_day : first_arrival_day; }
 };
 
 struct LeadOutcome {
@@ -58,7 +62,18 @@ struct LeadOutcome {
   double track_end_day = 0.0;
   double touches = 0.0;      ///< nurture touches sent within the measured horizon
   std::uint32_t events = 0;  ///< behavioural events simulated
+  // With sales teams, the SDR follow-up is a conversation the desk holds when a rep is free
+  // (sales_process.hpp): the journey goes on without it, and these say what it would be.
+  double follow_up_day = kNoFollowUp;  ///< when the follow-up came due; kNoFollowUp: none in this journey
+  double follow_up_score = 0.0;        ///< the score then (what a qualified follow-up carries to the queue)
+  bool follow_up_qualifies = false;    ///< the conversation's coin: it qualifies the lead when held
+  static constexpr double kNoFollowUp = std::numeric_limits<double>::infinity();
+  bool has_follow_up() const noexcept { return follow_up_day < kNoFollowUp; }
 };
+
+/// Nurture touches of a journey in `track` (-1: none) that started on `start_day` and left it on
+/// `exit_day` (MQL, or the horizon's end), counting only those inside the measured window.
+double journey_touches(const CompiledModel& model, int track, double start_day, double exit_day) noexcept;
 
 /// The segment a uniform draw picks from the source's cumulative mix (segments in name order).
 inline std::size_t segment_of(const CompiledSource& source, double u) noexcept {
@@ -129,7 +144,6 @@ class LeadSimulator {
   void add_points(const CompiledEvent& event, double day) noexcept;
   /// Decays the points to `day` (half-life, or the window's points still inside it).
   void decay_to(double day) noexcept;
-  double touches_until(double exit_day) const noexcept;
 
   const CompiledModel& model_;
   std::vector<EventClock> clocks_;
@@ -142,7 +156,6 @@ class LeadSimulator {
   double piece_start_[2] = {0.0, 0.0};
   double piece_multiplier_[2] = {1.0, 1.0};
   int pieces_ = 1;
-  const CompiledTrack* track_ = nullptr;
 };
 
 }  // namespace funnelsim

@@ -39,8 +39,11 @@ double mql_share_bound(const CompiledModel& model, const CompiledSource& source,
   const ReplicationStreams streams(0, std::numeric_limits<std::uint64_t>::max());
   const auto index = static_cast<std::size_t>(&source - model.sources.data());
   int mqls = 0;
-  for (int i = 0; i < kPilotLeads; ++i)
-    if (leads.simulate(source, index, streams, static_cast<std::uint64_t>(i), start(i)).path != MqlPath::none) ++mqls;
+  for (int i = 0; i < kPilotLeads; ++i) {
+    // A journey waiting for an SDR follow-up holds its records too, and may become an MQL by it.
+    const LeadOutcome o = leads.simulate(source, index, streams, static_cast<std::uint64_t>(i), start(i));
+    if (o.path != MqlPath::none || o.has_follow_up()) ++mqls;
+  }
   const double n = kPilotLeads, p = mqls / n;
   return std::min(1.0, p + 3.0 * std::sqrt(p * (1.0 - p) / n) + 3.0 / n);
 }
@@ -132,6 +135,10 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
     // three pending events and two queue entries, and three response-time samples.
     per_mql +=
         sizeof(MqlRecord) + sizeof(MqlOutcome) + (2 * sizeof(RandomStream) + 48) + 3 * 32 + 2 * 40 + 3 * sizeof(double);
+    // A follow-up: its record, outcome, deferred journey, queue state, two events and a queue entry.
+    if (model.scoring.follow_up_takes_rep_time)
+      per_mql += sizeof(FollowUpRecord) + sizeof(FollowUpOutcome) + sizeof(LeadOutcome) + sizeof(JourneyStart) + 8 +
+                 (sizeof(RandomStream) + 32) + 2 * 32 + 40;
   }
   e.threads = static_cast<std::uint64_t>(threads > 0 ? threads : tbb::info::default_concurrency());
   e.threads = std::max<std::uint64_t>(1, std::min<std::uint64_t>(e.threads, replications));

@@ -27,11 +27,12 @@ void PipelineSimulator::open(bool track_slots, std::size_t i, double day, std::v
 
 void PipelineSimulator::run(const CompiledPipeline& pipeline, const std::vector<std::uint32_t>& source_tags,
                             double horizon_days, const ReplicationStreams& streams, std::span<const SqlRecord> sqls,
-                            std::vector<OpportunityOutcome>& outcomes) {
+                            std::vector<OpportunityOutcome>& outcomes, std::span<const double> open_at_start) {
   outcomes.assign(sqls.size(), OpportunityOutcome{});
   cycle_draws_.resize(sqls.size());
   would_win_.resize(sqls.size());
-  open_closes_.clear();
+  open_closes_.assign(open_at_start.begin(), open_at_start.end());
+  std::make_heap(open_closes_.begin(), open_closes_.end(), std::greater<>());
   waiting_.clear();
   std::size_t waiting_head = 0;
   // A slot count of size_t(-1) marks zero AEs: nothing can ever be opened.

@@ -33,10 +33,11 @@ struct OpportunityOutcome {
 /// Reusable per-thread state.
 class PipelineSimulator {
  public:
-  /// `sqls` sorted by (sql_day, source, lead_id); fills one outcome per SQL.
+  /// `sqls` sorted by (sql_day, source, lead_id); fills one outcome per SQL. `open_at_start`: close
+  /// days of opportunities already open (a backlog), which hold account executives' slots until then.
   void run(const CompiledPipeline& pipeline, const std::vector<std::uint32_t>& source_tags, double horizon_days,
            const ReplicationStreams& streams, std::span<const SqlRecord> sqls,
-           std::vector<OpportunityOutcome>& outcomes);
+           std::vector<OpportunityOutcome>& outcomes, std::span<const double> open_at_start = {});
 
  private:
   void open(bool track_slots, std::size_t i, double day, std::vector<OpportunityOutcome>& outcomes,

@@ -1,5 +1,7 @@
 #include "engine/replication_accounts.hpp"
 
+#include <limits>
+
 #include "engine/window.hpp"
 
 namespace funnelsim {
@@ -17,6 +19,8 @@ void ReplicationAccounts::start() {
   }
   sqls_.clear();
   rep_cost_total_ = 0.0;
+  for (std::vector<double>* v : {&week_response_hours_, &week_responded_, &week_sla_met_, &week_sla_due_})
+    v->assign(model_.sources.size() * static_cast<std::size_t>(model_.weeks), 0.0);
 }
 
 void ReplicationAccounts::count_journey(std::size_t s, const JourneyStart& start, const LeadOutcome& o) {
@@ -26,10 +30,15 @@ void ReplicationAccounts::count_journey(std::size_t s, const JourneyStart& start
   FunnelCounts& c = tally.counts;
   c.mqls += 1;
   c.mqls_by_path[path_index(o.path)] += 1;
-  if (start.cycle > 0) c.mqls_recycled += 1;
   if (o.ready) c.ready_mqls += 1;
-  const double days = o.mql_day - o.arrival_day;
+  const double days = o.mql_day - o.arrival_day, from_arrival = o.mql_day - start.first_arrival();
   c.time_to_mql_sum += days;
+  c.time_to_mql_from_arrival_sum += from_arrival;
+  if (start.cycle > 0) {
+    c.mqls_recycled += 1;
+    c.recycled_time_to_mql_sum += days;
+    c.recycled_time_to_mql_from_arrival_sum += from_arrival;
+  }
   tally.time_to_mql_days.push_back(days);
   tally.time_to_mql_by_path[path_index(o.path)].push_back(days);
   ledger_.count_step(s, Series::mqls, o.mql_day);
@@ -83,7 +92,9 @@ void ReplicationAccounts::count_rejection(std::size_t s, bool bad_fit, double da
 }
 
 void ReplicationAccounts::count_sales(std::span<const MqlRecord> mqls, std::span<const MqlOutcome> outcomes,
-                                      std::span<const TeamCounts> team_counts) {
+                                      std::span<const TeamCounts> team_counts,
+                                      std::span<const FollowUpRecord> follow_ups,
+                                      std::span<const FollowUpOutcome> follow_up_outcomes) {
   for (std::size_t t = 0; t < team_tallies_.size(); ++t) {
     team_tallies_[t].clear();
     team_tallies_[t].counts = team_counts[t];
@@ -96,6 +107,10 @@ void ReplicationAccounts::count_sales(std::span<const MqlRecord> mqls, std::span
     team_source_busy_[outcomes[i].team * sources + mqls[i].source] += outcomes[i].busy_days;
     team_source_mqls_[outcomes[i].team * sources + mqls[i].source] += 1;
   }
+  // A follow-up's rep time is charged to its lead's source, as an attempt's is.
+  for (std::size_t k = 0; k < follow_ups.size(); ++k)
+    team_source_busy_[follow_up_outcomes[k].team * sources + follow_ups[k].lead.source] +=
+        follow_up_outcomes[k].busy_days;
   allocate_rep_cost();
 }
 
@@ -105,6 +120,21 @@ void ReplicationAccounts::count_sale(const MqlRecord& mql, const MqlOutcome& o) 
   TeamTally& team_tally = team_tallies_[o.team];
   TeamCounts& t = team_tally.counts;
   const CompiledTeam& team = model_.sales->teams[o.team];
+  const std::size_t path = mql.path == MqlPath::instant ? 0 : 1;
+  const double deadline = mql.mql_day + team.sla_days[path];
+  const bool sla_met = o.attempts > 0 && o.first_attempt_day <= deadline;
+  // The week's rates: first attempts made in the week, SLA deadlines that fell in it.
+  const std::size_t weeks = static_cast<std::size_t>(model_.weeks);
+  if (o.attempts > 0 && in_window(model_, o.first_attempt_day)) {
+    const std::size_t w = mql.source * weeks + week_of(model_, o.first_attempt_day);
+    week_response_hours_[w] += 24.0 * (o.first_attempt_day - mql.mql_day);
+    week_responded_[w] += 1;
+  }
+  if (in_window(model_, deadline)) {
+    const std::size_t w = mql.source * weeks + week_of(model_, deadline);
+    week_sla_due_[w] += 1;
+    week_sla_met_[w] += sla_met;
+  }
   if (in_window(model_, mql.mql_day)) {
     if (!mql.carried_over) t.mqls += 1;
     c.queue_entries += o.entries;
@@ -120,14 +150,11 @@ void ReplicationAccounts::count_sale(const MqlRecord& mql, const MqlOutcome& o) 
       team_tally.response_hours.push_back(hours);
     }
     // An SLA is due once it was met or its deadline passed within the horizon.
-    const std::size_t path = mql.path == MqlPath::instant ? 0 : 1;
-    const double deadline = mql.mql_day + team.sla_days[path];
     if (o.attempts > 0 || deadline < model_.end_day) {
-      const bool met = o.attempts > 0 && o.first_attempt_day <= deadline;
       c.sla_due[path] += 1;
       t.sla_due += 1;
-      c.sla_met[path] += met;
-      t.sla_met += met;
+      c.sla_met[path] += sla_met;
+      t.sla_met += sla_met;
     }
   }
   // Unresolved at the horizon's end: the weekly backlog's last snapshot, per team.
@@ -201,8 +228,8 @@ void ReplicationAccounts::count_pipeline(const CompiledPipeline& pipeline, std::
 void ReplicationAccounts::write_rows(ReplicationTable& table, std::size_t slot, std::span<const RepCounts> reps) {
   const double coverage_target = model_.pipeline ? model_.pipeline->coverage_target : 0.0;
   for (std::size_t s = 0; s < model_.sources.size(); ++s) {
-    tallies_[s].counts.in_nurture_end = ledger_.at_end(s, Series::nurture);
-    tallies_[s].counts.backlog_end = ledger_.at_end(s, Series::backlog);
+    tallies_[s].counts.in_nurture_end = ledger_.at_end(s, Series::in_nurture);
+    tallies_[s].counts.backlog_end = ledger_.at_end(s, Series::in_sales_backlog);
   }
   total_.clear();
   for (std::size_t s = 0; s < model_.sources.size(); ++s) {
@@ -219,6 +246,7 @@ void ReplicationAccounts::write_rows(ReplicationTable& table, std::size_t slot, 
   // leave out costs no source caused).
   total_.counts.rep_cost = rep_cost_total_;
   compute_metrics(total_, coverage_target, table.row(slot, 0), table.components(slot, 0));
+  write_weekly_rates(table, slot);
   if (!model_.sales) return;
   const std::size_t first_team = model_.sources.size() + 1;
   const std::size_t first_rep = first_team + team_tallies_.size();
@@ -227,6 +255,33 @@ void ReplicationAccounts::write_rows(ReplicationTable& table, std::size_t slot, 
                          table.components(slot, first_team + t));
   for (std::size_t r = 0; r < reps.size(); ++r)
     compute_rep_metrics(reps[r], table.row(slot, first_rep + r), table.components(slot, first_rep + r));
+}
+
+/// The week's first attempts, response time, SLA deadlines and attainment per source, and the whole
+/// funnel's rates (from the summed counts, not an average of the sources' rates; the ledger sums
+/// the counts); a rate is undefined (NaN) in a week without any.
+void ReplicationAccounts::write_weekly_rates(ReplicationTable& table, std::size_t slot) const {
+  const double undefined = std::numeric_limits<double>::quiet_NaN();
+  const std::size_t weeks = static_cast<std::size_t>(model_.weeks), sources = model_.sources.size();
+  auto rate = [&](double numerator, double denominator) {
+    return denominator > 0.0 ? numerator / denominator : undefined;
+  };
+  auto response = table.weekly(slot, 0, Series::response_time_hours);
+  auto sla = table.weekly(slot, 0, Series::sla_attainment);
+  for (std::size_t w = 0; w < weeks; ++w) {
+    double hours = 0.0, responded = 0.0, met = 0.0, due = 0.0;
+    for (std::size_t s = 0; s < sources; ++s) {
+      const std::size_t i = s * weeks + w;
+      table.weekly(slot, s + 1, Series::first_attempts)[w] = week_responded_[i];
+      table.weekly(slot, s + 1, Series::response_time_hours)[w] = rate(week_response_hours_[i], week_responded_[i]);
+      table.weekly(slot, s + 1, Series::sla_due)[w] = week_sla_due_[i];
+      table.weekly(slot, s + 1, Series::sla_attainment)[w] = rate(week_sla_met_[i], week_sla_due_[i]);
+      hours += week_response_hours_[i], responded += week_responded_[i];
+      met += week_sla_met_[i], due += week_sla_due_[i];
+    }
+    response[w] = rate(hours, responded);
+    sla[w] = rate(met, due);
+  }
 }
 
 }  // namespace funnelsim

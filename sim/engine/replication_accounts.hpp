@@ -44,7 +44,8 @@ class ReplicationAccounts {
   /// The sales desk's results: per-MQL outcomes, team counts, and each team's cost shared among
   /// the sources by the rep time their leads used.
   void count_sales(std::span<const MqlRecord> mqls, std::span<const MqlOutcome> outcomes,
-                   std::span<const TeamCounts> team_counts);
+                   std::span<const TeamCounts> team_counts, std::span<const FollowUpRecord> follow_ups,
+                   std::span<const FollowUpOutcome> follow_up_outcomes);
 
   // ---- pipeline -----------------------------------------------------------------------------
   /// The SQLs so far, for the pipeline (which the caller sorts into time order).
@@ -59,6 +60,7 @@ class ReplicationAccounts {
  private:
   void count_sale(const MqlRecord& mql, const MqlOutcome& o);
   void allocate_rep_cost();
+  void write_weekly_rates(ReplicationTable& table, std::size_t slot) const;
 
   const CompiledModel& model_;
   WeeklyLedger& ledger_;
@@ -68,6 +70,8 @@ class ReplicationAccounts {
   std::vector<double> team_source_busy_, team_source_mqls_;  // [team][source]
   double rep_cost_total_ = 0.0;                              // teams' and AEs' cost over the horizon
   std::vector<SqlRecord> sqls_;
+  // [source][week]: first attempts' response hours and count, SLA deadlines met and due.
+  std::vector<double> week_response_hours_, week_responded_, week_sla_met_, week_sla_due_;
 };
 
 }  // namespace funnelsim

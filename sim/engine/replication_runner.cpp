@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <tuple>
 
 #include <boost/random/exponential_distribution.hpp>
@@ -19,10 +20,22 @@ static_assert(static_cast<int>(TraceOutcome::cold) == static_cast<int>(Resolutio
               static_cast<int>(TraceOutcome::sql) == static_cast<int>(Resolution::sql));
 static_assert(static_cast<std::size_t>(TracePath::signal) == kMqlPathCount - 1);
 
-/// Ids of backlog entities: above every arrival id (day << 32 | order, day < 2^16).
+/// Ids of backlog entities: above every arrival id (day key << 32 | order, day key < 2^16).
 std::uint64_t backlog_id(std::uint64_t kind, std::uint64_t k) {
   return (std::uint64_t{0xFFFF} << 48) | (kind << 40) | k;
 }
+
+/// The stream key of a day (or a week) counted from the horizon's start: horizon days keep their
+/// index, warm-up days count back from the start in their own range (both below 2^15 by the
+/// schema's bounds). A lead of horizon day d is then the same lead whatever the warm-up, so
+/// scenarios with different warm-ups see the same horizon (common random numbers), and a
+/// scenario without a warm-up draws exactly what it drew when keys were internal days.
+std::uint64_t horizon_key(long long day) {
+  return day >= 0 ? static_cast<std::uint64_t>(day) : (std::uint64_t{1} << 15) | static_cast<std::uint64_t>(-day);
+}
+
+/// floor(a / 7) for any sign: the horizon-aligned week of a day.
+long long week_of_day(long long day) { return day >= 0 ? day / 7 : -((-day + 6) / 7); }
 
 /// The order MQLs and SQLs are handed downstream in: by day, then source, then lead, a total
 /// order, so the unstable sort gives one result.
@@ -45,6 +58,9 @@ RunWork ReplicationRunner::run(std::uint64_t seed, std::uint64_t replication, st
   streams_.emplace(seed, replication);
   work_ = RunWork{};
   mqls_.clear();
+  follow_ups_.clear();
+  follow_up_journeys_.clear();
+  backlog_open_closes_.clear();
   accounts_.start();
   ledger_.start(table, slot);
   seed_backlog();
@@ -65,11 +81,12 @@ MqlRecycler::Result ReplicationRunner::recycle(const MqlRecord& mql, Resolution 
   Result result;
   result.recycled = true;
   const LeadOutcome o =
-      start_journey(mql.source, mql.lead_id, {day + model_.nurture->cooldown_days, mql.cycle + 1, reason, 0.0, false});
+      start_journey(mql.source, mql.lead_id,
+                    {day + model_.nurture->cooldown_days, mql.cycle + 1, reason, 0.0, false, mql.first_arrival_day});
   if (o.path == MqlPath::none) return result;
   result.has_next = true;
-  result.next = mql_record(mql.source, mql.lead_id, o, mql.cycle + 1);
-  ledger_.move(mql.source, WeeklyLedger::pre_mql_state(o), Series::backlog, o.mql_day);
+  result.next = mql_record(mql.source, mql.lead_id, o, mql.cycle + 1, mql.first_arrival_day);
+  ledger_.move(mql.source, WeeklyLedger::pre_mql_state(o), Series::in_sales_backlog, o.mql_day);
   return result;
 }
 
@@ -78,24 +95,30 @@ MqlRecycler::Result ReplicationRunner::recycle(const MqlRecord& mql, Resolution 
 /// Arrivals are a Poisson process with a rate constant within each day; each day has its own
 /// stream, and a lead is identified by (day, order within the day), so changing one day's
 /// rate leaves every other day's leads untouched.
+/// Days and overdispersion weeks are keyed from the horizon's start (horizon_key), so the
+/// horizon's leads do not depend on the warm-up's length.
 void ReplicationRunner::simulate_arrivals(std::size_t s) {
   const CompiledSource& source = model_.sources[s];
   double week_factor = 1.0;
+  long long factor_week = 0;
   for (int day = 0; day < model_.end_day; ++day) {
-    if (day % 7 == 0 && source.overdispersion > 0.0) {
-      RandomStream stream = streams_->stream(source.tag, static_cast<std::uint64_t>(day / 7), purpose::OVERDISPERSION);
+    const long long horizon_day = day - model_.window_start;
+    const long long week = week_of_day(horizon_day);
+    if (source.overdispersion > 0.0 && (day == 0 || week != factor_week)) {
+      factor_week = week;
+      RandomStream stream = streams_->stream(source.tag, horizon_key(week), purpose::OVERDISPERSION);
       const double k = source.overdispersion;
       week_factor = boost::random::gamma_distribution<double>(1.0 / k, k)(stream);
     }
     const double rate = source.daily_rate[day] * week_factor;
     if (!(rate > 0.0)) continue;
-    RandomStream arrivals = streams_->stream(source.tag, static_cast<std::uint64_t>(day), purpose::ARRIVALS);
+    const std::uint64_t key = horizon_key(horizon_day);
+    RandomStream arrivals = streams_->stream(source.tag, key, purpose::ARRIVALS);
     boost::random::exponential_distribution<double> gap(rate);
     std::uint64_t order = 0;
     for (double t = gap(arrivals); t < 1.0; t += gap(arrivals), ++order) {
       if (cancelled()) return;  // one relaxed load per lead: about 1 ns against 100s of ns
-      follow_lead(s, (static_cast<std::uint64_t>(day) << 32) | order,
-                  JourneyStart{day + t, 0, JourneyReason::new_lead, 0.0, false});
+      follow_lead(s, (key << 32) | order, JourneyStart{day + t, 0, JourneyReason::new_lead, 0.0, false});
     }
   }
   accounts_.count_channel_spend(s);
@@ -124,7 +147,7 @@ void ReplicationRunner::seed_backlog() {
       const std::uint64_t id = backlog_id(2, static_cast<std::uint64_t>(k));
       const LeadOutcome o =
           leads_.simulate(source, s, *streams_, id, JourneyStart{start, 0, JourneyReason::new_lead, 0.0, true});
-      MqlRecord mql = mql_record(s, id, o, 0);
+      MqlRecord mql = mql_record(s, id, o, 0, start);
       mql.mql_day = start;
       mql.path = MqlPath::engagement;
       mql.score = o.fit;
@@ -134,19 +157,21 @@ void ReplicationRunner::seed_backlog() {
         trace_->journey(
             TracedJourney{static_cast<std::uint32_t>(s), id, 0, start, true, start, TracePath::engagement, o.fit});
       }
-      ledger_.create(s, Series::backlog, start);
+      ledger_.create(s, Series::in_sales_backlog, start);
       if (sales_)
         mqls_.push_back(mql);
       else
-        decide_at_mql(mql, Series::backlog);
+        decide_at_mql(mql, Series::in_sales_backlog);
     }
     for (int k = 0; k < b.open_opportunities; ++k)
       seed_open_opportunity(s, backlog_id(3, static_cast<std::uint64_t>(k)));
   }
 }
 
-/// An opportunity already open at the window's start: its remaining cycle is uniform over a
-/// full cycle. It counts when it closes; it does not occupy account-executive capacity.
+/// An opportunity already open at the window's start. Open at a random moment, it is more likely a
+/// long one (length-biased: a gamma(k, theta) cycle becomes gamma(k + 1, theta)) and has a uniform
+/// share of that cycle left. It counts when it closes and holds an account executive's slot until
+/// then, like any other opportunity.
 void ReplicationRunner::seed_open_opportunity(std::size_t s, std::uint64_t id) {
   const CompiledSource& source = model_.sources[s];
   const CompiledPipeline& pipeline = *model_.pipeline;
@@ -157,10 +182,11 @@ void ReplicationRunner::seed_open_opportunity(std::size_t s, std::uint64_t id) {
   const auto& amount = pipeline.amount[s][segment];
   const auto& cycle = pipeline.cycle[s][segment];
   const double value = boost::random::lognormal_distribution<double>(amount.mu, amount.sigma)(stream);
-  const double close =
-      model_.window_start + u_remaining * boost::random::gamma_distribution<double>(cycle.shape, cycle.scale)(stream);
+  const double close = model_.window_start +
+                       u_remaining * boost::random::gamma_distribution<double>(cycle.shape + 1.0, cycle.scale)(stream);
   const bool closed = close < model_.end_day;
   const bool won = closed && u_win < std::clamp(pipeline.win_rate.at(readiness), 0.0, 1.0);
+  backlog_open_closes_.push_back(close);
   accounts_.count_backlog_opportunity(s, closed, won, value);
   if (trace_) {
     TracedOpportunity t;
@@ -180,18 +206,24 @@ void ReplicationRunner::seed_open_opportunity(std::size_t s, std::uint64_t id) {
 // ---- journeys -----------------------------------------------------------------------------------
 
 /// A lead's journeys: hands its MQL to sales, or, without sales teams, decides at once (and
-/// recycles a lead rejected as not ready into its next journey).
+/// recycles a lead rejected as not ready into its next journey). A journey with an SDR follow-up
+/// for the desk waits for it: the desk decides when (and whether) the lead becomes an MQL.
 void ReplicationRunner::follow_lead(std::size_t s, std::uint64_t lead_id, JourneyStart start) {
   for (;;) {
     const LeadOutcome o = start_journey(s, lead_id, start);
-    if (start.cycle == 0 && !start.backlog && in_window(model_, start.start_day)) {
-      accounts_.count_arrival(s, o);
-      ++work_.leads;
+    const bool arrival = start.cycle == 0 && !start.backlog && in_window(model_, start.start_day);
+    if (start.cycle == 0) ++work_.leads;  // work done: every lead simulated, warm-up and backlog included
+    if (o.has_follow_up()) {              // only with sales teams: the lead process defers the conversation then
+      follow_up_journeys_.push_back(DeferredJourney{s, start, o});
+      follow_ups_.push_back(FollowUpRecord{mql_record(s, lead_id, o, start.cycle, start.first_arrival()),
+                                           o.follow_up_day, o.follow_up_score, o.follow_up_qualifies});
+      return;
     }
+    if (arrival) accounts_.count_arrival(s, o);
     if (o.path == MqlPath::none) return;
-    const MqlRecord mql = mql_record(s, lead_id, o, start.cycle);
+    const MqlRecord mql = mql_record(s, lead_id, o, start.cycle, start.first_arrival());
     if (sales_) {
-      ledger_.move(s, WeeklyLedger::pre_mql_state(o), Series::backlog, o.mql_day);
+      ledger_.move(s, WeeklyLedger::pre_mql_state(o), Series::in_sales_backlog, o.mql_day);
       mqls_.push_back(mql);
       return;
     }
@@ -210,21 +242,30 @@ LeadOutcome ReplicationRunner::start_journey(std::size_t s, std::uint64_t lead_i
   if (trace_) {
     if (start.cycle == 0)
       trace_lead(s, lead_id, start.backlog ? TraceOrigin::backlog_nurture : TraceOrigin::arrival, start.start_day, o);
-    trace_journey(s, lead_id, start.cycle, start.start_day, o);
+    if (!o.has_follow_up()) trace_journey(s, lead_id, start.cycle, start.start_day, o);  // else once settled
   }
   work_.events += 1 + o.events + (o.path != MqlPath::none ? 1 : 0);
-  const Series initial = o.disqualified ? Series::disqualified : o.track >= 0 ? Series::nurture : Series::active;
+  const Series initial = o.disqualified ? Series::in_disqualified
+                         : o.track >= 0 ? Series::in_nurture
+                                        : Series::in_active;
   if (start.cycle == 0)
     ledger_.create(s, initial, start.start_day);
   else
-    ledger_.move(s, Series::recycle_wait, initial, start.start_day);
-  const double exit = o.path == MqlPath::none ? model_.end_day : o.mql_day;
-  if (o.track >= 0 && o.track_end_day < exit) ledger_.move(s, Series::nurture, Series::dormant, o.track_end_day);
-  accounts_.count_journey(s, start, o);
+    ledger_.move(s, Series::in_recycle_wait, initial, start.start_day);
+  if (!o.has_follow_up()) book_journey(s, start, o);  // a follow-up's journey once the desk decided it
   return o;
 }
 
-MqlRecord ReplicationRunner::mql_record(std::size_t s, std::uint64_t lead_id, const LeadOutcome& o, int cycle) const {
+/// What a journey did before its MQL (or the horizon's end): a track left for the dormant pool,
+/// nurture spend and, for an MQL in the window, the MQL counts.
+void ReplicationRunner::book_journey(std::size_t s, const JourneyStart& start, const LeadOutcome& o) {
+  const double exit = o.path == MqlPath::none ? model_.end_day : o.mql_day;
+  if (o.track >= 0 && o.track_end_day < exit) ledger_.move(s, Series::in_nurture, Series::in_dormant, o.track_end_day);
+  accounts_.count_journey(s, start, o);
+}
+
+MqlRecord ReplicationRunner::mql_record(std::size_t s, std::uint64_t lead_id, const LeadOutcome& o, int cycle,
+                                        double first_arrival_day) const {
   return MqlRecord{o.mql_day,
                    o.readiness,
                    o.accept_draw,
@@ -236,14 +277,16 @@ MqlRecord ReplicationRunner::mql_record(std::size_t s, std::uint64_t lead_id, co
                    o.ready,
                    static_cast<std::uint8_t>(cycle),
                    false,
-                   o.fit};
+                   o.fit,
+                   first_arrival_day};
 }
 
 /// Without rep capacity, sales decides at MQL time and accepts exactly the ready leads.
 /// Returns the next journey when the lead is recycled.
 std::optional<JourneyStart> ReplicationRunner::decide_at_mql(const MqlRecord& mql, Series from) {
+  if (observer_) observer_->resolved(mql, mql.mql_day);
   if (mql.ready) {
-    ledger_.move(mql.source, from, Series::sql, mql.mql_day);
+    ledger_.move(mql.source, from, Series::in_sql, mql.mql_day);
     accounts_.count_sql(mql, mql.mql_day);
     if (trace_) trace_decision(mql, TraceOutcome::sql, false);
     return std::nullopt;
@@ -254,12 +297,16 @@ std::optional<JourneyStart> ReplicationRunner::decide_at_mql(const MqlRecord& mq
       !bad_fit && can_recycle(mql.source, mql.segment, mql.fit, mql.cycle, JourneyReason::not_ready, mql.mql_day);
   if (trace_) trace_decision(mql, bad_fit ? TraceOutcome::bad_fit : TraceOutcome::not_ready, recycle);
   if (recycle) {
-    ledger_.move(mql.source, from, Series::recycle_wait, mql.mql_day);
+    ledger_.move(mql.source, from, Series::in_recycle_wait, mql.mql_day);
     accounts_.count_recycled(mql.source, mql.mql_day);
-    return JourneyStart{mql.mql_day + model_.nurture->cooldown_days, mql.cycle + 1, JourneyReason::not_ready, 0.0,
-                        false};
+    return JourneyStart{mql.mql_day + model_.nurture->cooldown_days,
+                        mql.cycle + 1,
+                        JourneyReason::not_ready,
+                        0.0,
+                        false,
+                        mql.first_arrival_day};
   }
-  ledger_.move(mql.source, from, Series::rejected, mql.mql_day);
+  ledger_.move(mql.source, from, Series::in_rejected, mql.mql_day);
   return std::nullopt;
 }
 
@@ -274,19 +321,25 @@ bool ReplicationRunner::can_recycle(std::size_t source, std::uint32_t segment, d
 
 // ---- downstream of the MQLs ---------------------------------------------------------------------
 
-/// MQLs from every source meet in the sales queues, in time order.
+/// MQLs from every source meet in the sales queues, in time order, with the SDR follow-ups.
 void ReplicationRunner::run_sales() {
   std::sort(mqls_.begin(), mqls_.end(), InTimeOrder<MqlRecord, &MqlRecord::mql_day>{});
   const auto start = std::chrono::steady_clock::now();
-  const std::uint64_t events = sales_->run(*streams_, mqls_, outcomes_, team_counts_, rep_counts_, this);
+  const std::uint64_t events =
+      sales_->run(*streams_, mqls_, outcomes_, team_counts_, rep_counts_, this, follow_ups_, &follow_up_outcomes_);
   work_.sales_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   work_.sales_events += events;
   work_.events += events;
-  for (std::size_t i = 0; i < mqls_.size(); ++i)
-    if (outcomes_[i].resolution != Resolution::open)
-      ledger_.move(mqls_[i].source, Series::backlog, WeeklyLedger::state_after(outcomes_[i]),
+  for (std::size_t i = 0; i < mqls_.size(); ++i) {
+    const bool open = outcomes_[i].resolution == Resolution::open;
+    if (!open)
+      ledger_.move(mqls_[i].source, Series::in_sales_backlog, WeeklyLedger::state_after(outcomes_[i]),
                    outcomes_[i].resolution_day);
-  accounts_.count_sales(mqls_, outcomes_, team_counts_);
+    if (observer_)
+      observer_->resolved(mqls_[i], open ? std::numeric_limits<double>::infinity() : outcomes_[i].resolution_day);
+  }
+  settle_follow_ups();
+  accounts_.count_sales(mqls_, outcomes_, team_counts_, follow_ups_, follow_up_outcomes_);
   if (!trace_) return;
   for (std::size_t i = 0; i < mqls_.size(); ++i) {
     const MqlRecord& mql = mqls_[i];
@@ -296,11 +349,38 @@ void ReplicationRunner::run_sales() {
   }
 }
 
+/// Books the journeys that waited for an SDR follow-up, now that the desk decided when each lead
+/// became an MQL: by the conversation, on its own, or not in the horizon.
+void ReplicationRunner::settle_follow_ups() {
+  for (std::size_t k = 0; k < follow_up_journeys_.size(); ++k) {
+    const DeferredJourney& journey = follow_up_journeys_[k];
+    LeadOutcome o = journey.outcome;
+    const FollowUpOutcome& f = follow_up_outcomes_[k];
+    if (f.mql == FollowUpOutcome::kNoMql) {
+      o.path = MqlPath::none;
+    } else {
+      const MqlRecord& mql = mqls_[f.mql];
+      o.path = mql.path;
+      o.mql_day = mql.mql_day;
+      o.score = mql.score;
+    }
+    o.touches = journey_touches(model_, o.track, o.arrival_day, o.path == MqlPath::none ? model_.end_day : o.mql_day);
+    if (trace_)
+      trace_journey(journey.source, follow_ups_[k].lead.lead_id, journey.start.cycle, journey.start.start_day, o);
+    book_journey(journey.source, journey.start, o);
+    if (o.path != MqlPath::none)
+      ledger_.move(journey.source, WeeklyLedger::pre_mql_state(o), Series::in_sales_backlog, o.mql_day);
+    if (journey.start.cycle == 0 && !journey.start.backlog && in_window(model_, journey.start.start_day))
+      accounts_.count_arrival(journey.source, o);
+  }
+}
+
 /// Opportunities and deals from this replication's SQLs, in time order.
 void ReplicationRunner::run_pipeline() {
   std::vector<SqlRecord>& sqls = accounts_.sqls();
   std::sort(sqls.begin(), sqls.end(), InTimeOrder<SqlRecord, &SqlRecord::sql_day>{});
-  pipeline_.run(*model_.pipeline, model_.source_tags, model_.end_day, *streams_, sqls, opportunities_);
+  pipeline_.run(*model_.pipeline, model_.source_tags, model_.end_day, *streams_, sqls, opportunities_,
+                backlog_open_closes_);
   accounts_.count_pipeline(*model_.pipeline, sqls, opportunities_);
   if (!trace_) return;
   for (std::size_t i = 0; i < sqls.size(); ++i) {

@@ -19,6 +19,17 @@
 
 namespace funnelsim {
 
+/// The scopes of a model's replication table: the whole funnel, sources, teams, reps.
+std::vector<Scope> table_scopes(const CompiledModel& model);
+
+/// Sees every MQL of a replication once sales resolved it (or the horizon ended first: day
+/// infinity). The warm-up rule's probe (warmup.cpp) uses it to follow a cohort of leads.
+class MqlObserver {
+ public:
+  virtual ~MqlObserver() = default;
+  virtual void resolved(const MqlRecord& mql, double day) = 0;
+};
+
 class ReplicationRunner final : public MqlRecycler {
  public:
   ReplicationRunner(const CompiledModel& model, const std::atomic<bool>* cancel);
@@ -34,6 +45,8 @@ class ReplicationRunner final : public MqlRecycler {
 
   bool cancelled() const noexcept { return cancel_ && cancel_->load(std::memory_order_relaxed); }
 
+  /// From now on, tells `observer` (null: nobody) about every MQL's resolution.
+  void observe(MqlObserver* observer) noexcept { observer_ = observer; }
   /// Reports every lead of the replications run from now on to `trace` (null: none, the default).
   void set_trace(LeadTrace* trace) noexcept { trace_ = trace; }
 
@@ -46,12 +59,15 @@ class ReplicationRunner final : public MqlRecycler {
   // ---- journeys
   void follow_lead(std::size_t s, std::uint64_t lead_id, JourneyStart start);
   LeadOutcome start_journey(std::size_t s, std::uint64_t lead_id, const JourneyStart& start);
-  MqlRecord mql_record(std::size_t s, std::uint64_t lead_id, const LeadOutcome& o, int cycle) const;
+  void book_journey(std::size_t s, const JourneyStart& start, const LeadOutcome& o);
+  MqlRecord mql_record(std::size_t s, std::uint64_t lead_id, const LeadOutcome& o, int cycle,
+                       double first_arrival_day) const;
   std::optional<JourneyStart> decide_at_mql(const MqlRecord& mql, Series from);
   bool can_recycle(std::size_t source, std::uint32_t segment, double fit, int cycle, JourneyReason reason,
                    double day) const;
   // ---- downstream of the MQLs
   void run_sales();
+  void settle_follow_ups();
   void run_pipeline();
   // ---- the optional trace (lead_trace.hpp)
   void trace_lead(std::size_t s, std::uint64_t lead_id, TraceOrigin origin, double day, const LeadOutcome& o) const;
@@ -68,11 +84,22 @@ class ReplicationRunner final : public MqlRecycler {
   RunWork work_;
   std::optional<SalesSimulator> sales_;
   std::vector<MqlRecord> mqls_;
+  /// A journey whose SDR follow-up the desk holds: booked once the desk decided it.
+  struct DeferredJourney {
+    std::size_t source;
+    JourneyStart start;
+    LeadOutcome outcome;  ///< as if the follow-up never qualified the lead
+  };
+  std::vector<DeferredJourney> follow_up_journeys_;
+  std::vector<FollowUpRecord> follow_ups_;  ///< one per deferred journey, same order
+  std::vector<FollowUpOutcome> follow_up_outcomes_;
+  std::vector<double> backlog_open_closes_;  ///< close days of the backlog's open opportunities
   std::vector<MqlOutcome> outcomes_;
   std::vector<TeamCounts> team_counts_;
   std::vector<RepCounts> rep_counts_;
   PipelineSimulator pipeline_;
   std::vector<OpportunityOutcome> opportunities_;
+  MqlObserver* observer_ = nullptr;
 };
 
 }  // namespace funnelsim

@@ -36,7 +36,9 @@ void SalesSimulator::schedule(double time, SalesEvent kind, std::uint32_t target
 
 std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::vector<MqlRecord>& mqls,
                                   std::vector<MqlOutcome>& outcomes, std::vector<TeamCounts>& teams,
-                                  std::vector<RepCounts>& reps, MqlRecycler* recycler) {
+                                  std::vector<RepCounts>& reps, MqlRecycler* recycler,
+                                  std::span<const FollowUpRecord> follow_ups,
+                                  std::vector<FollowUpOutcome>* follow_up_outcomes) {
   const CompiledSales& sales = *model_.sales;
   streams_ = &streams;
   mqls_ = &mqls;
@@ -72,6 +74,19 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::vector
     if (!team.shifts.empty()) schedule(team.shifts.front().first, SalesEvent::shift_start, t, 0);
   }
   if (sales.any_daily_cap && horizon_ > 1.0) schedule(1.0, SalesEvent::day_start, 0, 0);
+  follow_ups_ = follow_ups;
+  follow_up_outcomes_ = follow_up_outcomes ? follow_up_outcomes : &own_follow_up_outcomes_;
+  follow_up_outcomes_->assign(follow_ups.size(), FollowUpOutcome{});
+  follow_up_states_.resize(follow_ups.size());
+  for (std::uint32_t f = 0; f < follow_ups.size(); ++f) {
+    const FollowUpRecord& record = follow_ups[f];
+    follow_up_states_[f].phase = Phase::resolved;
+    follow_up_states_[f].settled = false;
+    follow_up_states_[f].token = 0;
+    if (record.due_day < horizon_) schedule(record.due_day, SalesEvent::mql_arrival, f | kFollowUp, kDue);
+    if (record.lead.path != MqlPath::none && record.lead.mql_day < horizon_)
+      schedule(record.lead.mql_day, SalesEvent::mql_arrival, f | kFollowUp, kOwnMql);
+  }
 
   std::uint64_t processed = 0;
   std::size_t next_mql = 0;
@@ -90,7 +105,10 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::vector
     events_.pop_back();
     switch (e.kind) {
       case SalesEvent::attempt_done:
-        finish_attempt(e.token, e.target, now);
+        if (e.target & kFollowUp)
+          finish_follow_up(e.token, e.target & ~kFollowUp, now);
+        else
+          finish_attempt(e.token, e.target, now);
         break;
       case SalesEvent::shift_end: {
         TeamState& team = teams_[e.target];
@@ -142,8 +160,13 @@ std::uint64_t SalesSimulator::run(const ReplicationStreams& streams, std::vector
         }
         break;
       }
-      case SalesEvent::mql_arrival:  // a recycled lead's new MQL
-        arrive(e.target, now);
+      case SalesEvent::mql_arrival:  // a recycled lead's or a follow-up's MQL, or a follow-up's own events
+        if (!(e.target & kFollowUp))
+          arrive(e.target, now);
+        else if (e.token == kDue)
+          follow_up_due(e.target & ~kFollowUp, now);
+        else
+          follow_up_lead_mql(e.target & ~kFollowUp, now);
         break;
     }
   }
@@ -192,38 +215,53 @@ inline void SalesSimulator::end_wait(std::uint32_t i, double now) {
   MqlOutcome& outcome = (*outcomes_)[i];
   const double wait = now - lead.enqueued_day;
   outcome.wait_days += wait;
-  if (!lead.measured) return;
-  TeamCounts& counts = (*team_counts_)[outcome.team];
-  counts.queue_wait_hours_sum += 24.0 * wait;
-  if (wait > 0.0) counts.waited_entries += 1;
+  if (lead.measured) book_wait(outcome.team, wait);
+}
+
+inline void SalesSimulator::book_wait(std::uint32_t t, double wait_days) {
+  TeamCounts& counts = (*team_counts_)[t];
+  counts.queue_wait_hours_sum += 24.0 * wait_days;
+  if (wait_days > 0.0) counts.waited_entries += 1;
+}
+
+namespace {
+
+/// The queue key of an item with this score and path: smaller is served first.
+double queue_key(TeamSpec::Discipline discipline, double score, MqlPath path) {
+  switch (discipline) {
+    case TeamSpec::Discipline::highest_score:
+      return -score;
+    case TeamSpec::Discipline::instant_first:
+      return path == MqlPath::instant ? 0.0 : 1.0;
+    case TeamSpec::Discipline::fifo:
+      break;
+  }
+  return 0.0;
+}
+
+}  // namespace
+
+void SalesSimulator::push_queue(std::uint32_t t, double key, double now, std::uint32_t item, std::uint32_t token,
+                                bool measured) {
+  TeamState& team = teams_[t];
+  touch_queue(t, now);
+  team.queue.push_back(QueueItem{key, now, sequence_++, item, token});
+  std::push_heap(team.queue.begin(), team.queue.end(), ServedLater{});
+  ++team.waiting;
+  TeamCounts& counts = (*team_counts_)[t];
+  if (measured) counts.queue_entries += 1;
+  if (now >= window_start_) counts.queue_max = std::max(counts.queue_max, static_cast<double>(team.waiting));
 }
 
 void SalesSimulator::enqueue(std::uint32_t i, double now) {
   const std::uint32_t t = (*outcomes_)[i].team;
-  TeamState& team = teams_[t];
   LeadState& lead = leads_[i];
-  touch_queue(t, now);
   lead.phase = Phase::waiting;
   lead.enqueued_day = now;
   ++lead.token;
-  double key = 0.0;
-  switch (model_.sales->teams[t].discipline) {
-    case TeamSpec::Discipline::fifo:
-      break;
-    case TeamSpec::Discipline::highest_score:
-      key = -(*mqls_)[i].score;
-      break;
-    case TeamSpec::Discipline::instant_first:
-      key = (*mqls_)[i].path == MqlPath::instant ? 0.0 : 1.0;
-      break;
-  }
-  team.queue.push_back(QueueItem{key, now, sequence_++, i, lead.token});
-  std::push_heap(team.queue.begin(), team.queue.end(), ServedLater{});
-  ++team.waiting;
   lead.measured = now >= window_start_;
-  TeamCounts& counts = (*team_counts_)[t];
-  if (lead.measured) counts.queue_entries += 1;
-  if (now >= window_start_) counts.queue_max = std::max(counts.queue_max, static_cast<double>(team.waiting));
+  const MqlRecord& mql = (*mqls_)[i];
+  push_queue(t, queue_key(model_.sales->teams[t].discipline, mql.score, mql.path), now, i, lead.token, lead.measured);
   (*outcomes_)[i].entries += 1;
 }
 
@@ -243,18 +281,23 @@ void SalesSimulator::dispatch(std::uint32_t t, double now) {
     std::pop_heap(team.queue.begin(), team.queue.end(), ServedLater{});
     const QueueItem item = team.queue.back();
     team.queue.pop_back();
-    const LeadState& lead = leads_[item.lead];
-    if (lead.phase != Phase::waiting || lead.token != item.token) continue;  // left the queue already
+    const bool follow_up = (item.lead & kFollowUp) != 0;
+    const std::uint32_t index = item.lead & ~kFollowUp;
+    const Phase phase = follow_up ? follow_up_states_[index].phase : leads_[index].phase;
+    const std::uint32_t token = follow_up ? follow_up_states_[index].token : leads_[index].token;
+    if (phase != Phase::waiting || token != item.token) continue;  // left the queue already
     const std::uint32_t rep = team.free_reps[team.free_head];
     team.free_head = (team.free_head + 1) % team.free_reps.size();
     --team.free_count;
-    start_attempt(item.lead, rep, now);
+    if (follow_up)
+      start_follow_up(index, rep, now);
+    else
+      start_attempt(index, rep, now);
   }
 }
 
 void SalesSimulator::start_attempt(std::uint32_t i, std::uint32_t rep, double now) {
   const std::uint32_t t = (*outcomes_)[i].team;
-  const CompiledTeam& team = model_.sales->teams[t];
   TeamCounts& counts = (*team_counts_)[t];
   MqlOutcome& outcome = (*outcomes_)[i];
   LeadState& lead = leads_[i];
@@ -273,25 +316,38 @@ void SalesSimulator::start_attempt(std::uint32_t i, std::uint32_t rep, double no
     counts.attempts += 1;
     (*rep_counts_)[rep].attempts += 1;
   }
-  reps_[rep].busy = true;
-  reps_[rep].attempts_today += 1;
-  const double done = now + team.sample_handle_days(lead.handle_stream);
-  const double busy_hours = 24.0 * std::max(0.0, std::min(done, horizon_) - std::max(now, window_start_));
-  outcome.busy_days += busy_hours / 24.0;
-  counts.busy_hours += busy_hours;
-  (*rep_counts_)[rep].busy_hours += busy_hours;
+  double busy_days = 0.0;
+  const double done = occupy_rep(t, rep, lead.handle_stream, now, busy_days);
+  outcome.busy_days += busy_days;
   schedule(done, SalesEvent::attempt_done, i, rep);
+}
+
+double SalesSimulator::occupy_rep(std::uint32_t t, std::uint32_t rep, RandomStream& handle, double now,
+                                  double& busy_days) {
+  reps_[rep].busy = true;
+  reps_[rep].attempts_today += 1;  // a follow-up conversation is a call too: it counts against the daily cap
+  const double done = now + model_.sales->teams[t].sample_handle_days(handle);
+  const double busy_hours = 24.0 * std::max(0.0, std::min(done, horizon_) - std::max(now, window_start_));
+  busy_days = busy_hours / 24.0;
+  (*team_counts_)[t].busy_hours += busy_hours;
+  (*rep_counts_)[rep].busy_hours += busy_hours;
+  return done;
+}
+
+void SalesSimulator::free_rep(std::uint32_t t, std::uint32_t rep) {
+  RepState& rep_state = reps_[rep];
+  rep_state.busy = false;
+  const int cap = model_.sales->teams[t].daily_cap;
+  if (cap > 0 && rep_state.attempts_today >= cap)
+    rep_state.capped = true;
+  else
+    release_rep(t, rep);
 }
 
 void SalesSimulator::finish_attempt(std::uint32_t rep, std::uint32_t i, double now) {
   const std::uint32_t t = (*outcomes_)[i].team;
   const CompiledTeam& team = model_.sales->teams[t];
-  RepState& rep_state = reps_[rep];
-  rep_state.busy = false;
-  if (team.daily_cap > 0 && rep_state.attempts_today >= team.daily_cap)
-    rep_state.capped = true;
-  else
-    release_rep(t, rep);
+  free_rep(t, rep);
 
   const MqlRecord& mql = (*mqls_)[i];
   LeadState& lead = leads_[i];
@@ -337,12 +393,92 @@ void SalesSimulator::resolve(std::uint32_t i, Resolution r, double now) {
   const MqlRecord mql = (*mqls_)[i];
   const MqlRecycler::Result next = recycler_->recycle(mql, r, now);
   (*outcomes_)[i].recycled = next.recycled;
-  if (!next.has_next) return;
+  if (next.has_next) add_mql(next.next, next.next.mql_day);
+}
+
+std::uint32_t SalesSimulator::add_mql(const MqlRecord& mql, double day) {
   const auto index = static_cast<std::uint32_t>(mqls_->size());
-  mqls_->push_back(next.next);
+  mqls_->push_back(mql);
   outcomes_->push_back(MqlOutcome{});
   leads_.emplace_back();
-  schedule(next.next.mql_day, SalesEvent::mql_arrival, index, 0);
+  schedule(day, SalesEvent::mql_arrival, index, 0);
+  return index;
+}
+
+// ---- SDR follow-ups ------------------------------------------------------------------------------
+
+void SalesSimulator::follow_up_due(std::uint32_t f, double now) {
+  const FollowUpRecord& record = follow_ups_[f];
+  FollowUpState& state = follow_up_states_[f];
+  if (state.settled) return;
+  const std::uint32_t t = static_cast<std::uint32_t>(model_.sales->route[record.lead.source][record.lead.segment]);
+  (*follow_up_outcomes_)[f].team = t;
+  state.handle_stream =
+      streams_->stream(model_.sources[record.lead.source].tag, record.lead.lead_id, purpose::SALES_FOLLOW_UP);
+  state.phase = Phase::waiting;
+  state.enqueued_day = now;
+  state.measured = now >= window_start_;
+  ++state.token;
+  const double key = queue_key(model_.sales->teams[t].discipline, record.score, MqlPath::sdr_qualified);
+  push_queue(t, key, now, f | kFollowUp, state.token, state.measured);
+  dispatch(t, now);
+}
+
+/// The lead became an MQL on its own before a conversation qualified it: the follow-up is moot
+/// (it leaves the queue; a conversation in progress ends as planned).
+void SalesSimulator::follow_up_lead_mql(std::uint32_t f, double now) {
+  FollowUpState& state = follow_up_states_[f];
+  if (state.settled) return;
+  state.settled = true;
+  if (state.phase == Phase::waiting) {
+    leave_queue_follow_up(f, now);
+    ++state.token;  // its queue item goes stale
+    state.phase = Phase::resolved;
+  }
+  const std::uint32_t mql = add_mql(follow_ups_[f].lead, now);
+  (*follow_up_outcomes_)[f].mql = mql;
+}
+
+void SalesSimulator::leave_queue_follow_up(std::uint32_t f, double now) {
+  const FollowUpState& state = follow_up_states_[f];
+  const std::uint32_t t = (*follow_up_outcomes_)[f].team;
+  touch_queue(t, now);
+  --teams_[t].waiting;
+  if (state.measured) book_wait(t, now - state.enqueued_day);
+}
+
+void SalesSimulator::start_follow_up(std::uint32_t f, std::uint32_t rep, double now) {
+  FollowUpState& state = follow_up_states_[f];
+  FollowUpOutcome& outcome = (*follow_up_outcomes_)[f];
+  leave_queue_follow_up(f, now);
+  state.phase = Phase::in_service;
+  outcome.held = true;
+  outcome.start_day = now;
+  double busy_days = 0.0;
+  const double done = occupy_rep(outcome.team, rep, state.handle_stream, now, busy_days);
+  outcome.busy_days = busy_days;
+  if (now >= window_start_) {
+    TeamCounts& counts = (*team_counts_)[outcome.team];
+    counts.follow_ups += 1;
+    counts.follow_up_hours += 24.0 * busy_days;
+  }
+  schedule(done, SalesEvent::attempt_done, f | kFollowUp, rep);
+}
+
+void SalesSimulator::finish_follow_up(std::uint32_t rep, std::uint32_t f, double now) {
+  FollowUpState& state = follow_up_states_[f];
+  const std::uint32_t t = (*follow_up_outcomes_)[f].team;
+  free_rep(t, rep);
+  state.phase = Phase::resolved;
+  if (!state.settled && follow_ups_[f].qualifies) {
+    state.settled = true;
+    MqlRecord mql = follow_ups_[f].lead;
+    mql.path = MqlPath::sdr_qualified;
+    mql.mql_day = now;
+    mql.score = follow_ups_[f].score;
+    (*follow_up_outcomes_)[f].mql = add_mql(mql, now);
+  }
+  dispatch(t, now);
 }
 
 /// Waits still open at the horizon count up to it, so the queue-length area equals the sum of
@@ -351,6 +487,11 @@ void SalesSimulator::finish_horizon() {
   for (std::uint32_t t = 0; t < teams_.size(); ++t) touch_queue(t, horizon_);
   for (std::uint32_t i = 0; i < leads_.size() && i < mqls_->size(); ++i)
     if (leads_[i].phase == Phase::waiting) end_wait(i, horizon_);
+  for (std::uint32_t f = 0; f < follow_up_states_.size(); ++f) {
+    const FollowUpState& state = follow_up_states_[f];
+    if (state.phase == Phase::waiting && state.measured)
+      book_wait((*follow_up_outcomes_)[f].team, horizon_ - state.enqueued_day);
+  }
 }
 
 }  // namespace funnelsim

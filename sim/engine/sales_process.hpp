@@ -31,6 +31,7 @@ struct MqlRecord {
   std::uint8_t cycle = 0;     ///< 0 = first journey; k = after the k-th recycle
   bool carried_over = false;  ///< already an MQL when the horizon began (backlog): not a new MQL
   double fit = 0.0;
+  double first_arrival_day = 0.0;  ///< when the lead first arrived (before any recycle)
 };
 
 enum class Resolution : std::uint8_t { open, sql, bad_fit, not_ready, unreachable, cold };
@@ -48,6 +49,28 @@ struct MqlOutcome {
   std::uint32_t first_rep = 0;  ///< the rep (within the team) who made the first attempt
   Resolution resolution = Resolution::open;
   bool recycled = false;  ///< rejected as not ready or cold, and sent back to nurture
+};
+
+/// An SDR follow-up for the desk (scoring.sdr_follow_up with sales teams): a conversation with a
+/// high-fit lead that was not an MQL when it came due. It waits in the queue of the team the lead
+/// would be routed to, like an MQL, and takes a rep's handle time within working hours; when it is
+/// held its coin decides whether it qualifies the lead (an MQL on the SDR-qualified path at the
+/// conversation's end). A lead that becomes an MQL on its own first leaves the queue.
+struct FollowUpRecord {
+  MqlRecord lead;        ///< the lead, with its own MQL of the journey (path none: none in the horizon)
+  double due_day = 0.0;  ///< when the follow-up came due
+  double score = 0.0;    ///< the lead's score then: what an SDR-qualified MQL carries to the queue
+  bool qualifies = false;
+};
+
+/// What became of one follow-up.
+struct FollowUpOutcome {
+  static constexpr std::uint32_t kNoMql = 0xFFFFFFFF;
+  double start_day = 0.0;  ///< valid when held
+  double busy_days = 0.0;  ///< rep time the conversation took within the window
+  std::uint32_t team = 0;
+  std::uint32_t mql = kNoMql;  ///< the MQL the lead became (either path): its index in the MQL list
+  bool held = false;           ///< a rep had the conversation
 };
 
 /// Decides what happens to a lead rejected as not ready or gone cold: whether it re-enters
@@ -72,18 +95,26 @@ class SalesSimulator {
   /// `mqls` must be sorted by (mql_day, source, lead_id); recycled MQLs are appended to it as
   /// they arise. Fills `outcomes` (one per MQL) and the team and rep counts (teams in scenario
   /// order; reps team after team), counting only what happens in the measured window.
-  /// `recycler` may be null (no recycling). Returns the number of events processed.
+  /// `recycler` may be null (no recycling). `follow_ups` (any order) are held as reps get to them,
+  /// and the MQLs they lead to appended to `mqls`; `follow_up_outcomes` gets one per follow-up.
+  /// Returns the number of events processed.
   std::uint64_t run(const ReplicationStreams& streams, std::vector<MqlRecord>& mqls, std::vector<MqlOutcome>& outcomes,
-                    std::vector<TeamCounts>& teams, std::vector<RepCounts>& reps, MqlRecycler* recycler);
+                    std::vector<TeamCounts>& teams, std::vector<RepCounts>& reps, MqlRecycler* recycler,
+                    std::span<const FollowUpRecord> follow_ups = {},
+                    std::vector<FollowUpOutcome>* follow_up_outcomes = nullptr);
 
  private:
   struct Event {
     double time;
     std::uint64_t order;
-    std::uint32_t target;  ///< lead index, or team index for shift events
-    std::uint32_t token;   ///< rep index for attempt_done; lead token for retry_ready
+    std::uint32_t target;  ///< lead index (or follow-up index | kFollowUp), or team index for shift events
+    std::uint32_t token;   ///< rep index for attempt_done; lead token for retry_ready; kDue or kOwnMql
     SalesEvent kind;
   };
+  /// A follow-up shares the events and the queue of MQLs: its index carries this bit. Its
+  /// mql_arrival events say whether it comes due or the lead became an MQL on its own.
+  static constexpr std::uint32_t kFollowUp = 0x80000000;
+  static constexpr std::uint32_t kDue = 0, kOwnMql = 1;
   struct QueueItem {
     double key;       ///< smaller first
     double enqueued;  ///< then longest waiting
@@ -115,6 +146,14 @@ class SalesSimulator {
     Phase phase;
     bool measured;  ///< its current queue entry falls in the measured window
   };
+  struct FollowUpState {
+    RandomStream handle_stream;
+    double enqueued_day;
+    std::uint32_t token;
+    Phase phase;
+    bool measured;  ///< it joined the queue in the measured window
+    bool settled;   ///< the lead is an MQL (by the conversation or on its own): nothing left to decide
+  };
   struct RepState {
     int attempts_today = 0;
     bool busy = false;
@@ -133,6 +172,19 @@ class SalesSimulator {
 
   void schedule(double time, SalesEvent kind, std::uint32_t target, std::uint32_t token);
   void arrive(std::uint32_t lead, double now);
+  /// A new MQL (recycled, or from a follow-up) joins the list; it arrives at `day`.
+  std::uint32_t add_mql(const MqlRecord& mql, double day);
+  void follow_up_due(std::uint32_t f, double now);
+  void follow_up_lead_mql(std::uint32_t f, double now);
+  void start_follow_up(std::uint32_t f, std::uint32_t rep, double now);
+  void finish_follow_up(std::uint32_t rep, std::uint32_t f, double now);
+  void leave_queue_follow_up(std::uint32_t f, double now);
+  /// A rep's work ends: free again, unless the daily cap is reached.
+  void free_rep(std::uint32_t team, std::uint32_t rep);
+  /// Puts an item in a team's queue, ordered by the team's discipline.
+  void push_queue(std::uint32_t team, double key, double now, std::uint32_t item, std::uint32_t token, bool measured);
+  /// Starts `rep`'s handle time at `now`; returns when it ends. Books busy hours (within the window).
+  double occupy_rep(std::uint32_t team, std::uint32_t rep, RandomStream& handle, double now, double& busy_days);
   void enqueue(std::uint32_t lead, double now);
   void dispatch(std::uint32_t team, double now);
   void start_attempt(std::uint32_t lead, std::uint32_t rep, double now);
@@ -143,6 +195,8 @@ class SalesSimulator {
   void touch_queue(std::uint32_t team, double now);
   void leave_queue(std::uint32_t lead, double now);
   void end_wait(std::uint32_t lead, double now);
+  /// A measured queue entry's wait, in its team's counts.
+  void book_wait(std::uint32_t team, double wait_days);
   void finish_horizon();
 
   const CompiledModel& model_;
@@ -155,6 +209,10 @@ class SalesSimulator {
   std::vector<RepCounts>* rep_counts_ = nullptr;
   std::vector<Event> events_;  // binary heap
   std::vector<LeadState> leads_;
+  std::span<const FollowUpRecord> follow_ups_;
+  std::vector<FollowUpOutcome>* follow_up_outcomes_ = nullptr;  // the caller's, or own_follow_up_outcomes_
+  std::vector<FollowUpOutcome> own_follow_up_outcomes_;
+  std::vector<FollowUpState> follow_up_states_;
   std::vector<RepState> reps_;
   std::vector<TeamState> teams_;
   std::vector<std::uint32_t> rep_team_;

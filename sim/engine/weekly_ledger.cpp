@@ -15,27 +15,27 @@ void WeeklyLedger::start(ReplicationTable& table, std::size_t slot) {
 }
 
 Series WeeklyLedger::pre_mql_state(const LeadOutcome& o) {
-  if (o.track < 0) return Series::active;
-  return o.mql_day >= o.track_end_day ? Series::dormant : Series::nurture;
+  if (o.track < 0) return Series::in_active;
+  return o.mql_day >= o.track_end_day ? Series::in_dormant : Series::in_nurture;
 }
 
 Series WeeklyLedger::state_after(const MqlOutcome& o) {
-  if (o.recycled) return Series::recycle_wait;
+  if (o.recycled) return Series::in_recycle_wait;
   switch (o.resolution) {
     case Resolution::sql:
-      return Series::sql;
+      return Series::in_sql;
     case Resolution::cold:
-      return Series::cold;
+      return Series::in_cold;
     case Resolution::open:
-      return Series::backlog;
+      return Series::in_sales_backlog;
     default:
-      return Series::rejected;
+      return Series::in_rejected;
   }
 }
 
 void WeeklyLedger::finish_snapshots() {
   for (std::size_t s = 0; s < model_.sources.size(); ++s)
-    for (std::size_t k = static_cast<std::size_t>(Series::created); k < kSeriesCount; ++k) {
+    for (std::size_t k = static_cast<std::size_t>(Series::created_to_date); k < kSeriesCount; ++k) {
       auto series = weekly(s, static_cast<Series>(k));
       for (std::size_t w = 1; w < series.size(); ++w) series[w] += series[w - 1];
     }
@@ -44,6 +44,7 @@ void WeeklyLedger::finish_snapshots() {
 void WeeklyLedger::sum_sources() {
   for (std::size_t k = 0; k < kSeriesCount; ++k) {
     const auto series = static_cast<Series>(k);
+    if (is_weekly_rate(series)) continue;  // the accounts write the whole funnel's rates
     auto all = table_->weekly(slot_, 0, series);
     std::fill(all.begin(), all.end(), 0.0);
     for (std::size_t s = 0; s < model_.sources.size(); ++s) {

@@ -1,6 +1,7 @@
 #pragma once
 /// One replication's weekly series in its table slot: the steps of each week (leads, MQLs,
-/// SQLs) and the lifecycle ledger, every lead's state at each week's end.
+/// SQLs) and the lifecycle ledger, every lead's state at each week's end. (The week's rates,
+/// response time and SLA attainment, come from the accounts.)
 ///
 /// A transition at day t changes every snapshot taken at or after t (week ends W + 7(w+1), the
 /// last one at the horizon's end), so the snapshot series hold deltas until finish() sums them.
@@ -67,7 +68,7 @@ inline std::optional<std::size_t> WeeklyLedger::first_snapshot_after(double day)
 
 inline void WeeklyLedger::create(std::size_t source, Series state, double day) {
   if (auto w = first_snapshot_after(day)) {
-    weekly(source, Series::created)[*w] += 1;
+    weekly(source, Series::created_to_date)[*w] += 1;
     weekly(source, state)[*w] += 1;
   }
 }

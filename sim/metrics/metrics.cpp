@@ -340,7 +340,10 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
      pipeline_coverage,
      Needs::pipeline},
     {Metric::time_to_mql_days,
-     {"time_to_mql_days", "days", Better::lower, "Mean days from arrival to MQL, over MQLs.", "Days to MQL"},
+     {"time_to_mql_days", "days", Better::lower,
+      "Mean days from the journey's start to MQL, over MQLs: from arrival, or for a recycled lead from its re-entry "
+      "into nurture.",
+      "Days to MQL"},
      rate("time_to_mql_days_sum", "mqls")},
     {Metric::time_to_mql_days_p50,
      {"time_to_mql_days_p50", "days", Better::lower, "Median days to MQL within the replication."},
@@ -373,6 +376,21 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
     {Metric::time_to_mql_days_p90_signal,
      {"time_to_mql_days_p90_signal", "days", Better::lower, "90th percentile of days to MQL, signal path."},
      percentile<days_to_mql_on<3>, 90>},
+    {Metric::time_to_mql_days_from_arrival,
+     {"time_to_mql_days_from_arrival", "days", Better::lower,
+      "Mean days from the lead's first arrival to MQL, over MQLs (a recycled lead's earlier journeys, sales time and "
+      "cooldown included; equal to time_to_mql_days without recycling).",
+      "Days to MQL from first arrival"},
+     rate("time_to_mql_days_from_arrival_sum", "mqls")},
+    {Metric::time_to_mql_days_recycled_from_reentry,
+     {"time_to_mql_days_recycled_from_reentry", "days", Better::lower,
+      "Mean days from re-entry into nurture to MQL, over recycled MQLs.",
+      "Days to MQL of recycled leads, from re-entry"},
+     rate("recycled_time_to_mql_days_sum", "mqls_recycled")},
+    {Metric::time_to_mql_days_recycled_from_arrival,
+     {"time_to_mql_days_recycled_from_arrival", "days", Better::lower,
+      "Mean days from first arrival to MQL, over recycled MQLs.", "Days to MQL of recycled leads, from first arrival"},
+     rate("recycled_time_to_mql_days_from_arrival_sum", "mqls_recycled")},
     {Metric::ready_leads,
      {"ready_leads", "leads", Better::neither, "Leads sales would accept (by latent readiness), MQL or not.",
       "Ready leads"},
@@ -448,10 +466,11 @@ constexpr std::array<Entry<Metric, FunnelInput>, kMetricCount> kFunnel{{
      Needs::sales},
 }};
 // Each component: {name, unit, label (plural, in users' words), description}, counting function.
-constexpr std::array<ComponentEntry<FunnelInput>, 15> kFunnelComponents{{
+constexpr std::array<ComponentEntry<FunnelInput>, 18> kFunnelComponents{{
     {{"marketing_spend", "currency", "marketing spend", "Channel and nurture spend (channel_spend + nurture_spend)."},
      count<marketing_spend>},
-    {{"time_to_mql_days_sum", "days", "MQLs", "Days from arrival to MQL, summed over the MQLs."},
+    {{"time_to_mql_days_sum", "days", "MQLs",
+      "Days from the journey's start (arrival, or a recycled lead's re-entry) to MQL, summed over the MQLs."},
      count<&FunnelCounts::time_to_mql_sum>},
     {{"ready_mqls", "leads", "ready MQLs", "MQLs that sales would accept (by latent readiness)."},
      count<&FunnelCounts::ready_mqls>},
@@ -482,6 +501,15 @@ constexpr std::array<ComponentEntry<FunnelInput>, 15> kFunnelComponents{{
     {{"opportunities_closed", "opportunities", "opportunities closed",
       "Opportunities created in the horizon that closed (won or lost) within it."},
      count<&FunnelCounts::opportunities_closed>},
+    {{"time_to_mql_days_from_arrival_sum", "days", "MQLs",
+      "Days from the lead's first arrival to MQL, summed over the MQLs."},
+     count<&FunnelCounts::time_to_mql_from_arrival_sum>},
+    {{"recycled_time_to_mql_days_sum", "days", "recycled MQLs",
+      "Days from re-entry into nurture to MQL, summed over the recycled MQLs."},
+     count<&FunnelCounts::recycled_time_to_mql_sum>},
+    {{"recycled_time_to_mql_days_from_arrival_sum", "days", "recycled MQLs",
+      "Days from first arrival to MQL, summed over the recycled MQLs."},
+     count<&FunnelCounts::recycled_time_to_mql_from_arrival_sum>},
 }};
 static_assert(well_formed(kFunnel, kFunnelComponents),
               "kFunnel: entry i must define Metric i, with a formula (a ratio of known, non-ratio quantities), a known "
@@ -512,7 +540,8 @@ constexpr std::array<Entry<TeamMetric, TeamInput>, static_cast<std::size_t>(Team
      {"sla_attainment", "ratio", Better::higher, "Share of MQLs attempted within their path's SLA."},
      rate("sla_met", "sla_due")},
     {TeamMetric::queue_entries,
-     {"queue_entries", "entries", Better::neither, "Times a lead joined the queue (first attempts and retries)."},
+     {"queue_entries", "entries", Better::neither,
+      "Times a lead joined the queue (first attempts, retries and SDR follow-ups)."},
      count<&TeamCounts::queue_entries>},
     {TeamMetric::queue_wait_hours,
      {"queue_wait_hours", "hours", Better::lower, "Mean hours per queue entry until a rep took it or it left."},
@@ -533,6 +562,14 @@ constexpr std::array<Entry<TeamMetric, TeamInput>, static_cast<std::size_t>(Team
       "Busy hours / scheduled hours of the team's reps (work finishing after a shift counts as busy).",
       "Rep utilisation"},
      rate("busy_hours", "scheduled_hours")},
+    {TeamMetric::follow_ups,
+     {"follow_ups", "attempts", Better::neither,
+      "SDR follow-up conversations held with leads not yet MQLs (scoring.sdr_follow_up)."},
+     count<&TeamCounts::follow_ups>},
+    {TeamMetric::follow_up_hours,
+     {"follow_up_hours", "hours", Better::neither,
+      "Rep hours the SDR follow-up conversations took (part of the busy hours of rep_utilization)."},
+     count<&TeamCounts::follow_up_hours>},
     {TeamMetric::cold_leads,
      {"cold_leads", "leads", Better::lower, "Leads that went cold waiting for this team."},
      count<&TeamCounts::cold>},
@@ -628,9 +665,23 @@ void fill_record(const Table& table, const Components& components, const Ratios&
     if (const auto& r = ratios[i]) row[i] = in.has(table[i].needs) ? ratio(at(r->numerator), at(r->denominator)) : kNaN;
 }
 
-constexpr std::array<std::string_view, kSeriesCount> kSeries{"leads",    "mqls",    "sqls",         "created", "active",
-                                                             "nurture",  "dormant", "recycle_wait", "backlog", "sql",
-                                                             "rejected", "cold",    "disqualified"};
+constexpr std::array<std::string_view, kSeriesCount> kSeries{"leads",
+                                                             "mqls",
+                                                             "sqls",
+                                                             "first_attempts",
+                                                             "response_time_hours",
+                                                             "sla_due",
+                                                             "sla_attainment",
+                                                             "created_to_date",
+                                                             "in_active",
+                                                             "in_nurture",
+                                                             "in_dormant",
+                                                             "in_recycle_wait",
+                                                             "in_sales_backlog",
+                                                             "in_sql",
+                                                             "in_rejected",
+                                                             "in_cold",
+                                                             "in_disqualified"};
 
 }  // namespace
 
@@ -728,6 +779,9 @@ void FunnelCounts::add(const FunnelCounts& o) noexcept {
   ready_mqls += o.ready_mqls;
   ready_leads_mql += o.ready_leads_mql;
   time_to_mql_sum += o.time_to_mql_sum;
+  time_to_mql_from_arrival_sum += o.time_to_mql_from_arrival_sum;
+  recycled_time_to_mql_sum += o.recycled_time_to_mql_sum;
+  recycled_time_to_mql_from_arrival_sum += o.recycled_time_to_mql_from_arrival_sum;
   channel_spend += o.channel_spend;
   nurture_spend += o.nurture_spend;
   rep_cost += o.rep_cost;

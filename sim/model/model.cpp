@@ -203,6 +203,7 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
   check_unique_tags(names, "event", purpose::event);
   c.signal_per_day_at_0 = s.profile.signal_rate_at_readiness_0 / 7.0;
   c.signal_per_day_slope = (s.profile.signal_rate_at_readiness_1 - s.profile.signal_rate_at_readiness_0) / 7.0;
+  c.signal_half_life_days = s.profile.signal_half_life_days.value_or(0.0);
   return c;
 }
 
@@ -213,6 +214,11 @@ int weekday_of(const Scenario& scenario, int day) {
 }
 
 CompiledModel compile_model(const Scenario& scenario, const CompiledModel* tables_from) {
+  if (scenario.warmup_auto)
+    throw ScenarioError({Issue{"/warmup_days",
+                               "a number of days when the model is compiled (\"auto\" is worked out first: "
+                               "choose_warmup in funnelsim/whatif/warmup_choice.hpp)",
+                               "\"auto\""}});
   CompiledModel m;
   m.scenario = scenario;
   m.horizon_days = scenario.horizon_days;
@@ -235,6 +241,7 @@ CompiledModel compile_model(const Scenario& scenario, const CompiledModel* table
     for (const auto& seg : source.segments) names.push_back(seg.name);
   }
   if (scenario.sales) m.sales = compile_sales(scenario, segments);
+  m.scoring.follow_up_takes_rep_time = m.scoring.sdr_follow_up && m.sales.has_value();
   if (scenario.pipeline) m.pipeline = compile_pipeline(scenario, segments);
   if (scenario.nurture) m.nurture = compile_nurture(scenario, m.sources);
   return m;

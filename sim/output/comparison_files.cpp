@@ -116,12 +116,15 @@ std::string comparison_json(const ComparisonReport& report) {
                        {"role", "base"},
                        {"uncertain_inputs", report.base.uncertain},
                        {"provenance", provenance_json(report.base.provenance)}});
-  for (const ComparedScenario& v : report.variants)
+  add_warmup_fields(scenarios.back(), report.base.warmup);
+  for (const ComparedScenario& v : report.variants) {
     scenarios.push_back({{"name", v.label},
                          {"file", v.file},
                          {"role", "variant"},
                          {"uncertain_inputs", v.uncertain},
                          {"provenance", provenance_json(v.provenance)}});
+    add_warmup_fields(scenarios.back(), v.warmup);
+  }
   j["scenarios"] = scenarios;
   j["seed"] = report.seed;
   j["replications"] = report.replications;

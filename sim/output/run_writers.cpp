@@ -76,6 +76,7 @@ class SummaryJsonWriter final : public OutputWriter {
     if (report.info.first_replication != 0) j["first_replication"] = report.info.first_replication;
     if (const auto& p = report.info.precision) j["precision"] = precision_json(*p);
     j["horizon_days"] = report.info.horizon_days;
+    add_warmup_fields(j, report.info.warmup);
     j["provenance"] = provenance_json(report.info.provenance);
     j["statistics"] = statistics_legend();
     add_summary_scopes(j, report.summary);

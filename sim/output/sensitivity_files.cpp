@@ -29,6 +29,7 @@ std::string sensitivity_json(const SensitivityReport& report) {
   j["provenance"] = provenance_json(report.provenance);
   j["seed"] = report.seed;
   j["replications"] = report.replications;
+  add_warmup_fields(j, report.warmup);
   j["metric"] = metric_defs()[report.metric].name;
   j["vary"] = report.vary;
   j["base"] = metric_json(metric_defs()[report.metric], report.base, report.base_pooled);

@@ -62,6 +62,7 @@ std::string sweep_json(const SweepReport& report) {
   j["provenance"] = provenance_json(report.provenance);
   j["seed"] = report.seed;
   j["replications"] = report.replications;
+  add_warmup_fields(j, report.warmup);
   if (report.first_replication != 0) j["first_replication"] = report.first_replication;
   if (report.precision)
     j["precision"] = precision_json(*report.precision,

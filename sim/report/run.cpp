@@ -400,15 +400,15 @@ std::string lifecycle_chart(Page& page, const Csv& weekly) {
   struct State {
     std::string_view series, label;
   };
-  static constexpr State kStates[] = {{"active", "Arrived, in no track"},
-                                      {"nurture", "In a nurture track"},
-                                      {"dormant", "Dormant"},
-                                      {"recycle_wait", "Waiting to be recycled"},
-                                      {"backlog", "With sales, not resolved"},
-                                      {"sql", "SQL"},
-                                      {"rejected", "Rejected by sales"},
-                                      {"cold", "Gone cold"},
-                                      {"disqualified", "Disqualified"}};
+  static constexpr State kStates[] = {{"in_active", "Arrived, in no track"},
+                                      {"in_nurture", "In a nurture track"},
+                                      {"in_dormant", "Dormant"},
+                                      {"in_recycle_wait", "Waiting to be recycled"},
+                                      {"in_sales_backlog", "With sales, not resolved"},
+                                      {"in_sql", "SQL"},
+                                      {"in_rejected", "Rejected by sales"},
+                                      {"in_cold", "Gone cold"},
+                                      {"in_disqualified", "Disqualified"}};
   ordered_json data = ordered_json::array();
   ordered_json domain = ordered_json::array();
   int order = 0;
@@ -684,11 +684,12 @@ void run_section(Page& page, const json& summary, const Csv* replications, const
   if (weekly) {
     out += "<h3>Week by week</h3>\n<div class=\"grid\">\n";
     out += fan_chart(page, *weekly, "mqls", "MQLs per week", "MQLs in the week",
-                     "MQLs by the week they happened in. The first weeks are low while new leads build up score.",
+                     "MQLs by the week they happened in. Without a warm-up the first weeks are low while new leads "
+                     "build up score.",
                      horizon);
     out += fan_chart(page, *weekly, "sqls", "SQLs per week", "SQLs in the week",
                      "SQLs by the week sales accepted them.", horizon);
-    out += fan_chart(page, *weekly, "backlog", "Sales backlog at each week's end", "MQLs waiting for sales",
+    out += fan_chart(page, *weekly, "in_sales_backlog", "Sales backlog at each week's end", "MQLs waiting for sales",
                      "MQLs routed to sales and not yet resolved (waiting, or between contact attempts) at the end of "
                      "each week: a backlog that keeps growing means the desk is the bottleneck.",
                      horizon);

@@ -785,12 +785,10 @@ void compare_section(Page& page, const json& compare, const std::vector<std::str
   if (weekly.is_array() && !weekly.empty()) {
     // The series every scenario has, the steps and the backlog first, then any the file adds.
     std::vector<std::pair<std::string, std::string>> series = {
-        {"mqls", "MQLs per week"}, {"sqls", "SQLs per week"}, {"backlog", "Sales backlog at each week's end"}};
-    static const std::vector<std::string> kKnown = {"leads",    "mqls",    "sqls",         "created", "active",
-                                                    "nurture",  "dormant", "recycle_wait", "backlog", "sql",
-                                                    "rejected", "cold",    "disqualified"};
+        {"mqls", "MQLs per week"}, {"sqls", "SQLs per week"}, {"in_sales_backlog", "Sales backlog at each week's end"}};
+    const std::span<const std::string_view> known = series_names();
     for (const auto& [name, _] : member(weekly[0], "series").items())
-      if (std::find(kKnown.begin(), kKnown.end(), name) == kKnown.end()) series.emplace_back(name, metric_label(name));
+      if (std::find(known.begin(), known.end(), name) == known.end()) series.emplace_back(name, metric_label(name));
     std::string charts;
     for (const auto& [name, title] : series) charts += weekly_compare_chart(page, weekly, name, title, title);
     if (!charts.empty())

@@ -298,6 +298,7 @@ LeadProfile profile_from(const json& j) {
   if (const json& sig = j["intent_signals"]; !sig.is_null()) {
     p.signal_rate_at_readiness_0 = sig["rate_at_readiness_0"].get<double>();
     p.signal_rate_at_readiness_1 = sig["rate_at_readiness_1"].get<double>();
+    if (!sig["half_life_days"].is_null()) p.signal_half_life_days = sig["half_life_days"].get<double>();
   }
   for (const auto& [name, e] : j["events"].items())
     p.events.push_back({name, e["rate_at_readiness_0"].get<double>(), e["rate_at_readiness_1"].get<double>(),
@@ -799,7 +800,12 @@ Scenario scenario_from_json(const json& doc, const std::string& fallback_name) {
   s.name = j.contains("name") ? j["name"].get<std::string>() : name_from_file(fallback_name);
   s.description = j.value("description", "");
   s.horizon_days = j["horizon_days"].get<int>();
-  s.warmup_days = j["warmup_days"].get<int>();
+  if (j["warmup_days"].is_string()) {  // "auto": worked out by the warm-up rule before the run
+    s.warmup_days = 0;
+    s.warmup_auto = true;
+  } else {
+    s.warmup_days = j["warmup_days"].get<int>();
+  }
   s.start_weekday = weekday_index(j["start_weekday"].get<std::string>());
   s.seed = j["seed"].get<std::uint64_t>();
   s.replications = j["replications"].get<std::uint64_t>();

@@ -101,14 +101,14 @@ std::vector<std::string> uncertain_pointers(const RunnableScenario& scenario) {
 
 /// Every point of a sweep's grid as a runnable scenario; a bad point names itself.
 std::vector<RunnableScenario> sweep_scenarios(const nlohmann::json& document, const std::string& file,
-                                              const SweepSpec& spec) {
+                                              const SweepSpec& spec, const WarmupChoice& warmup) {
   const std::string fallback_name = std::filesystem::path(file).stem().string();
   std::vector<RunnableScenario> scenarios;
   for (std::size_t p = 0; p < spec.points.size(); ++p) {
     try {
       nlohmann::json point_doc = document;
       apply_overrides(point_doc, point_overrides(spec.parameters, spec.points[p]));
-      scenarios.emplace_back(std::move(point_doc), fallback_name);
+      scenarios.emplace_back(std::move(point_doc), fallback_name, ScenarioOrigin{}, warmup);
     } catch (const ScenarioError& e) {
       throw ScenarioInputError(
           fmt::format("{} at sweep point {} ({})", file, p, point_text(spec.parameters, spec.points[p])), e);
@@ -157,13 +157,14 @@ double summary_bytes(const CompiledModel& model) {
 
 /// A tornado's base, uncertain inputs and plan (plan_sensitivity, with the uncertain leaves left out).
 struct Tornado {
+  WarmupChoice warmup;  // first: resolve_warmup fills it while `uncertain` is built
   UncertainScenario uncertain;
   nlohmann::json resolved;
   Scenario base;
   SensitivityPlan plan;
   Tornado(const nlohmann::json& document, const std::string& fallback_name, const SensitivitySpec& spec,
           const WhatIfOptions& options)
-      : uncertain(document),
+      : uncertain(resolve_warmup(document, fallback_name, spec.warmup, warmup)),
         resolved(resolved_scenario_json(uncertain.nominal_document())),
         base(scenario_from_json(resolved, fallback_name)) {
     std::vector<std::string> uncertain_leaves;
@@ -193,8 +194,8 @@ std::uint64_t most_replications(const Scenario& scenario, const WhatIfOptions& o
 std::optional<ScenarioRun> run_scenario(const RunnableScenario& runnable, const WhatIfOptions& options) {
   const Scenario& scenario = runnable.scenario();
   const RunOptions run = run_options_for(scenario, options);
-  RunInfo info{scenario.name,         run.seed,     run.replications,     run.first_replication,
-               scenario.horizon_days, std::nullopt, runnable.provenance()};
+  RunInfo info{scenario.name,         run.seed,     run.replications,  run.first_replication,
+               scenario.horizon_days, std::nullopt, runnable.warmup(), runnable.provenance()};
   auto run_batch = [&](std::uint64_t first, std::uint64_t count) {
     RunOptions batch = run;
     batch.first_replication = first;
@@ -237,13 +238,15 @@ std::optional<ComparisonReport> run_comparison(const std::vector<RunnableScenari
   std::vector<std::string> names;
   for (const RunnableScenario& scenario : scenarios) names.push_back(scenario.scenario().name);
   const std::vector<std::string> labels = unique_labels(names);
-  report.base = {labels[0], files[0], uncertain_pointers(scenarios[0]), scenarios[0].provenance()};
+  report.base = {labels[0], files[0], uncertain_pointers(scenarios[0]), scenarios[0].warmup(),
+                 scenarios[0].provenance()};
   report.seed = run.seed;
   report.first_replication = run.first_replication;
   if (options.precision) report.precision = outcome;
   report.horizon_days = scenarios.front().scenario().horizon_days;
   for (std::size_t v = 1; v < scenarios.size(); ++v) {
-    report.variants.push_back({labels[v], files[v], uncertain_pointers(scenarios[v]), scenarios[v].provenance()});
+    report.variants.push_back(
+        {labels[v], files[v], uncertain_pointers(scenarios[v]), scenarios[v].warmup(), scenarios[v].provenance()});
     report.results.push_back(compare_tables(results[0]->table, results[v]->table));
   }
   for (const auto& r : results) report.weekly.push_back({r->table.weeks(), summarize_weekly(r->table, 0)});
@@ -253,8 +256,8 @@ std::optional<ComparisonReport> run_comparison(const std::vector<RunnableScenari
 std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::string& file, SweepSpec spec,
                                      const WhatIfOptions& options, const ScenarioOrigin& origin) {
   const std::string fallback_name = std::filesystem::path(file).stem().string();
-  const RunnableScenario base(document, fallback_name, origin);  // seed and replications come from here
-  const std::vector<RunnableScenario> scenarios = sweep_scenarios(document, file, spec);
+  const RunnableScenario base(document, fallback_name, origin, spec.warmup);  // seed, replications, warm-up
+  const std::vector<RunnableScenario> scenarios = sweep_scenarios(document, file, spec, base.warmup());
 
   const RunOptions run = run_options_for(base.scenario(), options);
   SweepReport report;
@@ -268,6 +271,7 @@ std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::
   report.points = std::move(spec.points);
   report.objective = std::move(spec.objective);
   report.pareto = spec.pareto;
+  report.warmup = base.warmup();
   ScenarioResults results;
   PrecisionOutcome outcome;
   report.replications = run_scenarios(scenarios, run, options, widest_mean_width, results, outcome);
@@ -331,6 +335,7 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
   if (ratio) report.base_pooled = pooled_ratio(base_run.numerators, base_run.denominators);
   report.effects = rank_effects(plan, base_run, low, high, metric_defs()[spec.metric].better);
   report.skipped = plan.skipped;
+  report.warmup = tornado.warmup;
   if (!uncertain.empty()) {
     const UncertainDraws draws = uncertain.draws(run.seed, run.first_replication, run.replications);
     report.uncertain = UncertainSensitivity{draws.parameters, regression_sensitivity(draws.values, base_run.values)};
@@ -354,7 +359,10 @@ MemoryEstimate estimate_comparison_memory(const std::vector<RunnableScenario>& s
 
 MemoryEstimate estimate_sweep_memory(const nlohmann::json& document, const std::string& file, const SweepSpec& spec,
                                      const WhatIfOptions& options, bool with_outputs) {
-  const std::vector<RunnableScenario> scenarios = sweep_scenarios(document, file, spec);
+  WarmupChoice warmup;
+  const nlohmann::json resolved =
+      resolve_warmup(document, std::filesystem::path(file).stem().string(), spec.warmup, warmup);
+  const std::vector<RunnableScenario> scenarios = sweep_scenarios(resolved, file, spec, warmup);
   if (scenarios.empty()) return {};
   return scenarios_estimate(scenarios, options, with_outputs, summary_bytes(scenarios.front().nominal_model()));
 }

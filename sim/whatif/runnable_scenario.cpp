@@ -8,8 +8,9 @@
 
 namespace funnelsim {
 
-RunnableScenario::RunnableScenario(nlohmann::json document, std::string fallback_name, ScenarioOrigin origin)
-    : uncertain_(std::move(document)),
+RunnableScenario::RunnableScenario(nlohmann::json document, std::string fallback_name, ScenarioOrigin origin,
+                                   std::optional<WarmupChoice> warmup)
+    : uncertain_(resolve_warmup(std::move(document), fallback_name, warmup, warmup_)),
       fallback_name_(std::move(fallback_name)),
       model_(compile_model(scenario_from_json(uncertain_.nominal_document(), fallback_name_))),
       provenance_{std::move(origin), resolved_sha256(uncertain_)} {}

@@ -14,7 +14,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s SCENARIO\n", argv[0]);
     return 2;
   }
-  const funnelsim::CompiledModel model = funnelsim::compile_model(funnelsim::load_scenario(argv[1]));
+  // RunnableScenario works out "warmup_days": "auto" (the shipped scenarios' warm-up) by the rule;
+  // compile_model alone refuses a scenario that still says "auto".
+  const funnelsim::RunnableScenario runnable(funnelsim::read_scenario_document(argv[1]), "scenario");
+  const funnelsim::CompiledModel& model = runnable.nominal_model();
   funnelsim::RunOptions options;
   options.seed = 5;
   options.replications = 8;
@@ -27,7 +30,6 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(options.replications), a, b);
   if (std::memcmp(&a, &b, sizeof a) != 0 || !(a > 0.0)) return 1;
 
-  const funnelsim::RunnableScenario runnable(funnelsim::read_scenario_document(argv[1]), "scenario");
   const funnelsim::crm::TracedReplication traced = funnelsim::crm::trace_replication(runnable, options.seed, 3);
   const funnelsim::crm::CrmRecords& records = traced.records;
   const funnelsim::crm::ObservedFunnel observed =

@@ -59,18 +59,24 @@ Command add_bench_command(CLI::App& app) {
       ->check(CLI::Range(1, 100));
   cmd->add_option("--max-threads", *max_threads, "Largest thread count to measure")->check(CLI::Range(1, 1024));
   return [opts, repeats, max_threads, budget]() {
-    const Scenario scenario =
-        naming_overrides("--set", [&] { return load_scenario(opts->scenario, parse_overrides(opts->sets)); });
+    nlohmann::json document = read_document(opts->scenario, scenario_overrides(*opts));
+    const std::optional<WarmupChoice> warmup = choose_warmup_for(document, opts->scenario, /*quiet=*/true, nullptr);
+    apply_warmup(document, *warmup);
+    const Scenario scenario = scenario_from_json(document, fallback_name_of(opts->scenario));
     const CompiledModel model = compile_model(scenario);
     RunOptions run = run_options_for(scenario, whatif_options(*opts));
     // Two results live at once (the reference and the latest), at up to --max-threads threads.
     MemoryEstimate estimate = estimate_memory(model, run.replications, *max_threads, /*with_outputs=*/false);
     estimate.table *= 2;
     if (!check_memory(estimate, *budget, /*quiet=*/true)) return 2;
-    print_text(stdout, fmt::format("benchmark: scenario {}, {} replications of {} days, best of {} runs; hardware "
-                                   "threads: {}\n",
-                                   scenario.name, run.replications, scenario.horizon_days, *repeats,
-                                   std::thread::hardware_concurrency()));
+    print_text(stdout,
+               fmt::format("benchmark: scenario {}, {} replications of {} days{}, best of {} runs; hardware "
+                           "threads: {}\n",
+                           scenario.name, run.replications, scenario.horizon_days,
+                           scenario.warmup_days > 0 ? fmt::format(" after a {}-day warm-up{}", scenario.warmup_days,
+                                                                  warmup->automatic ? " (auto)" : "")
+                                                    : std::string(),
+                           *repeats, std::thread::hardware_concurrency()));
     fmt::print("{:>7} {:>9} {:>12} {:>14} {:>16} {:>17} {:>11}\n", "threads", "seconds", "leads", "events",
                "leads/s/core", "events/s/core", "efficiency");
     double single = 0.0;

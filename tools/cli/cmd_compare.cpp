@@ -64,25 +64,57 @@ Command add_compare_command(CLI::App& app) {
     const OutputTargets targets(*cmd, *out, *report_file, inputs);  // before simulating
     WhatIfOptions options = whatif_options(*opts);                  // parses --precision
     const std::vector<std::string> metrics = chosen_metrics(*opts);
-    const std::vector<Override> overrides = parse_overrides(opts->sets);
-    // Load everything first: a bad variant stops the command before any simulation.
-    std::vector<RunnableScenario> models;
-    for (const std::string& file : *files) models.push_back(load_one_of_several(file, overrides));
-    // A --variant is the base file with --set, then its own pairs: named by its label in every output.
+    const std::vector<Override> overrides = scenario_overrides(*opts);
+    // Read everything first: a bad variant stops the command before any simulation. A --variant is
+    // the base file with --set, then its own pairs: named by its label in every output.
+    std::vector<ScenarioInput> read;
+    std::vector<std::string> contexts = *files, fallback_names;
+    for (const std::string& file : *files) {
+      try {
+        read.push_back(read_input(file, overrides));
+      } catch (const ScenarioError& e) {
+        throw ScenarioInputError(file, e);
+      }
+      fallback_names.push_back(fallback_name_of(file));
+    }
     std::vector<std::string> names = *files;
     std::vector<nlohmann::json> inline_documents;
     const std::string& base_file = files->front();
     for (const InlineVariant& variant : parsed) {
-      const std::string context = fmt::format("{} (--variant on {})", variant.label, base_file);
+      contexts.push_back(fmt::format("{} (--variant on {})", variant.label, base_file));
       try {
-        ScenarioInput input = naming_overrides(
-            "--variant", [&] { return inline_variant_input(read_input(base_file, overrides), variant); });
-        inline_documents.push_back(input.document);
-        models.emplace_back(std::move(input.document), variant.label, std::move(input.origin));
+        read.push_back(naming_overrides(
+            "--variant", [&] { return inline_variant_input(read_input(base_file, overrides), variant); }));
       } catch (const ScenarioError& e) {
-        throw ScenarioInputError(context, e);
+        throw ScenarioInputError(contexts.back(), e);
       }
+      inline_documents.push_back(read.back().document);
+      fallback_names.push_back(variant.label);
       names.push_back(base_file);
+    }
+    // One warm-up for every scenario asking for "auto": the longest the rule picks among them.
+    std::vector<WarmupChoice> choices;
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      const std::optional<WarmupChoice> choice = [&] {
+        try {
+          return choose_warmup(read[i].document, fallback_names[i], interrupt.flag());
+        } catch (const ScenarioError& e) {
+          throw ScenarioInputError(contexts[i], e);
+        }
+      }();
+      if (!choice) return interrupt.report();
+      choices.push_back(*choice);
+    }
+    const WarmupChoice warmup = shared_warmup(choices);
+    if (warmup.automatic && !*quiet)
+      print_text(stderr, "funnelsim: " + warmup_note(warmup) + " for every scenario asking for auto\n");
+    std::vector<RunnableScenario> models;
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      try {
+        models.emplace_back(std::move(read[i].document), fallback_names[i], std::move(read[i].origin), warmup);
+      } catch (const ScenarioError& e) {
+        throw ScenarioInputError(contexts[i], e);
+      }
     }
     // Every scenario's table is held until the comparison is made: refuse a job that cannot fit.
     if (!check_memory(estimate_comparison_memory(models, options, !out->empty() || !report_file->empty()), *budget,

@@ -46,6 +46,7 @@ Command add_export_crm_command(CLI::App& app) {
     crm::ExportOptions options;
     options.format = for_option("--format", [&] { return crm::parse_format(*format); });
     options.messy = *messy;
+    // "warmup_days": "auto" is worked out by RunnableScenario (the rule's pick), as run does.
     const RunnableScenario runnable = load_runnable(opts->scenario, parse_overrides(opts->sets));
     if (!start_date->empty())
       options.start_date =

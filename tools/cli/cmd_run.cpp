@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -17,6 +18,27 @@
 #include "terminal.hpp"
 
 namespace funnelsim::cli {
+namespace {
+
+/// A run without a warm-up or a backlog whose first weeks are far below its last ones is a ramp-up:
+/// say how far, and what the rule would pick. A scenario that writes "warmup_days": 0 means it.
+void warn_if_cold(const RunnableScenario& runnable, const nlohmann::json& document, const RunReport& report,
+                  const InterruptGuard& interrupt) {
+  const Scenario& scenario = runnable.scenario();
+  if (scenario.warmup_days > 0 || !scenario.backlog.empty() || document.contains("warmup_days")) return;
+  const std::optional<ColdStart> cold = compare_first_weeks(report.table, runnable.nominal_model());
+  if (!cold || !far_below(*cold)) return;
+  std::optional<int> rule_days;
+  nlohmann::json automatic = document;
+  automatic["warmup_days"] = "auto";
+  try {
+    if (const auto choice = choose_warmup(automatic, scenario.name, interrupt.flag())) rule_days = choice->days;
+  } catch (const ScenarioError&) {  // the rule finds no steady state: the warning says --warmup auto alone
+  }
+  print_text(stderr, "funnelsim: " + cold_start_warning(*cold, rule_days) + "\n");
+}
+
+}  // namespace
 
 Command add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("run", "Simulate a scenario and summarize its replications");
@@ -39,7 +61,13 @@ Command add_run_command(CLI::App& app) {
     const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     WhatIfOptions options = whatif_options(*opts);                                           // parses --precision
     const std::vector<std::string> metrics = chosen_metrics(*opts);
-    const RunnableScenario runnable = load_runnable(opts->scenario, parse_overrides(opts->sets));
+    const std::vector<Override> overrides = scenario_overrides(*opts);
+    ScenarioInput input = read_input(opts->scenario, overrides);
+    const nlohmann::json document = input.document;
+    const std::optional<WarmupChoice> warmup = choose_warmup_for(document, opts->scenario, *quiet, interrupt.flag());
+    if (!warmup) return interrupt.report();
+    const RunnableScenario runnable(std::move(input.document), fallback_name_of(opts->scenario),
+                                    std::move(input.origin), warmup);
     // With uncertain inputs each replication compiles its own model: sized at a high quantile.
     if (!check_memory(estimate_run_memory(runnable, options, !out->empty() || !report_file->empty()), *budget, *quiet))
       return 2;
@@ -52,11 +80,11 @@ Command add_run_command(CLI::App& app) {
       ResultSetFiles files;
       for (const auto& writer : run_output_writers()) files.emplace_back(writer->file_name(), writer->render(report));
       if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
-      const std::string run_id =
-          run_id_of_run(read_document(opts->scenario, parse_overrides(opts->sets)), report.info, opts->precision);
+      const std::string run_id = run_id_of_run(document, report.info, opts->precision);
       targets.write(files, run_id, [&](const ResultSetFiles& f) { return html_report(f, opts->scenario, metrics); });
     }
     if (!*quiet) print_text(stdout, summary_table(report, metrics));
+    if (!*quiet) warn_if_cold(runnable, document, report, interrupt);
     return 0;
   };
 }

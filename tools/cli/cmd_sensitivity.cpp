@@ -53,8 +53,10 @@ Command add_sensitivity_command(CLI::App& app) {
     spec.metric = for_option("--metric", [&] { return parse_sensitivity_metric(*metric); });
     if (!params->empty()) spec.parameters = for_option("--params", [&] { return parse_pointer_list(*params); });
     const std::string fallback_name = std::filesystem::path(opts->scenario).stem().string();
-    const ScenarioInput input = read_input(opts->scenario, parse_overrides(opts->sets));
+    const ScenarioInput input = read_input(opts->scenario, scenario_overrides(*opts));
     const nlohmann::json& doc = input.document;
+    spec.warmup = choose_warmup_for(doc, opts->scenario, *quiet, interrupt.flag());  // every run's, worked out once
+    if (!spec.warmup) return interrupt.report();
     WhatIfOptions options = whatif_options(*opts);
     options.cancel = interrupt.flag();
     // Planning checks each of --params in the scenario: its only UsageError.

@@ -62,8 +62,11 @@ Command add_sweep_command(CLI::App& app) {
     if (!pareto->empty()) spec.pareto = for_option("--pareto", [&] { return parse_pareto(*pareto); });
     WhatIfOptions options = whatif_options(*opts);  // parses --precision
     const std::vector<std::string> metrics = chosen_metrics(*opts);
-    const ScenarioInput input = read_input(opts->scenario, parse_overrides(opts->sets));
+    const ScenarioInput input = read_input(opts->scenario, scenario_overrides(*opts));
     const nlohmann::json& doc = input.document;
+    // Every point's warm-up, worked out once; said once the points are known to be valid.
+    spec.warmup = choose_warmup_for(doc, opts->scenario, /*quiet=*/true, interrupt.flag());
+    if (!spec.warmup) return interrupt.report();
     // Every point's table is held until the points are summarized: refuse a job that cannot fit.
     const MemoryEstimate estimate = naming_overrides("--param", [&] {
       return estimate_sweep_memory(doc, opts->scenario, spec, options, !out->empty() || !report_file->empty());
@@ -71,6 +74,7 @@ Command add_sweep_command(CLI::App& app) {
     if (!check_memory(estimate, *budget, /*quiet=*/true,
                       "; fewer points (--param values), whose tables are held at once"))
       return 2;
+    if (spec.warmup->automatic && !*quiet) print_text(stderr, "funnelsim: " + warmup_note(*spec.warmup) + "\n");
     options.cancel = interrupt.flag();
     const std::optional<SweepReport> swept = naming_overrides("--param", [&] {
       return with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) {

@@ -20,16 +20,20 @@ Command add_validate_command(CLI::App& app) {
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/false);
   cmd->add_flag("--resolved", *resolved, "Print the scenario with profiles merged and defaults filled in");
   return [opts, resolved]() {
-    const ScenarioInput input = read_input(opts->scenario, parse_overrides(opts->sets));
-    const UncertainScenario uncertain(input.document);  // checks the uncertain values; the nominal document the rest
-    const Scenario scenario =
+    ScenarioInput input = read_input(opts->scenario, parse_overrides(opts->sets));
+    nlohmann::json& doc = input.document;
+    const UncertainScenario uncertain(doc);  // checks the uncertain values; the nominal document the rest
+    Scenario scenario =
         scenario_from_json(uncertain.nominal_document(), std::filesystem::path(opts->scenario).stem().string());
-    compile_model(scenario);  // the last checks (stream tags) happen at compile time
+    scenario.warmup_auto = false;  // "auto" is worked out when the scenario runs (or below, for --resolved)
+    compile_model(scenario);       // the last checks (stream tags) happen at compile time
     if (*resolved) {
       // How extends put arrays together, on stderr: stdout stays the resolved document alone.
       for (const ArrayMerge& merge : input.origin.merges)
         print_text(stderr, fmt::format("funnelsim: note: {}\n", array_merge_text(merge)));
-      print_text(stdout, uncertain.resolved_document().dump(2) + "\n");
+      // As the engine reads it: "auto" worked out (the rule's probe, said on stderr).
+      apply_warmup(doc, *choose_warmup_for(doc, opts->scenario, /*quiet=*/false, nullptr));
+      print_text(stdout, UncertainScenario(doc).resolved_document().dump(2) + "\n");
       return 0;
     }
     const std::size_t n = uncertain.parameters().size();

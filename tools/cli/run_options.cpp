@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "funnelsim/output/run_output.hpp"
 #include "option_error.hpp"
+#include "terminal.hpp"
 
 namespace funnelsim::cli {
 
@@ -51,12 +53,40 @@ void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_repl
                    "Index of the first replication, to split one run across machines")
         ->check(whole_number_up_to(kMaxFirstReplication));
   cmd.add_option("--threads", opts.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd.add_option("--warmup", opts.warmup,
+                 "Warm-up before the horizon: auto (the rule picks it from the model, see docs/model.md) or DAYS; "
+                 "sets /warmup_days after every --set")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            if (text == "auto") return {};
+            int days = -1;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), days);
+            if (text.empty() || ec != std::errc() || end != text.data() + text.size() || days < 0 || days > 3650)
+              return fmt::format("expected auto or a whole number of days from 0 to 3650, found {}", text);
+            return {};
+          },
+          "auto|0..3650"));
 }
 
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
   std::vector<Override> overrides;
   for (const auto& s : sets) overrides.push_back(naming_overrides("--set", [&] { return Override::parse(s); }));
   return overrides;
+}
+
+std::vector<Override> scenario_overrides(const ScenarioOptions& opts) {
+  std::vector<Override> overrides = parse_overrides(opts.sets);
+  if (!opts.warmup.empty()) overrides.push_back(Override{"/warmup_days", opts.warmup});
+  return overrides;
+}
+
+std::string fallback_name_of(const std::string& file) { return std::filesystem::path(file).stem().string(); }
+
+std::optional<WarmupChoice> choose_warmup_for(const nlohmann::json& document, const std::string& file, bool quiet,
+                                              const std::atomic<bool>* cancel) {
+  std::optional<WarmupChoice> choice = choose_warmup(document, fallback_name_of(file), cancel);
+  if (choice && choice->automatic && !quiet) print_text(stderr, "funnelsim: " + warmup_note(*choice) + "\n");
+  return choice;
 }
 
 void add_metrics_option(CLI::App& cmd, ScenarioOptions& opts) {
@@ -89,18 +119,10 @@ ScenarioInput read_input(const std::string& file, const std::vector<Override>& o
   return naming_overrides("--set", [&] { return read_scenario_input(file, overrides); });
 }
 
-RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides) {
+RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides,
+                               const std::optional<WarmupChoice>& warmup) {
   ScenarioInput input = read_input(file, overrides);
-  return RunnableScenario(std::move(input.document), std::filesystem::path(file).stem().string(),
-                          std::move(input.origin));
-}
-
-RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides) {
-  try {
-    return load_runnable(file, overrides);
-  } catch (const ScenarioError& e) {
-    throw ScenarioInputError(file, e);
-  }
+  return RunnableScenario(std::move(input.document), fallback_name_of(file), std::move(input.origin), warmup);
 }
 
 }  // namespace funnelsim::cli

@@ -24,6 +24,7 @@ struct ScenarioOptions {
   std::uint64_t first_replication = 0;
   int threads = 0;
   std::string precision;  ///< --precision METRIC=REL%, in the commands that have it
+  std::string warmup;     ///< --warmup auto|DAYS: /warmup_days, after every --set
   std::string metrics;    ///< --metrics a,b,c, in the commands that have it
 };
 
@@ -34,6 +35,14 @@ void add_set_option(CLI::App& cmd, ScenarioOptions& opts, const std::string& hel
 /// their own positionals).
 void add_run_controls(CLI::App& cmd, ScenarioOptions& opts, bool with_first_replication = true);
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
+/// The --set overrides, then --warmup's.
+std::vector<Override> scenario_overrides(const ScenarioOptions& opts);
+/// The warm-up a document runs with: "auto" worked out by the rule (a probe that Ctrl-C stops:
+/// nullopt), its own days otherwise. Unless `quiet`, says on stderr what "auto" chose.
+std::optional<WarmupChoice> choose_warmup_for(const nlohmann::json& document, const std::string& file, bool quiet,
+                                              const std::atomic<bool>* cancel);
+/// The stem of a scenario file: the name of a scenario without one.
+std::string fallback_name_of(const std::string& file);
 /// --metrics a,b,c: which metrics the printed table and the report show.
 void add_metrics_option(CLI::App& cmd, ScenarioOptions& opts);
 /// The names --metrics gave (empty without it); a bad name is a UsageError naming --metrics.
@@ -45,9 +54,9 @@ WhatIfOptions whatif_options(const ScenarioOptions& opts);
 nlohmann::json read_document(const std::string& file, const std::vector<Override>& overrides);
 /// read_scenario_input (the document and where it came from), its override issues naming --set.
 ScenarioInput read_input(const std::string& file, const std::vector<Override>& overrides);
-/// Reads a scenario file (extends, then --set) ready to run, uncertain inputs and all.
-RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides);
-/// load_runnable for one of several scenarios: a problem is a ScenarioInputError naming the file.
-RunnableScenario load_one_of_several(const std::string& file, const std::vector<Override>& overrides);
+/// Reads a scenario file (extends, then --set) ready to run, uncertain inputs and all, with
+/// `warmup` for a document asking for "auto".
+RunnableScenario load_runnable(const std::string& file, const std::vector<Override>& overrides,
+                               const std::optional<WarmupChoice>& warmup = {});
 
 }  // namespace funnelsim::cli

@@ -30,7 +30,7 @@ struct RunOptions {
 
 /// Work done, for throughput figures: not part of any result.
 struct RunWork {
-  std::uint64_t leads = 0;
+  std::uint64_t leads = 0;         ///< leads simulated (warm-up and backlog included)
   std::uint64_t events = 0;        ///< arrivals + behavioural events + MQL decisions + sales events
   std::uint64_t sales_events = 0;  ///< events of the sales queueing part alone
   double sales_seconds = 0.0;      ///< thread time spent in the sales queueing part

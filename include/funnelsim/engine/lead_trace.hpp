@@ -83,7 +83,8 @@ struct TracedOpportunity {
 
 /// Receives a traced replication's records. Calls come from the thread running the replication,
 /// in the order things are decided (a lead and its first journey, re-entries as recycles happen,
-/// the sales outcomes after the sales desk ran, the opportunities last), not in time order.
+/// a journey waiting for an SDR follow-up once the sales desk held the conversation, then the
+/// sales outcomes, the opportunities last), not in time order.
 class LeadTrace {
  public:
   virtual ~LeadTrace() = default;

@@ -78,6 +78,7 @@ enum class Metric : std::size_t {
   time_to_mql_days_p50_instant, time_to_mql_days_p90_instant, time_to_mql_days_p50_engagement,
   time_to_mql_days_p90_engagement, time_to_mql_days_p50_sdr_qualified, time_to_mql_days_p90_sdr_qualified,
   time_to_mql_days_p50_signal, time_to_mql_days_p90_signal,
+  time_to_mql_days_from_arrival, time_to_mql_days_recycled_from_reentry, time_to_mql_days_recycled_from_arrival,
   ready_leads, mql_precision, mql_recall, missed_ready_leads,
   response_time_hours, response_time_hours_p50, response_time_hours_p90,
   sla_attainment, sla_attainment_instant, sla_attainment_engagement,
@@ -95,7 +96,8 @@ enum class TeamMetric : std::size_t {
   mqls, attempts, contacts, sqls, acceptance_rate,
   response_time_hours, response_time_hours_p50, response_time_hours_p90, sla_attainment,
   queue_entries, queue_wait_hours, queue_wait_share, queue_length_mean, queue_length_max,
-  rep_utilization, cold_leads, backlog_at_end, rejections_bad_fit, rejections_not_ready, rejections_unreachable,
+  rep_utilization, follow_ups, follow_up_hours, cold_leads, backlog_at_end, rejections_bad_fit,
+  rejections_not_ready, rejections_unreachable,
   count
 };
 // clang-format on
@@ -139,20 +141,26 @@ std::string short_metric_label(const MetricDef& def);
 /// The names of the headline funnel metrics, in set order.
 std::span<const std::string_view> headline_metrics();
 
-/// Weekly series of funnel scopes. leads, mqls and sqls count the steps that happened in each
-/// week; the others are snapshots at each week's end: created (every lead so far, warm-up and
-/// backlog included) and the lifecycle states, which partition it: each lead is in exactly
-/// one state (backlog = MQLs with sales, not yet resolved).
-// One line per family of metrics, kept by hand:
+/// Weekly series of funnel scopes, each with one name (weekly.csv, the report, docs/model.md).
+/// Counted in the week they happened: leads, mqls, sqls, first_attempts (MQLs a rep attempted for
+/// the first time) and sla_due (MQLs whose SLA deadline fell in the week). Rates of the week:
+/// response_time_hours (mean hours from MQL to first attempt, over the week's first_attempts) and
+/// sla_attainment (the share of the week's sla_due whose first attempt came in time), NaN in a
+/// week without any. Snapshots at each week's end: created_to_date (every lead so far, warm-up
+/// and backlog included) and the lifecycle states in_*, which partition it: each lead is in
+/// exactly one state (in_sales_backlog = MQLs with sales, not yet resolved).
+// One line per family of series, kept by hand:
 // clang-format off
 enum class Series : std::size_t {
-  leads, mqls, sqls, created,
-  active, nurture, dormant, recycle_wait, backlog, sql, rejected, cold, disqualified,
+  leads, mqls, sqls, first_attempts, response_time_hours, sla_due, sla_attainment, created_to_date,
+  in_active, in_nurture, in_dormant, in_recycle_wait, in_sales_backlog, in_sql, in_rejected, in_cold, in_disqualified,
   count
 };
 // clang-format on
-inline constexpr std::size_t kFirstState = static_cast<std::size_t>(Series::active);
+inline constexpr std::size_t kFirstState = static_cast<std::size_t>(Series::in_active);
 inline constexpr std::size_t kSeriesCount = static_cast<std::size_t>(Series::count);
+/// A rate of the week (not a count): never summed across sources or weeks.
+constexpr bool is_weekly_rate(Series s) { return s == Series::response_time_hours || s == Series::sla_attainment; }
 std::span<const std::string_view> series_names();
 
 /// Raw counts of one funnel scope (whole funnel or one source) in one replication.
@@ -161,6 +169,9 @@ struct FunnelCounts {
   std::array<double, 4> mqls_by_path{};  ///< instant, engagement, sdr_qualified, signal
   double mqls_recycled = 0, sqls_from_recycled = 0, recycled = 0, in_nurture_end = 0;
   double ready_leads = 0, ready_mqls = 0, time_to_mql_sum = 0;
+  double time_to_mql_from_arrival_sum =
+      0;  ///< from each MQL's first arrival (time_to_mql_sum: from its journey's start)
+  double recycled_time_to_mql_sum = 0, recycled_time_to_mql_from_arrival_sum = 0;  ///< recycled MQLs only
   double ready_leads_mql = 0;  ///< ready leads whose first journey made them MQLs (recall is per lead)
   double channel_spend = 0, nurture_spend = 0, rep_cost = 0;
   // Pipeline (zero when the scenario has no pipeline section).
@@ -196,6 +207,7 @@ struct TeamCounts {
   double mqls = 0, attempts = 0, contacts = 0, sqls = 0, responded = 0, response_hours_sum = 0;
   double sla_due = 0, sla_met = 0, queue_entries = 0, queue_wait_hours_sum = 0, waited_entries = 0;
   double queue_area_hours = 0, queue_max = 0, busy_hours = 0, scheduled_hours = 0;
+  double follow_ups = 0, follow_up_hours = 0;  ///< SDR follow-up conversations held, their rep hours (in busy_hours)
   double cold = 0, rejected_bad_fit = 0, rejected_not_ready = 0, rejected_unreachable = 0;
   double backlog_end = 0;  ///< MQLs routed to the team, unresolved, at the horizon's end
 };

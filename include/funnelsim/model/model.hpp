@@ -54,6 +54,7 @@ struct CompiledSource {
   std::vector<CompiledAttribute> attributes;                     ///< only those that score or disqualify
   std::vector<CompiledEvent> events;                             ///< only those that score or trigger an instant MQL
   double signal_per_day_at_0 = 0.0, signal_per_day_slope = 0.0;  ///< intent signals
+  double signal_half_life_days = 0.0;                            ///< 0 = constant rate
 };
 
 /// A nurture track, compiled: entry rule and the event-rate multiplier while in the track.
@@ -86,6 +87,8 @@ struct CompiledScoring {
   std::vector<std::string> group_names;
   bool sdr_follow_up = false;
   double follow_up_min_fit = 0.0, follow_up_after_days = 0.0, follow_up_probability = 0.0;
+  /// With sales teams the follow-up is a conversation a rep of the lead's team holds when free.
+  bool follow_up_takes_rep_time = false;
 };
 
 /// Time runs over [0, end_day): a warm-up of window_start days, then the measured horizon.
@@ -106,7 +109,7 @@ struct CompiledModel {
 };
 
 /// Builds the compiled model. Throws ScenarioError if two names in one family hash to the
-/// same stream tag (vanishingly rare; renaming one fixes it).
+/// same stream tag (vanishingly rare; renaming one fixes it), or when the warm-up is still "auto".
 ///
 /// `tables_from` (optional) is another compiled model whose readiness tables may be reused: a
 /// source whose readiness spec is identical to that of the same-named source there copies its

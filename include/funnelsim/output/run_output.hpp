@@ -10,8 +10,11 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include <optional>
 
+#include "funnelsim/whatif/cold_start.hpp"
 #include "funnelsim/whatif/run_report.hpp"
 #include "funnelsim/metrics/replication_table.hpp"
 #include "funnelsim/metrics/run_summary.hpp"
@@ -54,6 +57,15 @@ std::vector<std::unique_ptr<OutputWriter>> run_output_writers();
 /// metrics, as parse_metric_list gives them) chooses the rows of the whole-funnel table and the
 /// columns of the by-source and by-team tables, in that order; empty: the default selection.
 std::string summary_table(const RunReport& report, std::span<const std::string> metrics = {});
+
+/// What "warmup_days": "auto" chose, in words, for a message: "warm-up auto: 118 days (...)".
+std::string warmup_note(const WarmupChoice& choice);
+
+/// The warm-up a result file records: "warmup_days" (what ran) and "warmup_auto" (the rule chose it).
+void add_warmup_fields(nlohmann::ordered_json& j, const WarmupChoice& choice);
+/// The warning for a run whose first weeks ramp up (whatif/cold_start.hpp), with the fix: the
+/// days the rule would pick, when known (`rule_days`).
+std::string cold_start_warning(const ColdStart& cold, std::optional<int> rule_days);
 
 /// Number formatting shared by the writers: shortest round-trip, "" for NaN.
 std::string format_number(double value);

@@ -43,6 +43,7 @@ struct LeadProfile {
   std::vector<AttributeSpec> attributes;                                      ///< sorted by name
   std::vector<EventTypeSpec> events;                                          ///< sorted by name
   double signal_rate_at_readiness_0 = 0.0, signal_rate_at_readiness_1 = 0.0;  ///< intent signals per week
+  std::optional<double> signal_half_life_days;                                ///< absent: a constant rate
 };
 
 struct SourceSpec {
@@ -238,7 +239,8 @@ struct Scenario {
   std::string description;
   int horizon_days = 90;
   int warmup_days = 0;
-  int start_weekday = 0;  ///< 0 = Monday
+  bool warmup_auto = false;  ///< "warmup_days": "auto", not worked out yet (warmup_days is then 0)
+  int start_weekday = 0;     ///< 0 = Monday
   std::uint64_t seed = 1;
   std::uint64_t replications = 200;
   std::vector<SourceSpec> sources;

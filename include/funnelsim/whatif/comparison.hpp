@@ -16,6 +16,7 @@
 #include "funnelsim/core/statistics.hpp"
 #include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 
 namespace funnelsim {
 
@@ -121,6 +122,7 @@ struct ComparedScenario {
   std::string label;                   ///< the scenario's name, made unique among the compared ones (see unique_labels)
   std::string file;                    ///< as given on the command line
   std::vector<std::string> uncertain;  ///< JSON Pointers of its uncertain inputs (drawn per replication)
+  WarmupChoice warmup;                 ///< the warm-up it ran with
   ScenarioProvenance provenance;       ///< which scenario it is: files, overrides, resolved hash
 };
 

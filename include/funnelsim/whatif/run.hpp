@@ -23,6 +23,7 @@
 #include "funnelsim/whatif/runnable_scenario.hpp"
 #include "funnelsim/whatif/sensitivity.hpp"
 #include "funnelsim/whatif/sweep.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 
 namespace funnelsim {
 
@@ -108,6 +109,9 @@ struct SweepSpec {
   std::vector<std::vector<std::size_t>> points;
   std::optional<Objective> objective;
   std::optional<ParetoAxes> pareto;
+  /// For a document asking for "auto": the warm-up every point runs with (choose_warmup on the
+  /// document), so that it is worked out once; absent, the sweep works it out.
+  std::optional<WarmupChoice> warmup;
 };
 
 /// Runs every point of the grid, `document` with the point's values applied, on the base's seed
@@ -125,6 +129,7 @@ struct SensitivitySpec {
   double vary = 0.2;
   std::size_t metric = 0;
   std::vector<std::string> parameters;
+  std::optional<WarmupChoice> warmup;  ///< as SweepSpec's: the base's, for every run
 };
 
 /// Plans and runs the tornado on `document` (after extends and overrides), the base and each

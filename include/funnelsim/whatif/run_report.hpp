@@ -10,6 +10,7 @@
 #include "funnelsim/scenario/origin.hpp"
 #include "funnelsim/scenario/uncertain.hpp"
 #include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 
 namespace funnelsim {
 
@@ -20,6 +21,7 @@ struct RunInfo {
   std::uint64_t first_replication = 0;
   int horizon_days = 0;
   std::optional<PrecisionOutcome> precision;  ///< when --precision chose the replication count
+  WarmupChoice warmup;                        ///< the warm-up it ran with, and whether the rule chose it
   ScenarioProvenance provenance;              ///< which scenario made the run
 };
 

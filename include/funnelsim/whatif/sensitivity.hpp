@@ -116,6 +116,7 @@ struct SensitivityReport {
   std::vector<ParameterEffect> effects;  ///< in rank order
   std::vector<SkippedParameter> skipped;
   std::optional<UncertainSensitivity> uncertain;  ///< when the scenario has uncertain inputs
+  WarmupChoice warmup;                            ///< the base's, which every run used
 };
 
 }  // namespace funnelsim

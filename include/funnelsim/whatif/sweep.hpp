@@ -16,6 +16,7 @@
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "funnelsim/whatif/precision.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 #include "funnelsim/metrics/run_summary.hpp"
 
 namespace funnelsim {
@@ -70,6 +71,7 @@ struct SweepReport {
   std::optional<ParetoAxes> pareto;
   /// With --precision: the target on every point's mean, and how the run ended.
   std::optional<PrecisionOutcome> precision;
+  WarmupChoice warmup;  ///< the base's, which every point ran with
 
   /// values[point][metric]: the whole funnel's headline figures (RunSummary::headline: the
   /// pooled ratio of a ratio metric, the mean of any other), what objectives and fronts read.
