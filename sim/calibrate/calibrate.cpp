@@ -17,6 +17,7 @@
 #include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/scenario/loader.hpp"
 #include "funnelsim/whatif/runnable_scenario.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
 
 namespace funnelsim::calibrate {
 namespace {
@@ -142,10 +143,16 @@ std::pair<double, double> log_bounds(const nlohmann::json& base, const std::stri
 
 }  // namespace
 
-std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std::string& name,
+std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, const std::string& name,
                                            const crm::ObservedFunnel& observed, const CalibrationOptions& options) {
   if (options.replications < 4)
     throw UsageError("--replications: expected at least 4, found " + std::to_string(options.replications));
+  // "warmup_days": "auto" is worked out once, on the base, before fitting: every parameter value
+  // runs with the same warm-up (a pick per value would move the objective with the rule).
+  const std::optional<WarmupChoice> warmup = choose_warmup(base_document, name, options.cancel);
+  if (!warmup) return std::nullopt;
+  nlohmann::json base = base_document;
+  apply_warmup(base, *warmup);
   const nlohmann::json& sources = base.at("sources");
   // The moments: per source with leads, lead->MQL, MQL->SQL and mean time to MQL.
   const std::size_t to_mql = metric_index("lead_to_mql_rate"), to_sql = metric_index("mql_to_sql_rate"),
@@ -198,6 +205,8 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std
   CalibrationResult result;
   result.seed = options.seed;
   result.replications = options.replications;
+  result.warmup_days = warmup->days;
+  result.warmup_automatic = warmup->automatic;
   Eigen::VectorXd observed_moments(static_cast<Eigen::Index>(targets.size()));
   for (std::size_t t = 0; t < targets.size(); ++t)
     observed_moments(static_cast<Eigen::Index>(t)) = MomentSimulator::moment_of(observed, targets[t]);

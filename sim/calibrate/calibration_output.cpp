@@ -65,7 +65,8 @@ ResultSetFiles calibration_files(const CalibrationResult& result, const nlohmann
                         {"method", "simulated method of moments, common random numbers, NLopt BOBYQA"},
                         {"seed", result.seed},
                         {"replications", result.replications},
-                        {"evaluations", result.evaluations}};
+                        {"evaluations", result.evaluations},
+                        {"warmup", {{"days", result.warmup_days}, {"automatic", result.warmup_automatic}}}};
   nlohmann::json parameters = nlohmann::json::array();
   for (const ParameterEstimate& p : result.parameters)
     parameters.push_back({{"pointer", p.pointer},
@@ -112,6 +113,8 @@ std::string calibration_table(const CalibrationResult& result) {
   std::string text =
       fmt::format("calibrate: {} replications a value on seed {} (common random numbers), {} evaluations\n",
                   result.replications, result.seed, result.evaluations);
+  text += fmt::format("warm-up: {} days{}\n", result.warmup_days,
+                      result.warmup_automatic ? " (\"auto\": the rule's pick on the base, held for every value)" : "");
   text += fmt::format("{:<44} {:>7} {:>12} {:>12} {:>25}\n", "parameter", "how", "base", "estimate", "95% interval");
   for (const ParameterEstimate& p : result.parameters)
     text += fmt::format("{:<44} {:>7} {:>12.4g} {:>12.4g} {:>12.4g} .. {:<10.4g}\n", p.pointer, p.how, p.base,

@@ -67,11 +67,16 @@ struct CalibrationResult {
   bool rejected = false;  ///< p < 0.05
   std::string verdict;    ///< in words, naming the failing moments
   std::uint64_t evaluations = 0, seed = 0, replications = 0;
+  /// The warm-up every simulation ran with: the base's days, or for "auto" the rule's pick on the
+  /// base, made once before fitting (calibrated.json keeps the base's "auto").
+  int warmup_days = 0;
+  bool warmup_automatic = false;
   /// Pointer -> value of every changed parameter (what calibrated.json holds).
   std::vector<std::pair<std::string, double>> changes;
 };
 
-/// Calibrates `base` (a scenario document, extends and --set applied) to `observed`. Throws
+/// Calibrates `base` (a scenario document, extends and --set applied) to `observed`; a base asking
+/// for "warmup_days": "auto" runs every value with the rule's pick on the base. Throws
 /// UsageError when a free parameter is not a positive number of the base, or when the export
 /// does not record a moment a free parameter needs (the message names the parameter and the
 /// column). nullopt when cancelled.
