@@ -182,9 +182,7 @@ std::string run_identifier(const std::vector<std::string>& parts) {
 
 ResultSetFiles with_run_id(ResultSetFiles files, const std::string& run_id) {
   for (auto& [name, content] : files) {
-    // A scenario in a result set (calibrate's calibrated.json) stays runnable: the scenario
-    // schema knows no run_id key; the run_id file names its run.
-    if (!is_json_file(name) || name == "calibrated.json") continue;
+    if (!is_json_file(name)) continue;
     if (content.rfind("{\n", 0) == 0)
       content.insert(2, fmt::format("  \"run_id\": \"{}\",\n", run_id));
     else if (content.rfind("{", 0) == 0)

@@ -18,6 +18,5 @@ Command add_report_command(CLI::App& app);
 Command add_sensitivity_command(CLI::App& app);
 Command add_export_crm_command(CLI::App& app);
 Command add_observe_command(CLI::App& app);
-Command add_calibrate_command(CLI::App& app);
 
 }  // namespace funnelsim::cli

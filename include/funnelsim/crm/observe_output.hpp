@@ -4,7 +4,6 @@
 /// "kind": "observed", each observed metric's 95% interval and its method, and an "observed"
 /// block: what was read, the window, what was left out and why, the distributions. So `report`
 /// and any tool that reads run's summary.json read an observed one beside it.
-#include <filesystem>
 #include <string>
 
 #include "funnelsim/crm/observe.hpp"
@@ -16,13 +15,6 @@ namespace funnelsim::crm {
 /// (one row per source and creation week: volumes with Poisson intervals, the cohort's
 /// conversion so far with Wilson intervals, its age and whether it is still maturing).
 ResultSetFiles observed_files(const ObservedData& data, const ObservedFunnel& funnel);
-
-/// The observed funnel an observe result folder holds (what observed_files wrote in its
-/// summary.json): the window and, per scope, the metric row and each metric's interval, exactly
-/// as measure() made them (JSON numbers round-trip), so calibrating on the folder gives what
-/// calibrating on the export does. The samples and the weekly cohorts are not read back. Throws
-/// UsageError naming the file and the JSON Pointer when the folder is not observe's.
-ObservedFunnel read_observed_summary(const std::filesystem::path& dir);
 
 /// What observe prints: what was recognised, the whole funnel with intervals, the sources, and
 /// what was left out. Names and e-mail addresses never appear (observe keeps none).
