@@ -249,7 +249,8 @@ TEST_CASE("serve: levers write the scenario fields they name", "[server]") {
   CHECK(server::apply_levers(doc, json::object()) == doc);
 }
 
-TEST_CASE("serve: a newer run of a client cancels its older one; a client that leaves cancels its run", "[server]") {
+TEST_CASE("serve: a newer run of a client cancels its older one; a client that leaves cancels its run",
+          "[server][threads]") {
   server::ServerConfig config;
   config.max_replications = 100000;
   TestServer t(config);
@@ -273,7 +274,7 @@ TEST_CASE("serve: a newer run of a client cancels its older one; a client that l
   CHECK(t.server->jobs_in_flight() == 0);
 }
 
-TEST_CASE("serve: the queue is bounded and each simulation has a time cap", "[server]") {
+TEST_CASE("serve: the queue is bounded and each simulation has a time cap", "[server][threads]") {
   server::ServerConfig config;
   config.max_replications = 100000;
   config.max_queue = 1;

@@ -34,7 +34,8 @@ std::string join(server::Server& s, const std::string& code, const std::string& 
   return a.body["key"];
 }
 
-const json kGoal{{"scenario", "ws"}, {"objective", "maximize sqls subject to sla_attainment >= 0.5"}, {"replications", 10}};
+const json kGoal{
+    {"scenario", "ws"}, {"objective", "maximize sqls subject to sla_attainment >= 0.5"}, {"replications", 10}};
 
 }  // namespace
 
@@ -44,12 +45,14 @@ TEST_CASE("serve: a session is created from a scenario and a goal, bad ones name
   CHECK(a.status == 400);
   CHECK(a.body["pointer"] == "/objective");
   CHECK(a.body["error"].get<std::string>().starts_with("/objective: expected"));
-  a = answer(*t.server, request("POST", "/api/sessions", {{"scenario", "ws"}, {"objective", "maximize sqls"}, {"pareto", "sqls,sqlz"}}));
+  a = answer(*t.server, request("POST", "/api/sessions",
+                                {{"scenario", "ws"}, {"objective", "maximize sqls"}, {"pareto", "sqls,sqlz"}}));
   CHECK(a.status == 400);
   CHECK(a.body["pointer"] == "/pareto");
   a = answer(*t.server, request("POST", "/api/sessions", {{"scenario", "nope"}, {"objective", "maximize sqls"}}));
   CHECK(a.body["error"] == "/scenario: expected one of ws, found \"nope\"");
-  a = answer(*t.server, request("POST", "/api/sessions", {{"scenario", "ws"}, {"objective", "maximize sqls"}, {"colour", 1}}));
+  a = answer(*t.server,
+             request("POST", "/api/sessions", {{"scenario", "ws"}, {"objective", "maximize sqls"}, {"colour", 1}}));
   CHECK(a.body["error"].get<std::string>().starts_with("/\"colour\": expected one of the fields scenario, objective"));
   a = answer(*t.server, request("POST", "/api/sessions", kGoal));
   REQUIRE(a.status == 200);
@@ -204,8 +207,9 @@ TEST_CASE("serve: the HTML export is the library's comparison report, team names
   TestServer t;
   const Workshop w = create(*t.server, kGoal);
   const std::string key = join(*t.server, w.code, "<img src=x onerror=alert(1)>");
-  REQUIRE(answer(*t.server, request("POST", "/api/sessions/" + w.code + "/plans", {{"levers", {{"threshold", 70}}}}, key))
-              .status == 200);
+  REQUIRE(
+      answer(*t.server, request("POST", "/api/sessions/" + w.code + "/plans", {{"levers", {{"threshold", 70}}}}, key))
+          .status == 200);
   auto html = request("GET", "/api/sessions/" + w.code + "/export.html");
   html.query["key"] = w.key;
   const server::Response response = t.server->handle(html);

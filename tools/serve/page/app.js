@@ -68,7 +68,11 @@ const fmt1 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 function format(value, unit) {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
   if (unit === 'ratio') return `${fmt1.format(value * 100)}%`;
-  if (unit && unit.startsWith('currency')) return Math.abs(value) >= 1e6 ? `$${fmt1.format(value / 1e6)}M` : `$${fmtInt.format(value)}`;
+  if (unit && unit.startsWith('currency')) {
+    const sign = value < 0 ? '-' : '';
+    const v = Math.abs(value);
+    return v >= 1e6 ? `${sign}$${fmt1.format(v / 1e6)}M` : `${sign}$${fmtInt.format(v)}`;
+  }
   if (unit === 'hours') return `${fmt1.format(value)} h`;
   if (unit === 'days') return `${fmt1.format(value)} d`;
   return Math.abs(value) < 10 ? fmt1.format(value) : fmtInt.format(value);
@@ -146,9 +150,9 @@ function funnelSpec(result) {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: 190,
     title: 'The funnel per quarter: mean, P10–P90 (ticks: the scenario as written)',
     data: { values: data },
-    encoding: { y: { field: 'label', type: 'nominal', sort: { field: 'order' }, title: null } },
+    encoding: { y: { field: 'label', type: 'nominal', sort: data.map((d) => d.label), title: null } },
     layer: [
-      { mark: { type: 'bar', color: '#7aa6e8' }, encoding: { x: { field: 'mean', type: 'quantitative', title: 'per replication', scale: { type: 'symlog' } },
+      { mark: { type: 'bar', color: '#7aa6e8' }, encoding: { x: { field: 'mean', type: 'quantitative', title: 'per replication (symmetric log scale)', scale: { type: 'symlog' }, axis: { values: [0, 10, 100, 1000, 10000, 100000], format: ',d' } },
         tooltip: [{ field: 'label' }, { field: 'mean', format: ',.0f' }, { field: 'p10', format: ',.0f' }, { field: 'p90', format: ',.0f' }] } },
       { mark: { type: 'rule', color: '#1f2933' }, encoding: { x: { field: 'p10', type: 'quantitative' }, x2: { field: 'p90' } } },
       { mark: { type: 'tick', color: '#b3261e', thickness: 2 }, encoding: { x: { field: 'base', type: 'quantitative' } } },
@@ -162,10 +166,10 @@ function changeSpec(result) {
     .filter((m) => m.change && m.change.relative !== null && m.change.relative_ci95_low !== null)
     .map((m) => ({ label: m.label, relative: m.change.relative, low: m.change.relative_ci95_low, high: m.change.relative_ci95_high, verdict: m.change.verdict }));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: { step: 22 },
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: 22 * rows.length,
     title: 'Change against the scenario as written: paired difference, 95% CI',
     data: { values: rows },
-    encoding: { y: { field: 'label', type: 'nominal', sort: null, title: null } },
+    encoding: { y: { field: 'label', type: 'nominal', sort: rows.map((r) => r.label), title: null } },
     layer: [
       { mark: { type: 'rule', color: '#999' }, encoding: { x: { datum: 0, type: 'quantitative' } } },
       { mark: 'rule', encoding: { x: { field: 'low', type: 'quantitative', axis: { format: '+.0%' }, title: 'relative change' }, x2: { field: 'high' },
@@ -206,11 +210,15 @@ function statusLine() {
   return node;
 }
 
+// The server's default and a few round counts up to its cap.
+const replicationChoices = (catalogue) => [...new Set([catalogue.default_replications, 50, 100, 200, 400, 1000])]
+  .filter((n) => n <= catalogue.max_replications).sort((a, b) => a - b);
+
 // ---- explore view ------------------------------------------------------------------------
 async function exploreView() {
   const catalogue = await api('GET', '/api/scenarios');
   const picker = el('select', { id: 'scenario' }, catalogue.scenarios.map((s) => el('option', { value: s.name }, s.name)));
-  const reps = el('select', { id: 'replications' }, [50, 100, 200, 400, 1000].filter((n) => n <= catalogue.max_replications)
+  const reps = el('select', { id: 'replications' }, replicationChoices(catalogue)
     .map((n) => el('option', { value: n, selected: n === catalogue.default_replications }, `${n} replications`)));
   const leversPanel = el('div', { class: 'panel' });
   const status = statusLine();
@@ -259,7 +267,7 @@ async function facilitateView(code) {
   const title = el('input', { type: 'text', id: 'ws-title', placeholder: 'Q3 funnel workshop' });
   const objective = el('input', { type: 'text', id: 'ws-objective', value: 'maximize sqls subject to sla_attainment >= 0.6' });
   const pareto = el('input', { type: 'text', id: 'ws-pareto', placeholder: 'sqls,sla_attainment (default: the objective and its first constraint)' });
-  const reps = el('select', { id: 'ws-replications' }, [50, 100, 200, 400].map((n) => el('option', { value: n, selected: n === catalogue.default_replications }, `${n}`)));
+  const reps = el('select', { id: 'ws-replications' }, replicationChoices(catalogue).map((n) => el('option', { value: n, selected: n === catalogue.default_replications }, `${n}`)));
   const message = el('p', { class: 'error' });
   const create = async () => {
     message.textContent = '';
@@ -294,7 +302,8 @@ function leaderboardTable(board, withLevers) {
 }
 
 function debriefSpec(debrief) {
-  const points = debrief.points.filter((p) => p.x !== null && p.y !== null);
+  const points = debrief.points.filter((p) => p.x !== null && p.y !== null)
+    .map((p) => ({ ...p, where: p.front ? 'on the Pareto front' : 'dominated' }));
   const front = points.filter((p) => p.front).sort((a, b) => a.x - b.x);
   const axis = (a) => ({ title: `${a.label} (${a.better} is better)`, format: a.unit === 'ratio' ? '.0%' : ',.0f' });
   return {
@@ -305,7 +314,7 @@ function debriefSpec(debrief) {
         encoding: { x: { field: 'x', type: 'quantitative', axis: axis(debrief.x), scale: { zero: false } }, y: { field: 'y', type: 'quantitative', axis: axis(debrief.y), scale: { zero: false } } } },
       { data: { values: points }, mark: { type: 'point', filled: true, size: 110 },
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' },
-          color: { field: 'team', type: 'nominal', legend: { title: 'Team' } }, shape: { field: 'front', type: 'nominal', legend: { title: 'On the front' } },
+          color: { field: 'team', type: 'nominal', legend: { title: 'Team' } }, shape: { field: 'where', type: 'nominal', legend: { title: null } },
           tooltip: [{ field: 'label', title: 'plan' }, { field: 'x', title: debrief.x.label }, { field: 'y', title: debrief.y.label }] } },
       { data: { values: points }, mark: { type: 'text', dy: -12, fontSize: 11 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } } },
     ],
@@ -319,7 +328,7 @@ function truthSpec(debrief) {
     title: 'The latent truth: how many MQLs were really ready (precision), how many ready leads became MQLs (recall)',
     data: { values: points }, layer: [
       { mark: { type: 'point', filled: true, size: 110 }, encoding: { x: { field: 'mql_recall', type: 'quantitative', title: 'MQL recall', axis: { format: '.0%' }, scale: { zero: false } },
-        y: { field: 'mql_precision', type: 'quantitative', title: 'MQL precision', axis: { format: '.0%' }, scale: { zero: false } }, color: { field: 'team', type: 'nominal' } } },
+        y: { field: 'mql_precision', type: 'quantitative', title: 'MQL precision', axis: { format: '.0%' }, scale: { zero: false } }, color: { field: 'team', type: 'nominal', legend: { title: 'Team' } } } },
       { mark: { type: 'text', dy: -12, fontSize: 11 }, encoding: { x: { field: 'mql_recall', type: 'quantitative' }, y: { field: 'mql_precision', type: 'quantitative' }, text: { field: 'label' } } },
     ],
   };
