@@ -359,6 +359,8 @@ Response Server::handle(const Request& request) {
     response = error_response(400, e.what(), e.issues().empty() ? "" : e.issues()[0].path, e.issues());
   } catch (const UsageError& e) {
     response = error_response(400, e.what(), e.subject());
+  } catch (const std::exception& e) {  // a bug: the fuzz target treats any 500 as one
+    response = error_response(500, fmt::format("internal error: {}", e.what()));
   }
   // Nothing but this server's own files may load, run or be framed (the chart libraries evaluate
   // their expressions, hence 'unsafe-eval'); no response is cached or sniffed.
