@@ -4,6 +4,8 @@
 // server, a team name made of HTML stays text; SIGTERM stops the server with its session saved.
 // Screenshots land in OUTPUT_DIR/screenshots. Usage (ctest runs it so):
 //   node tests/browser/check_serve.mjs FUNNELSIM SOURCE_DIR OUTPUT_DIR
+// FUNNELSIM_SERVE_DEMO=1 plays it at 200 replications with three plain team names, for the
+// README's screenshot (docs/images/serve_workshop.png).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,11 +20,13 @@ if (!funnelsim || !sourceDir || !outputDir) {
 const executablePath = process.env.FUNNELSIM_CHROMIUM || '/usr/bin/chromium';
 const screenshots = join(outputDir, 'screenshots');
 mkdirSync(screenshots, { recursive: true });
+const demo = process.env.FUNNELSIM_SERVE_DEMO === '1';
+const replications = demo ? '200' : '20';
 const state = mkdtempSync(join(tmpdir(), 'funnelsim-serve-'));
 
 // Small runs: the check is about the pages, not statistics.
 const server = spawn(funnelsim, ['serve', join(sourceDir, 'scenarios', 'saas_baseline.json'), '--port', '0',
-  '--replications', '20', '--state', state, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  '--replications', replications, '--state', state, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const base = await new Promise((ok, fail) => {
   let out = '';
   server.stdout.on('data', (d) => {
@@ -96,13 +100,14 @@ try {
     await facilitator.goto(`${base}#/facilitate`);
     await facilitator.fill('#ws-title', 'Funnel workshop');
     await facilitator.fill('#ws-objective', 'maximize sqls subject to sla_attainment >= 0.5');
-    await facilitator.selectOption('#ws-replications', '20');
+    await facilitator.selectOption('#ws-replications', replications);
     await facilitator.click('#ws-create');
     await facilitator.waitForSelector('#join-code', { timeout: 30000 });
     const code = (await facilitator.textContent('#join-code')).trim();
     const joinUrl = (await facilitator.textContent('#join-url')).trim();
     if (joinUrl !== `${origin}/j/${code}`) throw new Error(`short URL ${joinUrl}`);
-    const teams = [['North', '55'], ['South', '80'], ['<img src=x onerror="window.__xss=1">', '65']];
+    const teams = [['North', '55'], ['South', '80'],
+                   [demo ? 'East' : '<img src=x onerror="window.__xss=1">', demo ? '70' : '65']];
     const pages = [];
     for (const [name, threshold] of teams) {
       const page = watch(await context.newPage(), `team ${name}`);

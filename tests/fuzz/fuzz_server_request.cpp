@@ -73,7 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::size_t amp = query.find('&');
       const std::string_view pair = query.substr(0, amp);
       const std::size_t eq = pair.find('=');
-      request.query[std::string(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+      request.query[std::string(pair.substr(0, eq))] =
+          eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
       query.remove_prefix(amp == std::string_view::npos ? query.size() : amp + 1);
     }
   }

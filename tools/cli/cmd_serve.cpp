@@ -125,6 +125,7 @@ Command add_serve_command(CLI::App& app) {
     // room left for the health check and the pages.
     const std::size_t pool = config->max_queue + 16;
     http.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
+    http.set_tcp_nodelay(true);  // small responses leave at once, not after a delayed ACK
     http.set_payload_max_length(config->max_body_bytes * 4);
     http.set_read_timeout(10, 0);
     http.set_write_timeout(10, 0);

@@ -115,8 +115,8 @@ std::vector<Lever> levers_of(const json& document) {
     on.value = true;
     out.push_back(std::move(on));
     if (const json* enabled = at(document, "/nurture/recycling/enabled"); enabled && enabled->is_boolean()) {
-      Lever recycling = make_lever("recycling", parameter_title(document, "/nurture/recycling/enabled"), "toggle",
-                                   "Nurture and recycling", {"/nurture/recycling/enabled"});
+      Lever recycling = make_lever("recycling", "Recycling of rejected leads", "toggle", "Nurture and recycling",
+                                   {"/nurture/recycling/enabled"});
       recycling.value = *enabled;
       out.push_back(std::move(recycling));
       add_number(out, document, "recycle_cooldown", "Nurture and recycling", "/nurture/recycling/cooldown_days", 0, 120,

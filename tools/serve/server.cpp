@@ -219,10 +219,13 @@ JobOutcome Server::execute(const Job& job, const std::function<bool(double)>& ti
               json{{"error", fmt::format("the server is busy ({} simulations running or waiting): try again shortly",
                                          gate.in_flight)}}
                   .dump()};
-    ++gate.in_flight;
     auto& current = gate.by_client[job.client];
+    if (current && !job.replaceable)
+      return {429,
+              json{{"error", "one simulation at a time per client: wait for the result of the previous one"}}.dump()};
     if (current) *current = true;  // a newer request replaces the client's running one
     current = cancel;
+    ++gate.in_flight;
     ticket = gate.next_ticket++;
     gate.waiting.push_back(ticket);
   }
@@ -657,7 +660,8 @@ Response Server::sessions_endpoint(const Request& request, const std::vector<std
     const std::string label = fmt::format("{} plan {}", team->name, own + 1);
     const json document = plan_document(*entry, levers, label, session.replications);
     auto job = std::make_shared<Job>();
-    job->client = request.client;
+    job->client = "team " + code + "/" + team->id;  // a team's plans run one at a time, none dropped
+    job->replaceable = false;
     Catalogue* catalogue = catalogue_.get();
     SessionStore* store = &sessions_;
     const std::string team_id = team->id;
@@ -745,7 +749,8 @@ Response Server::sessions_endpoint(const Request& request, const std::vector<std
       labels.push_back(plan.label);
     }
     auto job = std::make_shared<Job>();
-    job->client = request.client;
+    job->client = "facilitator " + code;
+    job->replaceable = false;
     job->ndjson = false;
     job->content_type = "text/html; charset=utf-8";
     job->work = [documents, labels, code](const WhatIfOptions& options) {

@@ -64,6 +64,9 @@ struct Request {
 /// body is the result alone.
 struct Job {
   std::string client;
+  /// A newer job of the same client cancels this one (an explore run); else the client waits for
+  /// it (a plan is a record, never dropped): a second job meanwhile is refused with 429.
+  bool replaceable = true;
   bool ndjson = true;
   std::string content_type = "application/x-ndjson";
   /// Returns the result body; throws std::runtime_error for a failure the client should read.
@@ -80,7 +83,8 @@ struct Response {
 
 /// How a job ended.
 struct JobOutcome {
-  int status = 200;  ///< 200, or 503 (queue full), 504 (over the time cap), 409 (cancelled), 500
+  int status = 200;  ///< 200, or 503 (queue full), 504 (over the time cap), 409 (cancelled), 429 (the client's
+                     ///< previous job still runs), 400 (bad input), 500
   std::string body;  ///< the result, or {"error": ...}
 };
 
