@@ -254,7 +254,7 @@ TEST_CASE("serve: a newer run of a client cancels its older one; a client that l
   server::ServerConfig config;
   config.max_replications = 100000;
   TestServer t(config);
-  const auto slow = t.server->handle(request("POST", "/api/run", run_body({{"threshold", 70}}, 50000)));
+  const auto slow = t.server->handle(request("POST", "/api/run", run_body({{"threshold", 70}}, 5000)));
   REQUIRE(slow.job);
   std::atomic<bool> started{false};
   server::JobOutcome first;
@@ -267,7 +267,7 @@ TEST_CASE("serve: a newer run of a client cancels its older one; a client that l
       json::parse(first.body)["error"].get<std::string>().starts_with("cancelled: a newer request of the same client"));
   CHECK(quick.status == 200);
   // Gone: the tick says the client is no longer there.
-  const auto left = t.server->handle(request("POST", "/api/run", run_body({{"threshold", 71}}, 50000)));
+  const auto left = t.server->handle(request("POST", "/api/run", run_body({{"threshold", 71}}, 5000)));
   int ticks = 0;
   const auto outcome = t.server->execute(*left.job, [&](double) { return ++ticks < 3; });
   CHECK(outcome.status == 409);
@@ -280,7 +280,7 @@ TEST_CASE("serve: the queue is bounded and each simulation has a time cap", "[se
   config.max_queue = 1;
   config.max_seconds = 0.3;
   TestServer t(config);
-  const auto slow = t.server->handle(request("POST", "/api/run", run_body({{"threshold", 70}}, 50000)));
+  const auto slow = t.server->handle(request("POST", "/api/run", run_body({{"threshold", 70}}, 5000)));
   std::atomic<bool> started{false};
   server::JobOutcome first;
   std::thread runner([&] { first = t.server->execute(*slow.job, [&](double) { return started = true, true; }); });

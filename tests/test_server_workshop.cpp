@@ -3,7 +3,10 @@
 // a plan that `funnelsim run` reproduces exactly.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/report/report.hpp"
@@ -230,4 +233,49 @@ TEST_CASE("serve: a session file that cannot be read is left out with a note", "
   CHECK(t.server->notes()[0].find("BROKEN.json: left out: a session file with a missing or mistyped field") !=
         std::string::npos);
   CHECK(answer(*t.server, request("GET", "/api/sessions/" + w.code)).status == 200);
+}
+
+TEST_CASE("serve: a team's plans run one at a time and none is dropped", "[server][threads]") {
+  server::ServerConfig config;
+  config.max_replications = 100000;
+  TestServer t(config);
+  json goal = kGoal;
+  goal["replications"] = 5000;
+  const Workshop w = create(*t.server, goal);
+  const std::string key = join(*t.server, w.code, "Alpha");
+  const auto plan = [&](int threshold) {
+    return t.server->handle(request("POST", "/api/sessions/" + w.code + "/plans", {{"levers", {{"threshold", threshold}}}}, key));
+  };
+  const server::Response first = plan(70);
+  REQUIRE(first.job);
+  std::atomic<bool> started{false}, stop{false};
+  server::JobOutcome outcome;
+  std::thread runner([&] {
+    outcome = t.server->execute(*first.job, [&](double) {
+      started = true;
+      return !stop.load();
+    });
+  });
+  while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const server::Response second = plan(60);
+  REQUIRE(second.job);
+  const server::JobOutcome refused = t.server->execute(*second.job);
+  CHECK(refused.status == 429);
+  CHECK(json::parse(refused.body)["error"] ==
+        "one simulation at a time per client: wait for the result of the previous one");
+  stop = true;  // the first one's client leaves: it is cancelled, and no plan is recorded
+  runner.join();
+  CHECK(outcome.status == 409);
+  CHECK(answer(*t.server, request("GET", "/api/sessions/" + w.code)).body["plans"] == 0);
+}
+
+TEST_CASE("serve: the command refuses bad options before it listens", "[server]") {
+  auto r = funnelsim::test::cli("serve scenarios/saas_baseline.json --replications 1 --port 0");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--replications: expected 2 to --max-replications (1000), found 1") != std::string::npos);
+  r = funnelsim::test::cli("serve scenarios/no_such.json");
+  CHECK(r.exit_code == 2);
+  r = funnelsim::test::cli("serve scenarios/saas_baseline.json --port 70000");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--port: expected a port from 0 to 65535, found 70000") != std::string::npos);
 }
