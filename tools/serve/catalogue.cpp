@@ -28,10 +28,6 @@ constexpr Metric kShown[] = {Metric::mqls,
                              Metric::mql_recall};
 constexpr Metric kStages[] = {Metric::leads, Metric::mqls, Metric::sqls, Metric::opportunities, Metric::won_deals};
 
-std::string_view better_name(Better better) {
-  return better == Better::higher ? "higher" : better == Better::lower ? "lower" : "neither";
-}
-
 json def_json(const MetricDef& def) {
   return {{"name", def.name}, {"label", metric_label(def)},        {"short_label", short_metric_label(def)},
           {"unit", def.unit}, {"better", better_name(def.better)}, {"description", def.description}};
@@ -71,6 +67,10 @@ json figure_json(const RunSummary& summary, std::size_t scope, std::size_t metri
 }
 
 }  // namespace
+
+std::string_view better_name(Better better) {
+  return better == Better::higher ? "higher" : better == Better::lower ? "lower" : "neither";
+}
 
 bool is_latent_metric(std::size_t metric) {
   const auto m = static_cast<Metric>(metric);

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/whatif/run.hpp"
 #include "levers.hpp"
 
@@ -51,6 +52,9 @@ nlohmann::json shown_metric_defs();
 /// team utilisation; with `base`, the paired change of each against it. `hide_latent` leaves out
 /// the metrics of the latent truth (MQL precision and recall) for a workshop before the reveal.
 nlohmann::json run_json(const ScenarioRun& run, const ScenarioRun* base, bool hide_latent);
+
+/// "higher", "lower" or "neither", as the API spells a metric's better direction.
+std::string_view better_name(Better better);
 
 /// Whether a whole-funnel metric is part of the latent truth a workshop reveals at the end.
 bool is_latent_metric(std::size_t metric);

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "catalogue.hpp"
 #include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/output/result_set.hpp"
 #include "funnelsim/scenario/error.hpp"
@@ -21,10 +22,6 @@ namespace {
 using nlohmann::json;
 
 json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-
-std::string_view better_name(Better better) {
-  return better == Better::higher ? "higher" : better == Better::lower ? "lower" : "neither";
-}
 
 json axis_json(std::size_t metric) {
   const MetricDef& def = metric_defs(ScopeKind::funnel)[metric];
