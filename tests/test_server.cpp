@@ -249,7 +249,7 @@ TEST_CASE("serve: levers write the scenario fields they name", "[server]") {
   CHECK(server::apply_levers(doc, json::object()) == doc);
 }
 
-TEST_CASE("serve: a newer run of a client cancels its older one; a client that leaves cancels its run",
+TEST_CASE("serve: a newer run of a client cancels its older one, and a client that leaves cancels its run",
           "[server][threads]") {
   server::ServerConfig config;
   config.max_replications = 100000;

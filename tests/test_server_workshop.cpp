@@ -75,7 +75,7 @@ TEST_CASE("serve: a session is created from a scenario and a goal, bad ones name
   CHECK(answer(*t.server, request("GET", "/api/sessions/ZZZZZZ")).status == 404);
 }
 
-TEST_CASE("serve: teams join by code with a name; names are checked and kept as text", "[server]") {
+TEST_CASE("serve: teams join by code with a name, checked and kept as text", "[server]") {
   TestServer t;
   const Workshop w = create(*t.server, kGoal);
   auto a = answer(*t.server, request("POST", "/api/sessions/" + w.code + "/teams", {{"name", "   "}}));
@@ -244,7 +244,8 @@ TEST_CASE("serve: a team's plans run one at a time and none is dropped", "[serve
   const Workshop w = create(*t.server, goal);
   const std::string key = join(*t.server, w.code, "Alpha");
   const auto plan = [&](int threshold) {
-    return t.server->handle(request("POST", "/api/sessions/" + w.code + "/plans", {{"levers", {{"threshold", threshold}}}}, key));
+    return t.server->handle(
+        request("POST", "/api/sessions/" + w.code + "/plans", {{"levers", {{"threshold", threshold}}}}, key));
   };
   const server::Response first = plan(70);
   REQUIRE(first.job);

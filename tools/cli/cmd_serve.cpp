@@ -102,7 +102,7 @@ Command add_serve_command(CLI::App& app) {
   cmd->add_option("--threads", config->threads, "Threads per simulation (0: all cores)")->capture_default_str();
   cmd->add_flag("--quiet", *quiet, "Print only the address");
   config->state_dir = "funnelsim-sessions";
-  return [cmd, config, files, quiet]() {
+  return [config, files, quiet]() {
     if (config->port < 0 || config->port > 65535)
       throw UsageError("--port", fmt::format("expected a port from 0 to 65535, found {}", config->port));
     if (config->default_replications < 2 || config->default_replications > config->max_replications)

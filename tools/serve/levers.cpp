@@ -205,8 +205,9 @@ json apply_levers(const json& document, const json& settings) {
       else
         out[json::json_pointer(lever->pointers[0])] = value;
     } else {
-      const bool known = value.is_string() && std::any_of(lever->choices.begin(), lever->choices.end(),
-                                                          [&](auto& c) { return c.first == value.get<std::string>(); });
+      const json& given = value;  // clang 14 cannot capture a structured binding
+      const bool known = given.is_string() && std::any_of(lever->choices.begin(), lever->choices.end(),
+                                                          [&](auto& c) { return c.first == given.get<std::string>(); });
       if (!known) {
         std::string choices;
         for (const auto& c : lever->choices) choices += (choices.empty() ? "" : ", ") + c.first;
