@@ -9,6 +9,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libboost-dev libtbb-dev nlohmann-json3-dev
   catch2 libcli11-dev libfmt-dev librandom123-dev
+  # funnelsim serve's HTTP server.
+  libcpp-httplib-dev
   # The HTML report is checked in Debian's chromium (with fonts).
   chromium fonts-dejavu-core
   # The notebooks, run with /usr/bin/python3.

@@ -173,6 +173,13 @@ std::span<const std::string_view> report_input_names() { return kInputs; }
 
 bool report_charts_available() { return report_assets::assets().size() == 3; }
 
+std::vector<ChartLibrary> chart_libraries() {
+  std::vector<ChartLibrary> out;
+  for (const auto& asset : report_assets::assets())
+    out.push_back({std::string(asset.package), std::string(asset.version), script_text(asset)});
+  return out;
+}
+
 namespace {
 
 /// One result file, refused past kMaxResultFileBytes before anything is read: a 3 GiB (sparse)

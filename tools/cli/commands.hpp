@@ -18,5 +18,6 @@ Command add_report_command(CLI::App& app);
 Command add_sensitivity_command(CLI::App& app);
 Command add_export_crm_command(CLI::App& app);
 Command add_observe_command(CLI::App& app);
+Command add_serve_command(CLI::App& app);
 
 }  // namespace funnelsim::cli

@@ -31,6 +31,13 @@ ResultFiles read_result_folder(const std::filesystem::path& folder);
 /// Whether this build carries the chart libraries (node_modules was there when it was built).
 bool report_charts_available();
 
+/// The chart libraries the report inlines, in load order (vega, vega-lite, vega-embed), for a
+/// front end whose own pages draw with the same libraries (funnelsim serve). Empty without them.
+struct ChartLibrary {
+  std::string package, version, script;  ///< script: the minified text, without its source-map comment
+};
+std::vector<ChartLibrary> chart_libraries();
+
 /// The report page. A section per kind of results present, in this order: run (summary.json,
 /// with the histograms of replications.csv and the weekly fan charts of weekly.csv when they
 /// are there), compare, sweep, sensitivity. `origin` says where the results came from (a
