@@ -22,9 +22,12 @@ for s in $(seq 1 "$seeds"); do
   # shellcheck disable=SC2086  # TRUTH_SET and BASE_SET are lists of arguments
   "$bin" export-crm "$scenario" $truth_set --format hubspot --seed $((1000 + s)) --quiet --out "$work/export$s"
   started=$(date +%s.%N)
+  # Each fit its own simulation seed: under one seed every fit would share the same simulated
+  # replications (the same error in S, in G and in the simulated means), and the N coverage
+  # outcomes would not be independent draws.
   # shellcheck disable=SC2086
   "$bin" calibrate "$scenario" $truth_set $base_set --observed "$work/export$s" --free "$free" --replications "$replications" \
-    --seed 99 --quiet --out "$work/fit$s"
+    --seed $((90000 + s)) --quiet --out "$work/fit$s"
   echo "$s $(date +%s.%N) $started" >>"$work/times"
 done
 /usr/bin/python3 - "$work" "$scenario" "$seeds" <<'PY'

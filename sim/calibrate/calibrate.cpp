@@ -23,8 +23,9 @@ namespace funnelsim::calibrate {
 namespace {
 
 constexpr double kZ95 = 1.959963984540054;
-constexpr double kLogBound = 2.302585092994046;  // free parameters stay within x10 of the base
-constexpr double kJacobianStep = 0.05;           // in log space: +-5%
+constexpr double kLogBound = 2.302585092994046;         // free parameters stay within x10 of the base
+constexpr double kJacobianStep = 0.05;                  // in log space: +-5%
+constexpr std::uint64_t kCovarianceReplications = 100;  // at least, for S and G
 
 struct Target {
   std::string scope, metric;
@@ -90,12 +91,15 @@ class MomentSimulator {
 
 Eigen::VectorXd column_means(const Eigen::MatrixXd& rows) { return rows.colwise().mean().transpose(); }
 
+Eigen::MatrixXd sample_covariance(const Eigen::MatrixXd& rows) {
+  const Eigen::MatrixXd centred = rows.rowwise() - rows.colwise().mean();
+  return centred.transpose() * centred / static_cast<double>(rows.rows() - 1);
+}
+
 /// The covariance of (observed - simulated mean of R), from a sample of replications: the
 /// observed export is one draw of what a replication gives (S), the simulated mean adds S / R.
 Eigen::MatrixXd moment_covariance(const Eigen::MatrixXd& rows, std::uint64_t r) {
-  const Eigen::MatrixXd centred = rows.rowwise() - rows.colwise().mean();
-  Eigen::MatrixXd s = centred.transpose() * centred / static_cast<double>(rows.rows() - 1);
-  s *= 1.0 + 1.0 / static_cast<double>(r);
+  Eigen::MatrixXd s = sample_covariance(rows) * (1.0 + 1.0 / static_cast<double>(r));
   // A ridge of 1e-9 of each variance keeps a near-singular estimate invertible.
   for (Eigen::Index i = 0; i < s.rows(); ++i) s(i, i) += 1e-9 * s(i, i) + 1e-300;
   return s;
@@ -212,25 +216,43 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
     observed_moments(static_cast<Eigen::Index>(t)) = MomentSimulator::moment_of(observed, targets[t]);
 
   try {
+    // The covariance sample: n replications, more than the R the objective averages, for the
+    // moment covariance, the Jacobian and the arrivals' dispersion (docs/calibrate.md). n > 5m
+    // keeps the inverse's bias small; n >= 100 its variances within sqrt(2 / 99) = 14%: a chance
+    // low variance narrows every interval (25 replications for 3 moments gave a time to MQL an sd
+    // of 0.69 d where its spread is 1.0 d).
+    const std::size_t m = targets.size();
+    const std::uint64_t n = std::max<std::uint64_t>({options.replications, 5 * m + 10, kCovarianceReplications});
+    CalibrationOptions wide = options;
+    wide.replications = n;
+    wide.progress = nullptr;
+
     // Direct: each source's leads per week scales by observed / simulated leads (arrivals are
     // linear in the rate, whatever the week and weekday shapes).
     std::vector<std::pair<std::string, double>> direct;
     {
       std::vector<Target> lead_targets;
       for (const std::string& source : source_names) lead_targets.push_back({source, "leads", leads});
-      MomentSimulator counter(base, name, observed, lead_targets, options);
-      const Eigen::VectorXd simulated = column_means(counter.simulate({}));
+      MomentSimulator counter(base, name, observed, lead_targets, wide);
+      const Eigen::MatrixXd counts = counter.simulate({});
+      const Eigen::VectorXd simulated = column_means(counts);
+      const Eigen::VectorXd variance = sample_covariance(counts).diagonal();
       result.evaluations += counter.evaluations();
       for (std::size_t s = 0; s < source_names.size(); ++s) {
         const crm::ObservedScope* scope = scope_named(observed, source_names[s]);
         if (scope == nullptr || !sources[s].contains("leads_per_week") || !sources[s]["leads_per_week"].is_number())
           continue;
-        const double seen = scope->metrics[leads], mean = simulated(static_cast<Eigen::Index>(s));
+        const auto i = static_cast<Eigen::Index>(s);
+        const double seen = scope->metrics[leads], mean = simulated(i);
         if (!(seen > 0) || !(mean > 0)) continue;
         const double rate = sources[s]["leads_per_week"].get<double>();
         const double estimate = rate * seen / mean;
-        // Poisson: relative se 1/sqrt(n) of the observed count, plus the simulated mean's.
-        const double rel = std::sqrt(1.0 / seen + 1.0 / (mean * static_cast<double>(options.replications)));
+        // Quasi-Poisson: a count's variance is phi times its mean, phi the simulated counts' own
+        // variance / mean (1 for plain Poisson arrivals; above 1 with overdispersion's weekly
+        // gamma factor). The observed count is one such draw, the simulated mean of n adds
+        // phi / (n mean): relative se sqrt(phi / seen + phi / (n mean)).
+        const double phi = variance(i) / mean;
+        const double rel = std::sqrt(phi / seen + phi / (mean * static_cast<double>(n)));
         const std::string pointer = fmt::format("/sources/{}/leads_per_week", s);
         direct.emplace_back(pointer, estimate);
         result.parameters.push_back({pointer, "direct", rate, estimate, estimate * rel, estimate * (1 - kZ95 * rel),
@@ -293,14 +315,8 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
     // Stage 2, the efficient weight: the full covariance at the estimate from a larger sample of
     // n replications (n > 5m), its inverse scaled by (n - m - 2) / (n - 1) to be unbiased
     // (Hartlap et al. 2007), then once more from the estimate.
-    const std::size_t m = targets.size();
-    const std::uint64_t n = std::max<std::uint64_t>(options.replications, 5 * m + 10);
-    CalibrationOptions wide = options;
-    wide.replications = n;
-    wide.progress = nullptr;
     MomentSimulator sampler(base, name, observed, targets, wide);
     const Eigen::MatrixXd sample = sampler.simulate(values_of(best.first));
-    result.evaluations += sampler.evaluations();
     const Eigen::MatrixXd omega = moment_covariance(sample, options.replications);
     weight = omega.inverse() * (static_cast<double>(n - m - 2) / static_cast<double>(n - 1));
     best = minimise(best.first);
@@ -308,18 +324,43 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
     const Eigen::VectorXd simulated = column_means(rows);
     const Eigen::VectorXd g = simulated - observed_moments;
 
-    // Sandwich (efficient weight): Var(log theta) = (G' W G)^-1, G by central differences on CRN.
-    Eigen::MatrixXd jacobian(static_cast<Eigen::Index>(targets.size()), static_cast<Eigen::Index>(p));
+    // Sandwich (efficient weight): Var(log theta) = (G' W G)^-1, G by central differences on CRN,
+    // over the n replications of the covariance sample: on R the difference's own noise would
+    // add tr(W Cov(G_hat)) to G' W G (E[x' W x] = mu' W mu + tr(W Cov x)) and narrow every
+    // interval. What noise n leaves is estimated from the per-replication differences and taken
+    // off, so the information matrix is unbiased.
+    const auto pn = static_cast<Eigen::Index>(p);
+    std::vector<Eigen::MatrixXd> differences;  // per parameter: n x m, one row per replication
+    Eigen::MatrixXd jacobian(static_cast<Eigen::Index>(m), pn);
     for (std::size_t i = 0; i < p; ++i) {
       // Central where the bounds allow, one-sided at a bound (a value outside them is invalid).
       std::vector<double> up = best.first, down = best.first;
       up[i] = std::min(up[i] + kJacobianStep, upper[i]);
       down[i] = std::max(down[i] - kJacobianStep, lower[i]);
-      jacobian.col(static_cast<Eigen::Index>(i)) =
-          (column_means(simulator.simulate(values_of(up))) - column_means(simulator.simulate(values_of(down)))) /
-          (up[i] - down[i]);
+      differences.push_back((sampler.simulate(values_of(up)) - sampler.simulate(values_of(down))) / (up[i] - down[i]));
+      jacobian.col(static_cast<Eigen::Index>(i)) = column_means(differences.back());
     }
-    const Eigen::MatrixXd covariance = (jacobian.transpose() * weight * jacobian).inverse();
+    result.evaluations += sampler.evaluations();
+    Eigen::MatrixXd information = jacobian.transpose() * weight * jacobian;
+    Eigen::MatrixXd noise(pn, pn);
+    for (Eigen::Index a = 0; a < pn; ++a)
+      for (Eigen::Index b = 0; b < pn; ++b) {
+        const Eigen::MatrixXd ca = differences[static_cast<std::size_t>(a)].rowwise() -
+                                   differences[static_cast<std::size_t>(a)].colwise().mean();
+        const Eigen::MatrixXd cb = differences[static_cast<std::size_t>(b)].rowwise() -
+                                   differences[static_cast<std::size_t>(b)].colwise().mean();
+        // Cov(G_hat column a, column b) = Cov(d_a, d_b) / n; its trace against W.
+        noise(a, b) = (weight * (ca.transpose() * cb)).trace() / (static_cast<double>(n - 1) * static_cast<double>(n));
+      }
+    const Eigen::MatrixXd corrected = information - noise;
+    if (Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(corrected).eigenvalues().minCoeff() > 0)
+      information = corrected;
+    else
+      result.warnings.push_back(fmt::format(
+          "the Jacobian's noise over {} replications is as large as the parameters' effect: intervals from the "
+          "uncorrected G'WG, too narrow; give more --replications",
+          n));
+    const Eigen::MatrixXd covariance = information.inverse();
     result.correlation.assign(p, std::vector<double>(p, 0.0));
     for (std::size_t i = 0; i < p; ++i) {
       const double estimate = start[i] * std::exp(best.first[i]);
