@@ -27,7 +27,8 @@ inline nlohmann::json small_document(int days = 42) {
 }
 
 /// The observed funnel of replication 0 of `truth` under `seed`, read back from its export.
-inline crm::ObservedFunnel observed_export(const nlohmann::json& truth, std::uint64_t seed, const std::filesystem::path& dir) {
+inline crm::ObservedFunnel observed_export(const nlohmann::json& truth, std::uint64_t seed,
+                                           const std::filesystem::path& dir) {
   const RunnableScenario scenario(truth, truth.value("name", std::string("truth")));
   const std::optional<crm::CrmExport> exported = crm::export_replication(scenario, seed, 0, {crm::CrmFormat::hubspot});
   REQUIRE(exported);
