@@ -26,28 +26,31 @@ using namespace funnelsim::test;
 
 namespace {
 
-/// Each fitted parameter's 95% interval covers its truth, each direct one (leads per week) too.
+/// Each parameter within 4 of its standard errors of its truth (STYLE.md's k * se; fitted ones in
+/// log space, where their intervals are drawn). Not "inside the 95% interval": one fixed export
+/// misses that one time in 20 by design (saas_baseline's export under seed 4242 has paid_search's
+/// lead->MQL rate 2.0 sd above the truth's mean, and alpha lands 2.4 se high); how often the 95%
+/// intervals cover is tools/bench_calibrate.sh's to measure, over many exports.
 void require_recovery(const calibrate::CalibrationResult& result, const nlohmann::json& truth_document,
                       const std::vector<double>& truth) {
   std::size_t fitted = 0;
   for (const calibrate::ParameterEstimate& p : result.parameters) {
-    INFO(p.pointer << ": " << p.estimate << " in " << p.ci_low << " .. " << p.ci_high);
+    INFO(p.pointer << ": " << p.estimate << " (se " << p.se << ") in " << p.ci_low << " .. " << p.ci_high);
+    CHECK(p.ci_low < p.ci_high);
+    CHECK(p.se > 0);
     if (p.how == "direct") {
       const double rate = truth_document.at(nlohmann::json::json_pointer(p.pointer)).get<double>();
-      CHECK(p.ci_low <= rate);
-      CHECK(rate <= p.ci_high);
+      CHECK(std::abs(p.estimate - rate) < 4 * p.se);
       continue;
     }
     REQUIRE(fitted < truth.size());
-    CHECK(p.ci_low < p.ci_high);
-    CHECK(p.ci_low <= truth[fitted]);
-    CHECK(truth[fitted] <= p.ci_high);
+    CHECK(std::abs(std::log(p.estimate / truth[fitted])) < 4 * p.se / p.estimate);  // se / estimate: se of the log
     ++fitted;
   }
   CHECK(fitted == truth.size());
-  // The model is the one that made the data: the fit is not rejected.
+  // The model is the one that made the data: J is chi-square (p < 0.05 one fit in 20; < 0.001, not).
   INFO(result.verdict);
-  CHECK_FALSE(result.rejected);
+  CHECK(result.p_value > 0.001);
   CHECK(result.correlation.size() == truth.size());
 }
 
