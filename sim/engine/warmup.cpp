@@ -8,6 +8,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "core/tsan_annotations.hpp"
 #include "engine/replication_runner.hpp"
 
 namespace funnelsim {
@@ -67,14 +68,19 @@ Pass run_pass(const Scenario& scenario, const WarmupRule& rule, int warmup, int 
     const std::size_t n = std::min(batch, rule.max_replications - pass.replications);
     std::vector<CohortDelays> found(n);
     ReplicationTable table(n, table_scopes(model), static_cast<std::size_t>(model.weeks));
+    detail::ForkJoinAnnotations annotations;  // what TBB guarantees, stated for TSan (see the header)
+    annotations.fork();
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t slot) {
+      annotations.enter();
       found[slot].from = pass.delays.from;
       found[slot].to = pass.delays.to;
       ReplicationRunner& runner = runners.local();
       runner.observe(&found[slot]);
       runner.run(kProbeSeed, pass.replications + slot, slot, table);
       runner.observe(nullptr);
+      annotations.leave();
     });
+    annotations.join();
     if (cancel && cancel->load()) {
       pass.cancelled = true;
       return pass;
