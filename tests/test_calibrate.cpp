@@ -190,6 +190,8 @@ TEST_CASE("calibrate on an observe result folder gives the fit.json bytes calibr
   INFO(from_folder.err);
   REQUIRE(from_folder.exit_code == 0);
   CHECK(read_file(dir.path() / "a" / "fit.json") == read_file(dir.path() / "b" / "fit.json"));
+  // The weekly series too: the folder's weekly.csv is read back.
+  CHECK_FALSE(nlohmann::json::parse(read_file(dir.path() / "b" / "fit.json"))["weeks"].empty());
   CHECK(read_file(dir.path() / "a" / "calibrated.json") == read_file(dir.path() / "b" / "calibrated.json"));
   // observe's window is the folder's: --to belongs to observe.
   const CliResult with_to = calibrate(observed, "--to 2025-02-01");

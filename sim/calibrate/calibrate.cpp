@@ -12,6 +12,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "funnelsim/core/statistics.hpp"
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/crm/export.hpp"
 #include "funnelsim/metrics/metrics.hpp"
@@ -45,19 +46,23 @@ class MomentSimulator {
         targets_(std::move(targets)),
         options_(options) {}
 
-  /// replications x targets, each row one simulated export's moments.
-  Eigen::MatrixXd simulate(const std::vector<std::pair<std::string, double>>& values) {
+  /// replications x targets, each row one simulated export's moments; each replication's measured
+  /// funnel too, when `funnels` is given.
+  Eigen::MatrixXd simulate(const std::vector<std::pair<std::string, double>>& values,
+                           std::vector<crm::ObservedFunnel>* funnels = nullptr) {
     if (options_.cancel != nullptr && options_.cancel->load()) throw Cancelled{};
     nlohmann::json document = base_;
     for (const auto& [pointer, value] : values) document[nlohmann::json::json_pointer(pointer)] = value;
     const RunnableScenario scenario(std::move(document), name_);
     const auto reps = static_cast<std::size_t>(options_.replications);
     Eigen::MatrixXd rows(static_cast<Eigen::Index>(reps), static_cast<Eigen::Index>(targets_.size()));
+    if (funnels != nullptr) funnels->assign(reps, {});
     const auto one = [&](std::size_t r) {
       const crm::TracedReplication traced = crm::trace_replication(scenario, options_.seed, r, options_.start_date);
-      const crm::ObservedFunnel measured = crm::measure(traced.records, observed_.window);
+      crm::ObservedFunnel measured = crm::measure(traced.records, observed_.window);
       for (std::size_t t = 0; t < targets_.size(); ++t)
         rows(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(t)) = moment_of(measured, targets_[t]);
+      if (funnels != nullptr) (*funnels)[r] = std::move(measured);
     };
     // Each replication fills its own row: the same numbers on any thread count.
     const int threads = options_.threads > 0 ? options_.threads : tbb::this_task_arena::max_concurrency();
@@ -143,6 +148,31 @@ std::pair<double, double> log_bounds(const nlohmann::json& base, const std::stri
   if (field && field->lower > 0) lower = std::max(lower, std::log(field->lower / value));
   if (field && std::isfinite(field->upper)) upper = std::min(upper, std::log(field->upper / value));
   return {lower, upper};
+}
+
+/// The weekly series of "all" and of each source the scenario and the export share: observed
+/// beside the simulated replications' mean and P5-P95, week by week.
+std::vector<WeekFit> week_fits(const crm::ObservedFunnel& observed, const std::vector<crm::ObservedFunnel>& simulated,
+                               const std::vector<std::string>& source_names) {
+  std::vector<WeekFit> out;
+  std::vector<double> values(simulated.size()), scratch;
+  constexpr std::pair<const char*, double crm::CohortWeek::*> kSeries[] = {{"leads", &crm::CohortWeek::leads_in_week},
+                                                                           {"mqls", &crm::CohortWeek::mqls_in_week},
+                                                                           {"sqls", &crm::CohortWeek::sqls_in_week}};
+  for (const crm::ObservedScope& scope : observed.scopes) {
+    if (scope.name != "all" && std::find(source_names.begin(), source_names.end(), scope.name) == source_names.end())
+      continue;
+    for (const crm::CohortWeek& week : scope.weeks)
+      for (const auto& [series, member] : kSeries) {
+        for (std::size_t r = 0; r < simulated.size(); ++r) {
+          const crm::ObservedScope* mine = scope_named(simulated[r], scope.name);
+          values[r] = mine != nullptr && week.week < mine->weeks.size() ? mine->weeks[week.week].*member : 0.0;
+        }
+        const SummaryStats stats = summarize(values, scratch);
+        out.push_back({scope.name, series, week.week, week.first_day, week.*member, stats.mean, stats.p5, stats.p95});
+      }
+  }
+  return out;
 }
 
 }  // namespace
@@ -320,7 +350,9 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
     const Eigen::MatrixXd omega = moment_covariance(sample, options.replications);
     weight = omega.inverse() * (static_cast<double>(n - m - 2) / static_cast<double>(n - 1));
     best = minimise(best.first);
-    const Eigen::MatrixXd rows = simulator.simulate(values_of(best.first));
+    std::vector<crm::ObservedFunnel> at_estimate;
+    const Eigen::MatrixXd rows = simulator.simulate(values_of(best.first), &at_estimate);
+    result.weeks = week_fits(observed, at_estimate, source_names);
     const Eigen::VectorXd simulated = column_means(rows);
     const Eigen::VectorXd g = simulated - observed_moments;
 

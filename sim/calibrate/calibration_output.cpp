@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "funnelsim/calibrate/calibrate.hpp"
+#include "crm/date_text.hpp"
 #include "funnelsim/output/run_output.hpp"
 #include "output/format.hpp"
 
@@ -89,6 +90,18 @@ ResultSetFiles calibration_files(const CalibrationResult& result, const nlohmann
                        {"simulated_ci95", {number(m.simulated_low), number(m.simulated_high)}},
                        {"z", number(m.z)}});
   fit["moments"] = moments;
+  // The weekly series as observe's weekly.csv numbers them: week 1 from the window's first day.
+  nlohmann::json weeks = nlohmann::json::array();
+  for (const WeekFit& w : result.weeks)
+    weeks.push_back({{"scope", w.scope},
+                     {"series", w.series},
+                     {"week", w.week + 1},
+                     {"first_day", crm::format_date(w.first_day)},
+                     {"observed", number(w.observed)},
+                     {"simulated", number(w.simulated)},
+                     {"simulated_p5", number(w.simulated_p5)},
+                     {"simulated_p95", number(w.simulated_p95)}});
+  fit["weeks"] = weeks;
   fit["j"] = {{"statistic", number(result.j)},
               {"degrees_of_freedom", result.degrees_of_freedom},
               {"p_value", number(result.p_value)},

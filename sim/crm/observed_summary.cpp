@@ -1,12 +1,15 @@
 // Reads back the observed funnel an observe result folder's summary.json holds
 // (funnelsim/crm/observe_output.hpp).
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "crm/csv_reader.hpp"
 #include "funnelsim/crm/observe_output.hpp"
 
 namespace funnelsim::crm {
@@ -34,6 +37,70 @@ ObservedScope scope_of(std::string name, const json& metrics) {
     }
   }
   return scope;
+}
+
+/// The weeks of observe's weekly.csv beside summary.json (observe_output.cpp writes it), into the
+/// scopes of the same name; a folder without one keeps no weeks.
+void read_weeks(const std::filesystem::path& file, ObservedFunnel& funnel) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return;
+  const std::string where = file.string();
+  CsvReader reader(in);
+  std::vector<std::string> header, row;
+  try {
+    if (!reader.next(header)) return;
+    const auto column = [&](std::string_view name) {
+      const auto at = std::find(header.begin(), header.end(), name);
+      if (at == header.end())
+        throw UsageError(where, fmt::format("expected a column '{}' as observe writes it, found none", name));
+      return static_cast<std::size_t>(at - header.begin());
+    };
+    const std::size_t source = column("source"), week = column("week"), first_day = column("first_day"),
+                      leads = column("leads"), mqls = column("mqls_in_week"), sqls = column("sqls_in_week"),
+                      cohort_mqls = column("cohort_mqls"), cohort_sqls = column("cohort_sqls"),
+                      cohort_opportunities = column("cohort_opportunities"), won = column("cohort_won_deals"),
+                      age = column("age_days"), maturing = column("maturing");
+    while (reader.next(row)) {
+      const auto cell = [&](std::size_t c) -> const std::string& {
+        if (c >= row.size())
+          throw UsageError(fmt::format("{} row {} column '{}'", where, reader.row(), header[c]),
+                           "expected a value, found a short row");
+        return row[c];
+      };
+      const auto value = [&](std::size_t c) {
+        const std::string& text = cell(c);
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size())
+          throw UsageError(fmt::format("{} row {} column '{}'", where, reader.row(), header[c]),
+                           fmt::format("expected a number, found '{}'", text));
+        return v;
+      };
+      const auto scope = std::find_if(funnel.scopes.begin(), funnel.scopes.end(),
+                                      [&](const ObservedScope& s) { return s.name == cell(source); });
+      if (scope == funnel.scopes.end()) continue;
+      CohortWeek w;
+      const double number = value(week);
+      if (!(number >= 1) || number != std::floor(number))
+        throw UsageError(fmt::format("{} row {} column 'week'", where, reader.row()),
+                         fmt::format("expected a week number from 1, found '{}'", cell(week)));
+      w.week = static_cast<std::size_t>(number) - 1;
+      w.first_day = naming_source(fmt::format("{} row {} column 'first_day'", where, reader.row()),
+                                  [&] { return parse_day(cell(first_day)); });
+      w.leads = w.leads_in_week = value(leads);
+      w.mqls_in_week = value(mqls);
+      w.sqls_in_week = value(sqls);
+      w.mqls = value(cohort_mqls);
+      w.sqls = value(cohort_sqls);
+      w.opportunities = value(cohort_opportunities);
+      w.won_deals = value(won);
+      w.age_days = value(age);
+      w.maturing = cell(maturing) == "true";
+      scope->weeks.push_back(w);
+    }
+  } catch (const CsvError& e) {
+    throw UsageError(fmt::format("{} row {}", where, e.row()), e.what());
+  }
 }
 
 }  // namespace
@@ -73,6 +140,7 @@ ObservedFunnel read_observed_summary(const std::filesystem::path& dir) {
   funnel.scopes.push_back(scope_of("all", require("/metrics", &json::is_object, "an object of metrics")));
   for (const auto& [name, metrics] : require("/by_source", &json::is_object, "an object of sources").items())
     funnel.scopes.push_back(scope_of(name, metrics));
+  read_weeks(dir / "weekly.csv", funnel);
   return funnel;
 }
 

@@ -12,10 +12,12 @@
 #include "funnelsim/crm/observe.hpp"
 #include "funnelsim/crm/observe_output.hpp"
 #include "funnelsim/output/result_set.hpp"
+#include "funnelsim/report/report.hpp"
 #include "interrupt.hpp"
 #include "option_error.hpp"
 #include "output_target.hpp"
 #include "progress_bar.hpp"
+#include "report_option.hpp"
 #include "run_options.hpp"
 #include "terminal.hpp"
 
@@ -47,6 +49,7 @@ Command add_calibrate_command(CLI::App& app) {
   auto from = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
+  auto report_file = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   cmd->add_option("scenario", opts->scenario, "The base scenario JSON file")->required();
   add_set_option(*cmd, *opts, "Override a field of the base: --set /json/pointer=value (repeatable)");
@@ -69,8 +72,9 @@ Command add_calibrate_command(CLI::App& app) {
   cmd->add_option("--threads", opts->threads, "Worker threads (default: all cores); the result is the same on any")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--out", *out, "Folder for calibrated.json, fit.json and fit.csv");
+  add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
-  return [cmd, opts, observed, free, mapping, from, to, out, quiet]() {
+  return [cmd, opts, observed, free, mapping, from, to, out, report_file, quiet]() {
     const InterruptGuard interrupt;
     std::vector<fs::path> inputs = scenario_inputs(opts->scenario);
     // An observe result folder (its summary.json) holds the measured funnel itself: its window is
@@ -86,7 +90,7 @@ Command add_calibrate_command(CLI::App& app) {
     if (mapping_file.empty() && observed->size() == 1 && !result_folder &&
         fs::is_regular_file(fs::path(observed->front()) / "mapping.json"))
       mapping_file = (fs::path(observed->front()) / "mapping.json").string();
-    const OutputTargets targets(*cmd, *out, "", inputs);  // before simulating
+    const OutputTargets targets(*cmd, *out, *report_file, inputs);  // before simulating
     crm::ReadOptions read;
     if (!mapping_file.empty()) read.mapping = for_option("--mapping", [&] { return crm::read_mapping(mapping_file); });
     const crm::Minute first =
@@ -112,9 +116,10 @@ Command add_calibrate_command(CLI::App& app) {
     const std::optional<calibrate::CalibrationResult> result = calibrate::calibrate(base, name, funnel, options);
     bar.reset();  // clears its line before any message
     if (interrupt.signal() != 0 || !result) return interrupt.report();
-    if (!out->empty()) {
+    if (targets.any()) {
       const fs::path base_path = fs::absolute(opts->scenario).lexically_normal();
-      const std::string extends = base_path.lexically_relative(fs::absolute(*out).lexically_normal()).generic_string();
+      const std::string extends =
+          base_path.lexically_relative(fs::absolute(out->empty() ? "." : *out).lexically_normal()).generic_string();
       // The --set values too: calibrated.json extends the file, which does not hold them.
       std::vector<std::pair<std::string, nlohmann::json>> kept;
       for (const Override& o : parse_overrides(opts->sets)) kept.emplace_back(o.pointer, o.json_value());
@@ -132,7 +137,9 @@ Command add_calibrate_command(CLI::App& app) {
                                       scope.intervals[m].method));
       }
       if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
-      targets.write(files, run_identifier(parts), nullptr);
+      targets.write(files, run_identifier(parts), [](const ResultSetFiles& set) {
+        return html_report(set);  // reads fit.json, ignores the rest
+      });
     }
     if (!*quiet) print_text(stdout, calibrate::calibration_table(*result));
     return 0;

@@ -57,11 +57,24 @@ struct MomentFit {
   double z = 0;  ///< (simulated - observed) / sd, sd from the moment covariance
 };
 
+/// One week of one scope's weekly series (leads, MQLs or SQLs dated in the week, as observe's
+/// weekly.csv counts them): observed beside the estimate's simulated mean and its P5-P95 over the
+/// R replications of the objective.
+struct WeekFit {
+  std::string scope, series;  ///< series: "leads", "mqls", "sqls"
+  std::size_t week = 0;       ///< 0-based, from the window's first day
+  crm::Minute first_day = crm::kNoTime;
+  double observed = 0, simulated = 0, simulated_p5 = 0, simulated_p95 = 0;
+};
+
 struct CalibrationResult {
   std::vector<ParameterEstimate> parameters;     ///< direct ones first, then the fitted ones
   std::vector<std::vector<double>> correlation;  ///< between the fitted parameters
   std::vector<std::string> warnings;             ///< pairs with |correlation| > 0.95
   std::vector<MomentFit> moments;
+  /// "all", then each source the scenario and the export share, week by week; empty when the
+  /// observed funnel has no weeks.
+  std::vector<WeekFit> weeks;
   double j = 0, p_value = 1;
   std::size_t degrees_of_freedom = 0;
   bool rejected = false;  ///< p < 0.05

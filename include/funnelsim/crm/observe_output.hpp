@@ -20,8 +20,10 @@ ResultSetFiles observed_files(const ObservedData& data, const ObservedFunnel& fu
 /// The observed funnel an observe result folder holds (what observed_files wrote in its
 /// summary.json): the window and, per scope, the metric row and each metric's interval, exactly
 /// as measure() made them (JSON numbers round-trip), so calibrating on the folder gives what
-/// calibrating on the export does. The samples and the weekly cohorts are not read back. Throws
-/// UsageError naming the file and the JSON Pointer when the folder is not observe's.
+/// calibrating on the export does; and the weekly cohorts from its weekly.csv when the folder has
+/// one (the calibration report's weekly series). The samples are not read back. Throws
+/// UsageError naming the file and the JSON Pointer (or weekly.csv's row and column) when the
+/// folder is not observe's.
 ObservedFunnel read_observed_summary(const std::filesystem::path& dir);
 
 /// What observe prints: what was recognised, the whole funnel with intervals, the sources, and
