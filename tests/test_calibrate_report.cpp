@@ -1,6 +1,7 @@
 // calibrate --report and `funnelsim report` on a calibrate folder: one HTML file with the
 // calibration section (parameters, fit, weekly series), everything from fit.json escaped, and a
-// bad --report path refused before anything runs, with nothing written.
+// bad --report path refused before anything runs, with nothing written; and the weekly series an
+// observe folder gives calibrate (its weekly.csv read back).
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -10,7 +11,10 @@
 
 #include "calibrate_support.hpp"
 #include "cli_support.hpp"
+#include "crm_support.hpp"
 #include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/crm/export.hpp"
+#include "funnelsim/crm/observe_output.hpp"
 #include "funnelsim/report/report.hpp"
 
 using namespace funnelsim;
@@ -38,23 +42,23 @@ TEST_CASE("calibrate --report writes one HTML file with the calibration; report 
   REQUIRE(cli(fmt::format("export-crm {} --format hubspot --quiet --out {}", quoted(scenario), quoted(exported)))
               .exit_code == 0);
   std::filesystem::create_directory(pages);
-  const std::string calibrate =
-      fmt::format("calibrate {} --free {} --replications 4 --seed 7 --quiet --observed {}", quoted(scenario), kAlpha,
-                  quoted(exported));
+  const std::string calibrate = fmt::format("calibrate {} --free {} --replications 4 --seed 7 --quiet --observed {}",
+                                            quoted(scenario), kAlpha, quoted(exported));
   const CliResult r = cli(fmt::format("{} --out {} --report {}", calibrate, quoted(fit), quoted(pages / "fit.html")));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(files_in(pages) == 1);
   CHECK_FALSE(std::filesystem::exists(fit / "report.html"));
   const std::string html = read_file(pages / "fit.html");
-  for (const char* text : {"Calibration: the scenario fitted to the export", "/sources/0/profile/readiness/alpha",
-                           "/sources/0/leads_per_week", "Hansen's J", "The export does not reject",
-                           "Standard error", "Simulated 95% interval", "Leads per week, whole funnel",
-                           "Observed weeks inside the simulated P5 to P95"})
+  for (const char* text :
+       {"Calibration: the scenario fitted to the export", "/sources/0/profile/readiness/alpha",
+        "/sources/0/leads_per_week", "Hansen's J", "The export does not reject", "Standard error",
+        "Simulated 95% interval", "Leads per week, whole funnel", "Observed weeks inside the simulated P5 to P95"})
     CHECK(html.find(text) != std::string::npos);
 
   // The same section from the result folder.
-  const CliResult from_folder = cli(fmt::format("report {} --out {} --quiet", quoted(fit), quoted(pages / "again.html")));
+  const CliResult from_folder =
+      cli(fmt::format("report {} --out {} --quiet", quoted(fit), quoted(pages / "again.html")));
   INFO(from_folder.err);
   REQUIRE(from_folder.exit_code == 0);
   CHECK(read_file(pages / "again.html").find("Calibration: the scenario fitted to the export") != std::string::npos);
@@ -74,28 +78,47 @@ TEST_CASE("calibrate --report writes one HTML file with the calibration; report 
 TEST_CASE("the calibration section escapes what fit.json holds, and names a fit.json that is not calibrate's",
           "[calibrate][report]") {
   REQUIRE(report_charts_available());
-  const nlohmann::json fit = {
-      {"kind", "calibration"},
-      {"method", "m<b>"},
-      {"seed", 1},
-      {"replications", 4},
-      {"evaluations", 9},
-      {"parameters",
-       {{{"pointer", "/sources/0/x<script>"}, {"how", "fitted"}, {"base", 1}, {"estimate", 2}, {"se", 0.1},
-         {"ci95_low", 1.8}, {"ci95_high", 2.2}}}},
-      {"correlation", {{1.0}}},
-      {"warnings", {"w<i>"}},
-      {"moments",
-       {{{"scope", "a&<src>"}, {"metric", "lead_to_mql_rate"}, {"observed", 0.2}, {"observed_ci95", {0.1, 0.3}},
-         {"simulated", 0.21}, {"simulated_ci95", {0.19, 0.23}}, {"z", 3.1}}}},
-      {"weeks",
-       {{{"scope", "a&<src>"}, {"series", "leads"}, {"week", 1}, {"first_day", "2025-01-06"}, {"observed", 10},
-         {"simulated", 11}, {"simulated_p5", 6}, {"simulated_p95", 16}}}},
-      {"j",
-       {{"statistic", 9.6}, {"degrees_of_freedom", 1}, {"p_value", 0.002}, {"rejected", true},
-        {"verdict", "rejected: <cannot> reproduce a&<src>"}}}};
+  const nlohmann::json fit = {{"kind", "calibration"},
+                              {"method", "m<b>"},
+                              {"seed", 1},
+                              {"replications", 4},
+                              {"evaluations", 9},
+                              {"parameters",
+                               {{{"pointer", "/sources/0/x<script>"},
+                                 {"how", "fitted"},
+                                 {"base", 1},
+                                 {"estimate", 2},
+                                 {"se", 0.1},
+                                 {"ci95_low", 1.8},
+                                 {"ci95_high", 2.2}}}},
+                              {"correlation", {{1.0}}},
+                              {"warnings", {"w<i>"}},
+                              {"moments",
+                               {{{"scope", "a&<src>"},
+                                 {"metric", "lead_to_mql_rate"},
+                                 {"observed", 0.2},
+                                 {"observed_ci95", {0.1, 0.3}},
+                                 {"simulated", 0.21},
+                                 {"simulated_ci95", {0.19, 0.23}},
+                                 {"z", 3.1}}}},
+                              {"weeks",
+                               {{{"scope", "a&<src>"},
+                                 {"series", "leads"},
+                                 {"week", 1},
+                                 {"first_day", "2025-01-06"},
+                                 {"observed", 10},
+                                 {"simulated", 11},
+                                 {"simulated_p5", 6},
+                                 {"simulated_p95", 16}}}},
+                              {"j",
+                               {{"statistic", 9.6},
+                                {"degrees_of_freedom", 1},
+                                {"p_value", 0.002},
+                                {"rejected", true},
+                                {"verdict", "rejected: <cannot> reproduce a&<src>"}}}};
   const std::string html = html_report({{"fit.json", fit.dump()}});
-  for (const char* raw : {"x<script>", "a&<src>", "w<i>", "<cannot>", "m<b>"}) CHECK(html.find(raw) == std::string::npos);
+  for (const char* raw : {"x<script>", "a&<src>", "w<i>", "<cannot>", "m<b>"})
+    CHECK(html.find(raw) == std::string::npos);
   CHECK(html.find("a&amp;&lt;src&gt;") != std::string::npos);
   CHECK(html.find("The export rejects the calibrated scenario.") != std::string::npos);
   CHECK(html.find("class=\"worse\">+3.10") != std::string::npos);  // |z| > 2.5 stands out
@@ -103,4 +126,43 @@ TEST_CASE("the calibration section escapes what fit.json holds, and names a fit.
   other["kind"] = "observed";
   CHECK_THROWS_WITH(html_report({{"fit.json", other.dump()}}),
                     "fit.json /kind: expected \"calibration\" as funnelsim calibrate writes it, found \"observed\"");
+}
+
+TEST_CASE("an observe folder reads back with its weekly.csv: every scope's weeks as measure made them",
+          "[calibrate][crm]") {
+  TempDir dir;
+  const nlohmann::json truth = small_document(21);
+  const RunnableScenario scenario(truth, "paid_search_only");
+  const std::optional<crm::CrmExport> exported = crm::export_replication(scenario, 4242, 0, {crm::CrmFormat::hubspot});
+  REQUIRE(exported);
+  write_export(*exported, dir.path() / "export");
+  const ReadBack read = read_back(dir.path() / "export");
+  const std::filesystem::path folder = dir.path() / "observed";
+  std::filesystem::create_directory(folder);
+  for (const auto& [name, text] : crm::observed_files(read.data, read.funnel))
+    std::ofstream(folder / name, std::ios::binary) << text;
+  const crm::ObservedFunnel back = crm::read_observed_summary(folder);
+  REQUIRE(back.scopes.size() == read.funnel.scopes.size());
+  for (std::size_t s = 0; s < back.scopes.size(); ++s) {
+    const auto &got = back.scopes[s].weeks, &made = read.funnel.scopes[s].weeks;
+    INFO(back.scopes[s].name);
+    REQUIRE(got.size() == made.size());
+    REQUIRE_FALSE(got.empty());
+    for (std::size_t w = 0; w < got.size(); ++w) {
+      CHECK(got[w].week == made[w].week);
+      CHECK(got[w].first_day == made[w].first_day);
+      CHECK(got[w].leads_in_week == made[w].leads_in_week);
+      CHECK(got[w].mqls_in_week == made[w].mqls_in_week);
+      CHECK(got[w].sqls_in_week == made[w].sqls_in_week);
+      CHECK(got[w].mqls == made[w].mqls);
+      CHECK(got[w].maturing == made[w].maturing);
+    }
+  }
+  // A weekly.csv that is not observe's names the file, row and column.
+  std::ofstream(folder / "weekly.csv")
+      << "source,week,first_day,leads,mqls_in_week,sqls_in_week,cohort_mqls,cohort_sqls,"
+         "cohort_opportunities,cohort_won_deals,age_days,maturing\n"
+         "all,1,2025-01-06,ten,1,1,1,1,0,0,3,false\n";
+  CHECK_THROWS_WITH(crm::read_observed_summary(folder),
+                    (folder / "weekly.csv").string() + " row 2 column 'leads': expected a number, found 'ten'");
 }

@@ -200,7 +200,8 @@ std::string week_charts(Page& page, const json& weeks, std::string& table) {
     c.weeks += 1;
     c.inside += observed >= p5 && observed <= p95;
   }
-  const ordered_json x = {{"field", "week"}, {"type", "quantitative"}, {"title", "Week"}, {"axis", {{"tickMinStep", 1}}}};
+  const ordered_json x = {
+      {"field", "week"}, {"type", "quantitative"}, {"title", "Week"}, {"axis", {{"tickMinStep", 1}}}};
   const ordered_json tooltip = {{{"field", "source"}, {"title", "Scope"}},
                                 {{"field", "first_day"}, {"title", "Week from"}},
                                 {{"field", "observed"}, {"title", "Observed"}, {"format", ",.0f"}},
@@ -226,8 +227,7 @@ std::string week_charts(Page& page, const json& weeks, std::string& table) {
           {{"mark", {{"type", "line"}, {"color", kSimulated}}},
            {"encoding", {{"x", x}, {"y", {{"field", "simulated"}, {"type", "quantitative"}}}}}},
           {{"mark", {{"type", "point"}, {"filled", true}, {"color", kObserved}, {"size", 50}}},
-           {"encoding",
-            {{"x", x}, {"y", {{"field", "observed"}, {"type", "quantitative"}}}, {"tooltip", tooltip}}}}}}};
+           {"encoding", {{"x", x}, {"y", {{"field", "observed"}, {"type", "quantitative"}}}, {"tooltip", tooltip}}}}}}};
     out += page.chart(std::move(spec), "");
   }
   for (const std::string& name : series) {
@@ -278,10 +278,11 @@ void calibration_section(Page& page, const json& fit) {
       fit.value("replications", std::uint64_t{0}), fit.value("evaluations", std::uint64_t{0}), warmup.value("days", 0),
       warmup.value("automatic", false) ? " (the rule's pick on the base)" : "");
   out += "<h3>Does the calibrated scenario fit?</h3>\n" + verdict_html(fit);
-  out += "<h3>Parameters</h3>\n<p>Direct ones are set from the export (leads per week: the observed count over the "
-         "simulated); fitted ones minimise the distance to the export's moments. 95% intervals from the "
-         "method-of-moments sandwich (docs/calibrate.md).</p>\n" +
-         parameter_table(fit) + correlation_table(fit);
+  out +=
+      "<h3>Parameters</h3>\n<p>Direct ones are set from the export (leads per week: the observed count over the "
+      "simulated); fitted ones minimise the distance to the export's moments. 95% intervals from the "
+      "method-of-moments sandwich (docs/calibrate.md).</p>\n" +
+      parameter_table(fit) + correlation_table(fit);
   out += "<h3>Observed beside simulated, per source</h3>\n<div class=\"grid\">\n" + moment_charts(page, fit) +
          "</div>\n" + fit_table(fit);
   const json& weeks = fit.value("weeks", json::array());
