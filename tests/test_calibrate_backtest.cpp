@@ -5,7 +5,8 @@
 // is at least Binomial(n, 0.90); the test asks for its 0.1% quantile (Boost's, rounded outwards:
 // 15 of 24, fewer with probability 5e-5). On saas_baseline's paid_search alone (about 120 leads a
 // week), R = 12: 13 s of CPU in Release (two fits on 2 threads, 400 prediction replications), so
-// under 10 s on 2 idle cores; about ten times that under ASan.
+// under 10 s on 2 idle cores; about ten times that under ASan, so tagged [release] (the sanitizer
+// stage leaves it out).
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
@@ -95,7 +96,8 @@ void back_test(const nlohmann::json& truth, std::uint64_t seed, const std::files
 
 }  // namespace
 
-TEST_CASE("calibrate's back-test: 60 days fitted, the next 30 days' weekly counts inside P5-P95", "[calibrate]") {
+TEST_CASE("calibrate's back-test: 60 days fitted, the next 30 days' weekly counts inside P5-P95",
+          "[calibrate][release]") {
   TempDir dir;
   nlohmann::json truth = small_document(90);
   truth["warmup_days"] = 28;  // a fixed warm-up: the rule's pick (three of them) is not what this tests
