@@ -32,7 +32,7 @@ std::size_t files_in(const std::filesystem::path& dir) {
 
 }  // namespace
 
-TEST_CASE("calibrate --report writes one HTML file with the calibration; report reads its folder",
+TEST_CASE("calibrate --report writes one HTML file with the calibration that report also makes of the folder",
           "[calibrate][cli][report][release]") {
   REQUIRE(report_charts_available());
   TempDir dir;
@@ -57,6 +57,11 @@ TEST_CASE("calibrate --report writes one HTML file with the calibration; report 
         "/sources/0/leads_per_week", "Hansen's J", "The export does not reject", "Standard error",
         "Simulated 95% interval", "Leads per week, whole funnel", "Observed weeks inside the simulated P5 to P95"})
     CHECK(html.find(text) != std::string::npos);
+
+  // A second calibration replaces the folder the first wrote.
+  const CliResult again = cli(fmt::format("{} --out {}", calibrate, quoted(fit)));
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
 
   // The same section from the result folder.
   const CliResult from_folder =

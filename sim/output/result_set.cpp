@@ -85,15 +85,17 @@ void sync_folder(const fs::path& folder) {
   ::close(fd);
 }
 
-/// The names a result folder may hold: what run, compare, sweep, sensitivity, report, export-crm
-/// and observe write.
+/// The names a result folder may hold: what run, compare, sweep, sensitivity, report, export-crm,
+/// observe and calibrate write.
 bool is_result_file(const std::string& name) {
   static const std::set<std::string> names = {
       "summary.json", "summary.csv", "replications.csv", "weekly.csv", "compare.json", "compare.csv", "sweep.csv",
       "sweep.json", "sensitivity.json", "sensitivity.csv", "report.html", kRunIdFile,
       // export-crm's files
       "export.json", "mapping.json", "messy.json", "contacts.csv", "deals.csv", "contacts_history.csv", "leads.csv",
-      "opportunities.csv", "lead_history.csv"};
+      "opportunities.csv", "lead_history.csv",
+      // calibrate's
+      "calibrated.json", "fit.json", "fit.csv"};
   // ".NAME.tmp-PID": left by a writer of an earlier version killed mid-write.
   return names.count(name) > 0 || (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos);
 }
