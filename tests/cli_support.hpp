@@ -21,6 +21,14 @@ struct CliResult {
   std::string err;
 };
 
+/// A path in single quotes for the shell command line cli() runs (test paths hold no quote).
+inline std::string q(const std::filesystem::path& p) {
+  std::string out = "'";  // built in steps: g++ 12 warns (-Wrestrict) about "'" + string + "'"
+  out += p.string();
+  out += '\'';
+  return out;
+}
+
 inline std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream s;

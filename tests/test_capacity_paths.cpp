@@ -16,12 +16,7 @@ using nlohmann::json;
 
 namespace {
 
-double at(const RunResult& r, std::size_t rep, std::size_t scope, Metric m) {
-  return r.table.row(rep, scope)[static_cast<std::size_t>(m)];
-}
-double at(const RunResult& r, std::size_t rep, std::size_t scope, TeamMetric m) {
-  return r.table.row(rep, scope)[static_cast<std::size_t>(m)];
-}
+using test::at;
 
 /// Leads that never score their way in (fit 25 against a threshold of 50, no events): the SDR
 /// follow-up, due 2 days after arrival, is their only path to MQL, and it qualifies each.

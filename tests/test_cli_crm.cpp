@@ -12,13 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string q(const std::filesystem::path& p) {
-  std::string out = "'";  // built in steps: g++ 12 warns (-Wrestrict) about "'" + string + "'"
-  out += p.string();
-  out += '\'';
-  return out;
-}
-
 /// The row of a replications.csv whose "replication" is `k`, by column name.
 std::map<std::string, std::string> csv_row(const std::string& csv, int k) {
   std::istringstream in(csv);

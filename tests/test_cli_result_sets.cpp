@@ -19,13 +19,6 @@ using namespace funnelsim::test;
 
 namespace {
 
-std::string q(const fs::path& p) {
-  std::string quoted = "'";
-  quoted += p.string();
-  quoted += "'";
-  return quoted;
-}
-
 /// `funnelsim ARGS` with the shell redirections `redirect` (instead of cli()'s captures), stderr
 /// in the returned err unless `redirect` says where it goes.
 CliResult cli_redirected(const std::string& args, const std::string& redirect, const TempDir& capture) {

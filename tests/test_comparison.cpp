@@ -18,7 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+using test::undefined;
 
 /// n pairs (b, v): b ~ N(100, 10^2), v = b + delta + noise with corr(b, v) = rho, var(v) = var(b).
 void paired_normal(std::uint64_t seed, std::size_t n, double delta, double rho, std::vector<double>& b,

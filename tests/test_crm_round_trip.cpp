@@ -68,7 +68,7 @@ TEST_CASE("crm round trip: observe of export-crm gives the funnel of replication
   for (const std::string& name : shipped_scenarios()) round_trip(name, crm::CrmFormat::salesforce, 3, 2);
 }
 
-TEST_CASE("crm round trip: a million leads in both CRMs", "[crm][round_trip][million]") {
+TEST_CASE("crm round trip: a million leads in both CRMs", "[crm][round_trip][million][release]") {
   round_trip("million_leads", crm::CrmFormat::hubspot, 1, 0);
   round_trip("million_leads", crm::CrmFormat::salesforce, 1, 0);
 }

@@ -13,9 +13,7 @@ using nlohmann::json;
 
 namespace {
 
-double at(const RunResult& r, std::size_t rep, std::size_t scope, Metric m) {
-  return r.table.row(rep, scope)[static_cast<std::size_t>(m)];
-}
+using test::at;
 
 std::vector<double> column(const RunResult& r, Metric m) {
   std::vector<double> out;

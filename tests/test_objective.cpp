@@ -1,6 +1,7 @@
 // Sweep objectives and Pareto fronts: parsing (with exact messages), feasibility, the best point
 // and non-dominated points on hand-made means.
 #include "funnelsim/whatif/objective.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,7 +14,7 @@ using namespace funnelsim;
 
 namespace {
 
-constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+using test::undefined;
 
 std::size_t index_of(const char* name) { return metric_index(name); }
 

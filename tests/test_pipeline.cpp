@@ -11,9 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-double at(const RunResult& r, std::size_t rep, std::size_t scope, Metric m) {
-  return r.table.row(rep, scope)[static_cast<std::size_t>(m)];
-}
+using test::at;
 
 /// Every lead is an MQL at arrival (fit attribute with probability 1); fixed readiness r makes
 /// P(SQL) = r under the default linear acceptance.

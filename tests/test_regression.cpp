@@ -13,7 +13,7 @@
 using namespace funnelsim;
 
 namespace {
-constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+using test::undefined;
 }
 
 TEST_CASE("regression: SRC and R^2 recover a known linear relationship", "[regression][statistical]") {

@@ -99,12 +99,7 @@ std::vector<double> column(const RunResult& r, std::size_t scope, TeamMetric m) 
 std::vector<double> column(const RunResult& r, std::size_t scope, RepMetric m) {
   return column(r, scope, static_cast<std::size_t>(m));
 }
-double at(const RunResult& r, std::size_t rep, std::size_t scope, TeamMetric m) {
-  return r.table.row(rep, scope)[static_cast<std::size_t>(m)];
-}
-double at(const RunResult& r, std::size_t rep, std::size_t scope, Metric m) {
-  return r.table.row(rep, scope)[static_cast<std::size_t>(m)];
-}
+using test::at;
 
 double sum(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
 

@@ -19,6 +19,7 @@
 #include "funnelsim/scenario/error.hpp"
 #include "funnelsim/scenario/loader.hpp"
 #include "issue_printing.hpp"
+#include "test_support.hpp"
 
 using funnelsim::Issue;
 using funnelsim::Override;
@@ -112,10 +113,7 @@ bool has_attribute(const funnelsim::SourceSpec& source, const std::string& name)
   return false;
 }
 
-void write_text(const std::filesystem::path& file, const std::string& text) {
-  std::ofstream out(file, std::ios::binary);
-  out << text;
-}
+using funnelsim::test::write_text;
 
 const std::string kUnknownKeyInSource =
     "one of the known keys: budget_per_week, cost_per_lead, day_of_week_weights, description, leads_per_week, name, "

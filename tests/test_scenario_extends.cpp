@@ -13,6 +13,7 @@
 #include "scenario/extends.hpp"
 #include "funnelsim/scenario/loader.hpp"
 #include "issue_printing.hpp"
+#include "test_support.hpp"
 
 using funnelsim::Issue;
 using funnelsim::Override;
@@ -36,7 +37,7 @@ void write(const fs::path& file, const json& doc) {
   std::ofstream(file, std::ios::binary) << doc.dump(2);
 }
 
-void write_text(const fs::path& file, const std::string& text) { std::ofstream(file, std::ios::binary) << text; }
+using funnelsim::test::write_text;
 
 Issues issues_reading(const fs::path& file, const std::vector<Override>& overrides = {}) {
   try {

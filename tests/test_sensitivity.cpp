@@ -14,7 +14,7 @@ using test::usage_message;
 
 namespace {
 
-constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+using test::undefined;
 
 json resolved_funnel() {
   return resolved_scenario_json(json::parse(R"({

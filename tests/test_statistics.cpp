@@ -1,4 +1,5 @@
 #include "funnelsim/core/statistics.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +12,7 @@
 using namespace funnelsim;
 
 namespace {
-constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+using test::undefined;
 
 const std::vector<double> one_to_ten{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
 

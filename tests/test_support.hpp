@@ -1,6 +1,9 @@
 #pragma once
 // Helpers shared by the tests: scenarios from inline JSON, and k-standard-error checks.
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -46,6 +49,21 @@ std::string usage_message(F&& f) {
     return e.what();
   }
   return "no error";
+}
+
+/// A replication's value of a metric in the run's table (scope 0: the whole funnel).
+inline double at(const RunResult& r, std::size_t rep, std::size_t scope, Metric m) {
+  return r.table.row(rep, scope)[static_cast<std::size_t>(m)];
+}
+inline double at(const RunResult& r, std::size_t rep, std::size_t scope, TeamMetric m) {
+  return r.table.row(rep, scope)[static_cast<std::size_t>(m)];
+}
+
+/// What the statistics and the tables hold where a value is undefined.
+inline constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+
+inline void write_text(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary) << text;
 }
 
 /// Four standard errors: a fixed-seed test that fails by chance about once in 16,000 runs.

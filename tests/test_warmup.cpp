@@ -184,7 +184,7 @@ double largest_z(const WeeklyRun& a, const WeeklyRun& b) {
 
 }  // namespace
 
-TEST_CASE("warm-up: every warm shipped scenario's weekly MQLs are flat from week 1", "[warmup][statistical]") {
+TEST_CASE("warm-up: every warm shipped scenario's weekly MQLs are flat from week 1", "[warmup][statistical][release]") {
   // Flat means the same weekly series as a far longer warm-up gives (365 days, or twice the pick).
   // Two checks, each over the 13 weeks with k set so that any week strays by chance with
   // probability 0.1% at most (Bonferroni: k = Phi^-1(1 - 0.001 / 26) = 3.95):

@@ -28,8 +28,8 @@ from ._errors import Issue, ResultWriteError, ScenarioError, UsageError
 
 __all__ = [
     "Issue", "ScenarioError", "UsageError", "ResultWriteError",
-    "Scenario", "load", "run", "compare", "sweep", "sensitivity",
-    "Result", "Comparison", "Sweep", "Sensitivity",
+    "Scenario", "load", "run", "compare", "sweep", "sensitivity", "observe",
+    "Result", "Comparison", "Sweep", "Sensitivity", "Observed",
     "report_charts_available", "__version__",
 ]
 
@@ -513,3 +513,44 @@ def sensitivity(scenario: ScenarioLike, vary: Union[str, float] = "20%", metric:
     threads_, budget = _threads(threads), _budget(memory_budget)
     return Sensitivity(_job(lambda bar: _core.sensitivity(s._core, vary_text, metric, params_text, controls, threads_,
                                                           budget, bar), progress))
+
+
+class Observed(Result):
+    """The funnel a CRM export records, as ``funnelsim observe`` reads it: ``summary``
+    (summary.json with "kind": "observed": each metric with its 95% interval, what was read and
+    left out), ``replications`` (one row: the observed metrics in run's columns, so it lines up
+    with a run's replications), ``weekly`` (volumes and cohort conversion per source and week)."""
+
+    __slots__ = ()
+
+
+def _day(argument: str, value: Any) -> str:
+    """A day as the command line takes it: "YYYY-MM-DD" text, or a datetime.date."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        value = value.isoformat()[:10]
+    if not isinstance(value, str):
+        raise TypeError(f"{argument}: expected a day as \"YYYY-MM-DD\" or a datetime.date, found {value!r}")
+    return value
+
+
+def observe(exports: Union[str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]]],
+            format: str = "auto", mapping: Union[None, str, "os.PathLike[str]"] = None,
+            from_date: Any = None, to_date: Any = None, date_order: Optional[str] = None,
+            strict: bool = False) -> Observed:
+    """Reads a HubSpot or Salesforce export (CSV files, or folders of them) and measures the
+    funnel it records, as ``funnelsim observe``: the same files byte for byte, run_id included.
+    format: "auto" (recognised from the headers), "hubspot" or "salesforce". mapping: a mapping
+    file (renamed columns, custom stages, source values). from_date, to_date: the window,
+    "YYYY-MM-DD" or a datetime.date (default: the records'). date_order: "month-first" or
+    "day-first" for dates like 03/04/2025. strict: refuse rows with impossible orders instead of
+    leaving them out. Errors raise UsageError naming the argument, or the file, row and column.
+    """
+    if isinstance(exports, (str, os.PathLike)):
+        exports = [exports]
+    paths = [os.fspath(e) for e in exports]
+    mapping_text = os.fspath(mapping) if mapping is not None else ""
+    output = _core.observe(paths, format, mapping_text, _day("from_date", from_date), _day("to_date", to_date),
+                           date_order or "", bool(strict))
+    return Observed(output)

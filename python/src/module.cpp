@@ -5,6 +5,7 @@
 #include "errors.hpp"
 #include "job_output.hpp"
 #include "jobs.hpp"
+#include "observe.hpp"
 #include "scenario.hpp"
 
 PYBIND11_MODULE(_core, m) {
@@ -14,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   funnelsim::python::add_scenario(m);
   funnelsim::python::add_job_output(m);
   funnelsim::python::add_jobs(m);
+  funnelsim::python::add_observe(m);
 }

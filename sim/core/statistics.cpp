@@ -16,16 +16,16 @@ namespace {
 constexpr double undefined = SummaryStats::undefined;
 
 // One table drives both the output order and get(), so the two cannot drift apart.
-constexpr std::array<std::string_view, 15> names{"mean", "sd",  "se",  "ci95_low", "ci95_high",
-                                                 "p5",   "p10", "p25", "p50",      "p75",
-                                                 "p90",  "p95", "min", "max",      "n_defined"};
+constexpr std::array<std::string_view, 15> kStatisticNames{"mean", "sd",  "se",  "ci95_low", "ci95_high",
+                                                           "p5",   "p10", "p25", "p50",      "p75",
+                                                           "p90",  "p95", "min", "max",      "n_defined"};
 
-// The double-valued members, in the order of `names`; n_defined (last name) is handled apart.
+// The double-valued members, in the order of `kStatisticNames`; n_defined (last name) is handled apart.
 constexpr std::array<double SummaryStats::*, 14> double_fields{
     &SummaryStats::mean, &SummaryStats::sd,  &SummaryStats::se,  &SummaryStats::ci95_low, &SummaryStats::ci95_high,
     &SummaryStats::p5,   &SummaryStats::p10, &SummaryStats::p25, &SummaryStats::p50,      &SummaryStats::p75,
     &SummaryStats::p90,  &SummaryStats::p95, &SummaryStats::min, &SummaryStats::max};
-static_assert(double_fields.size() + 1 == names.size());
+static_assert(double_fields.size() + 1 == kStatisticNames.size());
 
 constexpr std::array<std::pair<double SummaryStats::*, double>, 7> percentile_fields{{{&SummaryStats::p5, 0.05},
                                                                                       {&SummaryStats::p10, 0.10},
@@ -46,13 +46,13 @@ void sorted_defined(std::span<const double> values, std::vector<double>& out) {
 
 double SummaryStats::get(std::string_view name) const {
   for (std::size_t i = 0; i < double_fields.size(); ++i) {
-    if (names[i] == name) return this->*double_fields[i];
+    if (kStatisticNames[i] == name) return this->*double_fields[i];
   }
-  if (name == names.back()) return static_cast<double>(n_defined);
+  if (name == kStatisticNames.back()) return static_cast<double>(n_defined);
   throw std::out_of_range("unknown statistic name '" + std::string(name) + "'");
 }
 
-std::span<const std::string_view> statistic_names() { return names; }
+std::span<const std::string_view> statistic_names() { return kStatisticNames; }
 
 SummaryStats summarize(std::span<const double> values, std::vector<double>& scratch) {
   sorted_defined(values, scratch);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "crm/ascii_text.hpp"
+
 namespace funnelsim::crm {
 namespace {
 
@@ -31,14 +33,6 @@ struct Cursor {
     return n >= min;
   }
 };
-
-bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
-
-std::string_view trimmed(std::string_view text) noexcept {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 bool valid_date(int year, int month, int day) noexcept {
   if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1) return false;

@@ -23,12 +23,6 @@ std::string shown_text(std::string_view text) {
 
 }  // namespace
 
-std::string_view trimmed(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());

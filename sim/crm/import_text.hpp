@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "crm/ascii_text.hpp"
 #include "crm/layout.hpp"
 #include "funnelsim/crm/records.hpp"
 
@@ -14,7 +15,6 @@ namespace funnelsim::crm {
 
 using Cells = std::vector<std::string>;
 
-std::string_view trimmed(std::string_view text) noexcept;
 /// Text safe to keep: every byte that is not printable UTF-8 replaced by U+FFFD.
 std::string printable(std::string_view text);
 /// A 64-bit hash of a lower-cased, trimmed e-mail address (0: none). The address is not kept.

@@ -1,9 +1,10 @@
 #include "crm/layout.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <vector>
+
+#include "crm/ascii_text.hpp"
 
 namespace funnelsim::crm {
 namespace {
@@ -110,12 +111,6 @@ constexpr FileLayout kSalesforce[] = {
     {CrmFormat::salesforce, FileKind::deals, "opportunities.csv", "Salesforce opportunities", kSalesforceOpportunities},
     {CrmFormat::salesforce, FileKind::history, "lead_history.csv", "Salesforce lead history", kSalesforceHistory},
 };
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 /// Lower case without spaces, underscores, hyphens and dots: "Marketing Qualified Lead",
 /// "marketingqualifiedlead" and "MARKETING_QUALIFIED_LEAD" read alike.

@@ -13,25 +13,25 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::pair<std::string_view, MappedStage> kStages[] = {
+constexpr std::pair<std::string_view, MappedStage> kStageKeys[] = {
     {"subscriber", MappedStage::subscriber},      {"lead", MappedStage::lead},
     {"marketingqualifiedlead", MappedStage::mql}, {"salesqualifiedlead", MappedStage::sql},
     {"opportunity", MappedStage::opportunity},    {"customer", MappedStage::customer},
     {"evangelist", MappedStage::evangelist},      {"other", MappedStage::other}};
-constexpr std::pair<std::string_view, LeadStatus> kStatuses[] = {{"new", LeadStatus::new_lead},
-                                                                 {"open", LeadStatus::open},
-                                                                 {"attempted", LeadStatus::attempted},
-                                                                 {"connected", LeadStatus::connected},
-                                                                 {"bad_fit", LeadStatus::bad_fit},
-                                                                 {"not_ready", LeadStatus::not_ready},
-                                                                 {"unreachable", LeadStatus::unreachable},
-                                                                 {"unresponsive", LeadStatus::unresponsive}};
-constexpr std::pair<std::string_view, DealState> kDealStates[] = {
+constexpr std::pair<std::string_view, LeadStatus> kStatusKeys[] = {{"new", LeadStatus::new_lead},
+                                                                   {"open", LeadStatus::open},
+                                                                   {"attempted", LeadStatus::attempted},
+                                                                   {"connected", LeadStatus::connected},
+                                                                   {"bad_fit", LeadStatus::bad_fit},
+                                                                   {"not_ready", LeadStatus::not_ready},
+                                                                   {"unreachable", LeadStatus::unreachable},
+                                                                   {"unresponsive", LeadStatus::unresponsive}};
+constexpr std::pair<std::string_view, DealState> kDealStateKeys[] = {
     {"open", DealState::open}, {"won", DealState::won}, {"lost", DealState::lost}};
-constexpr std::pair<std::string_view, MqlReason> kReasons[] = {{"demo_request", MqlReason::demo_request},
-                                                               {"lead_score", MqlReason::lead_score},
-                                                               {"sdr_qualified", MqlReason::sdr_qualified},
-                                                               {"intent_signal", MqlReason::intent_signal}};
+constexpr std::pair<std::string_view, MqlReason> kReasonKeys[] = {{"demo_request", MqlReason::demo_request},
+                                                                  {"lead_score", MqlReason::lead_score},
+                                                                  {"sdr_qualified", MqlReason::sdr_qualified},
+                                                                  {"intent_signal", MqlReason::intent_signal}};
 
 std::string shown(const json& value) {
   std::string text = value.dump();
@@ -92,13 +92,13 @@ Mapping parse_mapping(const json& document, const std::string& file) {
         m.columns[label] = column.get<std::string>();
       }
     } else if (key == "lifecycle_stages") {
-      m.lifecycle_stages = value_map(value, file, at, kStages);
+      m.lifecycle_stages = value_map(value, file, at, kStageKeys);
     } else if (key == "lead_statuses") {
-      m.lead_statuses = value_map(value, file, at, kStatuses);
+      m.lead_statuses = value_map(value, file, at, kStatusKeys);
     } else if (key == "deal_stages") {
-      m.deal_stages = value_map(value, file, at, kDealStates);
+      m.deal_stages = value_map(value, file, at, kDealStateKeys);
     } else if (key == "mql_reasons") {
-      m.mql_reasons = value_map(value, file, at, kReasons);
+      m.mql_reasons = value_map(value, file, at, kReasonKeys);
     } else if (key == "sources") {
       if (!value.is_array()) fail(file, at, "an array of {\"source\", \"when\"} rules", shown(value));
       for (std::size_t i = 0; i < value.size(); ++i) {

@@ -41,13 +41,16 @@ std::vector<UnknownSource> unknown_sources(const CrmRecords& records, CrmFormat 
   for (const std::string& s : records.sources)
     used.insert(format == CrmFormat::hubspot ? std::pair{std::string(hubspot_source_category(s)), s}
                                              : std::pair{salesforce_source_value(s), std::string()});
-  const std::vector<UnknownSource> candidates =
-      format == CrmFormat::hubspot
-          ? std::vector<UnknownSource>{{"Offline sources", "IMPORT"},
-                                       {"Offline sources", "CRM_UI"},
-                                       {"Other campaigns", "spring-promo"},
-                                       {"Offline sources", "INTEGRATION"}}
-          : std::vector<UnknownSource>{{"Trade Show", ""}, {"Purchased List", ""}, {"Partner", ""}, {"Other", ""}};
+  // Filled branch by branch: g++ 12 -O3 warns (maybe-uninitialized, a false positive) about the
+  // strings of two initializer lists in one conditional expression.
+  std::vector<UnknownSource> candidates;
+  if (format == CrmFormat::hubspot)
+    candidates = {{"Offline sources", "IMPORT"},
+                  {"Offline sources", "CRM_UI"},
+                  {"Other campaigns", "spring-promo"},
+                  {"Offline sources", "INTEGRATION"}};
+  else
+    candidates = {{"Trade Show", ""}, {"Purchased List", ""}, {"Partner", ""}, {"Other", ""}};
   std::vector<UnknownSource> out;
   for (const UnknownSource& c : candidates)
     if (!used.count({c.source, c.detail})) out.push_back(c);

@@ -1,6 +1,8 @@
 #include "funnelsim/crm/observe_output.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -251,6 +253,45 @@ std::string observed_text(const ObservedData& data, const ObservedFunnel& f) {
   if (!q.emails) noted += fmt::format("{}no e-mail column: duplicates were not looked for", noted.empty() ? "" : ", ");
   out += fmt::format("noted: {}\n", noted.empty() ? "nothing" : noted);
   return out;
+}
+
+namespace {
+
+/// A 64-bit FNV-1a hash of a file's bytes, read in chunks.
+std::string content_hash(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::uint64_t h = 14695981039346656037ull;
+  std::vector<char> chunk(std::size_t{1} << 20);
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      h ^= static_cast<unsigned char>(chunk[static_cast<std::size_t>(i)]);
+      h *= 1099511628211ull;
+    }
+  return fmt::format("{:016x}", h);
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> export_files(const std::vector<std::filesystem::path>& exports) {
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  for (const std::filesystem::path& e : exports) {
+    if (std::filesystem::is_directory(e, ec)) {
+      for (const auto& entry : std::filesystem::directory_iterator(e, ec))
+        if (entry.is_regular_file(ec) && entry.path().extension() == ".csv") out.push_back(entry.path());
+    } else {
+      out.push_back(e);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string run_id_of_observe(const std::vector<std::filesystem::path>& files, const ObserveRequestText& request) {
+  std::vector<std::string> parts{"observe",  request.format,     request.from,
+                                 request.to, request.date_order, request.strict ? "strict" : ""};
+  for (const std::filesystem::path& f : files) parts.push_back(f.filename().string() + ":" + content_hash(f));
+  return run_identifier(parts);
 }
 
 }  // namespace funnelsim::crm

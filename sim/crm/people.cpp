@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "crm/ascii_text.hpp"
 #include "crm/crm_ids.hpp"
 
 namespace funnelsim::crm {
@@ -21,12 +22,6 @@ constexpr std::string_view kLast[] = {
     "Romero", "Quinn",   "Adeyemi",   "Hoffman", "Sato",    "Bauer",  "Reyes",  "Nilsson",  "Moretti",
     "Chen",   "Murphy",  "Lindqvist", "Alvarez", "Keller",  "Duarte", "Park"};
 constexpr std::size_t kF = std::size(kFirst), kL = std::size(kLast);  // 40 and 43: coprime with 41
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 

@@ -51,7 +51,7 @@ bool no_effect(const ParameterEffect& e) {
 }
 
 /// A parameter value for the table: 6 significant digits (the files keep every digit).
-std::string value_text(const nlohmann::json& v) {
+std::string table_value(const nlohmann::json& v) {
   return v.is_number() ? fmt::format("{:.6g}", v.get<double>()) : v.dump();
 }
 
@@ -91,8 +91,8 @@ std::string sensitivity_text(const SensitivityReport& report) {
       continue;
     }
     table.add({fmt::format("{}", e.rank), title, e.parameter.pointer,
-               fmt::format("{} / {} / {}", value_text(e.parameter.low_value), value_text(e.parameter.base_value),
-                           value_text(e.parameter.high_value)),
+               fmt::format("{} / {} / {}", table_value(e.parameter.low_value), table_value(e.parameter.base_value),
+                           table_value(e.parameter.high_value)),
                bar(e, largest), effect_text(e.low, def.unit), effect_text(e.high, def.unit)});
   }
   if (!table.empty()) out += '\n' + table.render();

@@ -135,6 +135,12 @@ double number(const json& object, std::string_view key) {
   return it->get<double>();
 }
 
+const json& stats_of(const json& scope, std::string_view metric) {
+  static const json none = json::object();
+  const auto it = scope.find(metric);
+  return it == scope.end() ? none : *it;
+}
+
 Figure figure(const json& stats) {
   if (stats.is_object() && stats.contains("pooled") && stats["pooled"].is_object()) {
     const json& p = stats["pooled"];

@@ -31,6 +31,9 @@ double csv_number(const std::string& cell, std::string_view file);
 
 /// A number from a JSON statistic: NaN when missing or null.
 double number(const json& object, std::string_view key);
+/// A metric's statistics object from a summary's scope ("metrics", a source's block), or an
+/// empty object when the metric is not there.
+const json& stats_of(const json& scope, std::string_view metric);
 
 /// A metric's headline figure from its object in summary.json (or compare.json's base and
 /// variant): the pooled ratio when it has one, else the mean, with its 95% CI.

@@ -16,12 +16,6 @@ namespace {
 constexpr std::string_view kObserved = "#d62728";
 constexpr std::string_view kSimulated = "#4c78a8";
 
-const json& stats_of(const json& scope, std::string_view metric) {
-  static const json none = json::object();
-  const auto it = scope.find(metric);
-  return it == scope.end() ? none : *it;
-}
-
 bool defined(const json& stats) { return std::isfinite(number(stats, "mean")); }
 
 /// An observed count is whole: 99, not 99.0 (a simulated mean keeps its decimal).
@@ -38,26 +32,26 @@ std::string interval_text(const json& s, std::string_view unit) {
 }
 
 constexpr std::string_view kFunnelSteps[] = {"leads", "mqls", "sqls", "opportunities", "won_deals"};
-constexpr std::string_view kShown[] = {"leads",
-                                       "mqls",
-                                       "sqls",
-                                       "opportunities",
-                                       "won_deals",
-                                       "lead_to_mql_rate",
-                                       "mql_to_sql_rate",
-                                       "sql_to_opportunity_rate",
-                                       "pipeline_value",
-                                       "revenue",
-                                       "time_to_mql_days",
-                                       "time_to_mql_days_p50",
-                                       "time_to_mql_days_p90",
-                                       "response_time_hours",
-                                       "response_time_hours_p50",
-                                       "response_time_hours_p90"};
+constexpr std::string_view kObservedMetrics[] = {"leads",
+                                                 "mqls",
+                                                 "sqls",
+                                                 "opportunities",
+                                                 "won_deals",
+                                                 "lead_to_mql_rate",
+                                                 "mql_to_sql_rate",
+                                                 "sql_to_opportunity_rate",
+                                                 "pipeline_value",
+                                                 "revenue",
+                                                 "time_to_mql_days",
+                                                 "time_to_mql_days_p50",
+                                                 "time_to_mql_days_p90",
+                                                 "response_time_hours",
+                                                 "response_time_hours_p50",
+                                                 "response_time_hours_p90"};
 
 std::string observed_table(const json& metrics) {
   std::string rows;
-  for (std::string_view metric : kShown) {
+  for (std::string_view metric : kObservedMetrics) {
     const json& s = stats_of(metrics, metric);
     if (!defined(s)) continue;
     const std::string unit = metric_unit(metric);

@@ -23,12 +23,6 @@ constexpr std::string_view kDark = "#1d3d63";
 /// "90-day horizon", "quarter" reads wrong for a 30-day run.
 std::string horizon_text(int days) { return days > 0 ? fmt::format("{}-day horizon", days) : "horizon"; }
 
-const json& stats_of(const json& scope, std::string_view metric) {
-  static const json none = json::object();
-  const auto it = scope.find(metric);
-  return it == scope.end() ? none : *it;
-}
-
 /// Whether a metric says anything in this run: defined somewhere and not zero everywhere.
 bool informative(const json& stats) {
   if (!(number(stats, "n_defined") > 0)) return false;

@@ -76,6 +76,9 @@ class JsonSchema {
 /// max(2, word.size()/3) edits. Ties: the first candidate in order.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+/// A name as an Issue's "found" shows it when the name itself is the problem: whole, in quotes.
+inline std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
 /// How deeply arrays and objects may nest in a scenario document (the schema needs 6 levels).
 /// Parsing is iterative, but comparing and printing JSON recurse once per level: a limit keeps
 /// a hostile document (100,000 nested arrays overflow the stack) from crashing the validator.

@@ -23,8 +23,6 @@ const JsonSchema& scenario_schema() {
   return schema;
 }
 
-std::string quoted(const std::string& s) { return fmt::format("\"{}\"", s); }
-
 /// Semantic checks the schema cannot express, collected so the user sees them all at once.
 class SemanticChecker {
  public:

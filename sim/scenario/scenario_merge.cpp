@@ -21,8 +21,6 @@ bool holds_objects(const json& list) {
   return std::any_of(list.begin(), list.end(), [](const json& item) { return item.is_object(); });
 }
 
-std::string quoted(const std::string& s) { return fmt::format("\"{}\"", s); }
-
 class Merger {
  public:
   Merger(const PatchFile& file, std::vector<ArrayMerge>* merges) : file_(file), merges_(merges) {}

@@ -1,7 +1,5 @@
 // `funnelsim observe EXPORT...`: the funnel a CRM export records, in funnelsim's metric names
 // and files (funnelsim/crm/observe.hpp).
-#include <fstream>
-
 #include <fmt/format.h>
 
 #include "commands.hpp"
@@ -22,35 +20,6 @@ namespace fs = std::filesystem;
 /// A day given as YYYY-MM-DD: its midnight (UTC).
 crm::Minute parse_day(const std::string& option, const std::string& text) {
   return for_option(option, [&] { return crm::parse_day(text); });
-}
-
-/// A 64-bit FNV-1a hash of a file's bytes (for the run identifier), read in chunks.
-std::string content_hash(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::uint64_t h = 14695981039346656037ull;
-  std::vector<char> chunk(std::size_t{1} << 20);
-  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
-    for (std::streamsize i = 0; i < in.gcount(); ++i) {
-      h ^= static_cast<unsigned char>(chunk[static_cast<std::size_t>(i)]);
-      h *= 1099511628211ull;
-    }
-  return fmt::format("{:016x}", h);
-}
-
-/// The files observe reads, for the run identifier and for refusing to write over them.
-std::vector<fs::path> input_files(const std::vector<std::string>& exports) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const std::string& e : exports) {
-    if (fs::is_directory(e, ec)) {
-      for (const auto& entry : fs::directory_iterator(e, ec))
-        if (entry.is_regular_file(ec) && entry.path().extension() == ".csv") out.push_back(entry.path());
-    } else {
-      out.emplace_back(e);
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 }  // namespace
@@ -81,8 +50,7 @@ Command add_observe_command(CLI::App& app) {
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   return [cmd, exports, format, mapping, from, to, date_order, strict, out, report_file, quiet]() {
     const InterruptGuard interrupt;
-    const std::vector<fs::path> files = input_files(*exports);
-    std::vector<fs::path> inputs = files;
+    std::vector<fs::path> inputs = crm::export_files(std::vector<fs::path>(exports->begin(), exports->end()));
     if (!mapping->empty()) inputs.emplace_back(*mapping);
     const OutputTargets targets(*cmd, *out, *report_file, inputs);  // before reading
     crm::ReadOptions options;
@@ -109,10 +77,9 @@ Command add_observe_command(CLI::App& app) {
     const crm::ObservedFunnel funnel = crm::measure(data.records, crm::window_of(data.records, first, last));
     if (targets.any()) {
       const ResultSetFiles result = crm::observed_files(data, funnel);
-      std::vector<std::string> parts{"observe", *format, *from, *to, *date_order, *strict ? "strict" : ""};
-      for (const fs::path& f : inputs) parts.push_back(f.filename().string() + ":" + content_hash(f));
+      const std::string run_id = crm::run_id_of_observe(inputs, {*format, *from, *to, *date_order, *strict});
       if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
-      targets.write(result, run_identifier(parts), [&](const ResultSetFiles& f) {
+      targets.write(result, run_id, [&](const ResultSetFiles& f) {
         return html_report(f, fmt::format("observe of {}", exports->front()));
       });
     }

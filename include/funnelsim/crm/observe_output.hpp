@@ -6,6 +6,8 @@
 /// and any tool that reads run's summary.json read an observed one beside it.
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "funnelsim/crm/observe.hpp"
 #include "funnelsim/output/result_set.hpp"
@@ -29,5 +31,20 @@ ObservedFunnel read_observed_summary(const std::filesystem::path& dir);
 /// What observe prints: what was recognised, the whole funnel with intervals, the sources, and
 /// what was left out. Names and e-mail addresses never appear (observe keeps none).
 std::string observed_text(const ObservedData& data, const ObservedFunnel& funnel);
+
+/// The CSV files an observe of `exports` reads: each file as given, and each folder's *.csv
+/// files; sorted. They name the run, and a result is never written over them.
+std::vector<std::filesystem::path> export_files(const std::vector<std::filesystem::path>& exports);
+
+/// The options of an observe as the caller wrote them (empty: not given), which name its run.
+struct ObserveRequestText {
+  std::string format = "auto", from, to, date_order;
+  bool strict = false;
+};
+
+/// observe's run identifier: the options as written and each file read (`files`: the exports',
+/// then the mapping file, if any) by name and a 64-bit FNV-1a hash of its bytes. So the same
+/// request names its results alike from the command line and from the Python module.
+std::string run_id_of_observe(const std::vector<std::filesystem::path>& files, const ObserveRequestText& request);
 
 }  // namespace funnelsim::crm
