@@ -22,9 +22,9 @@ using namespace funnelsim::test;
 
 namespace {
 
-std::string quoted(const std::filesystem::path& p) { return fmt::format("'{}'", p.string()); }
+std::string report_test_quoted(const std::filesystem::path& p) { return fmt::format("'{}'", p.string()); }
 
-std::size_t files_in(const std::filesystem::path& dir) {
+std::size_t report_test_files_in(const std::filesystem::path& dir) {
   std::size_t n = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++n;
   return n;
@@ -41,15 +41,17 @@ TEST_CASE("calibrate --report writes one HTML file with the calibration that rep
   nlohmann::json small = small_document(21);
   small["warmup_days"] = 0;  // no warm-up probe: the test is about the page, and runs in the sanitizer stage
   std::ofstream(scenario) << small.dump(2);
-  REQUIRE(cli(fmt::format("export-crm {} --format hubspot --quiet --out {}", quoted(scenario), quoted(exported)))
+  REQUIRE(cli(fmt::format("export-crm {} --format hubspot --quiet --out {}", report_test_quoted(scenario),
+                          report_test_quoted(exported)))
               .exit_code == 0);
   std::filesystem::create_directory(pages);
   const std::string calibrate = fmt::format("calibrate {} --free {} --replications 4 --seed 7 --quiet --observed {}",
-                                            quoted(scenario), kAlpha, quoted(exported));
-  const CliResult r = cli(fmt::format("{} --out {} --report {}", calibrate, quoted(fit), quoted(pages / "fit.html")));
+                                            report_test_quoted(scenario), kAlpha, report_test_quoted(exported));
+  const CliResult r = cli(fmt::format("{} --out {} --report {}", calibrate, report_test_quoted(fit),
+                                      report_test_quoted(pages / "fit.html")));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(files_in(pages) == 1);
+  CHECK(report_test_files_in(pages) == 1);
   CHECK_FALSE(std::filesystem::exists(fit / "report.html"));
   const std::string html = read_file(pages / "fit.html");
   for (const char* text :
@@ -59,13 +61,13 @@ TEST_CASE("calibrate --report writes one HTML file with the calibration that rep
     CHECK(html.find(text) != std::string::npos);
 
   // A second calibration replaces the folder the first wrote.
-  const CliResult again = cli(fmt::format("{} --out {}", calibrate, quoted(fit)));
+  const CliResult again = cli(fmt::format("{} --out {}", calibrate, report_test_quoted(fit)));
   INFO(again.err);
   CHECK(again.exit_code == 0);
 
   // The same section from the result folder.
   const CliResult from_folder =
-      cli(fmt::format("report {} --out {} --quiet", quoted(fit), quoted(pages / "again.html")));
+      cli(fmt::format("report {} --out {} --quiet", report_test_quoted(fit), report_test_quoted(pages / "again.html")));
   INFO(from_folder.err);
   REQUIRE(from_folder.exit_code == 0);
   CHECK(read_file(pages / "again.html").find("Calibration: the scenario fitted to the export") != std::string::npos);
@@ -74,12 +76,13 @@ TEST_CASE("calibrate --report writes one HTML file with the calibration that rep
   std::ofstream(dir.path() / "a_file") << "x";
   for (const std::filesystem::path& bad : {pages, dir.path() / "a_file" / "fit.html"}) {
     const std::filesystem::path out = dir.path() / "not_written";
-    const CliResult refused = cli(fmt::format("{} --out {} --report {}", calibrate, quoted(out), quoted(bad)));
+    const CliResult refused =
+        cli(fmt::format("{} --out {} --report {}", calibrate, report_test_quoted(out), report_test_quoted(bad)));
     CHECK(refused.exit_code == 2);
     CHECK(refused.err.find("--report") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(out));
   }
-  CHECK(files_in(pages) == 2);
+  CHECK(report_test_files_in(pages) == 2);
 }
 
 TEST_CASE("the calibration section escapes what fit.json holds, and names a fit.json that is not calibrate's",

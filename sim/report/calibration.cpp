@@ -14,8 +14,8 @@
 namespace funnelsim::report_detail {
 namespace {
 
-constexpr std::string_view kObserved = "#d62728";
-constexpr std::string_view kSimulated = "#4c78a8";
+constexpr std::string_view kObservedMark = "#d62728";
+constexpr std::string_view kCalibratedMark = "#4c78a8";
 
 /// A [low, high] pair of fit.json ("observed_ci95": [low, high]); NaN where null.
 std::pair<double, double> pair_of(const json& object, std::string_view key) {
@@ -140,7 +140,7 @@ std::string moment_charts(Page& page, const json& fit) {
         {"data", {{"values", values}}},
         {"encoding", {{"y", y}}},
         {"layer",
-         {{{"mark", {{"type", "rule"}, {"color", kSimulated}, {"strokeWidth", 8}, {"opacity", 0.45}}},
+         {{{"mark", {{"type", "rule"}, {"color", kCalibratedMark}, {"strokeWidth", 8}, {"opacity", 0.45}}},
            {"encoding",
             {{"x",
               {{"field", "simulated_low"},
@@ -149,12 +149,12 @@ std::string moment_charts(Page& page, const json& fit) {
                {"title", axis_title(metric, unit)},
                {"axis", {{"format", d3_axis_format(unit)}}}}},
              {"x2", {{"field", "simulated_high"}}}}}},
-          {{"mark", {{"type", "tick"}, {"color", kSimulated}, {"thickness", 3}, {"size", 16}}},
+          {{"mark", {{"type", "tick"}, {"color", kCalibratedMark}, {"thickness", 3}, {"size", 16}}},
            {"encoding", {{"x", {{"field", "simulated"}, {"type", "quantitative"}}}}}},
-          {{"mark", {{"type", "rule"}, {"color", kObserved}, {"strokeWidth", 2}}},
+          {{"mark", {{"type", "rule"}, {"color", kObservedMark}, {"strokeWidth", 2}}},
            {"encoding",
             {{"x", {{"field", "observed_low"}, {"type", "quantitative"}}}, {"x2", {{"field", "observed_high"}}}}}},
-          {{"mark", {{"type", "point"}, {"filled", true}, {"color", kObserved}, {"size", 70}}},
+          {{"mark", {{"type", "point"}, {"filled", true}, {"color", kObservedMark}, {"size", 70}}},
            {"encoding",
             {{"x", {{"field", "observed"}, {"type", "quantitative"}}},
              {"tooltip",
@@ -219,14 +219,14 @@ std::string week_charts(Page& page, const json& weeks, std::string& table) {
         {"height", 200},
         {"data", {{"values", all[name]}}},
         {"layer",
-         {{{"mark", {{"type", "area"}, {"color", kSimulated}, {"opacity", 0.25}}},
+         {{{"mark", {{"type", "area"}, {"color", kCalibratedMark}, {"opacity", 0.25}}},
            {"encoding",
             {{"x", x},
              {"y", {{"field", "p5"}, {"type", "quantitative"}, {"title", title}}},
              {"y2", {{"field", "p95"}}}}}},
-          {{"mark", {{"type", "line"}, {"color", kSimulated}}},
+          {{"mark", {{"type", "line"}, {"color", kCalibratedMark}}},
            {"encoding", {{"x", x}, {"y", {{"field", "simulated"}, {"type", "quantitative"}}}}}},
-          {{"mark", {{"type", "point"}, {"filled", true}, {"color", kObserved}, {"size", 50}}},
+          {{"mark", {{"type", "point"}, {"filled", true}, {"color", kObservedMark}, {"size", 50}}},
            {"encoding", {{"x", x}, {"y", {{"field", "observed"}, {"type", "quantitative"}}}, {"tooltip", tooltip}}}}}}};
     out += page.chart(std::move(spec), "");
   }
