@@ -173,7 +173,7 @@ TEST_CASE("report: bad result folders and files are usage errors that name them"
   };
   CHECK(message(dir / "missing") == (dir / "missing").string() +
                                         ": expected a folder of funnelsim results (summary.json, compare.json, "
-                                        "sweep.json or sensitivity.json), found no such folder");
+                                        "sweep.json, sensitivity.json or fit.json), found no such folder");
   CHECK(message(dir.path()).ends_with("found none of them"));
   { std::ofstream(dir / "file") << "x"; }
   CHECK(message(dir / "file").ends_with("found a file"));
@@ -185,7 +185,7 @@ TEST_CASE("report: bad result folders and files are usage errors that name them"
                                      ": expected a result file of at most 256 MiB, found a file of 3221225472 bytes");
 
   CHECK(usage_error({}) ==
-        "report: expected results (summary.json, compare.json, sweep.json or sensitivity.json), "
+        "report: expected results (summary.json, compare.json, sweep.json, sensitivity.json or fit.json), "
         "found none");
   CHECK(usage_error({{"weekly.csv", "source,series\n"}}).find("expected summary.json") != std::string::npos);
   CHECK(usage_error({{"summary.json", "{not json"}}) == "summary.json: expected JSON, found text that does not parse");
@@ -255,8 +255,8 @@ TEST_CASE("cli: report of a missing or empty folder, or to a folder, exits 2 and
   auto r = cli("report '" + d + "/missing'");
   CHECK(r.exit_code == 2);
   CHECK(r.err == "funnelsim: " + d +
-                     "/missing: expected a folder of funnelsim results (summary.json, compare.json, sweep.json or "
-                     "sensitivity.json), found no such folder\n");
+                     "/missing: expected a folder of funnelsim results (summary.json, compare.json, sweep.json, "
+                     "sensitivity.json or fit.json), found no such folder\n");
   r = cli("report '" + d + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("found none of them") != std::string::npos);

@@ -2,7 +2,7 @@
 """Checks the library's one-way data flow from its #include lines.
 
 Areas, lowest first: a file may include its own area and the areas below it, never above.
-  core < scenario < model < metrics < engine < whatif < output < report < crm
+  core < scenario < model < metrics < engine < whatif < output < report < crm < calibrate
 and, beyond the order: no writer (output, report) includes the engine, and no public header
 (include/funnelsim/) includes a private one (sim/). Prints each violation and exits 1 if any.
 Usage: tools/check_layering.py [SOURCE_ROOT]
@@ -11,7 +11,7 @@ import pathlib
 import re
 import sys
 
-ORDER = ["core", "scenario", "model", "metrics", "engine", "whatif", "output", "report", "crm"]
+ORDER = ["core", "scenario", "model", "metrics", "engine", "whatif", "output", "report", "crm", "calibrate"]
 FORBIDDEN = {("output", "engine"), ("report", "engine")}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -11,6 +11,8 @@ packages=(
   catch2 libcli11-dev libfmt-dev librandom123-dev
   # funnelsim serve's HTTP server.
   libcpp-httplib-dev
+  # calibrate's optimiser.
+  libnlopt-cxx-dev
   # The HTML report is checked in Debian's chromium (with fonts).
   chromium fonts-dejavu-core
   # The notebooks, run with /usr/bin/python3.

@@ -68,6 +68,7 @@
 #include "funnelsim/report/report.hpp"
 
 // crm
+#include "funnelsim/calibrate/calibrate.hpp"
 #include "funnelsim/crm/export.hpp"
 #include "funnelsim/crm/mapping.hpp"
 #include "funnelsim/crm/observe.hpp"

@@ -44,7 +44,8 @@ JobOutput observe(const std::vector<std::string>& exports, const std::string& fo
   else if (!date_order.empty())
     throw UsageError("date_order", "expected \"month-first\" or \"day-first\", found \"" + date_order + "\"");
   options.strict = strict;
-  const crm::Minute first = from.empty() ? crm::kNoTime : naming_source("from_date", [&] { return crm::parse_day(from); });
+  const crm::Minute first =
+      from.empty() ? crm::kNoTime : naming_source("from_date", [&] { return crm::parse_day(from); });
   const crm::Minute last = to.empty() ? crm::kNoTime : naming_source("to_date", [&] { return crm::parse_day(to); });
   if (first != crm::kNoTime && last != crm::kNoTime && last < first)
     throw UsageError("to_date", "expected a day on or after from_date " + from + ", found " + to);

@@ -85,15 +85,17 @@ void sync_folder(const fs::path& folder) {
   ::close(fd);
 }
 
-/// The names a result folder may hold: what run, compare, sweep, sensitivity, report, export-crm
-/// and observe write.
+/// The names a result folder may hold: what run, compare, sweep, sensitivity, report, export-crm,
+/// observe and calibrate write.
 bool is_result_file(const std::string& name) {
   static const std::set<std::string> names = {
       "summary.json", "summary.csv", "replications.csv", "weekly.csv", "compare.json", "compare.csv", "sweep.csv",
       "sweep.json", "sensitivity.json", "sensitivity.csv", "report.html", kRunIdFile,
       // export-crm's files
       "export.json", "mapping.json", "messy.json", "contacts.csv", "deals.csv", "contacts_history.csv", "leads.csv",
-      "opportunities.csv", "lead_history.csv"};
+      "opportunities.csv", "lead_history.csv",
+      // calibrate's
+      "calibrated.json", "fit.json", "fit.csv"};
   // ".NAME.tmp-PID": left by a writer of an earlier version killed mid-write.
   return names.count(name) > 0 || (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos);
 }
@@ -182,7 +184,9 @@ std::string run_identifier(const std::vector<std::string>& parts) {
 
 ResultSetFiles with_run_id(ResultSetFiles files, const std::string& run_id) {
   for (auto& [name, content] : files) {
-    if (!is_json_file(name)) continue;
+    // A scenario in a result set (calibrate's calibrated.json) stays runnable: the scenario
+    // schema knows no run_id key; the run_id file names its run.
+    if (!is_json_file(name) || name == "calibrated.json") continue;
     if (content.rfind("{\n", 0) == 0)
       content.insert(2, fmt::format("  \"run_id\": \"{}\",\n", run_id));
     else if (content.rfind("{", 0) == 0)

@@ -100,6 +100,11 @@ bool is_observed(const json& summary);
 void observed_section(Page& page, const json& summary, const Csv* weekly);
 /// An observed funnel beside a simulated run, metric by metric.
 void beside_section(Page& page, const json& observed, const json& simulated);
+/// Whether a fit.json is calibrate's ("kind": "calibration").
+bool is_calibration(const json& fit);
+/// calibrate's results: the verdict, the parameter and fit tables, the moments per source and the
+/// weekly series observed beside simulated.
+void calibration_section(Page& page, const json& fit);
 void compare_section(Page& page, const json& compare, const std::vector<std::string>& metrics);
 void sweep_section(Page& page, const json& sweep, const std::vector<std::string>& metrics);
 void sensitivity_section(Page& page, const json& sensitivity);

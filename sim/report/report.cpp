@@ -21,8 +21,8 @@ namespace {
 
 using namespace report_detail;
 
-constexpr std::array<std::string_view, 6> kInputs{"summary.json", "replications.csv", "weekly.csv",
-                                                  "compare.json", "sweep.json",       "sensitivity.json"};
+constexpr std::array<std::string_view, 7> kInputs{"summary.json", "replications.csv", "weekly.csv", "compare.json",
+                                                  "sweep.json",   "sensitivity.json", "fit.json"};
 
 const std::string* find_file(const ResultFiles& files, std::string_view name) {
   for (const auto& [file, text] : files)
@@ -151,7 +151,8 @@ constexpr std::string_view kBootstrap = R"JS(
 })();
 )JS";
 
-std::string page_title(const json* summary, const json* compare, const json* sweep, const json* sensitivity) {
+std::string page_title(const json* summary, const json* compare, const json* sweep, const json* sensitivity,
+                       const json* fit) {
   std::vector<std::string> parts;
   if (summary) parts.push_back(summary->value("scenario", std::string("run")));
   if (compare) {
@@ -162,6 +163,7 @@ std::string page_title(const json* summary, const json* compare, const json* swe
   }
   if (sweep) parts.push_back("sweep of " + sweep->value("scenario", std::string("a scenario")));
   if (sensitivity) parts.push_back("sensitivity of " + sensitivity->value("scenario", std::string("a scenario")));
+  if (fit) parts.push_back("a calibration");
   std::string title;
   for (const std::string& p : parts) title += (title.empty() ? "" : "; ") + p;
   return title;
@@ -210,7 +212,7 @@ ResultFiles read_result_folder(const std::filesystem::path& folder) {
   std::error_code ec;
   const auto status = std::filesystem::status(folder, ec);
   const std::string expected =
-      "a folder of funnelsim results (summary.json, compare.json, sweep.json or sensitivity.json)";
+      "a folder of funnelsim results (summary.json, compare.json, sweep.json, sensitivity.json or fit.json)";
   if (!std::filesystem::exists(status))
     throw UsageError(fmt::format("{}: expected {}, found no such folder", folder.string(), expected));
   if (!std::filesystem::is_directory(status))
@@ -234,7 +236,7 @@ namespace {
 
 /// One folder's result files, parsed.
 struct Parsed {
-  std::optional<json> summary, compare, sweep, sensitivity;
+  std::optional<json> summary, compare, sweep, sensitivity, fit;
   std::optional<Csv> replications, weekly;
 };
 
@@ -245,17 +247,26 @@ Parsed parse_files(const ResultFiles& files) {
   const std::string* compare_text = find_file(files, "compare.json");
   const std::string* sweep_text = find_file(files, "sweep.json");
   const std::string* sensitivity_text = find_file(files, "sensitivity.json");
-  if (!summary_text && !compare_text && !sweep_text && !sensitivity_text) {
+  const std::string* fit_text = find_file(files, "fit.json");
+  if (!summary_text && !compare_text && !sweep_text && !sensitivity_text && !fit_text) {
     if (replications_text || weekly_text)
       throw UsageError("report: expected summary.json beside replications.csv and weekly.csv, found none");
     throw UsageError(
-        "report: expected results (summary.json, compare.json, sweep.json or sensitivity.json), found none");
+        "report: expected results (summary.json, compare.json, sweep.json, sensitivity.json or fit.json), found "
+        "none");
   }
   Parsed p;
   if (summary_text) p.summary = parse_json(*summary_text, "summary.json", "metrics");
   if (compare_text) p.compare = parse_json(*compare_text, "compare.json", "comparisons");
   if (sweep_text) p.sweep = parse_json(*sweep_text, "sweep.json", "points");
   if (sensitivity_text) p.sensitivity = parse_json(*sensitivity_text, "sensitivity.json", "parameters");
+  if (fit_text) {
+    p.fit = parse_json(*fit_text, "fit.json", "moments");
+    if (!is_calibration(*p.fit))
+      throw UsageError(
+          fmt::format("fit.json /kind: expected \"calibration\" as funnelsim calibrate writes it, found {}",
+                      p.fit->contains("kind") ? (*p.fit)["kind"].dump() : std::string("nothing")));
+  }
   if (p.summary) {
     if (replications_text) p.replications = parse_csv(*replications_text, "replications.csv");
     if (weekly_text) p.weekly = parse_csv(*weekly_text, "weekly.csv");
@@ -287,11 +298,16 @@ void add_sections(Page& page, Parsed& p, std::string& nav, const std::vector<std
     build_section("sensitivity.json", [&] { sensitivity_section(page, *p.sensitivity); });
     nav += "<a href=\"#sensitivity\">Sensitivity</a>";
   }
+  if (p.fit) {
+    build_section("fit.json", [&] { calibration_section(page, *p.fit); });
+    nav += "<a href=\"#calibration\">Calibration</a>";
+  }
 }
 
 std::string title_of(const Parsed& p) {
-  std::string title = page_title(p.summary ? &*p.summary : nullptr, p.compare ? &*p.compare : nullptr,
-                                 p.sweep ? &*p.sweep : nullptr, p.sensitivity ? &*p.sensitivity : nullptr);
+  std::string title =
+      page_title(p.summary ? &*p.summary : nullptr, p.compare ? &*p.compare : nullptr, p.sweep ? &*p.sweep : nullptr,
+                 p.sensitivity ? &*p.sensitivity : nullptr, p.fit ? &*p.fit : nullptr);
   if (p.summary && is_observed(*p.summary)) title = "an observed funnel";
   return title;
 }

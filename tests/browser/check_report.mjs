@@ -1,5 +1,5 @@
-// Opens each kind of funnelsim HTML report (run, compare, sweep, sensitivity, observed, and an observed
-// funnel beside a run)
+// Opens each kind of funnelsim HTML report (run, compare, sweep, sensitivity, observed, an observed
+// funnel beside a run, and a calibration)
 // in Debian's Chromium through playwright-core and checks that a person would see
 // charts: vega-embed finished every chart without error, every chart container holds an SVG with
 // data marks and a visible size, the console stayed free of errors and warnings, the page asked
@@ -52,6 +52,12 @@ sim('export-crm', scenario('saas_baseline.json'), '--format', 'hubspot', '--mess
 sim('observe', join(results, 'crm'), '--mapping', join(results, 'crm', 'mapping.json'), '--from', '2025-01-06',
     '--to', '2025-04-05', '--out', join(results, 'observed'), '--report', join(reports, 'observed.html'));
 sim('report', join(results, 'observed'), join(results, 'run'), '--out', join(reports, 'observed_beside_run.html'));
+// A calibration of a six-week export (small: the check is about drawing), its report from calibrate --report.
+const sixWeeks = ['--set', '/horizon_days=42', '--set', '/warmup_days=0'];
+sim('export-crm', scenario('saas_baseline.json'), ...sixWeeks, '--format', 'hubspot', '--out', join(results, 'crm6'));
+sim('calibrate', scenario('saas_baseline.json'), ...sixWeeks, '--observed', join(results, 'crm6'), '--free',
+    '/sales_acceptance/midpoint', '--replications', '4', '--out', join(results, 'calibration'),
+    '--report', join(reports, 'calibration.html'));
 
 // What each report must hold at least: chart count and a few words a reader looks for.
 const expectations = {
@@ -69,6 +75,10 @@ const expectations = {
                                      'Input uncertainty'] },
   observed: { charts: 3, texts: ['The funnel the export records', 'Lead to MQL so far, by creation week',
                                  'duplicate_contacts', 'poisson_exact'] },
+  // Three moments by source, then the weekly leads, MQLs and SQLs: whole funnel and by source.
+  calibration: { charts: 9, texts: ['Calibration: the scenario fitted to the export', '/sales_acceptance/midpoint',
+                                    'Hansen\'s J', 'Lead to MQL rate by source', 'Leads per week, whole funnel',
+                                    'Observed weeks inside the simulated P5 to P95'] },
   observed_beside_run: { charts: 17, texts: ['Observed beside simulated', 'Observed inside the simulated P5 to P95',
                                              'The funnel: how many leads reach each step'] },
 };

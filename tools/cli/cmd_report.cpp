@@ -16,9 +16,10 @@ Command add_report_command(CLI::App& app) {
   auto folders = std::make_shared<std::vector<std::string>>();
   auto out = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
-  cmd->add_option("result_dir", *folders,
-                  "Folders written by run, compare, sweep, sensitivity or observe --out (summary.json, compare.json, "
-                  "...); an observed one beside a run's is shown side by side")
+  cmd->add_option(
+         "result_dir", *folders,
+         "Folders written by run, compare, sweep, sensitivity, observe or calibrate --out (summary.json, compare.json, "
+         "...); an observed one beside a run's is shown side by side")
       ->required();
   cmd->add_option("--out", *out, "HTML file to write (default: the first RESULT_DIR/report.html)");
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");

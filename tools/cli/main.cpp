@@ -52,12 +52,12 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", FUNNELSIM_VERSION);
   app.require_subcommand(1);
   using namespace funnelsim::cli;
-  const Command commands[] = {add_run_command(app),     add_validate_command(app),   add_bench_command(app),
-                              add_compare_command(app), add_sweep_command(app),      add_sensitivity_command(app),
-                              add_report_command(app),  add_export_crm_command(app), add_observe_command(app),
-                              add_serve_command(app)};
-  const char* names[] = {"run",         "validate", "bench",      "compare", "sweep",
-                         "sensitivity", "report",   "export-crm", "observe", "serve"};
+  const Command commands[] = {add_run_command(app),       add_validate_command(app),   add_bench_command(app),
+                              add_compare_command(app),   add_sweep_command(app),      add_sensitivity_command(app),
+                              add_report_command(app),    add_export_crm_command(app), add_observe_command(app),
+                              add_calibrate_command(app), add_serve_command(app)};
+  const char* names[] = {"run",    "validate",   "bench",   "compare",   "sweep", "sensitivity",
+                         "report", "export-crm", "observe", "calibrate", "serve"};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

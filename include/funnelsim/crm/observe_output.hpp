@@ -19,6 +19,15 @@ namespace funnelsim::crm {
 /// conversion so far with Wilson intervals, its age and whether it is still maturing).
 ResultSetFiles observed_files(const ObservedData& data, const ObservedFunnel& funnel);
 
+/// The observed funnel an observe result folder holds (what observed_files wrote in its
+/// summary.json): the window and, per scope, the metric row and each metric's interval, exactly
+/// as measure() made them (JSON numbers round-trip), so calibrating on the folder gives what
+/// calibrating on the export does; and the weekly cohorts from its weekly.csv when the folder has
+/// one (the calibration report's weekly series). The samples are not read back. Throws
+/// UsageError naming the file and the JSON Pointer (or weekly.csv's row and column) when the
+/// folder is not observe's.
+ObservedFunnel read_observed_summary(const std::filesystem::path& dir);
+
 /// What observe prints: what was recognised, the whole funnel with intervals, the sources, and
 /// what was left out. Names and e-mail addresses never appear (observe keeps none).
 std::string observed_text(const ObservedData& data, const ObservedFunnel& funnel);

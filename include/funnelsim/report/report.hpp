@@ -18,7 +18,7 @@ namespace funnelsim {
 
 /// The result files a report reads, under the names the commands write them:
 /// summary.json, replications.csv, weekly.csv (run), compare.json (compare), sweep.json
-/// (sweep), sensitivity.json (sensitivity).
+/// (sweep), sensitivity.json (sensitivity), fit.json (calibrate).
 std::span<const std::string_view> report_input_names();
 
 /// (file name, text) of result files. Names not in report_input_names() are ignored.
@@ -40,7 +40,7 @@ std::vector<ChartLibrary> chart_libraries();
 
 /// The report page. A section per kind of results present, in this order: run (summary.json,
 /// with the histograms of replications.csv and the weekly fan charts of weekly.csv when they
-/// are there), compare, sweep, sensitivity. `origin` says where the results came from (a
+/// are there), compare, sweep, sensitivity, calibration (fit.json). `origin` says where the results came from (a
 /// folder, a command) and is shown in the page; it may be empty. Throws UsageError when no
 /// file is recognised, when a file is not as funnelsim writes it (naming the file and what is
 /// wrong), or when the build has no chart libraries (saying how to get them). `metrics` (names as

@@ -1,0 +1,454 @@
+// Simulated method of moments on common random numbers (docs/calibrate.md).
+#include "funnelsim/calibrate/calibrate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <Eigen/Dense>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <fmt/format.h>
+#include <nlopt.hpp>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "funnelsim/core/statistics.hpp"
+#include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/crm/export.hpp"
+#include "funnelsim/metrics/metrics.hpp"
+#include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/whatif/runnable_scenario.hpp"
+#include "funnelsim/whatif/warmup_choice.hpp"
+
+namespace funnelsim::calibrate {
+namespace {
+
+constexpr double kZ95 = 1.959963984540054;
+constexpr double kLogBound = 2.302585092994046;         // free parameters stay within x10 of the base
+constexpr double kJacobianStep = 0.05;                  // in log space: +-5%
+constexpr std::uint64_t kCovarianceReplications = 100;  // at least, for S and G
+
+struct Target {
+  std::string scope, metric;
+  std::size_t index = 0;  // in the metric row
+};
+
+struct Cancelled {};
+
+/// The simulated moments of one parameter vector: per replication, per target.
+class MomentSimulator {
+ public:
+  MomentSimulator(nlohmann::json base, std::string name, const crm::ObservedFunnel& observed,
+                  std::vector<Target> targets, const CalibrationOptions& options)
+      : base_(std::move(base)),
+        name_(std::move(name)),
+        observed_(observed),
+        targets_(std::move(targets)),
+        options_(options) {}
+
+  /// replications x targets, each row one simulated export's moments; each replication's measured
+  /// funnel too, when `funnels` is given.
+  Eigen::MatrixXd simulate(const std::vector<std::pair<std::string, double>>& values,
+                           std::vector<crm::ObservedFunnel>* funnels = nullptr) {
+    if (options_.cancel != nullptr && options_.cancel->load()) throw Cancelled{};
+    nlohmann::json document = base_;
+    for (const auto& [pointer, value] : values) document[nlohmann::json::json_pointer(pointer)] = value;
+    const RunnableScenario scenario(std::move(document), name_);
+    const auto reps = static_cast<std::size_t>(options_.replications);
+    Eigen::MatrixXd rows(static_cast<Eigen::Index>(reps), static_cast<Eigen::Index>(targets_.size()));
+    if (funnels != nullptr) funnels->assign(reps, {});
+    const auto one = [&](std::size_t r) {
+      const crm::TracedReplication traced = crm::trace_replication(scenario, options_.seed, r, options_.start_date);
+      crm::ObservedFunnel measured = crm::measure(traced.records, observed_.window);
+      for (std::size_t t = 0; t < targets_.size(); ++t)
+        rows(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(t)) = moment_of(measured, targets_[t]);
+      if (funnels != nullptr) (*funnels)[r] = std::move(measured);
+    };
+    // Each replication fills its own row: the same numbers on any thread count.
+    const int threads = options_.threads > 0 ? options_.threads : tbb::this_task_arena::max_concurrency();
+    tbb::task_arena arena(threads);
+    arena.execute([&] { tbb::parallel_for(std::size_t{0}, reps, one); });
+    ++evaluations_;
+    if (options_.progress) options_.progress(evaluations_, planned_);
+    return rows;
+  }
+
+  static double moment_of(const crm::ObservedFunnel& funnel, const Target& target) {
+    for (const crm::ObservedScope& scope : funnel.scopes)
+      if (scope.name == target.scope) {
+        const double v = scope.metrics[target.index];
+        return std::isfinite(v) ? v : 0.0;  // a replication with no MQLs in a source: rate 0
+      }
+    return 0.0;
+  }
+
+  std::uint64_t evaluations() const { return evaluations_; }
+  void plan(std::uint64_t total) { planned_ = total; }
+
+ private:
+  nlohmann::json base_;
+  std::string name_;
+  const crm::ObservedFunnel& observed_;
+  std::vector<Target> targets_;
+  const CalibrationOptions& options_;
+  std::uint64_t evaluations_ = 0, planned_ = 0;
+};
+
+Eigen::VectorXd column_means(const Eigen::MatrixXd& rows) { return rows.colwise().mean().transpose(); }
+
+Eigen::MatrixXd sample_covariance(const Eigen::MatrixXd& rows) {
+  const Eigen::MatrixXd centred = rows.rowwise() - rows.colwise().mean();
+  return centred.transpose() * centred / static_cast<double>(rows.rows() - 1);
+}
+
+/// The covariance of (observed - simulated mean of R), from a sample of replications: the
+/// observed export is one draw of what a replication gives (S), the simulated mean adds S / R.
+Eigen::MatrixXd moment_covariance(const Eigen::MatrixXd& rows, std::uint64_t r) {
+  Eigen::MatrixXd s = sample_covariance(rows) * (1.0 + 1.0 / static_cast<double>(r));
+  // A ridge of 1e-9 of each variance keeps a near-singular estimate invertible.
+  for (Eigen::Index i = 0; i < s.rows(); ++i) s(i, i) += 1e-9 * s(i, i) + 1e-300;
+  return s;
+}
+
+const crm::ObservedScope* scope_named(const crm::ObservedFunnel& funnel, const std::string& name) {
+  for (const crm::ObservedScope& scope : funnel.scopes)
+    if (scope.name == name) return &scope;
+  return nullptr;
+}
+
+/// What an export lacks when a source's moment is undefined, naming the column (HubSpot's label,
+/// Salesforce's beside it).
+std::string missing_column(const crm::ObservedScope* scope, const std::string& source) {
+  if (scope == nullptr || !(scope->metrics[metric_index("leads")] > 0))
+    return fmt::format("no record has '{}' in column 'Original Source' (Salesforce: 'Lead Source')", source);
+  return fmt::format(
+      "no lead of '{}' has a date in column 'Became a Marketing Qualified Lead Date' (Salesforce: 'MQL Date')", source);
+}
+
+double number_at(const nlohmann::json& base, const std::string& pointer) {
+  nlohmann::json::json_pointer ptr;
+  try {
+    ptr = nlohmann::json::json_pointer(pointer);
+  } catch (const nlohmann::json::exception&) {
+    throw UsageError(fmt::format("--free {}: expected a JSON Pointer, found '{}'", pointer, pointer));
+  }
+  if (!base.contains(ptr) || !base.at(ptr).is_number() || !(base.at(ptr).get<double>() > 0))
+    throw UsageError(fmt::format("--free {}: expected a positive number in the base scenario, found {}", pointer,
+                                 base.contains(ptr) ? base.at(ptr).dump() : "nothing"));
+  return base.at(ptr).get<double>();
+}
+
+/// The log-space bounds of a free parameter: within x10 of its base value and inside the
+/// schema's bounds for the field. UsageError for a field the schema makes an integer.
+std::pair<double, double> log_bounds(const nlohmann::json& base, const std::string& pointer, double value) {
+  const std::optional<NumericField> field = numeric_field(base, pointer);
+  if (field && field->integer)
+    throw UsageError(fmt::format("--free {}: expected a continuous parameter, found an integer field", pointer));
+  double lower = -kLogBound, upper = kLogBound;
+  if (field && field->lower > 0) lower = std::max(lower, std::log(field->lower / value));
+  if (field && std::isfinite(field->upper)) upper = std::min(upper, std::log(field->upper / value));
+  return {lower, upper};
+}
+
+/// The weekly series of "all" and of each source the scenario and the export share: observed
+/// beside the simulated replications' mean and P5-P95, week by week.
+std::vector<WeekFit> week_fits(const crm::ObservedFunnel& observed, const std::vector<crm::ObservedFunnel>& simulated,
+                               const std::vector<std::string>& source_names) {
+  std::vector<WeekFit> out;
+  std::vector<double> values(simulated.size()), scratch;
+  constexpr std::pair<const char*, double crm::CohortWeek::*> kSeries[] = {{"leads", &crm::CohortWeek::leads_in_week},
+                                                                           {"mqls", &crm::CohortWeek::mqls_in_week},
+                                                                           {"sqls", &crm::CohortWeek::sqls_in_week}};
+  for (const crm::ObservedScope& scope : observed.scopes) {
+    if (scope.name != "all" && std::find(source_names.begin(), source_names.end(), scope.name) == source_names.end())
+      continue;
+    for (const crm::CohortWeek& week : scope.weeks)
+      for (const auto& [series, member] : kSeries) {
+        for (std::size_t r = 0; r < simulated.size(); ++r) {
+          const crm::ObservedScope* mine = scope_named(simulated[r], scope.name);
+          values[r] = mine != nullptr && week.week < mine->weeks.size() ? mine->weeks[week.week].*member : 0.0;
+        }
+        const SummaryStats stats = summarize(values, scratch);
+        out.push_back({scope.name, series, week.week, week.first_day, week.*member, stats.mean, stats.p5, stats.p95});
+      }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, const std::string& name,
+                                           const crm::ObservedFunnel& observed, const CalibrationOptions& options) {
+  if (options.replications < 4)
+    throw UsageError("--replications: expected at least 4, found " + std::to_string(options.replications));
+  // "warmup_days": "auto" is worked out once, on the base, before fitting: every parameter value
+  // runs with the same warm-up (a pick per value would move the objective with the rule).
+  const std::optional<WarmupChoice> warmup = choose_warmup(base_document, name, options.cancel);
+  if (!warmup) return std::nullopt;
+  nlohmann::json base = base_document;
+  apply_warmup(base, *warmup);
+  const nlohmann::json& sources = base.at("sources");
+  // The moments: per source with leads, lead->MQL, MQL->SQL and mean time to MQL.
+  const std::size_t to_mql = metric_index("lead_to_mql_rate"), to_sql = metric_index("mql_to_sql_rate"),
+                    days = metric_index("time_to_mql_days"), leads = metric_index("leads");
+  std::vector<std::string> free = options.free;
+  if (free.empty()) {
+    for (std::size_t s = 0; s < sources.size(); ++s)
+      if (sources[s].contains("profile") && sources[s]["profile"].contains("readiness") &&
+          sources[s]["profile"]["readiness"].contains("alpha"))
+        free.push_back(fmt::format("/sources/{}/profile/readiness/alpha", s));
+    if (base.contains("sales_acceptance") && base["sales_acceptance"].contains("midpoint"))
+      free.push_back("/sales_acceptance/midpoint");
+  }
+  std::vector<double> start, lower, upper;
+  for (const std::string& pointer : free) {
+    start.push_back(number_at(base, pointer));
+    const auto [low, high] = log_bounds(base, pointer, start.back());
+    lower.push_back(low);
+    upper.push_back(high);
+  }
+
+  std::vector<Target> targets;
+  std::vector<std::string> source_names;
+  for (const nlohmann::json& source : sources) source_names.push_back(source.value("name", std::string()));
+  const auto needs = [&](const std::string& pointer, const std::string& source) {
+    const std::string prefix = "/sources/";
+    if (pointer.rfind(prefix, 0) != 0) return true;
+    const std::size_t index = std::stoul(pointer.substr(prefix.size()));
+    return index < source_names.size() && source_names[index] == source;
+  };
+  for (const std::string& source : source_names) {
+    const crm::ObservedScope* scope = scope_named(observed, source);
+    for (const std::size_t metric : {to_mql, to_sql, days}) {
+      const std::string metric_name(metric_defs()[metric].name);
+      const bool known = scope != nullptr && std::isfinite(scope->metrics[metric]);
+      if (!known) {
+        for (const std::string& pointer : free)
+          if (needs(pointer, source))
+            throw UsageError(fmt::format("--free {}: needs {}'s {}, which the export does not record: {}", pointer,
+                                         source, metric_name, missing_column(scope, source)));
+        continue;
+      }
+      targets.push_back({source, metric_name, metric});
+    }
+  }
+  if (targets.size() <= free.size())
+    throw UsageError(fmt::format("--free: {} parameters but only {} moments: expected fewer parameters than moments",
+                                 free.size(), targets.size()));
+
+  CalibrationResult result;
+  result.seed = options.seed;
+  result.replications = options.replications;
+  result.warmup_days = warmup->days;
+  result.warmup_automatic = warmup->automatic;
+  Eigen::VectorXd observed_moments(static_cast<Eigen::Index>(targets.size()));
+  for (std::size_t t = 0; t < targets.size(); ++t)
+    observed_moments(static_cast<Eigen::Index>(t)) = MomentSimulator::moment_of(observed, targets[t]);
+
+  try {
+    // The covariance sample: n replications, more than the R the objective averages, for the
+    // moment covariance, the Jacobian and the arrivals' dispersion (docs/calibrate.md). n > 5m
+    // keeps the inverse's bias small; n >= 100 its variances within sqrt(2 / 99) = 14%: a chance
+    // low variance narrows every interval (25 replications for 3 moments gave a time to MQL an sd
+    // of 0.69 d where its spread is 1.0 d).
+    const std::size_t m = targets.size();
+    const std::uint64_t n = std::max<std::uint64_t>({options.replications, 5 * m + 10, kCovarianceReplications});
+    CalibrationOptions wide = options;
+    wide.replications = n;
+    wide.progress = nullptr;
+
+    // Direct: each source's leads per week scales by observed / simulated leads (arrivals are
+    // linear in the rate, whatever the week and weekday shapes).
+    std::vector<std::pair<std::string, double>> direct;
+    {
+      std::vector<Target> lead_targets;
+      for (const std::string& source : source_names) lead_targets.push_back({source, "leads", leads});
+      MomentSimulator counter(base, name, observed, lead_targets, wide);
+      const Eigen::MatrixXd counts = counter.simulate({});
+      const Eigen::VectorXd simulated = column_means(counts);
+      const Eigen::VectorXd variance = sample_covariance(counts).diagonal();
+      result.evaluations += counter.evaluations();
+      for (std::size_t s = 0; s < source_names.size(); ++s) {
+        const crm::ObservedScope* scope = scope_named(observed, source_names[s]);
+        if (scope == nullptr || !sources[s].contains("leads_per_week") || !sources[s]["leads_per_week"].is_number())
+          continue;
+        const auto i = static_cast<Eigen::Index>(s);
+        const double seen = scope->metrics[leads], mean = simulated(i);
+        if (!(seen > 0) || !(mean > 0)) continue;
+        const double rate = sources[s]["leads_per_week"].get<double>();
+        const double estimate = rate * seen / mean;
+        // Quasi-Poisson: a count's variance is phi times its mean, phi the simulated counts' own
+        // variance / mean (1 for plain Poisson arrivals; above 1 with overdispersion's weekly
+        // gamma factor). The observed count is one such draw, the simulated mean of n adds
+        // phi / (n mean): relative se sqrt(phi / seen + phi / (n mean)).
+        const double phi = variance(i) / mean;
+        const double rel = std::sqrt(phi / seen + phi / (mean * static_cast<double>(n)));
+        const std::string pointer = fmt::format("/sources/{}/leads_per_week", s);
+        direct.emplace_back(pointer, estimate);
+        result.parameters.push_back({pointer, "direct", rate, estimate, estimate * rel, estimate * (1 - kZ95 * rel),
+                                     estimate * (1 + kZ95 * rel)});
+      }
+    }
+
+    MomentSimulator simulator(base, name, observed, targets, options);
+    const std::size_t p = free.size();
+    simulator.plan(static_cast<std::uint64_t>(options.starts + 1) *
+                       static_cast<std::uint64_t>(options.max_evaluations) +
+                   2 * p + 2);
+    const auto values_of = [&](const std::vector<double>& log_x) {
+      std::vector<std::pair<std::string, double>> values = direct;
+      for (std::size_t i = 0; i < p; ++i) values.emplace_back(free[i], start[i] * std::exp(log_x[i]));
+      return values;
+    };
+    Eigen::MatrixXd weight;
+    const auto objective = [&](const std::vector<double>& log_x) {
+      const Eigen::VectorXd g = column_means(simulator.simulate(values_of(log_x))) - observed_moments;
+      return g.dot(weight * g);
+    };
+    const auto minimise = [&](std::vector<double> x0) {
+      nlopt::opt opt(p == 1 ? nlopt::LN_COBYLA : nlopt::LN_BOBYQA, static_cast<unsigned>(p));
+      opt.set_lower_bounds(lower);
+      opt.set_upper_bounds(upper);
+      for (std::size_t i = 0; i < p; ++i) x0[i] = std::clamp(x0[i], lower[i], upper[i]);
+      opt.set_initial_step(std::vector<double>(p, 0.2));
+      opt.set_xtol_abs(options.xtol);
+      opt.set_maxeval(options.max_evaluations);
+      using Fn = decltype(objective);
+      opt.set_min_objective([](const std::vector<double>& x, std::vector<double>&,
+                               void* data) { return (*static_cast<const Fn*>(data))(x); },
+                            const_cast<void*>(static_cast<const void*>(&objective)));
+      double value = 0;
+      try {
+        opt.optimize(x0, value);
+      } catch (const nlopt::roundoff_limited&) {
+        value = objective(x0);
+      } catch (const std::runtime_error&) {
+        // NLopt turns an exception of the objective into its own failure: a cancel is ours.
+        if (options.cancel != nullptr && options.cancel->load()) throw Cancelled{};
+        throw;
+      }
+      return std::pair{x0, value};
+    };
+
+    // Stage 1: a diagonal weight (the moments' variances at the base), a few starts (the base, and
+    // x0.7 / x1.4 of it). A full inverse from R replications would be biased: its expectation is
+    // (R - 1) / (R - m - 2) times the true one, ruinous when R is near the moment count m.
+    const Eigen::MatrixXd at_base =
+        moment_covariance(simulator.simulate(values_of(std::vector<double>(p, 0.0))), options.replications);
+    weight = at_base.diagonal().cwiseInverse().asDiagonal();
+    std::pair<std::vector<double>, double> best{std::vector<double>(p, 0.0), INFINITY};
+    const double offsets[] = {0.0, std::log(0.7), std::log(1.4)};
+    for (int s = 0; s < options.starts; ++s) {
+      const auto found = minimise(std::vector<double>(p, offsets[s % 3] * (s < 3 ? 1.0 : 0.5)));
+      if (found.second < best.second) best = found;
+    }
+    // Stage 2, the efficient weight: the full covariance at the estimate from a larger sample of
+    // n replications (n > 5m), its inverse scaled by (n - m - 2) / (n - 1) to be unbiased
+    // (Hartlap et al. 2007), then once more from the estimate.
+    MomentSimulator sampler(base, name, observed, targets, wide);
+    const Eigen::MatrixXd sample = sampler.simulate(values_of(best.first));
+    const Eigen::MatrixXd omega = moment_covariance(sample, options.replications);
+    weight = omega.inverse() * (static_cast<double>(n - m - 2) / static_cast<double>(n - 1));
+    best = minimise(best.first);
+    std::vector<crm::ObservedFunnel> at_estimate;
+    const Eigen::MatrixXd rows = simulator.simulate(values_of(best.first), &at_estimate);
+    result.weeks = week_fits(observed, at_estimate, source_names);
+    const Eigen::VectorXd simulated = column_means(rows);
+    const Eigen::VectorXd g = simulated - observed_moments;
+
+    // Sandwich (efficient weight): Var(log theta) = (G' W G)^-1, G by central differences on CRN,
+    // over the n replications of the covariance sample: on R the difference's own noise would
+    // add tr(W Cov(G_hat)) to G' W G (E[x' W x] = mu' W mu + tr(W Cov x)) and narrow every
+    // interval. What noise n leaves is estimated from the per-replication differences and taken
+    // off, so the information matrix is unbiased.
+    const auto pn = static_cast<Eigen::Index>(p);
+    std::vector<Eigen::MatrixXd> differences;  // per parameter: n x m, one row per replication
+    Eigen::MatrixXd jacobian(static_cast<Eigen::Index>(m), pn);
+    for (std::size_t i = 0; i < p; ++i) {
+      // Central where the bounds allow, one-sided at a bound (a value outside them is invalid).
+      std::vector<double> up = best.first, down = best.first;
+      up[i] = std::min(up[i] + kJacobianStep, upper[i]);
+      down[i] = std::max(down[i] - kJacobianStep, lower[i]);
+      differences.push_back((sampler.simulate(values_of(up)) - sampler.simulate(values_of(down))) / (up[i] - down[i]));
+      jacobian.col(static_cast<Eigen::Index>(i)) = column_means(differences.back());
+    }
+    result.evaluations += sampler.evaluations();
+    Eigen::MatrixXd information = jacobian.transpose() * weight * jacobian;
+    Eigen::MatrixXd noise(pn, pn);
+    for (Eigen::Index a = 0; a < pn; ++a)
+      for (Eigen::Index b = 0; b < pn; ++b) {
+        const Eigen::MatrixXd ca = differences[static_cast<std::size_t>(a)].rowwise() -
+                                   differences[static_cast<std::size_t>(a)].colwise().mean();
+        const Eigen::MatrixXd cb = differences[static_cast<std::size_t>(b)].rowwise() -
+                                   differences[static_cast<std::size_t>(b)].colwise().mean();
+        // Cov(G_hat column a, column b) = Cov(d_a, d_b) / n; its trace against W.
+        noise(a, b) = (weight * (ca.transpose() * cb)).trace() / (static_cast<double>(n - 1) * static_cast<double>(n));
+      }
+    const Eigen::MatrixXd corrected = information - noise;
+    if (Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(corrected).eigenvalues().minCoeff() > 0)
+      information = corrected;
+    else
+      result.warnings.push_back(fmt::format(
+          "the Jacobian's noise over {} replications is as large as the parameters' effect: intervals from the "
+          "uncorrected G'WG, too narrow; give more --replications",
+          n));
+    const Eigen::MatrixXd covariance = information.inverse();
+    result.correlation.assign(p, std::vector<double>(p, 0.0));
+    for (std::size_t i = 0; i < p; ++i) {
+      const double estimate = start[i] * std::exp(best.first[i]);
+      const double se_log =
+          std::sqrt(std::max(0.0, covariance(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i))));
+      result.parameters.push_back({free[i], "fitted", start[i], estimate, estimate * se_log,
+                                   estimate * std::exp(-kZ95 * se_log), estimate * std::exp(kZ95 * se_log)});
+      for (std::size_t k = 0; k < p; ++k) {
+        const auto a = static_cast<Eigen::Index>(i), b = static_cast<Eigen::Index>(k);
+        result.correlation[i][k] = covariance(a, b) / std::sqrt(covariance(a, a) * covariance(b, b));
+      }
+    }
+    for (std::size_t i = 0; i < p; ++i)
+      for (std::size_t k = i + 1; k < p; ++k)
+        if (std::abs(result.correlation[i][k]) > 0.95)
+          result.warnings.push_back(fmt::format(
+              "{} and {} are correlated {:.3f}: the export cannot tell them apart; fix one (leave it out of --free)",
+              free[i], free[k], result.correlation[i][k]));
+
+    result.j = g.dot(weight * g);
+    result.degrees_of_freedom = targets.size() - p;
+    result.p_value = boost::math::cdf(
+        boost::math::complement(boost::math::chi_squared(static_cast<double>(result.degrees_of_freedom)), result.j));
+    result.rejected = result.p_value < 0.05;
+    std::vector<std::string> failing;
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      const auto i = static_cast<Eigen::Index>(t);
+      const crm::ObservedScope* scope = scope_named(observed, targets[t].scope);
+      const crm::MetricInterval& interval = scope->intervals[targets[t].index];
+      const double sd = std::sqrt(omega(i, i));
+      const double sim_se = std::sqrt(omega(i, i) / (1.0 + static_cast<double>(options.replications)));
+      MomentFit fit{
+          targets[t].scope,        targets[t].metric, observed_moments(i),          interval.low,
+          interval.high,           simulated(i),      simulated(i) - kZ95 * sim_se, simulated(i) + kZ95 * sim_se,
+          sd > 0 ? g(i) / sd : 0.0};
+      if (std::abs(fit.z) > 2.5)
+        failing.push_back(fmt::format("{}'s {}: observed {:.4g}, best {:.4g} (z {:+.1f})", fit.scope, fit.metric,
+                                      fit.observed, fit.simulated, fit.z));
+      result.moments.push_back(fit);
+    }
+    if (result.rejected)
+      result.verdict = fmt::format(
+          "rejected: J = {:.2f} on {} degrees of freedom (p = {:.3g}); the model cannot reproduce {}", result.j,
+          result.degrees_of_freedom, result.p_value,
+          failing.empty() ? std::string("the moments jointly") : fmt::format("{}", fmt::join(failing, "; ")));
+    else
+      result.verdict = fmt::format("not rejected: J = {:.2f} on {} degrees of freedom (p = {:.3g})", result.j,
+                                   result.degrees_of_freedom, result.p_value);
+    result.evaluations += simulator.evaluations();
+    result.changes = values_of(best.first);
+  } catch (const Cancelled&) {
+    return std::nullopt;
+  } catch (const nlopt::forced_stop&) {
+    return std::nullopt;
+  }
+  return result;
+}
+
+}  // namespace funnelsim::calibrate

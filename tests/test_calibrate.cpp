@@ -1,0 +1,207 @@
+// calibrate: parameter recovery from a synthetic export (export-crm -> observe -> calibrate), a
+// misspecified base rejected with the failing moment named, the errors of a free parameter the
+// export cannot identify, bit-identical results on 1 and 2 threads, and the observe-folder route.
+//
+// Sizes. The recovery, threads and misspecification tests fit saas_baseline's paid_search alone
+// over six weeks (about 720 leads, 115 MQLs), 12 replications, a looser xtol: what they claim (each
+// parameter within 4 se of the truth, J's p above 0.001; or J rejecting) holds at any size; a
+// smaller funnel only widens the interval. The statistical ones and the observe-folder route are
+// tagged [release] (tests/CMakeLists.txt leaves that tag out of sanitizer builds, where each took
+// over ten times its Release time, docs/calibrate.md): the sanitizer stage keeps the threads test,
+// a whole fit on 1 and 2 threads (calibrate's only parallel loop), and the error tests.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "calibrate_support.hpp"
+#include "crm_support.hpp"
+#include "funnelsim/calibrate/calibrate.hpp"
+#include "funnelsim/core/usage_error.hpp"
+#include "funnelsim/crm/observe_output.hpp"
+
+using namespace funnelsim;
+using namespace funnelsim::test;
+
+namespace {
+
+/// Each parameter within 4 of its standard errors of its truth (STYLE.md's k * se; fitted ones in
+/// log space, where their intervals are drawn). Not "inside the 95% interval": one fixed export
+/// misses that one time in 20 by design (saas_baseline's export under seed 4242 has paid_search's
+/// lead->MQL rate 2.0 sd above the truth's mean, and alpha lands 2.4 se high); how often the 95%
+/// intervals cover is tools/bench_calibrate.sh's to measure, over many exports.
+void require_recovery(const calibrate::CalibrationResult& result, const nlohmann::json& truth_document,
+                      const std::vector<double>& truth) {
+  std::size_t fitted = 0;
+  for (const calibrate::ParameterEstimate& p : result.parameters) {
+    INFO(p.pointer << ": " << p.estimate << " (se " << p.se << ") in " << p.ci_low << " .. " << p.ci_high);
+    CHECK(p.ci_low < p.ci_high);
+    CHECK(p.se > 0);
+    if (p.how == "direct") {
+      const double rate = truth_document.at(nlohmann::json::json_pointer(p.pointer)).get<double>();
+      CHECK(std::abs(p.estimate - rate) < 4 * p.se);
+      continue;
+    }
+    REQUIRE(fitted < truth.size());
+    CHECK(std::abs(std::log(p.estimate / truth[fitted])) < 4 * p.se / p.estimate);  // se / estimate: se of the log
+    ++fitted;
+  }
+  CHECK(fitted == truth.size());
+  // The model is the one that made the data: J is chi-square (p < 0.05 one fit in 20; < 0.001, not).
+  INFO(result.verdict);
+  CHECK(result.p_value > 0.001);
+  CHECK(result.correlation.size() == truth.size());
+}
+
+}  // namespace
+
+TEST_CASE("calibrate recovers paid_search's readiness and the acceptance midpoint of a small export",
+          "[calibrate][release]") {
+  TempDir dir;
+  const nlohmann::json truth = small_document();
+  const crm::ObservedFunnel observed = observed_export(truth, 4242, dir.path());
+  nlohmann::json base = truth;  // started away from the truth
+  base["sources"][0]["profile"]["readiness"]["alpha"] = 2.5;
+  base["sales_acceptance"]["midpoint"] = 0.65;
+  const auto result = calibrate::calibrate(base, "paid_search_only", observed, fast_options(2));
+  REQUIRE(result);
+  require_recovery(*result, truth, {1.8, 0.55});
+  CHECK(result->degrees_of_freedom == 3 - 2);
+  CHECK(std::abs(result->correlation[0][1]) <= 1.0);
+}
+
+TEST_CASE("calibrate recovers the truth of a saas_baseline-sized export", "[calibrate][release]") {
+  TempDir dir;
+  const nlohmann::json truth = baseline_document();
+  const crm::ObservedFunnel observed = observed_export(truth, 4242, dir.path());
+  nlohmann::json base = truth;
+  base["sources"][0]["profile"]["readiness"]["alpha"] = 2.5;
+  base["sales_acceptance"]["midpoint"] = 0.65;
+  calibrate::CalibrationOptions options = fast_options(2);
+  options.max_evaluations = 25;
+  const auto result = calibrate::calibrate(base, "saas_baseline", observed, options);
+  REQUIRE(result);
+  require_recovery(*result, truth, {1.8, 0.55});
+  CHECK(result->degrees_of_freedom == 18 - 2);
+}
+
+TEST_CASE("calibrate rejects a base that lacks the truth's faster behaviour and names the moment",
+          "[calibrate][release]") {
+  TempDir dir;
+  const nlohmann::json base = small_document();
+  // The truth: paid_search's leads act three times as often as the base's (every behavioural
+  // event's rate), a mechanism neither free parameter can change.
+  nlohmann::json truth = base;
+  nlohmann::json events = base["profile_defaults"]["events"];
+  for (auto& [name, event] : events.items())
+    for (const char* key : {"rate_at_readiness_0", "rate_at_readiness_1"}) event[key] = 3.0 * event[key].get<double>();
+  truth["sources"][0]["profile"]["events"] = events;
+  const crm::ObservedFunnel observed = observed_export(truth, 4242, dir.path());
+  const auto result = calibrate::calibrate(base, "paid_search_only", observed, fast_options(2));
+  REQUIRE(result);
+  INFO(result->verdict);
+  CHECK(result->rejected);
+  CHECK(result->p_value < 0.01);
+  // The failing moments are named in target order: lead_to_mql_rate may come before.
+  CHECK(result->verdict.find("the model cannot reproduce paid_search's ") != std::string::npos);
+  CHECK(result->verdict.find("paid_search's time_to_mql_days: observed ") != std::string::npos);
+}
+
+TEST_CASE("calibrate gives the same bytes on 1 and 2 threads", "[calibrate]") {
+  TempDir dir;
+  const nlohmann::json base = small_document(21);
+  const crm::ObservedFunnel observed = observed_export(base, 4242, dir.path());
+  calibrate::CalibrationOptions options = fast_options(1);
+  options.replications = 4;
+  options.max_evaluations = 6;
+  const auto one = calibrate::calibrate(base, "paid_search_only", observed, options);
+  options.threads = 2;
+  const auto two = calibrate::calibrate(base, "paid_search_only", observed, options);
+  REQUIRE(one);
+  REQUIRE(two);
+  CHECK(calibrate::calibration_files(*one, base, "base.json") == calibrate::calibration_files(*two, base, "base.json"));
+  // calibrated.json: the base's --set values its file lacks, then the fit, sources by name.
+  const ResultSetFiles files =
+      calibrate::calibration_files(*one, base, "base.json", {{"/horizon_days", 21}, {kAlpha, 9.0}});
+  const nlohmann::json calibrated = nlohmann::json::parse(files.at(0).second);
+  CHECK(calibrated["extends"] == "base.json");
+  CHECK(calibrated["horizon_days"] == 21);
+  CHECK(calibrated["sources"][0]["name"] == "paid_search");
+  const auto alpha =
+      std::find_if(one->changes.begin(), one->changes.end(), [](const auto& c) { return c.first == kAlpha; });
+  REQUIRE(alpha != one->changes.end());
+  CHECK(calibrated["sources"][0]["profile"]["readiness"]["alpha"] == alpha->second);  // the fit wins
+  CHECK_FALSE(calibrated["sources"][0].contains("cost_per_lead"));
+}
+
+TEST_CASE("calibrate names the free parameter and the column an export lacks", "[calibrate]") {
+  TempDir dir;
+  crm::ObservedFunnel observed = observed_export(baseline_document(), 4242, dir.path());
+  // The export holds no webinar leads.
+  std::erase_if(observed.scopes, [](const crm::ObservedScope& s) { return s.name == "webinar"; });
+  calibrate::CalibrationOptions options = fast_options(1);
+  options.free = {"/sources/2/profile/readiness/alpha"};
+  CHECK_THROWS_WITH(calibrate::calibrate(baseline_document(), "saas_baseline", observed, options),
+                    "--free /sources/2/profile/readiness/alpha: needs webinar's lead_to_mql_rate, which the export "
+                    "does not record: no record has 'webinar' in column 'Original Source' (Salesforce: 'Lead "
+                    "Source')");
+  options.free = {"/sources/0/name"};
+  CHECK_THROWS_AS(calibrate::calibrate(baseline_document(), "saas_baseline", observed, options), UsageError);
+}
+
+TEST_CASE("calibrate through the CLI: a bad free parameter exits 2 and writes nothing", "[calibrate][cli]") {
+  TempDir dir;
+  const std::filesystem::path exported = dir.path() / "export", out = dir.path() / "fit";
+  std::string export_args = "export-crm scenarios/saas_baseline.json --format salesforce --quiet --out '";
+  export_args += exported.string();
+  export_args += "'";
+  REQUIRE(cli(export_args).exit_code == 0);
+  std::string args =
+      "calibrate scenarios/saas_baseline.json --free /sources/0/name --replications 4 --quiet --observed '";
+  args += exported.string();
+  args += "' --out '";
+  args += out.string();
+  args += "'";
+  const CliResult r = cli(args);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--free /sources/0/name: expected a positive number in the base scenario, found \"paid_search\"") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE("calibrate on an observe result folder gives the fit.json bytes calibrating on the export gives",
+          "[calibrate][cli][release]") {
+  TempDir dir;
+  const std::filesystem::path scenario = dir.path() / "small.json", exported = dir.path() / "export",
+                              observed = dir.path() / "observed", run = dir.path() / "run";
+  std::ofstream(scenario) << small_document(21).dump(2);
+  const auto q = [](const std::filesystem::path& p) { return fmt::format("'{}'", p.string()); };
+  REQUIRE(cli(fmt::format("export-crm {} --format hubspot --quiet --out {}", q(scenario), q(exported))).exit_code == 0);
+  REQUIRE(cli(fmt::format("observe {} --mapping {} --quiet --out {}", q(exported), q(exported / "mapping.json"),
+                          q(observed)))
+              .exit_code == 0);
+  const auto calibrate = [&](const std::filesystem::path& input, const std::string& rest) {
+    return cli(fmt::format("calibrate {} --free {} --replications 4 --seed 7 --threads 2 --quiet --observed {} {}",
+                           q(scenario), kAlpha, q(input), rest));
+  };
+  const CliResult from_export = calibrate(exported, fmt::format("--out {}", q(dir.path() / "a")));
+  INFO(from_export.err);
+  REQUIRE(from_export.exit_code == 0);
+  const CliResult from_folder = calibrate(observed, fmt::format("--out {}", q(dir.path() / "b")));
+  INFO(from_folder.err);
+  REQUIRE(from_folder.exit_code == 0);
+  CHECK(read_file(dir.path() / "a" / "fit.json") == read_file(dir.path() / "b" / "fit.json"));
+  // The weekly series too: the folder's weekly.csv is read back.
+  CHECK_FALSE(nlohmann::json::parse(read_file(dir.path() / "b" / "fit.json"))["weeks"].empty());
+  CHECK(read_file(dir.path() / "a" / "calibrated.json") == read_file(dir.path() / "b" / "calibrated.json"));
+  // observe's window is the folder's: --to belongs to observe.
+  const CliResult with_to = calibrate(observed, "--to 2025-02-01");
+  CHECK(with_to.exit_code == 2);
+  CHECK(with_to.err.find("--to: expected no --to with an observe result folder") != std::string::npos);
+  // A run's folder is not an observed one.
+  REQUIRE(cli(fmt::format("run {} --replications 2 --quiet --out {}", q(scenario), q(run))).exit_code == 0);
+  const CliResult not_observed = calibrate(run, "");
+  CHECK(not_observed.exit_code == 2);
+  CHECK(not_observed.err.find("summary.json /kind: expected \"observed\"") != std::string::npos);
+}

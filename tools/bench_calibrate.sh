@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Coverage of calibrate's 95% intervals (docs/calibrate.md, "Coverage"): N synthetic exports of a
+# known truth (export-crm of SCENARIO under seeds 1001..1000+N), each calibrated from a base moved
+# away from the truth (BASE_SET), then per parameter how often the interval covers the truth's
+# value, the mean absolute error and the mean interval width; and the run time of each fit.
+#   tools/bench_calibrate.sh [N=20] [SCENARIO=scenarios/saas_baseline.json] [REPLICATIONS=24]
+# Environment: FREE (the --free list), BASE_SET (--set arguments for the base alone), TRUTH_SET
+# (--set arguments for truth and base alike, e.g. --set /horizon_days=42), FUNNELSIM (binary).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seeds=${1:-20}
+scenario=${2:-scenarios/saas_baseline.json}
+replications=${3:-24}
+free=${FREE:-/sources/0/profile/readiness/alpha,/sales_acceptance/midpoint}
+base_set=${BASE_SET:---set /sources/0/profile/readiness/alpha=2.5 --set /sales_acceptance/midpoint=0.65}
+truth_set=${TRUTH_SET:-}
+bin=${FUNNELSIM:-build/funnelsim}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "bench_calibrate: $seeds exports of $scenario $truth_set, --free $free, base $base_set, R = $replications, $(nproc) cores"
+for s in $(seq 1 "$seeds"); do
+  # shellcheck disable=SC2086  # TRUTH_SET and BASE_SET are lists of arguments
+  "$bin" export-crm "$scenario" $truth_set --format hubspot --seed $((1000 + s)) --quiet --out "$work/export$s"
+  started=$(date +%s.%N)
+  # Each fit its own simulation seed: under one seed every fit would share the same simulated
+  # replications (the same error in S, in G and in the simulated means), and the N coverage
+  # outcomes would not be independent draws.
+  # shellcheck disable=SC2086
+  "$bin" calibrate "$scenario" $truth_set $base_set --observed "$work/export$s" --free "$free" --replications "$replications" \
+    --seed $((90000 + s)) --quiet --out "$work/fit$s"
+  echo "$s $(date +%s.%N) $started" >>"$work/times"
+done
+/usr/bin/python3 - "$work" "$scenario" "$seeds" <<'PY'
+import json, sys
+work, scenario, seeds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+truth_doc = json.load(open(scenario))
+def at(doc, pointer):
+    for token in pointer.split("/")[1:]:
+        doc = doc[int(token)] if isinstance(doc, list) else doc[token]
+    return doc
+rows, rejected = {}, 0
+for s in range(1, seeds + 1):
+    fit = json.load(open(f"{work}/fit{s}/fit.json"))
+    rejected += bool(fit["j"]["rejected"])
+    for p in fit["parameters"]:
+        truth = at(truth_doc, p["pointer"])
+        low, high = p["ci95_low"], p["ci95_high"]
+        rows.setdefault(p["pointer"], []).append((low <= truth <= high, abs(p["estimate"] - truth), high - low, truth))
+times = [float(line.split()[1]) - float(line.split()[2]) for line in open(f"{work}/times")]
+print(f"{'parameter':42} {'truth':>9} {'covered':>9} {'mean |error|':>13} {'mean width':>11}")
+for pointer, r in rows.items():
+    n = len(r)
+    print(f"{pointer:42} {r[0][3]:9.4g} {sum(c for c, _, _, _ in r):4d}/{n:<4d} {sum(e for _, e, _, _ in r) / n:13.4g}"
+          f" {sum(w for _, _, w, _ in r) / n:11.4g}")
+print(f"J rejected (p < 0.05) in {rejected} of {seeds} fits")
+print(f"run time per fit: mean {sum(times) / len(times):.1f} s, min {min(times):.1f} s, max {max(times):.1f} s")
+PY
