@@ -354,7 +354,19 @@ std::optional<Response> Server::refuse(const Request& request) const {
 Response Server::handle(const Request& request) {
   Response response;
   if (auto refused = refuse(request)) return *refused;
+  // Every path and query this server answers is printable ASCII. Anything else is refused here,
+  // before a message could echo it: JSON text must be UTF-8 (the fuzz target found a session
+  // code of 0xff bytes answered with a 500).
+  const auto printable = [](const std::string& text) {
+    return std::all_of(text.begin(), text.end(), [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return u >= 0x20 && u <= 0x7e;
+    });
+  };
+  bool ascii = printable(request.path);
+  for (const auto& [key, value] : request.query) ascii = ascii && printable(key) && printable(value);
   try {
+    if (!ascii) throw HttpError{400, "the request path and query: expected printable ASCII only", ""};
     response = route(request);
   } catch (const HttpError& e) {
     response = error_response(e.status, e.message, e.pointer);
