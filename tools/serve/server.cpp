@@ -100,6 +100,8 @@ json parse_body(const Request& request, int depth) {
     });
   } catch (const json::parse_error& e) {
     throw HttpError{400, fmt::format("body: expected JSON, found a syntax error at byte {}", e.byte), ""};
+  } catch (const json::out_of_range&) {  // a number beyond a double, such as 1e649
+    throw HttpError{400, "body: expected JSON numbers within a double's range, found a larger one", ""};
   }
 }
 
