@@ -143,11 +143,12 @@ TEST_CASE("calibrate names the free parameter and the column an export lacks", "
   calibrate::CalibrationOptions options = fast_options(1);
   options.free = {"/sources/2/profile/readiness/alpha"};
   CHECK_THROWS_WITH(calibrate::calibrate(baseline_document(), "saas_baseline", observed, options),
-                    "--free /sources/2/profile/readiness/alpha: needs webinar's lead_to_mql_rate, which the export "
+                    "/sources/2/profile/readiness/alpha: needs webinar's lead_to_mql_rate, which the export "
                     "does not record: no record has 'webinar' in column 'Original Source' (Salesforce: 'Lead "
                     "Source')");
   options.free = {"/sources/0/name"};
-  CHECK_THROWS_AS(calibrate::calibrate(baseline_document(), "saas_baseline", observed, options), UsageError);
+  CHECK_THROWS_AS(calibrate::calibrate(baseline_document(), "saas_baseline", observed, options),
+                  calibrate::FreeParameterError);
 }
 
 TEST_CASE("calibrate through the CLI: a bad free parameter exits 2 and writes nothing", "[calibrate][cli]") {

@@ -69,6 +69,7 @@
 
 // crm
 #include "funnelsim/calibrate/calibrate.hpp"
+#include "funnelsim/calibrate/calibration_request.hpp"
 #include "funnelsim/crm/export.hpp"
 #include "funnelsim/crm/mapping.hpp"
 #include "funnelsim/crm/observe.hpp"

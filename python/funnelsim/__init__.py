@@ -28,8 +28,8 @@ from ._errors import Issue, ResultWriteError, ScenarioError, UsageError
 
 __all__ = [
     "Issue", "ScenarioError", "UsageError", "ResultWriteError",
-    "Scenario", "load", "run", "compare", "sweep", "sensitivity", "observe",
-    "Result", "Comparison", "Sweep", "Sensitivity", "Observed",
+    "Scenario", "load", "run", "compare", "sweep", "sensitivity", "observe", "calibrate",
+    "Result", "Comparison", "Sweep", "Sensitivity", "Observed", "Calibration",
     "report_charts_available", "__version__",
 ]
 
@@ -554,3 +554,66 @@ def observe(exports: Union[str, "os.PathLike[str]", Sequence[Union[str, "os.Path
     output = _core.observe(paths, format, mapping_text, _day("from_date", from_date), _day("to_date", to_date),
                            date_order or "", bool(strict))
     return Observed(output)
+
+
+class Calibration(_Output):
+    """A fit of a scenario to an observed funnel, as ``funnelsim calibrate``: ``summary``
+    (fit.json: each parameter's estimate with its 95% interval, the correlations, every target
+    moment observed beside simulated, the J test and its verdict), ``table`` (fit.csv) and
+    ``scenario`` (calibrated.json loaded: the base with the fitted values, ready to run)."""
+
+    __slots__ = ()
+    _summary_file = "fit.json"
+
+    @property
+    def table(self) -> Any:
+        """fit.csv as a DataFrame: one row per parameter and per target moment."""
+        return _table(self._file("fit.csv"))
+
+    @property
+    def calibrated(self) -> Dict[str, Any]:
+        """calibrated.json, parsed: it ``extends`` the base file (by a path relative to the
+        current folder) and holds only what the fit changed."""
+        return json.loads(self._file("calibrated.json"))
+
+    @property
+    def scenario(self) -> "Scenario":
+        """calibrated.json as a Scenario, for run, compare, sweep and sensitivity."""
+        return Scenario(_core.Scenario.from_text(self._file("calibrated.json"), "", []))
+
+
+def calibrate(base: ScenarioLike,
+              observed: Union[str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]]],
+              free: Union[None, str, Sequence[str]] = None, replications: Optional[int] = None,
+              seed: Optional[int] = None, threads: Optional[int] = None,
+              mapping: Union[None, str, "os.PathLike[str]"] = None, from_date: Any = None, to_date: Any = None,
+              progress: Progress = None) -> Calibration:
+    """Fits ``base`` (a scenario file, or a Scenario loaded from one, with any ``set`` changes) to
+    the funnel a CRM export records, as ``funnelsim calibrate``: the same files byte for byte
+    (``to_files``), run_id included. observed: CSV exports or folders of them, or one folder
+    ``observe`` wrote. free: JSON Pointers of the parameters to fit (default: per source the
+    readiness alpha and the acceptance midpoint). replications: simulated exports per parameter
+    value (default 40); the seed is held fixed across values (default: the scenario's). mapping,
+    from_date, to_date: as observe's. Errors raise UsageError naming the argument, or
+    ScenarioError for a bad base.
+    """
+    s = _scenario(base, "base")
+    if isinstance(observed, (str, os.PathLike)):
+        observed = [observed]
+    paths = [os.fspath(o) for o in observed]
+    if free is None:
+        pointers: List[str] = []
+    elif isinstance(free, str):
+        pointers = [p for p in free.split(",") if p]
+    else:
+        pointers = list(free)
+        for p in pointers:
+            if not isinstance(p, str):
+                raise TypeError(f"free: expected JSON Pointer strings, found {p!r}")
+    mapping_text = os.fspath(mapping) if mapping is not None else ""
+    seed_ = _whole("seed", seed, 0, _MAX_SEED)
+    replications_ = _whole("replications", replications, 4, 100_000)
+    threads_ = _threads(threads)
+    return Calibration(_job(lambda bar: _core.calibrate(s._core, paths, pointers, mapping_text,
+                                                        _day("from_date", from_date), _day("to_date", to_date),
+                                                        seed_, replications_, threads_, bar), progress))

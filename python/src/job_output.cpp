@@ -19,21 +19,25 @@ JobOutput::JobOutput(std::string kind, std::string run_id, std::vector<std::file
       inputs_(std::move(inputs)),
       renderers_(std::move(renderers)) {}
 
-const ResultSetFiles& JobOutput::plain_files() const {
-  if (!rendered_) rendered_ = renderers_.files();
-  return *rendered_;
+const ResultSetFiles& JobOutput::plain_files(const std::filesystem::path& folder) const {
+  const std::filesystem::path where = std::filesystem::absolute(folder).lexically_normal();
+  if (!rendered_ || rendered_->first != where) rendered_.emplace(where, renderers_.files(where));
+  return rendered_->second;
 }
 
-ResultSetFiles JobOutput::files() const { return with_run_id(plain_files(), run_id_); }
+ResultSetFiles JobOutput::files(const std::filesystem::path& folder) const {
+  return with_run_id(plain_files(folder), run_id_);
+}
 
 std::string JobOutput::text() const { return renderers_.text(); }
 
-std::string JobOutput::report_html() const { return renderers_.html(plain_files()); }
+std::string JobOutput::report_html() const { return renderers_.html(plain_files(".")); }
 
 std::string JobOutput::write(const std::string& folder, bool with_report) const {
   ResultSetWriter writer(folder, "to_files");  // checks the folder and takes its lock first
-  ResultSetFiles set = files();
-  if (with_report) set.emplace_back("report.html", report_html());
+  const ResultSetFiles& plain = plain_files(writer.target());
+  ResultSetFiles set = with_run_id(plain, run_id_);
+  if (with_report) set.emplace_back("report.html", renderers_.html(plain));
   {
     const py::gil_scoped_release nogil;  // fsync'ing a large set takes a while
     writer.commit(set);
@@ -58,7 +62,7 @@ void add_job_output(py::module_& m) {
   py::class_<JobOutput>(m, "JobOutput", "What a job produced (see funnelsim.Result and the other result types).")
       .def_property_readonly("kind", &JobOutput::kind)
       .def_property_readonly("run_id", &JobOutput::run_id)
-      .def("files", &JobOutput::files)
+      .def("files", [](const JobOutput& o) { return o.files(); })
       .def("text", &JobOutput::text)
       .def("report_html", &JobOutput::report_html)
       .def("write", &JobOutput::write, py::arg("folder"), py::arg("with_report"))

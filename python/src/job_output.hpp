@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "funnelsim/output/result_set.hpp"
@@ -17,7 +18,9 @@ namespace funnelsim::python {
 class JobOutput {
  public:
   struct Renderers {
-    std::function<ResultSetFiles()> files;                   ///< the result files, without the run identifier
+    /// The result files as written into a folder, without the run identifier. Only calibrate's
+    /// depend on the folder: calibrated.json names its base scenario by a path relative to it.
+    std::function<ResultSetFiles(const std::filesystem::path& folder)> files;
     std::function<std::string(const ResultSetFiles&)> html;  ///< the report, from those files
     std::function<std::string()> text;                       ///< the table the CLI prints
   };
@@ -25,8 +28,9 @@ class JobOutput {
 
   const std::string& kind() const noexcept { return kind_; }
   const std::string& run_id() const noexcept { return run_id_; }
-  /// The result set as `--out` writes it: every file with the run identifier, the run_id file.
-  ResultSetFiles files() const;
+  /// The result set as `--out FOLDER` writes it: every file with the run identifier, the run_id
+  /// file (FOLDER: the current folder when not given).
+  ResultSetFiles files(const std::filesystem::path& folder = ".") const;
   std::string text() const;
   std::string report_html() const;
   /// Writes files() (and report.html when asked) into `folder` as one set (ResultSetWriter).
@@ -36,12 +40,12 @@ class JobOutput {
   void write_report(const std::string& file) const;
 
  private:
-  const ResultSetFiles& plain_files() const;  // rendered once
+  const ResultSetFiles& plain_files(const std::filesystem::path& folder) const;  // rendered once per folder
 
   std::string kind_, run_id_;
   std::vector<std::filesystem::path> inputs_;
   Renderers renderers_;
-  mutable std::optional<ResultSetFiles> rendered_;
+  mutable std::optional<std::pair<std::filesystem::path, ResultSetFiles>> rendered_;
 };
 
 void add_job_output(pybind11::module_& m);

@@ -51,15 +51,6 @@ void check_budget(const MemoryEstimate& e, std::uint64_t budget_mib, const std::
       ". Lower replications, the horizon, the leads or the threads" + also + ", or raise memory_budget");
 }
 
-template <class Result, class Job>
-Result run_job(const WhatIfOptions& options, const py::object& progress, const Job& job) {
-  std::optional<Result> result;
-  run_polled(options, progress, [&](const WhatIfOptions& o) { result = job(o); });
-  // run_polled raised if it cancelled; a job returns nullopt only when cancelled.
-  if (!result) throw std::logic_error("funnelsim: a job ended without a result and without being cancelled");
-  return std::move(*result);
-}
-
 JobOutput run(const LoadedScenario& scenario, const GivenRunControls& given, int threads, std::uint64_t budget_mib,
               const py::object& progress) {
   const WhatIfOptions options = options_of(given, threads);
@@ -68,7 +59,7 @@ JobOutput run(const LoadedScenario& scenario, const GivenRunControls& given, int
       options, progress, [&](const WhatIfOptions& o) { return run_scenario(scenario.runnable(), o); }));
   const std::string origin = scenario.path().value_or("");
   return JobOutput("run", run_id_of_run(scenario.document(), run->info, given.precision), scenario.input_files(),
-                   {[run] {
+                   {[run](const std::filesystem::path&) {
                       ResultSetFiles files;
                       for (const auto& writer : run_output_writers())
                         files.emplace_back(writer->file_name(), writer->render(run->report()));
@@ -104,7 +95,7 @@ JobOutput compare(const std::vector<LoadedScenario>& scenarios, const GivenRunCo
       options, progress, [&](const WhatIfOptions& o) { return run_comparison(runnables, labels, o); }));
   const auto json_text = std::make_shared<const std::string>(comparison_json(*report));
   return JobOutput("compare", run_id_of_comparison(documents, given), std::move(inputs),
-                   {[report, json_text] {
+                   {[report, json_text](const std::filesystem::path&) {
                       return ResultSetFiles{{"compare.json", *json_text}, {"compare.csv", comparison_csv(*report)}};
                     },
                     [json_text](const ResultSetFiles&) {
@@ -134,7 +125,7 @@ JobOutput sweep(const LoadedScenario& scenario, const std::vector<std::string>& 
   const std::string origin = scenario.path().value_or("");
   return JobOutput("sweep", run_id_of_sweep(scenario.document(), given, objective, pareto, parameters),
                    scenario.input_files(),
-                   {[report, json_text] {
+                   {[report, json_text](const std::filesystem::path&) {
                       return ResultSetFiles{{"sweep.csv", sweep_csv(*report)}, {"sweep.json", *json_text}};
                     },
                     [json_text, origin](const ResultSetFiles&) {
@@ -169,7 +160,7 @@ JobOutput sensitivity(const LoadedScenario& scenario, const std::string& vary, c
   return JobOutput(
       "sensitivity", run_id_of_sensitivity(scenario.document(), given, vary, metric, parameters),
       scenario.input_files(),
-      {[report, json_text] {
+      {[report, json_text](const std::filesystem::path&) {
          return ResultSetFiles{{"sensitivity.json", *json_text}, {"sensitivity.csv", sensitivity_csv(*report)}};
        },
        [json_text, origin](const ResultSetFiles&) {

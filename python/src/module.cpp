@@ -2,6 +2,7 @@
 // (funnelsim/funnelsim.hpp) alone. funnelsim/__init__.py is what users call.
 #include <pybind11/pybind11.h>
 
+#include "calibrate.hpp"
 #include "errors.hpp"
 #include "job_output.hpp"
 #include "jobs.hpp"
@@ -16,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
   funnelsim::python::add_job_output(m);
   funnelsim::python::add_jobs(m);
   funnelsim::python::add_observe(m);
+  funnelsim::python::add_calibrate(m);
 }

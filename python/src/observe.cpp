@@ -61,10 +61,11 @@ JobOutput observe(const std::vector<std::string>& exports, const std::string& fo
   }
   const std::string run_id = crm::run_id_of_observe(inputs, {format, from, to, date_order, strict});
   const std::string origin = "observe of " + exports.front();
-  return JobOutput("observe", run_id, std::move(inputs),
-                   {[measured] { return crm::observed_files(measured->data, measured->funnel); },
-                    [origin](const ResultSetFiles& files) { return html_report(files, origin); },
-                    [measured] { return crm::observed_text(measured->data, measured->funnel); }});
+  return JobOutput(
+      "observe", run_id, std::move(inputs),
+      {[measured](const std::filesystem::path&) { return crm::observed_files(measured->data, measured->funnel); },
+       [origin](const ResultSetFiles& files) { return html_report(files, origin); },
+       [measured] { return crm::observed_text(measured->data, measured->funnel); }});
 }
 
 }  // namespace

@@ -6,6 +6,9 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <stdexcept>
+#include <utility>
 
 #include "funnelsim/whatif/run.hpp"
 
@@ -21,5 +24,15 @@ inline constexpr std::chrono::milliseconds kPollInterval{50};
 /// the job's result, partial or not, is dropped. An exception from the job is rethrown as is.
 void run_polled(WhatIfOptions options, const pybind11::object& progress,
                 const std::function<void(const WhatIfOptions&)>& job);
+
+/// run_polled for a job that returns its result, nullopt only when cancelled (then run_polled
+/// has raised already).
+template <class Result, class Job>
+Result run_job(const WhatIfOptions& options, const pybind11::object& progress, const Job& job) {
+  std::optional<Result> result;
+  run_polled(options, progress, [&](const WhatIfOptions& o) { result = job(o); });
+  if (!result) throw std::logic_error("funnelsim: a job ended without a result and without being cancelled");
+  return std::move(*result);
+}
 
 }  // namespace funnelsim::python

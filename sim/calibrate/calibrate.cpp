@@ -130,11 +130,11 @@ double number_at(const nlohmann::json& base, const std::string& pointer) {
   try {
     ptr = nlohmann::json::json_pointer(pointer);
   } catch (const nlohmann::json::exception&) {
-    throw UsageError(fmt::format("--free {}: expected a JSON Pointer, found '{}'", pointer, pointer));
+    throw FreeParameterError(pointer, fmt::format("expected a JSON Pointer, found '{}'", pointer));
   }
   if (!base.contains(ptr) || !base.at(ptr).is_number() || !(base.at(ptr).get<double>() > 0))
-    throw UsageError(fmt::format("--free {}: expected a positive number in the base scenario, found {}", pointer,
-                                 base.contains(ptr) ? base.at(ptr).dump() : "nothing"));
+    throw FreeParameterError(pointer, fmt::format("expected a positive number in the base scenario, found {}",
+                                                  base.contains(ptr) ? base.at(ptr).dump() : "nothing"));
   return base.at(ptr).get<double>();
 }
 
@@ -143,7 +143,7 @@ double number_at(const nlohmann::json& base, const std::string& pointer) {
 std::pair<double, double> log_bounds(const nlohmann::json& base, const std::string& pointer, double value) {
   const std::optional<NumericField> field = numeric_field(base, pointer);
   if (field && field->integer)
-    throw UsageError(fmt::format("--free {}: expected a continuous parameter, found an integer field", pointer));
+    throw FreeParameterError(pointer, "expected a continuous parameter, found an integer field");
   double lower = -kLogBound, upper = kLogBound;
   if (field && field->lower > 0) lower = std::max(lower, std::log(field->lower / value));
   if (field && std::isfinite(field->upper)) upper = std::min(upper, std::log(field->upper / value));
@@ -180,7 +180,7 @@ std::vector<WeekFit> week_fits(const crm::ObservedFunnel& observed, const std::v
 std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, const std::string& name,
                                            const crm::ObservedFunnel& observed, const CalibrationOptions& options) {
   if (options.replications < 4)
-    throw UsageError("--replications: expected at least 4, found " + std::to_string(options.replications));
+    throw UsageError("replications", "expected at least 4, found " + std::to_string(options.replications));
   // "warmup_days": "auto" is worked out once, on the base, before fitting: every parameter value
   // runs with the same warm-up (a pick per value would move the objective with the rule).
   const std::optional<WarmupChoice> warmup = choose_warmup(base_document, name, options.cancel);
@@ -225,16 +225,16 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
       if (!known) {
         for (const std::string& pointer : free)
           if (needs(pointer, source))
-            throw UsageError(fmt::format("--free {}: needs {}'s {}, which the export does not record: {}", pointer,
-                                         source, metric_name, missing_column(scope, source)));
+            throw FreeParameterError(pointer, fmt::format("needs {}'s {}, which the export does not record: {}", source,
+                                                          metric_name, missing_column(scope, source)));
         continue;
       }
       targets.push_back({source, metric_name, metric});
     }
   }
   if (targets.size() <= free.size())
-    throw UsageError(fmt::format("--free: {} parameters but only {} moments: expected fewer parameters than moments",
-                                 free.size(), targets.size()));
+    throw FreeParameterError(fmt::format("{} parameters but only {} moments: expected fewer parameters than moments",
+                                         free.size(), targets.size()));
 
   CalibrationResult result;
   result.seed = options.seed;

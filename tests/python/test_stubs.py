@@ -42,7 +42,8 @@ def test_every_public_name_has_a_docstring():
         value = getattr(funnelsim, name)
         if inspect.isfunction(value) or inspect.isclass(value):
             assert inspect.getdoc(value), name
-    for cls in (funnelsim.Scenario, funnelsim.Result, funnelsim.Comparison, funnelsim.Sweep, funnelsim.Sensitivity):
+    for cls in (funnelsim.Scenario, funnelsim.Result, funnelsim.Comparison, funnelsim.Sweep, funnelsim.Sensitivity,
+                funnelsim.Observed, funnelsim.Calibration):
         for member, value in inspect.getmembers(cls):
             if not member.startswith("_") and (inspect.isfunction(value) or isinstance(value, property)):
                 assert inspect.getdoc(value), f"{cls.__name__}.{member}"

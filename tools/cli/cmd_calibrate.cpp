@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "funnelsim/calibrate/calibrate.hpp"
+#include "funnelsim/calibrate/calibration_request.hpp"
 #include "funnelsim/crm/observe.hpp"
 #include "funnelsim/crm/observe_output.hpp"
 #include "funnelsim/output/result_set.hpp"
@@ -77,30 +78,23 @@ Command add_calibrate_command(CLI::App& app) {
   return [cmd, opts, observed, free, mapping, from, to, out, report_file, quiet]() {
     const InterruptGuard interrupt;
     std::vector<fs::path> inputs = scenario_inputs(opts->scenario);
-    // An observe result folder (its summary.json) holds the measured funnel itself: its window is
-    // the one observe measured, so --to and --mapping belong to observe; --from stays day 0.
-    const bool result_folder =
-        observed->size() == 1 && fs::is_regular_file(fs::path(observed->front()) / "summary.json");
+    const std::vector<fs::path> sources(observed->begin(), observed->end());
+    // An observe result folder holds the measured funnel itself: its window is the one observe
+    // measured, so --to and --mapping belong to observe; --from stays day 0.
+    const bool result_folder = calibrate::is_observe_result(sources);
     if (result_folder && !to->empty())
       throw UsageError("--to", "expected no --to with an observe result folder (give it to observe), found " + *to);
     if (result_folder && !mapping->empty())
       throw UsageError("--mapping",
                        "expected no --mapping with an observe result folder (give it to observe), found " + *mapping);
-    std::string mapping_file = *mapping;
-    if (mapping_file.empty() && observed->size() == 1 && !result_folder &&
-        fs::is_regular_file(fs::path(observed->front()) / "mapping.json"))
-      mapping_file = (fs::path(observed->front()) / "mapping.json").string();
+    const std::string mapping_file = mapping->empty() ? calibrate::default_mapping(sources).string() : *mapping;
     const OutputTargets targets(*cmd, *out, *report_file, inputs);  // before simulating
     crm::ReadOptions read;
     if (!mapping_file.empty()) read.mapping = for_option("--mapping", [&] { return crm::read_mapping(mapping_file); });
     const crm::Minute first =
         from->empty() ? crm::kNoTime : for_option("--from", [&] { return crm::parse_day(*from); });
     const crm::Minute last = to->empty() ? crm::kNoTime : for_option("--to", [&] { return crm::parse_day(*to); });
-    const crm::ObservedFunnel funnel = [&] {
-      if (result_folder) return crm::read_observed_summary(observed->front());
-      const crm::ObservedData data = crm::read_exports(std::vector<fs::path>(observed->begin(), observed->end()), read);
-      return crm::measure(data.records, crm::window_of(data.records, first, last));
-    }();
+    const crm::ObservedFunnel funnel = calibrate::observed_funnel(sources, read, first, last);
 
     const nlohmann::json base = read_document(opts->scenario, parse_overrides(opts->sets));
     calibrate::CalibrationOptions options;
@@ -113,33 +107,26 @@ Command add_calibrate_command(CLI::App& app) {
     std::optional<ProgressBar> bar(std::in_place, !*quiet);
     options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->update(done, std::max(done, total)); };
     const std::string name = base.value("name", fs::path(opts->scenario).stem().string());
-    const std::optional<calibrate::CalibrationResult> result = calibrate::calibrate(base, name, funnel, options);
+    const std::optional<calibrate::CalibrationResult> result = [&] {
+      try {
+        return calibrate::calibrate(base, name, funnel, options);
+      } catch (const calibrate::FreeParameterError& e) {
+        throw named_by("--free", e);
+      }
+    }();
     bar.reset();  // clears its line before any message
     if (interrupt.signal() != 0 || !result) return interrupt.report();
     if (targets.any()) {
-      const fs::path base_path = fs::absolute(opts->scenario).lexically_normal();
-      const std::string extends =
-          base_path.lexically_relative(fs::absolute(out->empty() ? "." : *out).lexically_normal()).generic_string();
+      const std::string extends = calibrate::extends_path(opts->scenario, out->empty() ? "." : *out);
       // The --set values too: calibrated.json extends the file, which does not hold them.
       std::vector<std::pair<std::string, nlohmann::json>> kept;
       for (const Override& o : parse_overrides(opts->sets)) kept.emplace_back(o.pointer, o.json_value());
       const ResultSetFiles files = calibrate::calibration_files(*result, base, extends, kept);
-      std::vector<std::string> parts{
-          "calibrate", base.dump(), std::to_string(options.seed), std::to_string(options.replications), *from, *to};
-      for (const std::string& p : options.free) parts.push_back(p);
-      // The observed funnel itself, not where it was read from: an export and the observe folder
-      // made of it give the same fit, and the same run_id.
-      parts.push_back(fmt::format("{} {}", funnel.window.from, funnel.window.end));
-      for (const crm::ObservedScope& scope : funnel.scopes) {
-        parts.push_back(scope.name);
-        for (std::size_t m = 0; m < scope.metrics.size(); ++m)
-          parts.push_back(fmt::format("{} {} {} {}", scope.metrics[m], scope.intervals[m].low, scope.intervals[m].high,
-                                      scope.intervals[m].method));
-      }
       if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk
-      targets.write(files, run_identifier(parts), [](const ResultSetFiles& set) {
-        return html_report(set);  // reads fit.json, ignores the rest
-      });
+      targets.write(files, calibrate::run_id_of_calibration(base, options, *from, *to, funnel),
+                    [](const ResultSetFiles& set) {
+                      return html_report(set);  // reads fit.json, ignores the rest
+                    });
     }
     if (!*quiet) print_text(stdout, calibrate::calibration_table(*result));
     return 0;

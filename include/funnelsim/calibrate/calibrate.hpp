@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/crm/observe.hpp"
 #include "funnelsim/output/result_set.hpp"
 
@@ -88,9 +89,17 @@ struct CalibrationResult {
   std::vector<std::pair<std::string, double>> changes;
 };
 
+/// A free parameter the base or the export cannot support: subject() is its JSON Pointer (empty
+/// when the error is about the whole list). A front end puts its own name for the list in front
+/// (named_by: the CLI's "--free", the Python module's "free").
+class FreeParameterError : public UsageError {
+ public:
+  using UsageError::UsageError;
+};
+
 /// Calibrates `base` (a scenario document, extends and --set applied) to `observed`; a base asking
 /// for "warmup_days": "auto" runs every value with the rule's pick on the base. Throws
-/// UsageError when a free parameter is not a positive number of the base, or when the export
+/// FreeParameterError when a free parameter is not a positive number of the base, or when the export
 /// does not record a moment a free parameter needs (the message names the parameter and the
 /// column). nullopt when cancelled.
 std::optional<CalibrationResult> calibrate(const nlohmann::json& base, const std::string& name,
