@@ -111,7 +111,7 @@ TEST_CASE("cli: control characters in names, keys and paths are shown escaped, n
   CHECK(terminal_safe(option.err));
 }
 
-TEST_CASE("cli: CSV cells that a spreadsheet would run as formulas start with an apostrophe; numbers stay numbers",
+TEST_CASE("cli: CSV cells that a spreadsheet would run as formulas start with an apostrophe, numbers stay numbers",
           "[cli][hostile][compare]") {
   SmallScenario base(R"j({"name": "=HYPERLINK(\"http://x\")"})j");
   SmallScenario variant(R"({"name": "-2+3", "scoring": {"mql_threshold": 70}})");

@@ -101,7 +101,7 @@ TEST_CASE("comparison output: repeated names get numbered labels", "[comparison]
   CHECK(unique_labels({"a", "a", "a#2"}) == std::vector<std::string>{"a", "a#3", "a#2"});
 }
 
-TEST_CASE("comparison output: a CSV row per variant, scope and metric; neither-direction metrics have no P(better)",
+TEST_CASE("comparison output: a CSV row per variant, scope and metric, neither-direction metrics have no P(better)",
           "[comparison]") {
   ComparisonReport report = report_with({{Metric::sqls, difference(-3, -4, -2, -0.1, -0.12, -0.08)}});
   report.results[0][0].metrics[static_cast<std::size_t>(Metric::sqls)].difference.p_better_share = 0.25;

@@ -19,8 +19,9 @@ packages=(
   python3-pandas python3-matplotlib python3-nbconvert python3-ipykernel python3-nbformat
   # The Python module (python/, built for /usr/bin/python3) and its tests (tests/python/).
   python3-dev pybind11-dev python3-numpy python3-pytest
-  # The workshop notebook's threshold slider (it runs without, drawing its default once).
-  python3-ipywidgets
+  # The workshop notebook's threshold slider (it runs without, drawing its default once), and the
+  # classic notebook server whose front end draws it (checked in Chromium by the test suite).
+  python3-ipywidgets python3-notebook
   # tools/test.sh's sanitizer and fuzz stages: clang, its sanitizer and libFuzzer runtimes,
   # llvm-symbolizer for readable reports.
   clang-14 libclang-rt-14-dev llvm-14
