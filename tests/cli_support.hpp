@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,6 +35,17 @@ inline std::string read_file(const std::filesystem::path& p) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+/// Each of `files` is written (not empty) in folder `a` and byte for byte the same in folder `b`.
+inline void check_same_files(const std::filesystem::path& a, const std::filesystem::path& b,
+                             std::initializer_list<const char*> files) {
+  for (const char* file : files) {
+    INFO(file);
+    const std::string in_a = read_file(a / file);
+    REQUIRE(!in_a.empty());
+    CHECK(in_a == read_file(b / file));
+  }
 }
 
 /// One column of a CSV file written by funnelsim (no quoted commas), by header name, in row

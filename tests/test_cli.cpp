@@ -53,12 +53,7 @@ TEST_CASE("cli: outputs are byte-identical for 1 and 2 threads", "[cli][determin
   REQUIRE(a.exit_code == 0);
   REQUIRE(b.exit_code == 0);
   CHECK(a.out.empty());  // --quiet
-  for (const char* file : {"summary.json", "replications.csv", "weekly.csv"}) {
-    INFO(file);
-    const std::string x = read_file(dir / "a" / file);
-    REQUIRE(!x.empty());
-    CHECK(x == read_file(dir / "b" / file));
-  }
+  check_same_files(dir / "a", dir / "b", {"summary.json", "replications.csv", "weekly.csv"});
 }
 
 TEST_CASE("cli: summary.json and replications.csv have the documented shape", "[cli]") {

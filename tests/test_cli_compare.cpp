@@ -182,12 +182,7 @@ TEST_CASE("cli: compare outputs are byte-identical for 1 and 2 threads", "[cli][
   const std::string args = "compare " + kBaseline + " " + kRaise + " --replications 6 --quiet --out ";
   REQUIRE(cli(args + "'" + (dir / "a").string() + "' --threads 1").exit_code == 0);
   REQUIRE(cli(args + "'" + (dir / "b").string() + "' --threads 2").exit_code == 0);
-  for (const char* file : {"compare.json", "compare.csv"}) {
-    INFO(file);
-    const std::string a = read_file(dir / "a" / file);
-    REQUIRE(!a.empty());
-    CHECK(a == read_file(dir / "b" / file));
-  }
+  check_same_files(dir / "a", dir / "b", {"compare.json", "compare.csv"});
 }
 
 TEST_CASE("cli: common random numbers shrink the variance of the threshold raise", "[cli][compare][crn]") {

@@ -165,12 +165,7 @@ TEST_CASE("cli: sensitivity outputs are byte-identical for 1 and 2 threads", "[c
       "sensitivity '" + small.file + "' --replications 6 --quiet " + kParams + " " + kUncertainRate + " --out ";
   REQUIRE(cli(args + "'" + (small.dir / "a").string() + "' --threads 1").exit_code == 0);
   REQUIRE(cli(args + "'" + (small.dir / "b").string() + "' --threads 2").exit_code == 0);
-  for (const char* file : {"sensitivity.json", "sensitivity.csv"}) {
-    INFO(file);
-    const std::string a = read_file(small.dir / "a" / file);
-    REQUIRE(!a.empty());
-    CHECK(a == read_file(small.dir / "b" / file));
-  }
+  check_same_files(small.dir / "a", small.dir / "b", {"sensitivity.json", "sensitivity.csv"});
   CHECK(!json::parse(read_file(small.dir / "a" / "sensitivity.json"))["uncertain"].is_null());
 }
 

@@ -114,12 +114,7 @@ TEST_CASE("cli: sweep outputs are byte-identical for 1 and 2 threads", "[cli][sw
       kSweep + "--quiet --param /scoring/mql_threshold=60:70:10 --objective 'minimize cost_per_sql_marketing' ";
   REQUIRE(cli(args + "--threads 1 --out '" + (dir / "a").string() + "'").exit_code == 0);
   REQUIRE(cli(args + "--threads 2 --out '" + (dir / "b").string() + "'").exit_code == 0);
-  for (const char* file : {"sweep.csv", "sweep.json"}) {
-    INFO(file);
-    const std::string a = read_file(dir / "a" / file);
-    REQUIRE(!a.empty());
-    CHECK(a == read_file(dir / "b" / file));
-  }
+  check_same_files(dir / "a", dir / "b", {"sweep.csv", "sweep.json"});
 }
 
 TEST_CASE("cli: sweep pointers that miss the scenario or values it rejects exit 2", "[cli][sweep][errors]") {

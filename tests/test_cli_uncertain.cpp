@@ -79,12 +79,7 @@ TEST_CASE("cli: runs with uncertain inputs are byte-identical for 1 and 2 thread
   const std::string args = "run '" + small.file + "' --replications 12 --quiet --out ";
   REQUIRE(cli(args + "'" + (small.dir / "a").string() + "' --threads 1").exit_code == 0);
   REQUIRE(cli(args + "'" + (small.dir / "b").string() + "' --threads 2").exit_code == 0);
-  for (const char* file : {"summary.json", "replications.csv", "weekly.csv"}) {
-    INFO(file);
-    const std::string a = read_file(small.dir / "a" / file);
-    REQUIRE(!a.empty());
-    CHECK(a == read_file(small.dir / "b" / file));
-  }
+  check_same_files(small.dir / "a", small.dir / "b", {"summary.json", "replications.csv", "weekly.csv"});
 }
 
 TEST_CASE("cli: an uncertain value without spread runs exactly as the fixed value", "[cli][uncertain][crn]") {
