@@ -58,8 +58,8 @@ TEST_CASE("calibrate --report writes one HTML file with the calibration that rep
        {"Calibration: the scenario fitted to the export", "/sources/0/profile/readiness/alpha",
         "/sources/0/leads_per_week", "Hansen's J", "The export does not reject", "Standard error",
         "Simulated 95% interval", "Leads per week, whole funnel", "Observed weeks inside the simulated P5 to P95",
-        "Distributions: time to MQL and response time", "Days to MQL, whole funnel",
-        "Response time (hours, MQL to owner), whole funnel", "Days to MQL, paid_search"})
+        "Distributions: time to MQL and response time", "Days to MQL, whole funnel", "Response hours, whole funnel",
+        "Days to MQL, paid_search"})
     CHECK(html.find(text) != std::string::npos);
   // fit.json's distributions: the export's shares of each bin add up to 1, the simulated means too,
   // and the page holds the numbers its charts draw.
@@ -178,7 +178,7 @@ TEST_CASE("the calibration section escapes what fit.json holds, and names a fit.
   // The distribution's chart: its title names the scope (escaped), its data hold every bin.
   CHECK(html.find("Days to MQL, a&amp;&lt;src&gt;") != std::string::npos);
   for (const char* value : {"\"observed\":0.625", "\"simulated\":0.3875", "\"p5\":0.1875", "\"p95\":0.8125",
-                            "\"middle\":2.25", "Red: the export's 40 values"})
+                            "\"middle\":2.25", "Red: the export (40). Blue: calibrated (42 a replication)."})
     CHECK(html.find(value) != std::string::npos);
   nlohmann::json other = fit;
   other["kind"] = "observed";

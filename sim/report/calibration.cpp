@@ -272,7 +272,8 @@ std::string distribution_charts(Page& page, const json& distributions) {
   for (const json& d : distributions) {
     const std::string scope = d.value("scope", std::string()), metric = d.value("metric", std::string());
     const bool days = metric == "time_to_mql_days";
-    const std::string what = days ? "Days to MQL" : "Response time (hours, MQL to owner)";
+    const std::string what = days ? "Days to MQL" : "Response hours";
+    const std::string axis = days ? "Days from lead to MQL" : "Hours from MQL to owner";
     ordered_json values = ordered_json::array();
     for (const json& b : d.value("bins", json::array())) {
       const double low = number(b, "low"), high = number(b, "high");
@@ -295,15 +296,14 @@ std::string distribution_charts(Page& page, const json& distributions) {
     ordered_json spec = {
         {"title",
          {{"text", fmt::format("{}, {}", what, scope == "all" ? std::string("whole funnel") : scope)},
-          {"subtitle", fmt::format("Red: the export's {:.0f} values. Blue: the calibrated scenario (about {:.0f} a "
-                                   "replication), mean and P5-P95. The last bin holds all beyond.",
+          {"subtitle", fmt::format("Red: the export ({:.0f}). Blue: calibrated ({:.0f} a replication).",
                                    number(d, "observed_count"), number(d, "simulated_count"))}}},
         {"height", 180},
         {"data", {{"values", values}}},
         {"layer",
          {{{"mark", {{"type", "rect"}, {"color", kObservedMark}, {"opacity", 0.45}}},
            {"encoding",
-            {{"x", {{"field", "low"}, {"type", "quantitative"}, {"title", what}}},
+            {{"x", {{"field", "low"}, {"type", "quantitative"}, {"title", axis}}},
              {"x2", {{"field", "high"}}},
              {"y", {{"field", "observed"}, {"type", "quantitative"}, {"title", "Share"}, {"axis", {{"format", "%"}}}}},
              {"y2", {{"datum", 0}}},
@@ -353,8 +353,9 @@ void calibration_section(Page& page, const json& fit) {
   if (!distributions.empty())
     out +=
         "<h3>Distributions: time to MQL and response time</h3>\n<p>Each bin's share of the export's values "
-        "beside the calibrated scenario's, from 0 to the export's 99th percentile. The fit matches the means; a "
-        "shape the model cannot make shows here.</p>\n<div class=\"grid\">\n" +
+        "beside the calibrated scenario's (its mean share over the replications, the band their P5 to P95), from "
+        "0 to the export's 99th percentile; the last bin holds all beyond. The fit matches the means; a shape the "
+        "model cannot make shows here.</p>\n<div class=\"grid\">\n" +
         distribution_charts(page, distributions) + "</div>\n";
   out += "</section>\n";
 }
