@@ -1,5 +1,5 @@
 // calibrate --report and `funnelsim report` on a calibrate folder: one HTML file with the
-// calibration section (parameters, fit, weekly series), everything from fit.json escaped, and a
+// calibration section (parameters, fit, weekly series, distributions), everything from fit.json escaped, and a
 // bad --report path refused before anything runs, with nothing written; and the weekly series an
 // observe folder gives calibrate (its weekly.csv read back).
 #include <catch2/catch.hpp>
@@ -57,8 +57,33 @@ TEST_CASE("calibrate --report writes one HTML file with the calibration that rep
   for (const char* text :
        {"Calibration: the scenario fitted to the export", "/sources/0/profile/readiness/alpha",
         "/sources/0/leads_per_week", "Hansen's J", "The export does not reject", "Standard error",
-        "Simulated 95% interval", "Leads per week, whole funnel", "Observed weeks inside the simulated P5 to P95"})
+        "Simulated 95% interval", "Leads per week, whole funnel", "Observed weeks inside the simulated P5 to P95",
+        "Distributions: time to MQL and response time", "Days to MQL, whole funnel", "Response hours, whole funnel",
+        "Days to MQL, paid_search"})
     CHECK(html.find(text) != std::string::npos);
+  // fit.json's distributions: the export's shares of each bin add up to 1, the simulated means too,
+  // and the page holds the numbers its charts draw.
+  const nlohmann::json written = nlohmann::json::parse(read_file(fit / "fit.json"));
+  std::size_t distributions = 0;
+  for (const nlohmann::json& d : written.at("distributions")) {
+    INFO(d.at("scope") << " " << d.at("metric"));
+    ++distributions;
+    REQUIRE(d.at("bins").size() == calibrate::kDistributionBins);
+    CHECK(d.at("observed_count").get<double>() >= static_cast<double>(calibrate::kDistributionMinimum));
+    double observed = 0, simulated = 0;
+    for (const nlohmann::json& b : d.at("bins")) {
+      observed += b.at("observed").get<double>();
+      simulated += b.at("simulated").get<double>();
+      CHECK(b.at("simulated_p5").get<double>() <= b.at("simulated").get<double>() + 1e-12);
+      CHECK(b.at("simulated").get<double>() <= b.at("simulated_p95").get<double>() + 1e-12);
+    }
+    CHECK(observed == Approx(1.0));
+    CHECK(simulated == Approx(1.0));
+  }
+  CHECK(distributions == 4);  // "all" and paid_search, days to MQL and response hours
+  const nlohmann::json& first_bin = written.at("distributions")[0].at("bins")[0];
+  CHECK(html.find(fmt::format("\"observed\":{}", first_bin.at("observed").dump())) != std::string::npos);
+  CHECK(html.find(fmt::format("\"p95\":{}", first_bin.at("simulated_p95").dump())) != std::string::npos);
 
   // A second calibration replaces the folder the first wrote.
   const CliResult again = cli(fmt::format("{} --out {}", calibrate, report_test_quoted(fit)));
@@ -120,6 +145,24 @@ TEST_CASE("the calibration section escapes what fit.json holds, and names a fit.
                                  {"simulated", 11},
                                  {"simulated_p5", 6},
                                  {"simulated_p95", 16}}}},
+                              {"distributions",
+                               {{{"scope", "a&<src>"},
+                                 {"metric", "time_to_mql_days"},
+                                 {"observed_count", 40},
+                                 {"simulated_count", 41.5},
+                                 {"bins",
+                                  {{{"low", 0},
+                                    {"high", 1.5},
+                                    {"observed", 0.625},
+                                    {"simulated", 0.6125},
+                                    {"simulated_p5", 0.4375},
+                                    {"simulated_p95", 0.8125}},
+                                   {{"low", 1.5},
+                                    {"high", 3},
+                                    {"observed", 0.375},
+                                    {"simulated", 0.3875},
+                                    {"simulated_p5", 0.1875},
+                                    {"simulated_p95", 0.5625}}}}}}},
                               {"j",
                                {{"statistic", 9.6},
                                 {"degrees_of_freedom", 1},
@@ -132,6 +175,11 @@ TEST_CASE("the calibration section escapes what fit.json holds, and names a fit.
   CHECK(html.find("a&amp;&lt;src&gt;") != std::string::npos);
   CHECK(html.find("The export rejects the calibrated scenario.") != std::string::npos);
   CHECK(html.find("class=\"worse\">+3.10") != std::string::npos);  // |z| > 2.5 stands out
+  // The distribution's chart: its title names the scope (escaped), its data hold every bin.
+  CHECK(html.find("Days to MQL, a&amp;&lt;src&gt;") != std::string::npos);
+  for (const char* value : {"\"observed\":0.625", "\"simulated\":0.3875", "\"p5\":0.1875", "\"p95\":0.8125",
+                            "\"middle\":2.25", "Red: the export (40). Blue: calibrated (42 a replication)."})
+    CHECK(html.find(value) != std::string::npos);
   nlohmann::json other = fit;
   other["kind"] = "observed";
   CHECK_THROWS_WITH(html_report({{"fit.json", other.dump()}}),

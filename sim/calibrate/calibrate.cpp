@@ -27,6 +27,9 @@ constexpr double kZ95 = 1.959963984540054;
 constexpr double kLogBound = 2.302585092994046;         // free parameters stay within x10 of the base
 constexpr double kJacobianStep = 0.05;                  // in log space: +-5%
 constexpr std::uint64_t kCovarianceReplications = 100;  // at least, for S and G
+constexpr double kFirstStep = 0.2;                      // BOBYQA's first step in log space: 20%, stage 1
+constexpr double kSecondStep = 0.05;                    // and 5% for stage 2, from stage 1's estimate
+constexpr double kAgree = 0.02;                         // two starts agree when every parameter is within 2%
 
 struct Target {
   std::string scope, metric;
@@ -59,7 +62,7 @@ class MomentSimulator {
     if (funnels != nullptr) funnels->assign(reps, {});
     const auto one = [&](std::size_t r) {
       const crm::TracedReplication traced = crm::trace_replication(scenario, options_.seed, r, options_.start_date);
-      crm::ObservedFunnel measured = crm::measure(traced.records, observed_.window);
+      crm::ObservedFunnel measured = crm::measure_moments(traced.records, observed_.window);
       for (std::size_t t = 0; t < targets_.size(); ++t)
         rows(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(t)) = moment_of(measured, targets_[t]);
       if (funnels != nullptr) (*funnels)[r] = std::move(measured);
@@ -171,6 +174,59 @@ std::vector<WeekFit> week_fits(const crm::ObservedFunnel& observed, const std::v
         const SummaryStats stats = summarize(values, scratch);
         out.push_back({scope.name, series, week.week, week.first_day, week.*member, stats.mean, stats.p5, stats.p95});
       }
+  }
+  return out;
+}
+
+/// The distributions of days to MQL and hours to owner assignment, "all" and each source the
+/// scenario and the export share: each bin's share of the export's values beside the share in
+/// each replication at the estimate (its mean and P5-P95 over the R replications).
+std::vector<DistributionFit> distribution_fits(const crm::ObservedFunnel& observed,
+                                               const std::vector<crm::ObservedFunnel>& simulated,
+                                               const std::vector<std::string>& source_names) {
+  using Sample = std::vector<double> crm::ObservedScope::*;
+  constexpr std::pair<const char*, Sample> kSamples[] = {{"time_to_mql_days", &crm::ObservedScope::time_to_mql_days},
+                                                         {"response_time_hours", &crm::ObservedScope::response_hours}};
+  std::vector<DistributionFit> out;
+  std::vector<double> scratch;
+  for (const crm::ObservedScope& scope : observed.scopes) {
+    if (scope.name != "all" && std::find(source_names.begin(), source_names.end(), scope.name) == source_names.end())
+      continue;
+    for (const auto& [metric, member] : kSamples) {
+      std::vector<double> seen = scope.*member;
+      if (seen.size() < kDistributionMinimum) continue;
+      std::sort(seen.begin(), seen.end());
+      const double upper = percentile_sorted(seen, 0.99);
+      if (!(upper > 0)) continue;
+      const double width = upper / static_cast<double>(kDistributionBins);
+      const auto shares = [&](const std::vector<double>& values) {
+        std::vector<double> share(kDistributionBins, 0.0);
+        for (const double v : values)
+          share[std::min(kDistributionBins - 1, static_cast<std::size_t>(std::max(0.0, v) / width))] += 1.0;
+        for (double& x : share) x /= static_cast<double>(values.size());
+        return share;
+      };
+      DistributionFit fit{scope.name, metric, static_cast<double>(seen.size()), 0.0, {}};
+      const std::vector<double> observed_share = shares(seen);
+      std::vector<std::vector<double>> per_bin(kDistributionBins);  // bin -> replications' shares
+      double total = 0;
+      for (const crm::ObservedFunnel& replication : simulated) {
+        const crm::ObservedScope* mine = scope_named(replication, scope.name);
+        const std::vector<double> none;
+        const std::vector<double>& values = mine != nullptr ? mine->*member : none;
+        total += static_cast<double>(values.size());
+        if (values.empty()) continue;  // a replication without one: no share to speak of
+        const std::vector<double> share = shares(values);
+        for (std::size_t b = 0; b < kDistributionBins; ++b) per_bin[b].push_back(share[b]);
+      }
+      fit.simulated_count = simulated.empty() ? 0.0 : total / static_cast<double>(simulated.size());
+      for (std::size_t b = 0; b < kDistributionBins; ++b) {
+        const SummaryStats stats = summarize(per_bin[b], scratch);
+        fit.bins.push_back({static_cast<double>(b) * width, static_cast<double>(b + 1) * width, observed_share[b],
+                            stats.mean, stats.p5, stats.p95});
+      }
+      out.push_back(std::move(fit));
+    }
   }
   return out;
 }
@@ -305,12 +361,12 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
       const Eigen::VectorXd g = column_means(simulator.simulate(values_of(log_x))) - observed_moments;
       return g.dot(weight * g);
     };
-    const auto minimise = [&](std::vector<double> x0) {
+    const auto minimise = [&](std::vector<double> x0, double initial_step) {
       nlopt::opt opt(p == 1 ? nlopt::LN_COBYLA : nlopt::LN_BOBYQA, static_cast<unsigned>(p));
       opt.set_lower_bounds(lower);
       opt.set_upper_bounds(upper);
       for (std::size_t i = 0; i < p; ++i) x0[i] = std::clamp(x0[i], lower[i], upper[i]);
-      opt.set_initial_step(std::vector<double>(p, 0.2));
+      opt.set_initial_step(std::vector<double>(p, initial_step));
       opt.set_xtol_abs(options.xtol);
       opt.set_maxeval(options.max_evaluations);
       using Fn = decltype(objective);
@@ -336,11 +392,16 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
     const Eigen::MatrixXd at_base =
         moment_covariance(simulator.simulate(values_of(std::vector<double>(p, 0.0))), options.replications);
     weight = at_base.diagonal().cwiseInverse().asDiagonal();
+    // A start that ends where an earlier one did (every log parameter within kAgree) says the
+    // minimum does not depend on where the search began: the remaining starts are skipped.
     std::pair<std::vector<double>, double> best{std::vector<double>(p, 0.0), INFINITY};
     const double offsets[] = {0.0, std::log(0.7), std::log(1.4)};
     for (int s = 0; s < options.starts; ++s) {
-      const auto found = minimise(std::vector<double>(p, offsets[s % 3] * (s < 3 ? 1.0 : 0.5)));
+      const auto found = minimise(std::vector<double>(p, offsets[s % 3] * (s < 3 ? 1.0 : 0.5)), kFirstStep);
+      bool agrees = s > 0;
+      for (std::size_t i = 0; i < p && agrees; ++i) agrees = std::abs(found.first[i] - best.first[i]) < kAgree;
       if (found.second < best.second) best = found;
+      if (agrees) break;
     }
     // Stage 2, the efficient weight: the full covariance at the estimate from a larger sample of
     // n replications (n > 5m), its inverse scaled by (n - m - 2) / (n - 1) to be unbiased
@@ -349,10 +410,12 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
     const Eigen::MatrixXd sample = sampler.simulate(values_of(best.first));
     const Eigen::MatrixXd omega = moment_covariance(sample, options.replications);
     weight = omega.inverse() * (static_cast<double>(n - m - 2) / static_cast<double>(n - 1));
-    best = minimise(best.first);
+    // It moves the minimum by a fraction of a standard error: a smaller first step than stage 1's.
+    best = minimise(best.first, kSecondStep);
     std::vector<crm::ObservedFunnel> at_estimate;
     const Eigen::MatrixXd rows = simulator.simulate(values_of(best.first), &at_estimate);
     result.weeks = week_fits(observed, at_estimate, source_names);
+    result.distributions = distribution_fits(observed, at_estimate, source_names);
     const Eigen::VectorXd simulated = column_means(rows);
     const Eigen::VectorXd g = simulated - observed_moments;
 

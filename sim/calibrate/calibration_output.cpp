@@ -102,6 +102,24 @@ ResultSetFiles calibration_files(const CalibrationResult& result, const nlohmann
                      {"simulated_p5", number(w.simulated_p5)},
                      {"simulated_p95", number(w.simulated_p95)}});
   fit["weeks"] = weeks;
+  // The distributions of days to MQL and response hours: each bin's share, observed and simulated.
+  nlohmann::json distributions = nlohmann::json::array();
+  for (const DistributionFit& d : result.distributions) {
+    nlohmann::json bins = nlohmann::json::array();
+    for (const DistributionBin& b : d.bins)
+      bins.push_back({{"low", number(b.low)},
+                      {"high", number(b.high)},
+                      {"observed", number(b.observed)},
+                      {"simulated", number(b.simulated)},
+                      {"simulated_p5", number(b.simulated_p5)},
+                      {"simulated_p95", number(b.simulated_p95)}});
+    distributions.push_back({{"scope", d.scope},
+                             {"metric", d.metric},
+                             {"observed_count", number(d.observed_count)},
+                             {"simulated_count", number(d.simulated_count)},
+                             {"bins", bins}});
+  }
+  fit["distributions"] = distributions;
   fit["j"] = {{"statistic", number(result.j)},
               {"degrees_of_freedom", result.degrees_of_freedom},
               {"p_value", number(result.p_value)},

@@ -144,6 +144,44 @@ struct Collector {
   std::vector<CohortWeek> weeks;
 };
 
+/// Each observable metric's 95% interval, and how it was made.
+void set_observed_intervals(ObservedScope& scope, const Collector& col, std::uint64_t bootstrap_seed) {
+  const FunnelCounts& n = col.tally.counts;
+  const FunnelTally& t = col.tally;
+  auto stream = [&](Metric m) {
+    return RandomStream(bootstrap_seed, 0,
+                        StreamId{static_cast<std::uint64_t>(m), scope_tag(scope.name), purpose::OBSERVE_BOOTSTRAP});
+  };
+  auto set = [&](Metric m, MetricInterval i) {
+    if (!std::isnan(scope.metrics[static_cast<std::size_t>(m)])) scope.intervals[static_cast<std::size_t>(m)] = i;
+  };
+  for (Metric m : {Metric::leads, Metric::mqls, Metric::mqls_instant, Metric::mqls_engagement,
+                   Metric::mqls_sdr_qualified, Metric::mqls_signal, Metric::mqls_recycled, Metric::sqls,
+                   Metric::sqls_from_recycled, Metric::opportunities, Metric::won_deals, Metric::open_opportunities})
+    set(m, count_interval(scope.metrics[static_cast<std::size_t>(m)]));
+  set(Metric::lead_to_mql_rate, rate_interval(n.mqls, n.leads));
+  set(Metric::mql_to_sql_rate, rate_interval(n.sqls, n.mqls));
+  set(Metric::lead_to_sql_rate, rate_interval(n.sqls, n.leads));
+  set(Metric::sql_to_opportunity_rate, rate_interval(n.opportunities, n.sqls));
+  set(Metric::time_to_mql_days, mean_interval(t.time_to_mql_days, stream(Metric::time_to_mql_days)));
+  set(Metric::response_time_hours, mean_interval(t.response_hours, stream(Metric::response_time_hours)));
+  set(Metric::pipeline_value, sum_interval(col.pipeline_amounts, stream(Metric::pipeline_value)));
+  set(Metric::revenue, sum_interval(col.revenue_amounts, stream(Metric::revenue)));
+  set(Metric::time_to_mql_days_p50, quantile_metric_interval(t.time_to_mql_days, 0.5));
+  set(Metric::time_to_mql_days_p90, quantile_metric_interval(t.time_to_mql_days, 0.9));
+  set(Metric::response_time_hours_p50, quantile_metric_interval(t.response_hours, 0.5));
+  set(Metric::response_time_hours_p90, quantile_metric_interval(t.response_hours, 0.9));
+  const Metric by_path[4][2] = {
+      {Metric::time_to_mql_days_p50_instant, Metric::time_to_mql_days_p90_instant},
+      {Metric::time_to_mql_days_p50_engagement, Metric::time_to_mql_days_p90_engagement},
+      {Metric::time_to_mql_days_p50_sdr_qualified, Metric::time_to_mql_days_p90_sdr_qualified},
+      {Metric::time_to_mql_days_p50_signal, Metric::time_to_mql_days_p90_signal}};
+  for (std::size_t p = 0; p < 4; ++p) {
+    set(by_path[p][0], quantile_metric_interval(t.time_to_mql_by_path[p], 0.5));
+    set(by_path[p][1], quantile_metric_interval(t.time_to_mql_by_path[p], 0.9));
+  }
+}
+
 }  // namespace
 
 std::span<const Metric> observable_metrics() { return kObservable; }
@@ -203,7 +241,10 @@ ReplicationTable ObservedFunnel::table() const {
   return t;
 }
 
-ObservedFunnel measure(const CrmRecords& r, const Window& window, std::uint64_t bootstrap_seed) {
+namespace {
+
+ObservedFunnel measure_records(const CrmRecords& r, const Window& window, std::uint64_t bootstrap_seed,
+                               bool intervals) {
   ObservedFunnel out;
   out.window = window;
   const std::size_t weeks =
@@ -325,43 +366,12 @@ ObservedFunnel measure(const CrmRecords& r, const Window& window, std::uint64_t 
       if (!observable[m]) scope.metrics[m] = kNaN;
     for (std::size_t k = 0; k < scope.components.size(); ++k)
       if (!observable_component[k]) scope.components[k] = kNaN;
-    const FunnelCounts& n = c[s].tally.counts;
-    const FunnelTally& t = c[s].tally;
     scope.intervals.resize(defs.size());
-    auto stream = [&](Metric m) {
-      return RandomStream(bootstrap_seed, 0,
-                          StreamId{static_cast<std::uint64_t>(m), scope_tag(scope.name), purpose::OBSERVE_BOOTSTRAP});
-    };
-    auto set = [&](Metric m, MetricInterval i) {
-      if (!std::isnan(scope.metrics[static_cast<std::size_t>(m)])) scope.intervals[static_cast<std::size_t>(m)] = i;
-    };
-    for (Metric m : {Metric::leads, Metric::mqls, Metric::mqls_instant, Metric::mqls_engagement,
-                     Metric::mqls_sdr_qualified, Metric::mqls_signal, Metric::mqls_recycled, Metric::sqls,
-                     Metric::sqls_from_recycled, Metric::opportunities, Metric::won_deals, Metric::open_opportunities})
-      set(m, count_interval(scope.metrics[static_cast<std::size_t>(m)]));
-    set(Metric::lead_to_mql_rate, rate_interval(n.mqls, n.leads));
-    set(Metric::mql_to_sql_rate, rate_interval(n.sqls, n.mqls));
-    set(Metric::lead_to_sql_rate, rate_interval(n.sqls, n.leads));
-    set(Metric::sql_to_opportunity_rate, rate_interval(n.opportunities, n.sqls));
-    set(Metric::time_to_mql_days, mean_interval(t.time_to_mql_days, stream(Metric::time_to_mql_days)));
-    set(Metric::response_time_hours, mean_interval(t.response_hours, stream(Metric::response_time_hours)));
-    set(Metric::pipeline_value, sum_interval(c[s].pipeline_amounts, stream(Metric::pipeline_value)));
-    set(Metric::revenue, sum_interval(c[s].revenue_amounts, stream(Metric::revenue)));
-    set(Metric::time_to_mql_days_p50, quantile_metric_interval(t.time_to_mql_days, 0.5));
-    set(Metric::time_to_mql_days_p90, quantile_metric_interval(t.time_to_mql_days, 0.9));
-    set(Metric::response_time_hours_p50, quantile_metric_interval(t.response_hours, 0.5));
-    set(Metric::response_time_hours_p90, quantile_metric_interval(t.response_hours, 0.9));
-    const Metric by_path[4][2] = {
-        {Metric::time_to_mql_days_p50_instant, Metric::time_to_mql_days_p90_instant},
-        {Metric::time_to_mql_days_p50_engagement, Metric::time_to_mql_days_p90_engagement},
-        {Metric::time_to_mql_days_p50_sdr_qualified, Metric::time_to_mql_days_p90_sdr_qualified},
-        {Metric::time_to_mql_days_p50_signal, Metric::time_to_mql_days_p90_signal}};
-    for (std::size_t p = 0; p < 4; ++p) {
-      set(by_path[p][0], quantile_metric_interval(t.time_to_mql_by_path[p], 0.5));
-      set(by_path[p][1], quantile_metric_interval(t.time_to_mql_by_path[p], 0.9));
-    }
-    scope.time_to_mql_days = t.time_to_mql_days;
-    scope.response_hours = t.response_hours;
+    // The intervals' bootstraps (1,000 resamples of every MQL's time, per scope) are most of the
+    // cost of measuring: a simulated replication's moments need none of them.
+    if (intervals) set_observed_intervals(scope, c[s], bootstrap_seed);
+    scope.time_to_mql_days = c[s].tally.time_to_mql_days;
+    scope.response_hours = c[s].tally.response_hours;
     scope.weeks = c[s].weeks;
     out.scopes.push_back(std::move(scope));
   }
@@ -380,6 +390,16 @@ ObservedFunnel measure(const CrmRecords& r, const Window& window, std::uint64_t 
       w.maturing = w.age_days < out.maturity_days;
     }
   return out;
+}
+
+}  // namespace
+
+ObservedFunnel measure(const CrmRecords& records, const Window& window, std::uint64_t bootstrap_seed) {
+  return measure_records(records, window, bootstrap_seed, true);
+}
+
+ObservedFunnel measure_moments(const CrmRecords& records, const Window& window) {
+  return measure_records(records, window, 1, false);
 }
 
 }  // namespace funnelsim::crm

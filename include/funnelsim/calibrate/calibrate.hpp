@@ -68,6 +68,26 @@ struct WeekFit {
   double observed = 0, simulated = 0, simulated_p5 = 0, simulated_p95 = 0;
 };
 
+/// One bin of a distribution: the share of the values in [low, high) (the last bin holds every
+/// value from its low up), observed beside the estimate's replications' mean share and P5-P95.
+struct DistributionBin {
+  double low = 0, high = 0;
+  double observed = 0, simulated = 0, simulated_p5 = 0, simulated_p95 = 0;
+};
+
+/// A scope's distribution of days to MQL ("time_to_mql_days": every MQL in the window) or of hours
+/// from MQL to owner assignment ("response_time_hours"), the export's against the estimate's, on
+/// bins from 0 to the export's P99 (kDistributionBins of them).
+struct DistributionFit {
+  std::string scope, metric;
+  double observed_count = 0;   ///< values in the export
+  double simulated_count = 0;  ///< per replication, on average
+  std::vector<DistributionBin> bins;
+};
+constexpr std::size_t kDistributionBins = 20;
+/// A scope whose export has fewer values than this gets no distribution (too few to draw).
+constexpr std::size_t kDistributionMinimum = 20;
+
 struct CalibrationResult {
   std::vector<ParameterEstimate> parameters;     ///< direct ones first, then the fitted ones
   std::vector<std::vector<double>> correlation;  ///< between the fitted parameters
@@ -76,6 +96,9 @@ struct CalibrationResult {
   /// "all", then each source the scenario and the export share, week by week; empty when the
   /// observed funnel has no weeks.
   std::vector<WeekFit> weeks;
+  /// "all", then each source, each metric: empty for an observed funnel without its samples (one
+  /// read from an observe folder's summary.json).
+  std::vector<DistributionFit> distributions;
   double j = 0, p_value = 1;
   std::size_t degrees_of_freedom = 0;
   bool rejected = false;  ///< p < 0.05

@@ -29,8 +29,8 @@ crm::ObservedFunnel observed_funnel(const std::vector<std::filesystem::path>& ob
 
 /// calibrate's run identifier: the base document (after extends and overrides), the seed, the
 /// replications, the window as the caller wrote it (`from`, `to`: empty when not given), the free
-/// pointers, and the observed funnel itself, not where it was read from: an export and the observe
-/// folder made of it give the same fit, and the same run_id.
+/// pointers, and the observed funnel itself (each scope's metrics, intervals and how many samples
+/// its distributions hold), not where it was read from.
 std::string run_id_of_calibration(const nlohmann::json& base, const CalibrationOptions& options, std::string_view from,
                                   std::string_view to, const crm::ObservedFunnel& funnel);
 

@@ -154,5 +154,9 @@ std::span<const Metric> observable_metrics();
 /// Measures records in a window. `bootstrap_seed` keys the bootstrap's stream (purpose
 /// "observe:bootstrap"): the same records give the same intervals.
 ObservedFunnel measure(const CrmRecords& records, const Window& window, std::uint64_t bootstrap_seed = 1);
+/// measure() without the intervals (every MetricInterval empty): the metrics, the samples and the
+/// weeks alone, which is what a simulated replication's moments need (calibrate); the intervals'
+/// bootstraps are most of measure()'s cost.
+ObservedFunnel measure_moments(const CrmRecords& records, const Window& window);
 
 }  // namespace funnelsim::crm
