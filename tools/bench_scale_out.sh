@@ -68,7 +68,7 @@ awk -v setup="$t_setup" -v plain="$t_plain" -v np1="$t_np1" -v np2="$t_np2" -v n
     t = serial + compute * big / p
     printf "  %6d %12.2f %12.2f %12.2f %11.1f%%\n", p, t, compute * big / p, serial, 100 * t1 / (p * t)
   }
-  printf "  (the serial part, chiefly rank 0 parsing every rank's rows and summarizing them, bounds the speed-up at\n"
+  printf "  (the serial part, chiefly rank 0 parsing the rows of every rank and summarizing them, bounds the speed-up at\n"
   printf "   (compute + assembly) / assembly = %.0f ranks)\n", (compute + assemble) / (assemble > 0 ? assemble : 1e-9)
 }'
 
