@@ -174,7 +174,7 @@ TEST_CASE("job_blocks: auto reads Slurm's array or an Indexed Job, and says when
   CHECK_THROWS_AS(shard_from_environment(lookup), UsageError);
 }
 
-TEST_CASE("scale out: run in 3 shards merged is a plain run byte for byte, uncertain inputs too; 1/1 as well",
+TEST_CASE("scale out: run in 3 shards merged is a plain run byte for byte, uncertain inputs too, and 1/1 as well",
           "[scale_out]") {
   const funnelsim::test::SmallScenario small;
   check_merge_equals_plain("run", q(small.file) + " --replications 7 --first-replication 3", 3);
