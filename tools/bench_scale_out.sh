@@ -37,13 +37,14 @@ seconds() {  # seconds COMMAND...: wall time of one run, its output discarded
 echo "scenario $scenario, $replications replications, $(nproc) cores"
 t_setup=$(seconds "$cli" run "$scenario" --replications 1 --threads 1 --quiet)
 t_plain=$(seconds "$cli" run "$scenario" --replications "$replications" --threads 1 --quiet)
+t_threads2=$(seconds "$cli" run "$scenario" --replications "$replications" --threads 2 --quiet)
 t_np1=$(seconds "${mpirun[@]}" -np 1 "$mpi_cli" run "$scenario" --replications "$replications" --threads 1 --quiet)
 t_np2=$(seconds "${mpirun[@]}" -np 2 "$mpi_cli" run "$scenario" --replications "$replications" --threads 1 --quiet)
 "$cli" run "$scenario" --replications "$replications" --shard 1/1 --quiet --out "$work/shard"
 bytes=$(stat -c %s "$work/shard/shard.json")
 t_merge=$(seconds "$cli" merge "$work/shard" --out "$work/merged" --quiet)
 
-awk -v setup="$t_setup" -v plain="$t_plain" -v np1="$t_np1" -v np2="$t_np2" -v n="$replications" \
+awk -v setup="$t_setup" -v plain="$t_plain" -v threads2="$t_threads2" -v np1="$t_np1" -v np2="$t_np2" -v n="$replications" \
     -v bytes="$bytes" -v merge="$t_merge" -v gbps="$bandwidth_gbps" -v lat="$latency_us" \
     -v big="$model_replications" 'BEGIN {
   compute = (plain - setup) / n            # seconds of one core per replication
@@ -51,6 +52,8 @@ awk -v setup="$t_setup" -v plain="$t_plain" -v np1="$t_np1" -v np2="$t_np2" -v n
   assemble = (merge - setup) / n; if (assemble < 0) assemble = 0
   printf "measured:\n"
   printf "  plain run, 1 thread         %8.2f s\n", plain
+  printf "  plain run, 2 threads        %8.2f s   efficiency %5.1f%% (what this machine gives 2 workers now)\n", threads2,
+         100 * plain / (2 * threads2)
   printf "  mpirun -np 1, 1 thread      %8.2f s   efficiency %5.1f%%\n", np1, 100 * plain / np1
   printf "  mpirun -np 2, 1 thread each %8.2f s   efficiency %5.1f%% (speed-up %.2f on %d cores)\n", np2,
          100 * plain / (2 * np2), plain / np2, 2
