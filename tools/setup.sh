@@ -13,6 +13,8 @@ packages=(
   libcpp-httplib-dev
   # calibrate's optimiser.
   libnlopt-cxx-dev
+  # funnelsim-mpi (tools/mpi, docs/scale-out.md): OpenMPI's headers and mpirun.
+  libopenmpi-dev openmpi-bin
   # The HTML report is checked in Debian's chromium (with fonts).
   chromium fonts-dejavu-core
   # The notebooks, run with /usr/bin/python3.

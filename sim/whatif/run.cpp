@@ -22,6 +22,53 @@ bool raised(const std::atomic<bool>* cancel) { return cancel && cancel->load(std
 using ScenarioResults = std::vector<std::optional<RunResult>>;
 using ResultsReader = std::function<PrecisionReading(const ScenarioResults&, std::size_t metric)>;
 
+/// The hashes of several scenarios' resolved documents, joined: a job's scenario identity.
+std::string scenarios_sha256(const std::vector<RunnableScenario>& scenarios) {
+  std::string joined;
+  for (const RunnableScenario& s : scenarios) joined += (joined.empty() ? "" : ",") + s.provenance().resolved_sha256;
+  return joined;
+}
+
+/// run_scenarios for a shard (options.units): compare splits replications (every scenario runs
+/// the block), a sweep its points (each runs every replication). Recording runs the block and
+/// keeps its tables; replaying takes every table. Returns the replications each scenario holds.
+template <class RunBatch>
+std::uint64_t run_units(const std::vector<RunnableScenario>& scenarios, const RunOptions& run,
+                        const WhatIfOptions& options, const RunBatch& run_batch, ScenarioResults& results,
+                        JobUnitKind kind, const std::string& scenario_sha256) {
+  if (options.precision) throw std::invalid_argument("a shard takes no precision target");
+  JobUnits& units = *options.units;
+  const bool by_point = kind == JobUnitKind::sweep_points;
+  JobIdentity job;
+  job.seed = run.seed;
+  job.kind = by_point ? JobUnitKind::sweep_points : JobUnitKind::replications;
+  job.units = by_point ? scenarios.size() : run.replications;
+  job.first_replication = run.first_replication;
+  job.scenario_sha256 = scenario_sha256;
+  const JobBlock block = units.begin(job);
+  if (units.replaying()) {
+    for (std::size_t s = 0; s < scenarios.size(); ++s) results[s] = units.take(s);
+    return run.replications;
+  }
+  if (by_point) {
+    while (const std::optional<std::uint64_t> p = units.next_unit()) {
+      RunResult point = scenarios[*p].run(run);
+      if (point.cancelled) {
+        units.set_cancelled();
+        break;
+      }
+      units.keep(*p, std::move(point.table));
+    }
+  } else if (block.size() > 0) {
+    if (run_batch(run.first_replication + block.begin, block.size()))
+      for (std::size_t s = 0; s < scenarios.size(); ++s) units.keep(s, std::move(results[s]->table));
+    else
+      units.set_cancelled();
+  }
+  results.assign(scenarios.size(), std::nullopt);  // a recording job returns no report
+  return 0;
+}
+
 /// Several scenarios on the same replications (compare's base and variants, sweep's points), run
 /// batch by batch so that a precision target stops them together: run.replications of them, or
 /// batches until read(results) says the target holds or the cap is reached. Progress spans all
@@ -29,7 +76,7 @@ using ResultsReader = std::function<PrecisionReading(const ScenarioResults&, std
 /// a cancelled or missing result (see any_cancelled).
 std::uint64_t run_scenarios(const std::vector<RunnableScenario>& scenarios, const RunOptions& run,
                             const WhatIfOptions& options, const ResultsReader& read, ScenarioResults& results,
-                            PrecisionOutcome& outcome) {
+                            PrecisionOutcome& outcome, JobUnitKind kind, const std::string& scenario_sha256) {
   results.assign(scenarios.size(), std::nullopt);
   const std::uint64_t cap = most_replications(scenarios.front().scenario(), options);
   const std::uint64_t total = cap * scenarios.size();
@@ -49,6 +96,7 @@ std::uint64_t run_scenarios(const std::vector<RunnableScenario>& scenarios, cons
     }
     return true;
   };
+  if (options.units) return run_units(scenarios, run, options, run_batch, results, kind, scenario_sha256);
   if (!options.precision) {
     run_batch(run.first_replication, run.replications);
     return run.replications;
@@ -208,9 +256,31 @@ std::optional<ScenarioRun> run_scenario(const RunnableScenario& runnable, const 
     return runnable.run(batch);
   };
   PrecisionOutcome outcome;
-  RunResult result = options.precision ? run_to_precision(run_batch, *options.precision, run.first_replication,
-                                                          most_replications(scenario, options), outcome)
-                                       : run_batch(run.first_replication, run.replications);
+  std::optional<RunResult> shard_result;
+  if (options.units) {  // a shard records its block, a merge replays every replication
+    if (options.precision) throw std::invalid_argument("run_scenario: a shard takes no precision target");
+    const JobBlock block = options.units->begin({"",
+                                                 {},
+                                                 runnable.provenance().resolved_sha256,
+                                                 run.seed,
+                                                 JobUnitKind::replications,
+                                                 run.replications,
+                                                 run.first_replication});
+    if (!options.units->replaying()) {
+      if (block.size() == 0) return std::nullopt;
+      RunResult part = run_batch(run.first_replication + block.begin, block.size());
+      if (part.cancelled)
+        options.units->set_cancelled();
+      else
+        options.units->keep(0, std::move(part.table));
+      return std::nullopt;
+    }
+    shard_result = options.units->take(0);
+  }
+  RunResult result = shard_result        ? std::move(*shard_result)
+                     : options.precision ? run_to_precision(run_batch, *options.precision, run.first_replication,
+                                                            most_replications(scenario, options), outcome)
+                                         : run_batch(run.first_replication, run.replications);
   if (result.cancelled) return std::nullopt;
   if (options.precision) {
     info.replications = result.table.replications();
@@ -232,7 +302,8 @@ std::optional<ComparisonReport> run_comparison(const std::vector<RunnableScenari
   ScenarioResults results;
   ComparisonReport report;
   PrecisionOutcome outcome;
-  report.replications = run_scenarios(scenarios, run, options, widest_paired_width, results, outcome);
+  report.replications = run_scenarios(scenarios, run, options, widest_paired_width, results, outcome,
+                                      JobUnitKind::replications, scenarios_sha256(scenarios));
   if (any_cancelled(results)) return std::nullopt;
 
   std::vector<std::string> names;
@@ -274,7 +345,8 @@ std::optional<SweepReport> run_sweep(const nlohmann::json& document, const std::
   report.warmup = base.warmup();
   ScenarioResults results;
   PrecisionOutcome outcome;
-  report.replications = run_scenarios(scenarios, run, options, widest_mean_width, results, outcome);
+  report.replications = run_scenarios(scenarios, run, options, widest_mean_width, results, outcome,
+                                      JobUnitKind::sweep_points, base.provenance().resolved_sha256);
   if (any_cancelled(results)) return std::nullopt;
   if (options.precision) report.precision = outcome;
   for (const auto& point : results) report.summaries.push_back(summarize_run(point->table));
@@ -299,13 +371,30 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
     run.progress = [&](std::uint64_t done, std::uint64_t) { options.progress(done_before + done, total); };
   // One run: without uncertain inputs one compiled model, with them one per replication.
   const auto ratio = ratio_columns(ScopeKind::funnel, spec.metric);
+  // A shard runs its block of the runs (0 the base, then each parameter's low and high side).
+  const bool recording = options.units && !options.units->replaying();
+  const bool replaying = options.units && options.units->replaying();
+  if (options.units)
+    options.units->begin({"",
+                          {},
+                          resolved_sha256(uncertain),
+                          run.seed,
+                          JobUnitKind::sensitivity_runs,
+                          1 + 2 * plan.parameters.size(),
+                          run.first_replication});
+  std::size_t next_run = 0;
   auto metric_of = [&](const ResolvedEdit& edit) {
+    const std::size_t index = next_run++;
+    if (recording && !options.units->wants(index)) return MetricRun{};
     const RunResult result = [&] {
+      if (replaying) return options.units->take(index);
       if (!uncertain.empty()) return run_uncertain(uncertain, fallback_name, run, edit);
       nlohmann::json doc = resolved;
       if (edit) edit(doc);
       return run_replications(compile_model(scenario_from_json(doc, fallback_name)), run);
     }();
+    if (recording && result.cancelled) options.units->set_cancelled();
+    if (recording && !result.cancelled) options.units->keep(index, result.table);
     done_before += run.replications;
     MetricRun metric;
     result.table.column(0, spec.metric, metric.values);
@@ -322,7 +411,7 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
     low.push_back(metric_of([&](nlohmann::json& doc) { set_parameter(doc, p.pointer, p.low_value); }));
     high.push_back(metric_of([&](nlohmann::json& doc) { set_parameter(doc, p.pointer, p.high_value); }));
   }
-  if (raised(options.cancel)) return std::nullopt;
+  if (raised(options.cancel) || recording) return std::nullopt;
 
   SensitivityReport report;
   report.scenario = base.name;

@@ -20,6 +20,7 @@
 #include "report_option.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
+#include "shard_option.hpp"
 #include "terminal.hpp"
 
 namespace funnelsim::cli {
@@ -33,6 +34,7 @@ Command add_compare_command(CLI::App& app) {
   auto report_file = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   auto budget = std::make_shared<std::uint64_t>(kDefaultMemoryBudgetMiB);
+  auto shard = std::make_shared<std::string>();
   cmd->add_option("scenarios", *files, "BASE [VARIANT...]: scenario JSON files")->required()->expected(1, -1);
   cmd->add_option("--variant", *inline_variants,
                   "A variant without a file: LABEL:PTR=VALUE[,PTR=VALUE...], the base with these overrides (read like "
@@ -49,7 +51,8 @@ Command add_compare_command(CLI::App& app) {
   add_metrics_option(*cmd, *opts);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   add_memory_budget_option(*cmd, *budget);
-  return [cmd, opts, files, inline_variants, out, report_file, quiet, budget]() {
+  add_shard_option(*cmd, *shard);
+  return [cmd, opts, files, inline_variants, out, report_file, quiet, budget, shard]() {
     const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
     std::vector<InlineVariant> parsed;
     for (const std::string& text : *inline_variants)
@@ -63,6 +66,7 @@ Command add_compare_command(CLI::App& app) {
       for (auto& input : scenario_inputs(file)) inputs.push_back(std::move(input));
     const OutputTargets targets(*cmd, *out, *report_file, inputs);  // before simulating
     WhatIfOptions options = whatif_options(*opts);                  // parses --precision
+    ShardRole role(*cmd, *shard, *opts);
     const std::vector<std::string> metrics = chosen_metrics(*opts);
     const std::vector<Override> overrides = scenario_overrides(*opts);
     // Read everything first: a bad variant stops the command before any simulation. A --variant is
@@ -121,9 +125,11 @@ Command add_compare_command(CLI::App& app) {
                       /*quiet=*/true, "; fewer variants, whose tables are held at once"))
       return 2;
     options.cancel = interrupt.flag();
-    const std::optional<ComparisonReport> compared =
-        with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) { return run_comparison(models, names, o); });
+    const std::optional<ComparisonReport> compared = role.run(options, [&](const WhatIfOptions& w) {
+      return with_progress_bar(!*quiet, w, [&](const WhatIfOptions& o) { return run_comparison(models, names, o); });
+    });
     if (interrupt.signal() != 0) return interrupt.report();
+    if (role.finished()) return role.finish(targets, *quiet);  // a shard written, or a rank's share sent
     const ComparisonReport& report = *compared;
     const std::string json_text = comparison_json(report);
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk

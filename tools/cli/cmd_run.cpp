@@ -15,6 +15,7 @@
 #include "report_option.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
+#include "shard_option.hpp"
 #include "terminal.hpp"
 
 namespace funnelsim::cli {
@@ -47,6 +48,7 @@ Command add_run_command(CLI::App& app) {
   auto report_file = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   auto budget = std::make_shared<std::uint64_t>(kDefaultMemoryBudgetMiB);
+  auto shard = std::make_shared<std::string>();
   add_scenario_options(*cmd, *opts, /*with_run_controls=*/true);
   cmd->add_option("--precision", opts->precision,
                   "Add replications in batches of 50 until the 95% CI half-width of a whole-funnel metric's mean is "
@@ -56,10 +58,12 @@ Command add_run_command(CLI::App& app) {
   add_metrics_option(*cmd, *opts);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   add_memory_budget_option(*cmd, *budget);
-  return [cmd, opts, out, report_file, quiet, budget]() {
+  add_shard_option(*cmd, *shard);
+  return [cmd, opts, out, report_file, quiet, budget, shard]() {
     const InterruptGuard interrupt;  // from the start: a signal at any point stops cleanly
     const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     WhatIfOptions options = whatif_options(*opts);                                           // parses --precision
+    ShardRole role(*cmd, *shard, *opts);
     const std::vector<std::string> metrics = chosen_metrics(*opts);
     const std::vector<Override> overrides = scenario_overrides(*opts);
     ScenarioInput input = read_input(opts->scenario, overrides);
@@ -72,9 +76,11 @@ Command add_run_command(CLI::App& app) {
     if (!check_memory(estimate_run_memory(runnable, options, !out->empty() || !report_file->empty()), *budget, *quiet))
       return 2;
     options.cancel = interrupt.flag();
-    const std::optional<ScenarioRun> run =
-        with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) { return run_scenario(runnable, o); });
+    const std::optional<ScenarioRun> run = role.run(options, [&](const WhatIfOptions& w) {
+      return with_progress_bar(!*quiet, w, [&](const WhatIfOptions& o) { return run_scenario(runnable, o); });
+    });
     if (interrupt.signal() != 0) return interrupt.report();
+    if (role.finished()) return role.finish(targets, *quiet);  // a shard written, or a rank's share sent
     const RunReport report = run->report();
     if (targets.any()) {
       ResultSetFiles files;

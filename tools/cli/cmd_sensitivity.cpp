@@ -18,6 +18,7 @@
 #include "report_option.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
+#include "shard_option.hpp"
 #include "terminal.hpp"
 
 namespace funnelsim::cli {
@@ -44,7 +45,9 @@ Command add_sensitivity_command(CLI::App& app) {
   add_report_option(*cmd, *report_file);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   add_memory_budget_option(*cmd, *budget);
-  return [cmd, opts, vary, metric, params, out, report_file, quiet, budget]() {
+  auto shard = std::make_shared<std::string>();
+  add_shard_option(*cmd, *shard);
+  return [cmd, opts, vary, metric, params, out, report_file, quiet, budget, shard]() {
     const InterruptGuard interrupt;  // a full tornado runs for minutes: a signal stops it cleanly
     const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     // Everything the user typed is checked before the first replication runs.
@@ -58,6 +61,7 @@ Command add_sensitivity_command(CLI::App& app) {
     spec.warmup = choose_warmup_for(doc, opts->scenario, *quiet, interrupt.flag());  // every run's, worked out once
     if (!spec.warmup) return interrupt.report();
     WhatIfOptions options = whatif_options(*opts);
+    ShardRole role(*cmd, *shard, *opts);
     options.cancel = interrupt.flag();
     // Planning checks each of --params in the scenario: its only UsageError.
     const auto naming_params = [](auto&& job) {
@@ -75,12 +79,15 @@ Command add_sensitivity_command(CLI::App& app) {
         naming_params([&] { return estimate_sensitivity_memory(doc, fallback_name, spec, options); });
     if (interrupt.signal() != 0) return interrupt.report();
     if (!check_memory(estimate, *budget, /*quiet=*/true, "; fewer parameters (--params), each run in turn")) return 2;
-    const std::optional<SensitivityReport> tornado = naming_params([&] {
-      return with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) {
-        return run_sensitivity(doc, fallback_name, spec, o, input.origin);
+    const std::optional<SensitivityReport> tornado = role.run(options, [&](const WhatIfOptions& w) {
+      return naming_params([&] {
+        return with_progress_bar(!*quiet, w, [&](const WhatIfOptions& o) {
+          return run_sensitivity(doc, fallback_name, spec, o, input.origin);
+        });
       });
     });
     if (interrupt.signal() != 0) return interrupt.report();
+    if (role.finished()) return role.finish(targets, *quiet);  // a shard written, or a rank's share sent
     const SensitivityReport& report = *tornado;
     const std::string json_text = sensitivity_json(report);
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk

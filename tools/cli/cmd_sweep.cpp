@@ -17,6 +17,7 @@
 #include "report_option.hpp"
 #include "resource_guard.hpp"
 #include "run_options.hpp"
+#include "shard_option.hpp"
 #include "terminal.hpp"
 
 namespace funnelsim::cli {
@@ -47,7 +48,9 @@ Command add_sweep_command(CLI::App& app) {
   add_metrics_option(*cmd, *opts);
   cmd->add_flag("--quiet", *quiet, "Print nothing on success");
   add_memory_budget_option(*cmd, *budget);
-  return [cmd, opts, params, objective, pareto, out, report_file, quiet, budget]() {
+  auto shard = std::make_shared<std::string>();
+  add_shard_option(*cmd, *shard);
+  return [cmd, opts, params, objective, pareto, out, report_file, quiet, budget, shard]() {
     const InterruptGuard interrupt;  // a signal at any point stops cleanly, writing nothing
     const OutputTargets targets(*cmd, *out, *report_file, scenario_inputs(opts->scenario));  // before simulating
     // Everything the user typed is checked before the first replication runs.
@@ -61,6 +64,7 @@ Command add_sweep_command(CLI::App& app) {
     if (!objective->empty()) spec.objective = for_option("--objective", [&] { return parse_objective(*objective); });
     if (!pareto->empty()) spec.pareto = for_option("--pareto", [&] { return parse_pareto(*pareto); });
     WhatIfOptions options = whatif_options(*opts);  // parses --precision
+    ShardRole role(*cmd, *shard, *opts);
     const std::vector<std::string> metrics = chosen_metrics(*opts);
     const ScenarioInput input = read_input(opts->scenario, scenario_overrides(*opts));
     const nlohmann::json& doc = input.document;
@@ -76,12 +80,15 @@ Command add_sweep_command(CLI::App& app) {
       return 2;
     if (spec.warmup->automatic && !*quiet) print_text(stderr, "funnelsim: " + warmup_note(*spec.warmup) + "\n");
     options.cancel = interrupt.flag();
-    const std::optional<SweepReport> swept = naming_overrides("--param", [&] {
-      return with_progress_bar(!*quiet, options, [&](const WhatIfOptions& o) {
-        return run_sweep(doc, opts->scenario, std::move(spec), o, input.origin);
+    const std::optional<SweepReport> swept = role.run(options, [&](const WhatIfOptions& w) {
+      return naming_overrides("--param", [&] {
+        return with_progress_bar(!*quiet, w, [&](const WhatIfOptions& o) {
+          return run_sweep(doc, opts->scenario, spec, o, input.origin);  // a copy: a rank runs it twice
+        });
       });
     });
     if (interrupt.signal() != 0) return interrupt.report();
+    if (role.finished()) return role.finish(targets, *quiet);  // a shard written, or a rank's share sent
     const SweepReport& report = *swept;
     const std::string json_text = sweep_json(report);
     if (interrupt.signal() != 0) return interrupt.report();  // last check before the disk

@@ -20,5 +20,6 @@ Command add_export_crm_command(CLI::App& app);
 Command add_observe_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
 Command add_calibrate_command(CLI::App& app);
+Command add_merge_command(CLI::App& app);
 
 }  // namespace funnelsim::cli

@@ -8,6 +8,7 @@
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/scenario/loader.hpp"
 #include "report_option.hpp"
+#include "shard_option.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -69,7 +70,8 @@ OutputTargets::OutputTargets(const CLI::App& cmd, const std::string& out, const 
       throw UsageError(
           fmt::format("--report {}: expected a file in a folder, found that {} is a file", report, parent.string()));
   }
-  if (!out.empty()) {
+  // On a cluster only rank 0 writes: the other ranks neither lock nor check the folder.
+  if (!out.empty() && (!current_cluster() || current_cluster()->rank() == 0)) {
     writer_ = std::make_unique<ResultSetWriter>(out, "--out");
     if (!report_.empty() && report_.parent_path() == writer_->target()) {
       if (report_.filename() != "report.html")

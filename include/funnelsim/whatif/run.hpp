@@ -16,6 +16,7 @@
 #include "funnelsim/engine/engine.hpp"
 #include "funnelsim/engine/memory_estimate.hpp"
 #include "funnelsim/scenario/error.hpp"
+#include "funnelsim/whatif/job_blocks.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "funnelsim/whatif/comparison.hpp"
 #include "funnelsim/whatif/precision.hpp"
@@ -40,6 +41,9 @@ struct WhatIfOptions {
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   /// Once it reads true the job stops early and returns nullopt (see RunOptions::cancel).
   const std::atomic<bool>* cancel = nullptr;
+  /// A shard's recorder or a merge's replay (job_blocks.hpp); takes no precision target. A
+  /// recording job runs its block, keeps its tables there and returns nullopt.
+  JobUnits* units = nullptr;
 };
 
 /// The engine's options for a job on `scenario` (the base): seed, replications (the fixed count,
