@@ -87,18 +87,23 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-/// Runs `funnelsim ARGS` from the source folder (so scenarios/... paths work).
-inline CliResult cli(const std::string& args) {
+/// Runs the shell command line `command` (a program and its arguments, quoted as needed) from the
+/// source folder (so scenarios/... paths work), capturing its exit code, stdout and stderr.
+inline CliResult run_in_source_dir(const std::string& command) {
   TempDir capture;
-  const std::string command = "cd '" + std::string(FUNNELSIM_SOURCE_DIR) + "' && '" + FUNNELSIM_CLI + "' " + args +
-                              " >'" + (capture / "out").string() + "' 2>'" + (capture / "err").string() +
-                              "' </dev/null";
-  const int status = std::system(command.c_str());
+  const std::string line = "cd '" + std::string(FUNNELSIM_SOURCE_DIR) + "' && " + command + " >'" +
+                           (capture / "out").string() + "' 2>'" + (capture / "err").string() + "' </dev/null";
+  const int status = std::system(line.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = read_file(capture / "out");
   r.err = read_file(capture / "err");
   return r;
+}
+
+/// Runs `funnelsim ARGS` from the source folder.
+inline CliResult cli(const std::string& args) {
+  return run_in_source_dir("'" + std::string(FUNNELSIM_CLI) + "' " + args);
 }
 
 /// `funnelsim run ARGS --quiet --out DIR/NAME`, which must succeed, and its summary.json.

@@ -34,16 +34,7 @@ std::string mpirun_prefix(int ranks) {
 
 /// `mpirun -np RANKS funnelsim-mpi ARGS` from the source folder.
 CliResult mpi(int ranks, const std::string& args) {
-  const TempDir capture;
-  const std::string command = "cd '" + std::string(FUNNELSIM_SOURCE_DIR) + "' && " + mpirun_prefix(ranks) + args +
-                              " >'" + (capture / "out").string() + "' 2>'" + (capture / "err").string() +
-                              "' </dev/null";
-  const int status = std::system(command.c_str());
-  CliResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_file(capture / "out");
-  r.err = read_file(capture / "err");
-  return r;
+  return funnelsim::test::run_in_source_dir(mpirun_prefix(ranks) + args);
 }
 
 std::map<std::string, std::string> files_of(const std::filesystem::path& folder) {
