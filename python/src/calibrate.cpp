@@ -13,7 +13,6 @@
 #include "funnelsim/calibrate/calibrate.hpp"
 #include "funnelsim/calibrate/calibration_request.hpp"
 #include "funnelsim/core/usage_error.hpp"
-#include "funnelsim/crm/mapping.hpp"
 #include "funnelsim/report/report.hpp"
 #include "job_output.hpp"
 #include "polled_job.hpp"
@@ -36,25 +35,14 @@ JobOutput calibrate(const LoadedScenario& base, const std::vector<std::string>& 
     throw UsageError("base", "expected a scenario file (calibrated.json extends it by its path), found a dict");
   if (observed.empty())
     throw UsageError("observed", "expected CRM exports (CSV files or folders) or an observe result folder, found none");
-  const std::vector<fs::path> sources(observed.begin(), observed.end());
-  const bool result_folder = calibrate::is_observe_result(sources);
-  if (result_folder && !to.empty())
-    throw UsageError("to_date", "expected no to_date with an observe result folder (give it to observe), found " + to);
-  if (result_folder && !mapping.empty())
-    throw UsageError("mapping",
-                     "expected no mapping with an observe result folder (give it to observe), found " + mapping);
-  const std::string mapping_file = mapping.empty() ? calibrate::default_mapping(sources).string() : mapping;
-  crm::ReadOptions read;
-  if (!mapping_file.empty()) read.mapping = naming_source("mapping", [&] { return crm::read_mapping(mapping_file); });
-  const crm::Minute first =
-      from.empty() ? crm::kNoTime : naming_source("from_date", [&] { return crm::parse_day(from); });
-  const crm::Minute last = to.empty() ? crm::kNoTime : naming_source("to_date", [&] { return crm::parse_day(to); });
+  const calibrate::ObservedRequest request = calibrate::observed_request(
+      std::vector<fs::path>(observed.begin(), observed.end()), mapping, from, to, {"mapping", "from_date", "to_date"});
 
   calibrate::CalibrationOptions options;
   options.seed = seed ? *seed : base.document().value("seed", std::uint64_t{1});
   if (replications) options.replications = *replications;
   options.threads = threads;
-  options.start_date = first;  // from_date is the horizon's day 0, as export-crm prints it
+  options.start_date = request.first;  // from_date is the horizon's day 0, as export-crm prints it
   options.free = free;
   const std::string name = base.document().value("name", base.fallback_name());
   auto funnel = std::make_shared<crm::ObservedFunnel>();
@@ -62,7 +50,7 @@ JobOutput calibrate(const LoadedScenario& base, const std::vector<std::string>& 
   polled.threads = threads;
   auto result = std::make_shared<const calibrate::CalibrationResult>(
       run_job<calibrate::CalibrationResult>(polled, progress, [&](const WhatIfOptions& o) {
-        *funnel = calibrate::observed_funnel(sources, read, first, last);  // reading takes seconds
+        *funnel = calibrate::observed_funnel(request);  // reading takes seconds
         calibrate::CalibrationOptions job = options;
         job.cancel = o.cancel;
         job.progress = o.progress;

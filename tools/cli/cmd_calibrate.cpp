@@ -78,30 +78,18 @@ Command add_calibrate_command(CLI::App& app) {
   return [cmd, opts, observed, free, mapping, from, to, out, report_file, quiet]() {
     const InterruptGuard interrupt;
     std::vector<fs::path> inputs = scenario_inputs(opts->scenario);
-    const std::vector<fs::path> sources(observed->begin(), observed->end());
-    // An observe result folder holds the measured funnel itself: its window is the one observe
-    // measured, so --to and --mapping belong to observe; --from stays day 0.
-    const bool result_folder = calibrate::is_observe_result(sources);
-    if (result_folder && !to->empty())
-      throw UsageError("--to", "expected no --to with an observe result folder (give it to observe), found " + *to);
-    if (result_folder && !mapping->empty())
-      throw UsageError("--mapping",
-                       "expected no --mapping with an observe result folder (give it to observe), found " + *mapping);
-    const std::string mapping_file = mapping->empty() ? calibrate::default_mapping(sources).string() : *mapping;
+    const calibrate::ObservedRequest request =
+        calibrate::observed_request(std::vector<fs::path>(observed->begin(), observed->end()), *mapping, *from, *to,
+                                    {"--mapping", "--from", "--to"});
     const OutputTargets targets(*cmd, *out, *report_file, inputs);  // before simulating
-    crm::ReadOptions read;
-    if (!mapping_file.empty()) read.mapping = for_option("--mapping", [&] { return crm::read_mapping(mapping_file); });
-    const crm::Minute first =
-        from->empty() ? crm::kNoTime : for_option("--from", [&] { return crm::parse_day(*from); });
-    const crm::Minute last = to->empty() ? crm::kNoTime : for_option("--to", [&] { return crm::parse_day(*to); });
-    const crm::ObservedFunnel funnel = calibrate::observed_funnel(sources, read, first, last);
+    const crm::ObservedFunnel funnel = calibrate::observed_funnel(request);
 
     const nlohmann::json base = read_document(opts->scenario, parse_overrides(opts->sets));
     calibrate::CalibrationOptions options;
     options.seed = opts->seed ? *opts->seed : base.value("seed", std::uint64_t{1});
     if (opts->replications) options.replications = *opts->replications;
     options.threads = opts->threads;
-    options.start_date = first;  // --from is the horizon's day 0, as export-crm prints it
+    options.start_date = request.first;  // --from is the horizon's day 0, as export-crm prints it
     options.free = split_pointers(*free);
     options.cancel = interrupt.flag();
     std::optional<ProgressBar> bar(std::in_place, !*quiet);

@@ -10,22 +10,37 @@
 #include <nlohmann/json.hpp>
 
 #include "funnelsim/calibrate/calibrate.hpp"
+#include "funnelsim/crm/mapping.hpp"
 #include "funnelsim/crm/observe.hpp"
 
 namespace funnelsim::calibrate {
 
-/// Whether `observed` is one folder that observe --out wrote (it holds summary.json): that folder
-/// holds the measured funnel itself, with the window observe measured.
-bool is_observe_result(const std::vector<std::filesystem::path>& observed);
+/// How a front end names the arguments of an observed-funnel request in its errors: the CLI's
+/// "--mapping", "--from", "--to"; the Python module's "mapping", "from_date", "to_date".
+struct ObservedArgumentNames {
+  std::string mapping, from, to;
+};
 
-/// The mapping file export-crm writes beside its export: mapping.json in `observed` when it is one
-/// folder that holds one (and is not an observe result); empty otherwise.
-std::filesystem::path default_mapping(const std::vector<std::filesystem::path>& observed);
+/// What to read, and how, for the funnel to fit.
+struct ObservedRequest {
+  std::vector<std::filesystem::path> sources;
+  crm::ReadOptions read;
+  crm::Minute first = crm::kNoTime, last = crm::kNoTime;
+};
 
-/// The funnel to fit: read back from an observe result folder, or measured from the exports
-/// (read with `read`) within [first, last] (crm::kNoTime: the records' own window).
-crm::ObservedFunnel observed_funnel(const std::vector<std::filesystem::path>& observed, const crm::ReadOptions& read,
-                                    crm::Minute first, crm::Minute last);
+/// Checks and resolves a request as the caller wrote it (empty text: not given). `observed` is CRM
+/// exports (CSV files or folders of them) or one folder observe --out wrote (it holds
+/// summary.json): that folder holds the measured funnel itself, with observe's window, so `to` and
+/// `mapping` belong to observe there and `from` stays day 0. Without `mapping`, the mapping.json
+/// export-crm writes beside its export, when `observed` is one such folder. Throws UsageError
+/// naming the argument (by `names`): one given with an observe folder, a mapping or day that does
+/// not read.
+ObservedRequest observed_request(const std::vector<std::filesystem::path>& observed, const std::string& mapping,
+                                 const std::string& from, const std::string& to, const ObservedArgumentNames& names);
+
+/// The funnel to fit: read back from the observe folder, or measured from the exports within
+/// [first, last] (crm::kNoTime: the records' own window).
+crm::ObservedFunnel observed_funnel(const ObservedRequest& request);
 
 /// calibrate's run identifier: the base document (after extends and overrides), the seed, the
 /// replications, the window as the caller wrote it (`from`, `to`: empty when not given), the free
