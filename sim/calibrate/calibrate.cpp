@@ -17,6 +17,7 @@
 #include "funnelsim/crm/export.hpp"
 #include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/whatif/job_blocks.hpp"
 #include "funnelsim/whatif/runnable_scenario.hpp"
 #include "funnelsim/whatif/warmup_choice.hpp"
 
@@ -50,31 +51,33 @@ class MomentSimulator {
         options_(options) {}
 
   /// replications x targets, each row one simulated export's moments; each replication's measured
-  /// funnel too, when `funnels` is given.
+  /// funnel too, when `funnels` is given (then every process simulates every replication: the
+  /// funnels are read once, at the estimate, and are not exchanged).
   Eigen::MatrixXd simulate(const std::vector<std::pair<std::string, double>>& values,
                            std::vector<crm::ObservedFunnel>* funnels = nullptr) {
-    if (options_.cancel != nullptr && options_.cancel->load()) throw Cancelled{};
-    nlohmann::json document = base_;
-    for (const auto& [pointer, value] : values) document[nlohmann::json::json_pointer(pointer)] = value;
-    const RunnableScenario scenario(std::move(document), name_);
+    const bool cancelled = options_.cancel != nullptr && options_.cancel->load();
+    const ReplicationSharing& sharing = options_.sharing;
     const auto reps = static_cast<std::size_t>(options_.replications);
-    Eigen::MatrixXd rows(static_cast<Eigen::Index>(reps), static_cast<Eigen::Index>(targets_.size()));
-    if (funnels != nullptr) funnels->assign(reps, {});
-    const auto one = [&](std::size_t r) {
-      const crm::TracedReplication traced = crm::trace_replication(scenario, options_.seed, r, options_.start_date);
-      crm::ObservedFunnel measured = crm::measure_moments(traced.records, observed_.window);
-      for (std::size_t t = 0; t < targets_.size(); ++t)
-        rows(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(t)) = moment_of(measured, targets_[t]);
-      if (funnels != nullptr) (*funnels)[r] = std::move(measured);
-    };
-    // Each replication fills its own row: the same numbers on any thread count.
-    const int threads = options_.threads > 0 ? options_.threads : tbb::this_task_arena::max_concurrency();
-    tbb::task_arena arena(threads);
-    arena.execute([&] { tbb::parallel_for(std::size_t{0}, reps, one); });
+    const bool split = sharing.exchange && funnels == nullptr;
+    const JobBlock block = split ? job_block(reps, sharing.index, sharing.count) : JobBlock{0, reps};
+    std::vector<double> rows(block.size() * targets_.size());
+    if (sharing.exchange && !split) {
+      std::vector<double> none;  // the processes agree on a cancel before each simulates everything
+      if (!sharing.exchange(none, cancelled)) stop();
+    } else if (cancelled && !split) {
+      stop();
+    }
+    if (!cancelled) simulate_block(values, block, rows, funnels);
+    if (split && !sharing.exchange(rows, cancelled)) stop();
     ++evaluations_;
     if (options_.progress) options_.progress(evaluations_, planned_);
-    return rows;
+    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    return Eigen::Map<const RowMajor>(rows.data(), static_cast<Eigen::Index>(reps),
+                                      static_cast<Eigen::Index>(targets_.size()));
   }
+
+  /// Whether a cancel (here or, sharing, on another process) stopped a simulation.
+  bool stopped() const { return stopped_; }
 
   static double moment_of(const crm::ObservedFunnel& funnel, const Target& target) {
     for (const crm::ObservedScope& scope : funnel.scopes)
@@ -89,12 +92,39 @@ class MomentSimulator {
   void plan(std::uint64_t total) { planned_ = total; }
 
  private:
+  [[noreturn]] void stop() {
+    stopped_ = true;
+    throw Cancelled{};
+  }
+
+  /// Replications block.begin.. into `rows` (row-major, one row per replication of the block).
+  void simulate_block(const std::vector<std::pair<std::string, double>>& values, JobBlock block,
+                      std::vector<double>& rows, std::vector<crm::ObservedFunnel>* funnels) const {
+    nlohmann::json document = base_;
+    for (const auto& [pointer, value] : values) document[nlohmann::json::json_pointer(pointer)] = value;
+    const RunnableScenario scenario(std::move(document), name_);
+    const std::size_t columns = targets_.size();
+    if (funnels != nullptr) funnels->assign(block.size(), {});
+    const auto one = [&](std::size_t i) {
+      const std::uint64_t r = block.begin + i;
+      const crm::TracedReplication traced = crm::trace_replication(scenario, options_.seed, r, options_.start_date);
+      crm::ObservedFunnel measured = crm::measure_moments(traced.records, observed_.window);
+      for (std::size_t t = 0; t < columns; ++t) rows[i * columns + t] = moment_of(measured, targets_[t]);
+      if (funnels != nullptr) (*funnels)[i] = std::move(measured);
+    };
+    // Each replication fills its own row: the same numbers on any thread count.
+    const int threads = options_.threads > 0 ? options_.threads : tbb::this_task_arena::max_concurrency();
+    tbb::task_arena arena(threads);
+    arena.execute([&] { tbb::parallel_for(std::size_t{0}, static_cast<std::size_t>(block.size()), one); });
+  }
+
   nlohmann::json base_;
   std::string name_;
   const crm::ObservedFunnel& observed_;
   std::vector<Target> targets_;
   const CalibrationOptions& options_;
   std::uint64_t evaluations_ = 0, planned_ = 0;
+  bool stopped_ = false;
 };
 
 Eigen::VectorXd column_means(const Eigen::MatrixXd& rows) { return rows.colwise().mean().transpose(); }
@@ -380,7 +410,7 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
         value = objective(x0);
       } catch (const std::runtime_error&) {
         // NLopt turns an exception of the objective into its own failure: a cancel is ours.
-        if (options.cancel != nullptr && options.cancel->load()) throw Cancelled{};
+        if (simulator.stopped()) throw Cancelled{};
         throw;
       }
       return std::pair{x0, value};

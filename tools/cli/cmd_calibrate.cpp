@@ -20,6 +20,7 @@
 #include "progress_bar.hpp"
 #include "report_option.hpp"
 #include "run_options.hpp"
+#include "shard_option.hpp"
 #include "terminal.hpp"
 
 namespace funnelsim::cli {
@@ -38,6 +39,59 @@ std::vector<std::string> split_pointers(const std::vector<std::string>& values) 
   }
   return out;
 }
+
+/// calibrate on funnelsim-mpi's ranks: the evaluations' replications split over them
+/// (calibrate::ReplicationSharing); none on one process.
+class RankSharing {
+ public:
+  explicit RankSharing(Cluster* cluster) : cluster_(cluster != nullptr && cluster->size() > 1 ? cluster : nullptr) {}
+
+  calibrate::ReplicationSharing of_calibration() {
+    calibrate::ReplicationSharing sharing;
+    if (cluster_ == nullptr) return sharing;
+    sharing.index = static_cast<std::uint64_t>(cluster_->rank());
+    sharing.count = static_cast<std::uint64_t>(cluster_->size());
+    sharing.exchange = [this](std::vector<double>& values, bool stop) {
+      // The first exchange starts the job: a rank that failed before it (reading its inputs)
+      // stops the others here instead of leaving them waiting for its rows.
+      if (!started_) {
+        started_ = true;
+        if (!cluster_->start(true)) {
+          failed_elsewhere_ = true;
+          return false;
+        }
+      }
+      if (cluster_->all_gather(values, stop)) return true;
+      stopped_elsewhere_ = !stop;
+      return false;
+    };
+    return sharing;
+  }
+  /// After calibrate returned (not after it threw: the others may wait for this rank's rows).
+  void delivered() const {
+    if (started_) cluster_->delivered();
+  }
+  /// Whether this process writes the outputs: rank 0 of a cluster, or a plain process.
+  bool writes() const { return cluster_ == nullptr || cluster_->rank() == 0; }
+  /// Whether calibrate stopped for another rank: its failure before the job or its signal.
+  bool stopped_by_others() const { return failed_elsewhere_ || stopped_elsewhere_; }
+  /// Says so on stderr; the exit code.
+  int report_stopped() const {
+    if (failed_elsewhere_) {
+      print_text(stderr,
+                 "funnelsim: another rank stopped before the job started (an error or a signal): nothing written\n");
+      return 2;
+    }
+    print_text(stderr, "funnelsim: stopped on another rank (a signal): nothing written\n");
+    return 130;
+  }
+
+ private:
+  Cluster* cluster_;
+  bool started_ = false;
+  bool failed_elsewhere_ = false;
+  bool stopped_elsewhere_ = false;
+};
 
 }  // namespace
 
@@ -95,6 +149,8 @@ Command add_calibrate_command(CLI::App& app) {
     std::optional<ProgressBar> bar(std::in_place, !*quiet);
     options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->update(done, std::max(done, total)); };
     const std::string name = base.value("name", fs::path(opts->scenario).stem().string());
+    RankSharing sharing(current_cluster());
+    options.sharing = sharing.of_calibration();
     const std::optional<calibrate::CalibrationResult> result = [&] {
       try {
         return calibrate::calibrate(base, name, funnel, options);
@@ -102,8 +158,11 @@ Command add_calibrate_command(CLI::App& app) {
         throw named_by("--free", e);
       }
     }();
+    sharing.delivered();
     bar.reset();  // clears its line before any message
+    if (!result && interrupt.signal() == 0 && sharing.stopped_by_others()) return sharing.report_stopped();
     if (interrupt.signal() != 0 || !result) return interrupt.report();
+    if (!sharing.writes()) return 0;  // rank 0 writes and prints
     if (targets.any()) {
       const std::string extends = calibrate::extends_path(opts->scenario, out->empty() ? "." : *out);
       // The --set values too: calibrated.json extends the file, which does not hold them.

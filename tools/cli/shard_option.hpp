@@ -40,6 +40,12 @@ class Cluster {
   virtual void done() = 0;
   /// Every rank's shard text, on rank 0 in rank order (empty elsewhere).
   virtual std::vector<std::string> gather(const std::string& mine) = 0;
+  /// Every rank, at the same points (a calibration, once per evaluation): `values` gets every
+  /// rank's, in rank order, on every rank. `stop`: this rank was stopped; false when any rank was,
+  /// `values` then unchanged.
+  virtual bool all_gather(std::vector<double>& values, bool stop) = 0;
+  /// This rank's part of a split job is over (gather() says so itself): no rank waits for it.
+  virtual void delivered() = 0;
 };
 
 /// The cluster every command of this process runs on (funnelsim-mpi sets it once; null: none).

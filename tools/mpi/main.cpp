@@ -4,8 +4,10 @@
 // tools/cli/shard_option.hpp): run and compare in static blocks of replications, sweep points and
 // sensitivity runs handed out one at a time by rank 0. Each rank runs its share on all its cores
 // (oneTBB), rank 0 gathers every rank's rows in order and writes the outputs a single process
-// writes, byte for byte. A signal (mpirun passes SIGINT and SIGTERM on to every rank) stops each
-// rank's share; the ranks still meet at the gather, and nothing is written.
+// writes, byte for byte. calibrate runs its search on every rank and splits each evaluation's
+// replications, every rank getting every row (all_gather), so all ranks take the same steps. A signal (mpirun passes
+// SIGINT and SIGTERM on to every rank) stops each rank's share; the ranks still meet at the gather, and nothing is
+// written.
 #include <fcntl.h>
 #include <mpi.h>
 #include <unistd.h>
@@ -53,7 +55,7 @@ class MpiCluster final : public funnelsim::cli::Cluster {
   }
   bool started() const { return started_; }
   /// Whether the job was split and this rank's share not yet gathered (others may wait for it).
-  bool owes_share() const { return split_ && !gathered_; }
+  bool owes_share() const { return split_ && !delivered_; }
 
   // Rank 0 answers claims on a thread of its own while its main thread simulates; no other thread
   // of rank 0 passes messages until done() joins it (MPI_THREAD_SERIALIZED). It polls with a
@@ -111,19 +113,44 @@ class MpiCluster final : public funnelsim::cli::Cluster {
       throw std::length_error("funnelsim-mpi: the gathered shares exceed 2 GiB");
     std::string all(total, '\0');
     MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
-    gathered_ = true;
+    delivered();
     std::vector<std::string> texts;
     for (std::size_t r = 0; r < lengths.size(); ++r)
       texts.push_back(all.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(lengths[r])));
     return texts;
   }
 
+  bool all_gather(std::vector<double>& values, bool stop) override {
+    int mine = stop ? 1 : 0, any = 0;
+    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (any != 0) return false;
+    if (values.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+      throw std::length_error("funnelsim-mpi: a rank's share exceeds 2^31 values: use more ranks");
+    int count = static_cast<int>(values.size());
+    std::vector<int> counts(static_cast<std::size_t>(size_)), offsets(counts.size());
+    MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
+    std::size_t total = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      offsets[r] = static_cast<int>(total);
+      total += static_cast<std::size_t>(counts[r]);
+      if (total > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        throw std::length_error("funnelsim-mpi: the gathered values exceed 2^31");
+    }
+    std::vector<double> all(total);
+    MPI_Allgatherv(values.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(), MPI_DOUBLE,
+                   MPI_COMM_WORLD);
+    values = std::move(all);
+    return true;
+  }
+
+  void delivered() override { delivered_ = true; }
+
  private:
   int rank_ = 0;
   int size_ = 1;
   bool started_ = false;
   bool split_ = false;
-  bool gathered_ = false;
+  bool delivered_ = false;
   std::thread server_;
 };
 

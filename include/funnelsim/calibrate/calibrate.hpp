@@ -26,6 +26,18 @@
 
 namespace funnelsim::calibrate {
 
+/// Processes that fit together (funnelsim-mpi's ranks). Each runs the same search; of every
+/// evaluation's replications it simulates only its block (job_block(R, index, count)), and
+/// `exchange` hands every process every block, so all of them take the same steps and end with the
+/// numbers one process gets. Unset `exchange`: one process simulates everything.
+struct ReplicationSharing {
+  std::uint64_t index = 0, count = 1;
+  /// Called by every process at the same points: `values` holds this process's rows (row-major)
+  /// and gets every process's, in process order; `stop`, this process was cancelled. False when any
+  /// process was (or one failed before the fit began): every process then stops.
+  std::function<bool(std::vector<double>& values, bool stop)> exchange;
+};
+
 struct CalibrationOptions {
   std::uint64_t seed = 1;
   std::uint64_t replications = 40;  ///< simulated exports per evaluation (more than moments)
@@ -43,6 +55,7 @@ struct CalibrationOptions {
   /// (done, total) objective evaluations, from the calling thread.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   const std::atomic<bool>* cancel = nullptr;  ///< once true, calibrate returns nullopt
+  ReplicationSharing sharing;
 };
 
 struct ParameterEstimate {
