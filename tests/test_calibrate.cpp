@@ -86,6 +86,41 @@ TEST_CASE("calibrate recovers the truth of a saas_baseline-sized export", "[cali
   CHECK(result->degrees_of_freedom == 18 - 2);
 }
 
+TEST_CASE("calibrate sets the pipeline's opportunity rate, win rate and amounts from the export",
+          "[calibrate][release]") {
+  TempDir dir;
+  nlohmann::json truth = small_document(84);
+  truth["sources"][0]["leads_per_week"] = 600;  // about 150 SQLs and 75 opportunities a quarter
+  const crm::ObservedFunnel observed = observed_export(truth, 4242, dir.path());
+  nlohmann::json base = truth;  // its pipeline away from the truth's
+  nlohmann::json& pipeline = base["pipeline"];
+  for (const char* end : {"at_readiness_0", "at_readiness_1"}) {
+    pipeline["opportunity_rate"][end] = pipeline["opportunity_rate"][end].get<double>() * 0.7;
+    pipeline["win_rate"][end] = pipeline["win_rate"][end].get<double>() * 1.5;
+  }
+  pipeline["amount"]["mean"] = pipeline["amount"]["mean"].get<double>() * 0.6;
+  for (auto& [segment, value] : pipeline["amount"]["by_segment"].items())
+    if (value.contains("mean")) value["mean"] = value["mean"].get<double>() * 0.6;
+  const auto result = calibrate::calibrate(base, "paid_search_only", observed, fast_options(2));
+  REQUIRE(result);
+  std::size_t pipeline_parameters = 0;
+  for (const calibrate::ParameterEstimate& p : result->parameters)
+    pipeline_parameters += p.pointer.rfind("/pipeline/", 0) == 0 && p.how == "direct";
+  CHECK(pipeline_parameters == 2 + 2 + 1 + 3);  // both curves' ends, the amount and three segments
+  require_recovery(*result, truth, {1.8, 0.55});
+  // calibrated.json holds them, so what-ifs on it see the export's pipeline.
+  const ResultSetFiles files = calibrate::calibration_files(*result, base, "base.json");
+  const auto calibrated =
+      std::find_if(files.begin(), files.end(), [](const auto& f) { return f.first == "calibrated.json"; });
+  REQUIRE(calibrated != files.end());
+  const char* const win = "/pipeline/win_rate/at_readiness_1";
+  const auto estimate = std::find_if(result->parameters.begin(), result->parameters.end(),
+                                     [&](const calibrate::ParameterEstimate& p) { return p.pointer == win; });
+  REQUIRE(estimate != result->parameters.end());
+  CHECK(nlohmann::json::parse(calibrated->second).at(nlohmann::json::json_pointer(win)).get<double>() ==
+        estimate->estimate);
+}
+
 TEST_CASE("calibrate rejects a base that lacks the truth's faster behaviour and names the moment",
           "[calibrate][release]") {
   TempDir dir;

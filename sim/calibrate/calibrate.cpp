@@ -8,21 +8,23 @@
 #include <boost/math/distributions/chi_squared.hpp>
 #include <fmt/format.h>
 #include <nlopt.hpp>
-#include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "funnelsim/core/statistics.hpp"
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/crm/export.hpp"
 #include "funnelsim/metrics/metrics.hpp"
 #include "funnelsim/scenario/loader.hpp"
-#include "funnelsim/whatif/job_blocks.hpp"
+#include "moment_simulator.hpp"
+#include "pipeline_scales.hpp"
 #include "funnelsim/whatif/runnable_scenario.hpp"
 #include "funnelsim/whatif/warmup_choice.hpp"
 
 namespace funnelsim::calibrate {
 namespace {
+
+using detail::Cancelled;
+using detail::MomentSimulator;
+using detail::Target;
 
 constexpr double kZ95 = 1.959963984540054;
 constexpr double kLogBound = 2.302585092994046;         // free parameters stay within x10 of the base
@@ -31,101 +33,6 @@ constexpr std::uint64_t kCovarianceReplications = 100;  // at least, for S and G
 constexpr double kFirstStep = 0.2;                      // BOBYQA's first step in log space: 20%, stage 1
 constexpr double kSecondStep = 0.05;                    // and 5% for stage 2, from stage 1's estimate
 constexpr double kAgree = 0.02;                         // two starts agree when every parameter is within 2%
-
-struct Target {
-  std::string scope, metric;
-  std::size_t index = 0;  // in the metric row
-};
-
-struct Cancelled {};
-
-/// The simulated moments of one parameter vector: per replication, per target.
-class MomentSimulator {
- public:
-  MomentSimulator(nlohmann::json base, std::string name, const crm::ObservedFunnel& observed,
-                  std::vector<Target> targets, const CalibrationOptions& options)
-      : base_(std::move(base)),
-        name_(std::move(name)),
-        observed_(observed),
-        targets_(std::move(targets)),
-        options_(options) {}
-
-  /// replications x targets, each row one simulated export's moments; each replication's measured
-  /// funnel too, when `funnels` is given (then every process simulates every replication: the
-  /// funnels are read once, at the estimate, and are not exchanged).
-  Eigen::MatrixXd simulate(const std::vector<std::pair<std::string, double>>& values,
-                           std::vector<crm::ObservedFunnel>* funnels = nullptr) {
-    const bool cancelled = options_.cancel != nullptr && options_.cancel->load();
-    const ReplicationSharing& sharing = options_.sharing;
-    const auto reps = static_cast<std::size_t>(options_.replications);
-    const bool split = sharing.exchange && funnels == nullptr;
-    const JobBlock block = split ? job_block(reps, sharing.index, sharing.count) : JobBlock{0, reps};
-    std::vector<double> rows(block.size() * targets_.size());
-    if (sharing.exchange && !split) {
-      std::vector<double> none;  // the processes agree on a cancel before each simulates everything
-      if (!sharing.exchange(none, cancelled)) stop();
-    } else if (cancelled && !split) {
-      stop();
-    }
-    if (!cancelled) simulate_block(values, block, rows, funnels);
-    if (split && !sharing.exchange(rows, cancelled)) stop();
-    ++evaluations_;
-    if (options_.progress) options_.progress(evaluations_, planned_);
-    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    return Eigen::Map<const RowMajor>(rows.data(), static_cast<Eigen::Index>(reps),
-                                      static_cast<Eigen::Index>(targets_.size()));
-  }
-
-  /// Whether a cancel (here or, sharing, on another process) stopped a simulation.
-  bool stopped() const { return stopped_; }
-
-  static double moment_of(const crm::ObservedFunnel& funnel, const Target& target) {
-    for (const crm::ObservedScope& scope : funnel.scopes)
-      if (scope.name == target.scope) {
-        const double v = scope.metrics[target.index];
-        return std::isfinite(v) ? v : 0.0;  // a replication with no MQLs in a source: rate 0
-      }
-    return 0.0;
-  }
-
-  std::uint64_t evaluations() const { return evaluations_; }
-  void plan(std::uint64_t total) { planned_ = total; }
-
- private:
-  [[noreturn]] void stop() {
-    stopped_ = true;
-    throw Cancelled{};
-  }
-
-  /// Replications block.begin.. into `rows` (row-major, one row per replication of the block).
-  void simulate_block(const std::vector<std::pair<std::string, double>>& values, JobBlock block,
-                      std::vector<double>& rows, std::vector<crm::ObservedFunnel>* funnels) const {
-    nlohmann::json document = base_;
-    for (const auto& [pointer, value] : values) document[nlohmann::json::json_pointer(pointer)] = value;
-    const RunnableScenario scenario(std::move(document), name_);
-    const std::size_t columns = targets_.size();
-    if (funnels != nullptr) funnels->assign(block.size(), {});
-    const auto one = [&](std::size_t i) {
-      const std::uint64_t r = block.begin + i;
-      const crm::TracedReplication traced = crm::trace_replication(scenario, options_.seed, r, options_.start_date);
-      crm::ObservedFunnel measured = crm::measure_moments(traced.records, observed_.window);
-      for (std::size_t t = 0; t < columns; ++t) rows[i * columns + t] = moment_of(measured, targets_[t]);
-      if (funnels != nullptr) (*funnels)[i] = std::move(measured);
-    };
-    // Each replication fills its own row: the same numbers on any thread count.
-    const int threads = options_.threads > 0 ? options_.threads : tbb::this_task_arena::max_concurrency();
-    tbb::task_arena arena(threads);
-    arena.execute([&] { tbb::parallel_for(std::size_t{0}, static_cast<std::size_t>(block.size()), one); });
-  }
-
-  nlohmann::json base_;
-  std::string name_;
-  const crm::ObservedFunnel& observed_;
-  std::vector<Target> targets_;
-  const CalibrationOptions& options_;
-  std::uint64_t evaluations_ = 0, planned_ = 0;
-  bool stopped_ = false;
-};
 
 Eigen::VectorXd column_means(const Eigen::MatrixXd& rows) { return rows.colwise().mean().transpose(); }
 
@@ -536,6 +443,13 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
                                    result.degrees_of_freedom, result.p_value);
     result.evaluations += simulator.evaluations();
     result.changes = values_of(best.first);
+    // The pipeline's direct parameters, after the funnel's: nothing before an SQL depends on them.
+    detail::PipelineScales pipeline = detail::pipeline_scales(base, name, observed, result.changes, wide);
+    result.parameters.insert(result.parameters.begin() + static_cast<std::ptrdiff_t>(direct.size()),
+                             pipeline.parameters.begin(), pipeline.parameters.end());
+    result.changes.insert(result.changes.begin() + static_cast<std::ptrdiff_t>(direct.size()), pipeline.changes.begin(),
+                          pipeline.changes.end());
+    result.evaluations += pipeline.evaluations;
   } catch (const Cancelled&) {
     return std::nullopt;
   } catch (const nlopt::forced_stop&) {

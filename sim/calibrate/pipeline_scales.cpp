@@ -1,0 +1,128 @@
+#include "pipeline_scales.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <Eigen/Dense>
+
+#include "core/json_pointer_token.hpp"
+#include "funnelsim/metrics/metrics.hpp"
+#include "moment_simulator.hpp"
+
+namespace funnelsim::calibrate::detail {
+namespace {
+
+constexpr double kZ95Pipeline = 1.959963984540054;
+
+/// One scale: the fields it multiplies, and the ratio of two counts of the whole funnel it matches.
+struct PipelineLever {
+  std::vector<std::string> pointers;
+  bool probability = false;                    ///< fields are probabilities: an estimate stays at or below 1
+  std::size_t numerator = 0, denominator = 0;  ///< indices of the counts below
+};
+
+std::vector<std::string> numbers_at(const nlohmann::json& pipeline, const std::string& field,
+                                    const std::vector<std::string>& keys) {
+  std::vector<std::string> pointers;
+  if (!pipeline.contains(field) || !pipeline[field].is_object()) return pointers;
+  for (const std::string& key : keys)
+    if (pipeline[field].contains(key) && pipeline[field][key].is_number())
+      pointers.push_back("/pipeline/" + field + "/" + key);
+  return pointers;
+}
+
+// The counts the ratios divide, measured on "all".
+constexpr std::size_t kSqls = 0, kOpportunities = 1, kWon = 2, kPipelineValue = 3;
+constexpr const char* kCounts[] = {"sqls", "opportunities", "won_deals", "pipeline_value"};
+
+std::vector<PipelineLever> levers_of(const nlohmann::json& base) {
+  std::vector<PipelineLever> levers;
+  if (!base.contains("pipeline") || !base["pipeline"].is_object()) return levers;
+  const nlohmann::json& pipeline = base["pipeline"];
+  const std::vector<std::string> curve = {"at_readiness_0", "at_readiness_1"};
+  levers.push_back({numbers_at(pipeline, "opportunity_rate", curve), true, kOpportunities, kSqls});
+  levers.push_back({numbers_at(pipeline, "win_rate", curve), true, kWon, kOpportunities});
+  PipelineLever amount{numbers_at(pipeline, "amount", {"mean"}), false, kPipelineValue, kOpportunities};
+  if (pipeline.contains("amount") && pipeline["amount"].contains("by_segment"))
+    for (const auto& [segment, value] : pipeline["amount"]["by_segment"].items())
+      if (value.is_object() && value.contains("mean") && value["mean"].is_number())
+        amount.pointers.push_back("/pipeline/amount/by_segment/" + escape_pointer_token(segment) + "/mean");
+  levers.push_back(amount);
+  std::erase_if(levers, [](const PipelineLever& lever) { return lever.pointers.empty(); });
+  return levers;
+}
+
+/// The simulated ratio of sums over the replications and the variance of one replication's ratio
+/// (the delta method: sum (num - ratio den)^2 / ((n - 1) mean(den)^2)): what one export's ratio
+/// varies by.
+std::pair<double, double> ratio_and_variance(const Eigen::MatrixXd& counts, const PipelineLever& lever) {
+  const Eigen::VectorXd num = counts.col(static_cast<Eigen::Index>(lever.numerator));
+  const Eigen::VectorXd den = counts.col(static_cast<Eigen::Index>(lever.denominator));
+  const double ratio = den.sum() > 0 ? num.sum() / den.sum() : NAN;
+  const auto n = static_cast<double>(counts.rows());
+  const double mean_den = den.mean();
+  const double variance = (num - ratio * den).squaredNorm() / ((n - 1) * mean_den * mean_den);
+  return {ratio, variance};
+}
+
+}  // namespace
+
+PipelineScales pipeline_scales(const nlohmann::json& base, const std::string& name, const crm::ObservedFunnel& observed,
+                               const std::vector<std::pair<std::string, double>>& values,
+                               const CalibrationOptions& options) {
+  PipelineScales out;
+  std::vector<PipelineLever> levers = levers_of(base);
+  const crm::ObservedScope* all = nullptr;
+  for (const crm::ObservedScope& scope : observed.scopes)
+    if (scope.name == "all") all = &scope;
+  if (all == nullptr) return out;
+  std::vector<Target> targets;
+  for (const char* count : kCounts) targets.push_back({"all", count, metric_index(count)});
+  const auto observed_count = [&](std::size_t k) { return all->metrics[targets[k].index]; };
+  std::erase_if(levers, [&](const PipelineLever& lever) {
+    const double num = observed_count(lever.numerator), den = observed_count(lever.denominator);
+    return !std::isfinite(num) || !std::isfinite(den) || !(den > 0);
+  });
+  if (levers.empty()) return out;
+
+  MomentSimulator counter(base, name, observed, targets, options);
+  std::vector<double> scale(levers.size(), 1.0), rel_se(levers.size(), 0.0);
+  const auto scaled_values = [&] {
+    std::vector<std::pair<std::string, double>> at = values;
+    for (std::size_t l = 0; l < levers.size(); ++l)
+      for (const std::string& pointer : levers[l].pointers) {
+        const double value = base[nlohmann::json::json_pointer(pointer)].get<double>() * scale[l];
+        at.emplace_back(pointer, levers[l].probability ? std::min(1.0, value) : value);
+      }
+    return at;
+  };
+  // Two passes: a probability scale is linear until a curve reaches 1, and a scale of the
+  // opportunity rate changes which deals the win rate and amounts divide by; the second pass,
+  // from the first's scales, corrects both.
+  for (int pass = 0; pass < 2; ++pass) {
+    const Eigen::MatrixXd counts = counter.simulate(scaled_values());
+    for (std::size_t l = 0; l < levers.size(); ++l) {
+      const auto [simulated, variance] = ratio_and_variance(counts, levers[l]);
+      const double seen = observed_count(levers[l].numerator) / observed_count(levers[l].denominator);
+      if (!(simulated > 0)) continue;  // nothing to scale from: the base value stays
+      scale[l] *= seen / simulated;
+      // The export's ratio is one draw of what a replication gives; the simulated one of n adds 1/n.
+      rel_se[l] = std::sqrt(variance * (1.0 + 1.0 / static_cast<double>(counts.rows()))) / simulated;
+    }
+  }
+  out.evaluations = counter.evaluations();
+  for (std::size_t l = 0; l < levers.size(); ++l)
+    for (const std::string& pointer : levers[l].pointers) {
+      const double base_value = base[nlohmann::json::json_pointer(pointer)].get<double>();
+      const double cap = levers[l].probability ? 1.0 : INFINITY;
+      const double estimate = std::min(cap, base_value * scale[l]);
+      const double se = base_value * scale[l] * rel_se[l];
+      out.parameters.push_back({pointer, "direct", base_value, estimate, se,
+                                std::max(0.0, base_value * scale[l] - kZ95Pipeline * se),
+                                std::min(cap, base_value * scale[l] + kZ95Pipeline * se)});
+      out.changes.emplace_back(pointer, estimate);
+    }
+  return out;
+}
+
+}  // namespace funnelsim::calibrate::detail
