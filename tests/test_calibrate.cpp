@@ -121,6 +121,53 @@ TEST_CASE("calibrate sets the pipeline's opportunity rate, win rate and amounts 
         estimate->estimate);
 }
 
+TEST_CASE("calibrate fits one scale of every SDR team's handle time from the response times", "[calibrate][release]") {
+  TempDir dir;
+  nlohmann::json truth = baseline_document();
+  const char* const pattern = "/sales/teams/*/handle_time/mean_minutes";
+  for (nlohmann::json& team : truth["sales"]["teams"])
+    team["handle_time"]["mean_minutes"] = team["handle_time"]["mean_minutes"].get<double>() * 1.3;
+  const crm::ObservedFunnel observed = observed_export(truth, 4242, dir.path());
+  const nlohmann::json base = baseline_document();  // the handle times 1 / 1.3 of the truth's
+  calibrate::CalibrationOptions options = fast_options(2);
+  options.free = {pattern};
+  const auto result = calibrate::calibrate(base, "saas_baseline", observed, options);
+  REQUIRE(result);
+  const calibrate::ParameterEstimate& scale = result->parameters.back();
+  INFO(scale.pointer << ": " << scale.estimate << " (se " << scale.se << ") in " << scale.ci_low << " .. "
+                     << scale.ci_high << "; " << result->verdict);
+  CHECK(scale.pointer == pattern);
+  CHECK(scale.how == "fitted");
+  CHECK(scale.base == 1.0);  // a scale's row: the factor on every field it matches
+  CHECK(std::abs(std::log(scale.estimate / 1.3)) < 4 * scale.se / scale.estimate);
+  CHECK(result->p_value > 0.001);
+  // The response time joined the moments; calibrated.json holds each team's handle time.
+  CHECK(std::any_of(result->moments.begin(), result->moments.end(), [](const calibrate::MomentFit& m) {
+    return m.scope == "all" && m.metric == "response_time_hours";
+  }));
+  for (std::size_t t = 0; t < base["sales"]["teams"].size(); ++t) {
+    const std::string pointer = fmt::format("/sales/teams/{}/handle_time/mean_minutes", t);
+    const auto change =
+        std::find_if(result->changes.begin(), result->changes.end(), [&](const auto& c) { return c.first == pointer; });
+    REQUIRE(change != result->changes.end());
+    CHECK(change->second == base.at(nlohmann::json::json_pointer(pointer)).get<double>() * scale.estimate);
+  }
+}
+
+TEST_CASE("calibrate names a pattern that matches no field", "[calibrate]") {
+  TempDir dir;
+  const crm::ObservedFunnel observed = observed_export(small_document(), 4242, dir.path());
+  calibrate::CalibrationOptions options = fast_options(1);
+  options.free = {"/sales/teams/*/no_such_field"};
+  try {
+    (void)calibrate::calibrate(small_document(), "paid_search_only", observed, options);
+    FAIL("no error");
+  } catch (const calibrate::FreeParameterError& e) {
+    CHECK(std::string(e.what()).find("/sales/teams/*/no_such_field") != std::string::npos);
+    CHECK(std::string(e.what()).find("matches fields of the base scenario, found none") != std::string::npos);
+  }
+}
+
 TEST_CASE("calibrate rejects a base that lacks the truth's faster behaviour and names the moment",
           "[calibrate][release]") {
   TempDir dir;

@@ -5,7 +5,12 @@
 # value, the mean absolute error and the mean interval width; and the run time of each fit.
 #   tools/bench_calibrate.sh [N=20] [SCENARIO=scenarios/saas_baseline.json] [REPLICATIONS=24]
 # Environment: FREE (the --free list), BASE_SET (--set arguments for the base alone), TRUTH_SET
-# (--set arguments for truth and base alike, e.g. --set /horizon_days=42), FUNNELSIM (binary).
+# (--set arguments for truth and base alike, e.g. --set /horizon_days=42), SCALE_TRUTH (the true
+# factor of a '*' pattern in FREE, a scale of the base's fields: its truth is not in the scenario),
+# FUNNELSIM (binary). Example, the SDR handle-time scale with the base's handle times 1/1.3 of the truth's:
+#   FREE='/sales/teams/*/handle_time/mean_minutes' SCALE_TRUTH=1.3 BASE_SET='--set
+#   /sales/teams/0/handle_time/mean_minutes=11.538 --set /sales/teams/1/handle_time/mean_minutes=19.231'
+#   tools/bench_calibrate.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${1:-20}
@@ -31,10 +36,12 @@ for s in $(seq 1 "$seeds"); do
   echo "$s $(date +%s.%N) $started" >>"$work/times"
 done
 /usr/bin/python3 - "$work" "$scenario" "$seeds" <<'PY'
-import json, sys
+import json, os, sys
 work, scenario, seeds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 truth_doc = json.load(open(scenario))
 def at(doc, pointer):
+    if "*" in pointer.split("/"):
+        return float(os.environ["SCALE_TRUTH"])  # a scale: the factor from the base to the truth
     for token in pointer.split("/")[1:]:
         doc = doc[int(token)] if isinstance(doc, list) else doc[token]
     return doc

@@ -13,6 +13,7 @@
 #include "funnelsim/core/usage_error.hpp"
 #include "funnelsim/crm/export.hpp"
 #include "funnelsim/metrics/metrics.hpp"
+#include "core/json_pointer_token.hpp"
 #include "funnelsim/scenario/loader.hpp"
 #include "moment_simulator.hpp"
 #include "pipeline_scales.hpp"
@@ -33,6 +34,7 @@ constexpr std::uint64_t kCovarianceReplications = 100;  // at least, for S and G
 constexpr double kFirstStep = 0.2;                      // BOBYQA's first step in log space: 20%, stage 1
 constexpr double kSecondStep = 0.05;                    // and 5% for stage 2, from stage 1's estimate
 constexpr double kAgree = 0.02;                         // two starts agree when every parameter is within 2%
+constexpr const char* kHandleTimes = "/sales/teams/*/handle_time/mean_minutes";  // a default scale
 
 Eigen::VectorXd column_means(const Eigen::MatrixXd& rows) { return rows.colwise().mean().transpose(); }
 
@@ -76,6 +78,65 @@ double number_at(const nlohmann::json& base, const std::string& pointer) {
     throw FreeParameterError(pointer, fmt::format("expected a positive number in the base scenario, found {}",
                                                   base.contains(ptr) ? base.at(ptr).dump() : "nothing"));
   return base.at(ptr).get<double>();
+}
+
+/// A free parameter: one field, or a pattern with "*" tokens, a scale of every field it matches
+/// (each its base value times the same factor).
+struct FreeParameter {
+  std::string name;  ///< as given: a pointer or a pattern
+  std::vector<std::string> pointers;
+  std::vector<double> bases;  ///< each pointer's value in the base
+  bool scale() const { return name.find("/*") != std::string::npos; }
+};
+
+/// The pointers `pattern` matches in `doc` ("*" a whole token: any array index or object key).
+void match_pattern(const nlohmann::json& doc, const std::vector<std::string>& tokens, std::size_t at,
+                   const std::string& prefix, std::vector<std::string>& out) {
+  if (at == tokens.size()) {
+    out.push_back(prefix);
+    return;
+  }
+  if (tokens[at] == "*") {
+    if (doc.is_array())
+      for (std::size_t i = 0; i < doc.size(); ++i)
+        match_pattern(doc[i], tokens, at + 1, prefix + "/" + std::to_string(i), out);
+    else if (doc.is_object())
+      for (const auto& [key, value] : doc.items())
+        match_pattern(value, tokens, at + 1, prefix + "/" + escape_pointer_token(key), out);
+    return;
+  }
+  const std::string key = unescape_pointer_token(tokens[at]);
+  if (doc.is_object() && doc.contains(key)) {
+    match_pattern(doc[key], tokens, at + 1, prefix + "/" + tokens[at], out);
+  } else if (doc.is_array() && !key.empty() && key.find_first_not_of("0123456789") == std::string::npos &&
+             std::stoul(key) < doc.size()) {
+    match_pattern(doc[std::stoul(key)], tokens, at + 1, prefix + "/" + tokens[at], out);
+  }
+}
+
+/// "/a/*/b" -> {"a", "*", "b"} (tokens still escaped).
+std::vector<std::string> pattern_tokens(const std::string& pattern) {
+  std::vector<std::string> tokens;
+  for (std::size_t from = 1; from <= pattern.size();) {
+    const std::size_t slash = std::min(pattern.find('/', from), pattern.size());
+    tokens.push_back(pattern.substr(from, slash - from));
+    from = slash + 1;
+  }
+  return tokens;
+}
+
+FreeParameter free_parameter(const nlohmann::json& base, const std::string& name) {
+  FreeParameter free{name, {}, {}};
+  if (!free.scale()) {
+    free.pointers = {name};
+  } else {
+    if (name.front() != '/') throw FreeParameterError(name, fmt::format("expected a JSON Pointer, found '{}'", name));
+    match_pattern(base, pattern_tokens(name), 0, "", free.pointers);
+    if (free.pointers.empty())
+      throw FreeParameterError(name, "expected a pattern that matches fields of the base scenario, found none");
+  }
+  for (const std::string& pointer : free.pointers) free.bases.push_back(number_at(base, pointer));
+  return free;
 }
 
 /// The log-space bounds of a free parameter: within x10 of its base value and inside the
@@ -192,11 +253,26 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
         free.push_back(fmt::format("/sources/{}/profile/readiness/alpha", s));
     if (base.contains("sales_acceptance") && base["sales_acceptance"].contains("midpoint"))
       free.push_back("/sales_acceptance/midpoint");
+    // The SDRs' handle time, one scale for every team, from how long MQLs wait for an owner.
+    const crm::ObservedScope* all = scope_named(observed, "all");
+    std::vector<std::string> handle_times;
+    if (base.contains("sales")) match_pattern(base, pattern_tokens(kHandleTimes), 0, "", handle_times);
+    if (!handle_times.empty() && all != nullptr && std::isfinite(all->metrics[metric_index("response_time_hours")]))
+      free.push_back(kHandleTimes);
   }
+  // start: the value a row shows at x = 0 (the base's, or 1 for a scale); bounds: every field's.
+  std::vector<FreeParameter> parameters;
   std::vector<double> start, lower, upper;
-  for (const std::string& pointer : free) {
-    start.push_back(number_at(base, pointer));
-    const auto [low, high] = log_bounds(base, pointer, start.back());
+  for (const std::string& given : free) {
+    parameters.push_back(free_parameter(base, given));
+    const FreeParameter& parameter = parameters.back();
+    start.push_back(parameter.scale() ? 1.0 : parameter.bases.front());
+    double low = -INFINITY, high = INFINITY;
+    for (std::size_t j = 0; j < parameter.pointers.size(); ++j) {
+      const auto [field_low, field_high] = log_bounds(base, parameter.pointers[j], parameter.bases[j]);
+      low = std::max(low, field_low);
+      high = std::min(high, field_high);
+    }
     lower.push_back(low);
     upper.push_back(high);
   }
@@ -206,7 +282,8 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
   for (const nlohmann::json& source : sources) source_names.push_back(source.value("name", std::string()));
   const auto needs = [&](const std::string& pointer, const std::string& source) {
     const std::string prefix = "/sources/";
-    if (pointer.rfind(prefix, 0) != 0) return true;
+    if (pointer.rfind(prefix, 0) != 0 || pointer.size() == prefix.size() || !std::isdigit(pointer[prefix.size()]))
+      return true;  // not one source's ("/sources/*/..." is every source's)
     const std::size_t index = std::stoul(pointer.substr(prefix.size()));
     return index < source_names.size() && source_names[index] == source;
   };
@@ -224,6 +301,21 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
       }
       targets.push_back({source, metric_name, metric});
     }
+  }
+  // A sales desk's parameter (handle time, headcount, hours) shows in how long MQLs wait for an
+  // owner: the whole funnel's mean response time joins the moments when one is free.
+  for (const FreeParameter& parameter : parameters) {
+    const bool sales = std::any_of(parameter.pointers.begin(), parameter.pointers.end(),
+                                   [](const std::string& pointer) { return pointer.rfind("/sales/", 0) == 0; });
+    if (!sales) continue;
+    const std::size_t response = metric_index("response_time_hours");
+    const crm::ObservedScope* all = scope_named(observed, "all");
+    if (all == nullptr || !std::isfinite(all->metrics[response]))
+      throw FreeParameterError(parameter.name,
+                               "needs the whole funnel's response_time_hours, which the export does not record: no "
+                               "MQL has a date in column 'Owner Assigned Date' (Salesforce: 'First Activity')");
+    targets.push_back({"all", "response_time_hours", response});
+    break;
   }
   if (targets.size() <= free.size())
     throw FreeParameterError(fmt::format("{} parameters but only {} moments: expected fewer parameters than moments",
@@ -290,7 +382,9 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
                    2 * p + 2);
     const auto values_of = [&](const std::vector<double>& log_x) {
       std::vector<std::pair<std::string, double>> values = direct;
-      for (std::size_t i = 0; i < p; ++i) values.emplace_back(free[i], start[i] * std::exp(log_x[i]));
+      for (std::size_t i = 0; i < p; ++i)
+        for (std::size_t j = 0; j < parameters[i].pointers.size(); ++j)
+          values.emplace_back(parameters[i].pointers[j], parameters[i].bases[j] * std::exp(log_x[i]));
       return values;
     };
     Eigen::MatrixXd weight;

@@ -112,8 +112,9 @@ Command add_calibrate_command(CLI::App& app) {
                   "CRM exports (CSV files or folders of them, as observe reads), or one folder observe --out wrote")
       ->required();
   cmd->add_option("--free", *free,
-                  "Parameters to fit, as JSON Pointers (PTR[,PTR...]; default: per source the "
-                  "readiness alpha, and the acceptance midpoint)");
+                  "Parameters to fit, as JSON Pointers (PTR[,PTR...]; a '*' token makes one scale of every field "
+                  "it matches; default: per source the readiness alpha, the acceptance midpoint, and "
+                  "/sales/teams/*/handle_time/mean_minutes)");
   cmd->add_option("--mapping", *mapping,
                   "A mapping file (default: mapping.json in the --observed folder, as export-crm writes it)");
   cmd->add_option("--from", *from,
