@@ -29,12 +29,13 @@ std::string scenarios_sha256(const std::vector<RunnableScenario>& scenarios) {
   return joined;
 }
 
-/// run_scenarios for a shard (options.units): compare splits replications (every scenario runs
-/// the block), a sweep its points (each runs every replication). Recording runs the block and
-/// keeps its tables; replaying takes every table. Returns the replications each scenario holds.
-template <class RunBatch>
-std::uint64_t run_units(const std::vector<RunnableScenario>& scenarios, const RunOptions& run,
-                        const WhatIfOptions& options, const RunBatch& run_batch, ScenarioResults& results,
+/// A shard's part of `count` scenarios' runs (options.units): run and compare split replications
+/// (every scenario runs the block, run_batch(first, count) filling `results`), a sweep its points
+/// (run_point(p) runs point p on every replication). Recording runs the block and keeps its
+/// tables; replaying takes every table. Returns the replications each scenario holds (0 recording).
+template <class RunBatch, class RunPoint>
+std::uint64_t run_units(std::size_t count, const RunOptions& run, const WhatIfOptions& options,
+                        const RunBatch& run_batch, const RunPoint& run_point, ScenarioResults& results,
                         JobUnitKind kind, const std::string& scenario_sha256) {
   if (options.precision) throw std::invalid_argument("a shard takes no precision target");
   JobUnits& units = *options.units;
@@ -42,17 +43,18 @@ std::uint64_t run_units(const std::vector<RunnableScenario>& scenarios, const Ru
   JobIdentity job;
   job.seed = run.seed;
   job.kind = by_point ? JobUnitKind::sweep_points : JobUnitKind::replications;
-  job.units = by_point ? scenarios.size() : run.replications;
+  job.units = by_point ? count : run.replications;
   job.first_replication = run.first_replication;
   job.scenario_sha256 = scenario_sha256;
   const JobBlock block = units.begin(job);
   if (units.replaying()) {
-    for (std::size_t s = 0; s < scenarios.size(); ++s) results[s] = units.take(s);
+    results.assign(count, std::nullopt);
+    for (std::size_t s = 0; s < count; ++s) results[s] = units.take(s);
     return run.replications;
   }
   if (by_point) {
     while (const std::optional<std::uint64_t> p = units.next_unit()) {
-      RunResult point = scenarios[*p].run(run);
+      RunResult point = run_point(*p);
       if (point.cancelled) {
         units.set_cancelled();
         break;
@@ -61,11 +63,11 @@ std::uint64_t run_units(const std::vector<RunnableScenario>& scenarios, const Ru
     }
   } else if (block.size() > 0) {
     if (run_batch(run.first_replication + block.begin, block.size()))
-      for (std::size_t s = 0; s < scenarios.size(); ++s) units.keep(s, std::move(results[s]->table));
+      for (std::size_t s = 0; s < count; ++s) units.keep(s, std::move(results[s]->table));
     else
       units.set_cancelled();
   }
-  results.assign(scenarios.size(), std::nullopt);  // a recording job returns no report
+  results.assign(count, std::nullopt);  // a recording job returns no report
   return 0;
 }
 
@@ -96,7 +98,10 @@ std::uint64_t run_scenarios(const std::vector<RunnableScenario>& scenarios, cons
     }
     return true;
   };
-  if (options.units) return run_units(scenarios, run, options, run_batch, results, kind, scenario_sha256);
+  if (options.units)
+    return run_units(
+        scenarios.size(), run, options, run_batch, [&](std::uint64_t p) { return scenarios[p].run(run); }, results,
+        kind, scenario_sha256);
   if (!options.precision) {
     run_batch(run.first_replication, run.replications);
     return run.replications;
@@ -258,24 +263,16 @@ std::optional<ScenarioRun> run_scenario(const RunnableScenario& runnable, const 
   PrecisionOutcome outcome;
   std::optional<RunResult> shard_result;
   if (options.units) {  // a shard records its block, a merge replays every replication
-    if (options.precision) throw std::invalid_argument("run_scenario: a shard takes no precision target");
-    const JobBlock block = options.units->begin({"",
-                                                 {},
-                                                 runnable.provenance().resolved_sha256,
-                                                 run.seed,
-                                                 JobUnitKind::replications,
-                                                 run.replications,
-                                                 run.first_replication});
-    if (!options.units->replaying()) {
-      if (block.size() == 0) return std::nullopt;
-      RunResult part = run_batch(run.first_replication + block.begin, block.size());
-      if (part.cancelled)
-        options.units->set_cancelled();
-      else
-        options.units->keep(0, std::move(part.table));
+    ScenarioResults parts(1);
+    const auto record_batch = [&](std::uint64_t first, std::uint64_t count) {
+      parts[0] = run_batch(first, count);
+      return !parts[0]->cancelled;
+    };
+    const auto no_points = [](std::uint64_t) -> RunResult { throw std::logic_error("run_scenario: no points"); };
+    if (run_units(1, run, options, record_batch, no_points, parts, JobUnitKind::replications,
+                  runnable.provenance().resolved_sha256) == 0)
       return std::nullopt;
-    }
-    shard_result = options.units->take(0);
+    shard_result = std::move(parts[0]);
   }
   RunResult result = shard_result        ? std::move(*shard_result)
                      : options.precision ? run_to_precision(run_batch, *options.precision, run.first_replication,
