@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "cli_main.hpp"
@@ -30,6 +31,20 @@ namespace {
 constexpr int kClaimTag = 1;  // a rank asks rank 0 for the next unit
 constexpr int kGrantTag = 2;  // rank 0's answer: the unit (>= the job's units when none is left)
 constexpr int kDoneTag = 3;   // a rank claims no more
+
+/// Where each rank's part starts in the gathered buffer, and the buffer's size; MPI counts are
+/// ints, so a total past INT_MAX is refused (std::length_error saying `too_big`).
+std::pair<std::vector<int>, std::size_t> displacements(const std::vector<int>& counts, const char* too_big) {
+  std::vector<int> offsets(counts.size());
+  std::size_t total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    offsets[r] = static_cast<int>(total);
+    total += static_cast<std::size_t>(counts[r]);
+    if (total > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+      throw std::length_error(std::string("funnelsim-mpi: ") + too_big);
+  }
+  return {offsets, total};
+}
 
 class MpiCluster final : public funnelsim::cli::Cluster {
  public:
@@ -103,14 +118,7 @@ class MpiCluster final : public funnelsim::cli::Cluster {
     int length = static_cast<int>(mine.size());
     std::vector<int> lengths(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
     MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-    std::vector<int> offsets(lengths.size());
-    std::size_t total = 0;
-    for (std::size_t r = 0; r < lengths.size(); ++r) {
-      offsets[r] = static_cast<int>(total);
-      total += static_cast<std::size_t>(lengths[r]);
-    }
-    if (total > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-      throw std::length_error("funnelsim-mpi: the gathered shares exceed 2 GiB");
+    const auto [offsets, total] = displacements(lengths, "the gathered shares exceed 2 GiB");
     std::string all(total, '\0');
     MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
     delivered();
@@ -127,15 +135,9 @@ class MpiCluster final : public funnelsim::cli::Cluster {
     if (values.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
       throw std::length_error("funnelsim-mpi: a rank's share exceeds 2^31 values: use more ranks");
     int count = static_cast<int>(values.size());
-    std::vector<int> counts(static_cast<std::size_t>(size_)), offsets(counts.size());
+    std::vector<int> counts(static_cast<std::size_t>(size_));
     MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
-    std::size_t total = 0;
-    for (std::size_t r = 0; r < counts.size(); ++r) {
-      offsets[r] = static_cast<int>(total);
-      total += static_cast<std::size_t>(counts[r]);
-      if (total > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-        throw std::length_error("funnelsim-mpi: the gathered values exceed 2^31");
-    }
+    const auto [offsets, total] = displacements(counts, "the gathered values exceed 2^31");
     std::vector<double> all(total);
     MPI_Allgatherv(values.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(), MPI_DOUBLE,
                    MPI_COMM_WORLD);
