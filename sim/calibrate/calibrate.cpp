@@ -235,12 +235,7 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
                                            const crm::ObservedFunnel& observed, const CalibrationOptions& options) {
   if (options.replications < 4)
     throw UsageError("replications", "expected at least 4, found " + std::to_string(options.replications));
-  // "warmup_days": "auto" is worked out once, on the base, before fitting: every parameter value
-  // runs with the same warm-up (a pick per value would move the objective with the rule).
-  const std::optional<WarmupChoice> warmup = choose_warmup(base_document, name, options.cancel);
-  if (!warmup) return std::nullopt;
   nlohmann::json base = base_document;
-  apply_warmup(base, *warmup);
   const nlohmann::json& sources = base.at("sources");
   // The moments: per source with leads, lead->MQL, MQL->SQL and mean time to MQL.
   const std::size_t to_mql = metric_index("lead_to_mql_rate"), to_sql = metric_index("mql_to_sql_rate"),
@@ -320,6 +315,13 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
   if (targets.size() <= free.size())
     throw FreeParameterError(fmt::format("{} parameters but only {} moments: expected fewer parameters than moments",
                                          free.size(), targets.size()));
+
+  // "warmup_days": "auto" is worked out once, on the base, before fitting (and after the checks
+  // above, so a bad free parameter fails at once): every parameter value runs with the same
+  // warm-up (a pick per value would move the objective with the rule).
+  const std::optional<WarmupChoice> warmup = choose_warmup(base_document, name, options.cancel);
+  if (!warmup) return std::nullopt;
+  apply_warmup(base, *warmup);
 
   CalibrationResult result;
   result.seed = options.seed;
