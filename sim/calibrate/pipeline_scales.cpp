@@ -13,6 +13,8 @@ namespace funnelsim::calibrate::detail {
 namespace {
 
 constexpr double kZ95Pipeline = 1.959963984540054;
+constexpr double kMinimumElasticity = 0.1;
+constexpr double kElasticityStep = 0.05;  // in log space: +-5%, as the moments' Jacobian
 
 /// One scale: the fields it multiplies, and the ratio of two counts of the whole funnel it matches.
 struct PipelineLever {
@@ -109,6 +111,26 @@ PipelineScales pipeline_scales(const nlohmann::json& base, const std::string& na
       // The export's ratio is one draw of what a replication gives; the simulated one of n adds 1/n.
       rel_se[l] = std::sqrt(variance * (1.0 + 1.0 / static_cast<double>(counts.rows()))) / simulated;
     }
+  }
+  // The ratio's elasticity in its own scale: 1 for amounts (each is its mean times a draw), below
+  // 1 for a probability curve where the engine clamps it at 1 (and with the deals a scale adds);
+  // a ratio that moves less than its scale pins the scale less: var(log k) / e^2.
+  for (std::size_t l = 0; l < levers.size(); ++l) {
+    double elasticity = 1.0;
+    if (levers[l].probability) {
+      const double kept = scale[l];
+      scale[l] = kept * std::exp(kElasticityStep);
+      const double high = ratio_and_variance(counter.simulate(scaled_values()), levers[l]).first;
+      scale[l] = kept * std::exp(-kElasticityStep);
+      const double low = ratio_and_variance(counter.simulate(scaled_values()), levers[l]).first;
+      scale[l] = kept;
+      if (high > 0 && low > 0) elasticity = (std::log(high) - std::log(low)) / (2 * kElasticityStep);
+      // At most 1: a probability times k adds at most k times the deals (what the differences
+      // show above 1 is which few deals flip on common random numbers); at least 0.1: a curve
+      // clamped all along is barely identified.
+      elasticity = std::clamp(elasticity, kMinimumElasticity, 1.0);
+    }
+    rel_se[l] /= elasticity;
   }
   out.evaluations = counter.evaluations();
   for (std::size_t l = 0; l < levers.size(); ++l)
