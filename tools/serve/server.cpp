@@ -19,6 +19,7 @@
 #include "funnelsim/scenario/error.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "page.hpp"
+#include "simulation_priority.hpp"
 
 namespace funnelsim::server {
 
@@ -162,7 +163,8 @@ struct Server::Catalogue {
 struct Server::Gate {
   std::mutex mutex;
   std::condition_variable changed;
-  std::size_t in_flight = 0;  // running and waiting
+  // Running and waiting; changed under the mutex, read without it (the health check never waits).
+  std::atomic<std::size_t> in_flight = 0;
   bool running = false, stopping = false;
   std::uint64_t next_ticket = 0;
   std::deque<std::uint64_t> waiting;
@@ -190,10 +192,7 @@ Server::Server(ServerConfig config)
 
 Server::~Server() = default;
 
-std::size_t Server::jobs_in_flight() const {
-  const std::lock_guard lock(gate_->mutex);
-  return gate_->in_flight;
-}
+std::size_t Server::jobs_in_flight() const { return gate_->in_flight.load(std::memory_order_relaxed); }
 
 void Server::shutdown() {
   {
@@ -219,7 +218,7 @@ JobOutcome Server::execute(const Job& job, const std::function<bool(double)>& ti
     if (gate.in_flight >= config_.max_queue)
       return {503,
               json{{"error", fmt::format("the server is busy ({} simulations running or waiting): try again shortly",
-                                         gate.in_flight)}}
+                                         gate.in_flight.load())}}
                   .dump()};
     auto& current = gate.by_client[job.client];
     if (current && !job.replaceable)
@@ -277,7 +276,12 @@ JobOutcome Server::execute(const Job& job, const std::function<bool(double)>& ti
     done.store(d, std::memory_order_relaxed);
     total.store(t, std::memory_order_relaxed);
   };
-  std::packaged_task<std::string()> task([&] { return job.work(options); });
+  // The simulation yields to the HTTP threads (a health check answers at once), same numbers.
+  std::packaged_task<std::string()> task([&] {
+    std::string body;
+    run_at_simulation_priority(config_.threads, [&] { body = job.work(options); });
+    return body;
+  });
   std::future<std::string> result = task.get_future();
   std::thread worker(std::move(task));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(config_.max_seconds);
