@@ -19,6 +19,7 @@
 #include "funnelsim/scenario/error.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "page.hpp"
+#include "recent_results.hpp"
 #include "simulation_priority.hpp"
 
 namespace funnelsim::server {
@@ -148,6 +149,7 @@ bool is_loopback_host(const std::string& host) {
 struct Server::Catalogue {
   std::vector<ScenarioEntry> entries;
   BaseRuns base_runs;
+  RecentResults explored{64};  // about 8 KB each
   const ScenarioEntry* find(const std::string& name) const {
     for (const ScenarioEntry& e : entries)
       if (e.name == name) return &e;
@@ -512,14 +514,17 @@ Response Server::run_endpoint(const Request& request) {
   Catalogue* catalogue = catalogue_.get();
   job->work = [catalogue, entry, replications, levers, document](const WhatIfOptions& options) {
     const bool changed = !levers.empty();
-    auto base = catalogue->base_runs.get(*entry, replications, phase(options, 0, changed ? 2 : 1));
-    if (!base) throw Cancelled{};
     json result{{"scenario", entry->name}, {"levers", levers}};
-    if (changed) {
-      const ScenarioRun variant = run_or_cancel(document, entry->name, phase(options, 1, 2));
-      result.update(run_json(variant, base.get(), false));
+    const std::string key = document.dump();  // the whole run: levers applied, seed, replications
+    if (std::optional<json> kept = catalogue->explored.find(key)) {
+      result.update(*kept);
     } else {
-      result.update(run_json(*base, base.get(), false));
+      auto base = catalogue->base_runs.get(*entry, replications, phase(options, 0, changed ? 2 : 1));
+      if (!base) throw Cancelled{};
+      json numbers = changed ? run_json(run_or_cancel(document, entry->name, phase(options, 1, 2)), base.get(), false)
+                             : run_json(*base, base.get(), false);
+      result.update(numbers);
+      catalogue->explored.keep(key, std::move(numbers));
     }
     return json{{"result", result}}.dump(-1, ' ', false, json::error_handler_t::replace);
   };
