@@ -233,6 +233,22 @@ TEST_CASE("serve: a run moves with its lever against the scenario as written, on
   CHECK(answer(*t.server, request("POST", "/api/run", run_body({{"nurture", false}}))).status == 200);
 }
 
+TEST_CASE("serve: a setting explored again is answered from the recent results, as a rerun would", "[server]") {
+  TestServer t;
+  const auto first = answer(*t.server, request("POST", "/api/run", run_body({{"threshold", 75}})));
+  REQUIRE(first.status == 200);
+  (void)answer(*t.server, request("POST", "/api/run", run_body({{"threshold", 65}})));
+  const auto back = answer(*t.server, request("POST", "/api/run", run_body({{"threshold", 75}})));
+  CHECK(back.text == first.text);
+  // Another replication count is another run, never the kept one.
+  const auto more = answer(*t.server, request("POST", "/api/run", run_body({{"threshold", 75}}, 30)));
+  REQUIRE(more.status == 200);
+  CHECK(more.body["result"]["replications"] == 30);
+  // A server that never saw the setting computes the very same answer.
+  TestServer fresh;
+  CHECK(answer(*fresh.server, request("POST", "/api/run", run_body({{"threshold", 75}}))).text == first.text);
+}
+
 TEST_CASE("serve: levers write the scenario fields they name", "[server]") {
   const json doc = json::parse(funnelsim::test::kWorkshopScenario);
   const json moved = server::apply_levers(doc, {{"budget_from", "search"},

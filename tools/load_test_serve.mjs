@@ -2,12 +2,14 @@
 // join one workshop and submit plans back to back for D seconds while a probe calls
 // /api/health every 200 ms. Prints plan latency (p50, p95, max), throughput, statuses, the
 // health probe's latency (p50, p95, max: the server should stay under 50 ms) and the server's
-// peak memory (VmHWM). Loopback only: it starts its own server on a free port.
+// peak memory (VmHWM), and the CPU time the server, the script and any other process took
+// meanwhile (another process's share means a disturbed run: repeat it). Loopback only: it starts
+// its own server on a free port.
 //   node tools/load_test_serve.mjs FUNNELSIM [--participants 30] [--seconds 60] [--replications 20]
 //        [--scenario scenarios/saas_baseline.json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -48,6 +50,18 @@ const memory = () => {
   return Number(status.match(/VmHWM:\s+(\d+) kB/)[1]) / 1024;
 };
 
+// CPU seconds: the machine's (all cores, /proc/stat) and the server's, to tell how much of the
+// machine other processes took meanwhile (a disturbed run is worth repeating).
+const ticks = 100;  // USER_HZ
+const machineCpu = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1)
+  .map(Number).filter((_, i) => i !== 3 && i !== 4).reduce((a, b) => a + b, 0) / ticks;  // without idle, iowait
+const serverCpu = () => {
+  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticks;  // utime, stime
+};
+const nodeCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const cpuAtStart = { machine: machineCpu(), server: serverCpu(), node: nodeCpu() };
+
 const latencies = [], statuses = {}, health = [];
 let stop = false;
 const started = performance.now();
@@ -83,6 +97,8 @@ stop = true;
 await probing;
 const elapsed = (performance.now() - started) / 1000;
 const peak = memory();
+const cpu = { machine: machineCpu() - cpuAtStart.machine, server: serverCpu() - cpuAtStart.server,
+              node: nodeCpu() - cpuAtStart.node };
 server.kill('SIGTERM');
 await new Promise((ok) => server.on('exit', ok));
 rmSync(state, { recursive: true, force: true });
@@ -98,3 +114,5 @@ console.log(`  plan latency: p50 ${ms(pct(latencies, 0.5))}, p95 ${ms(pct(latenc
 console.log(`  health probe (${health.length} calls): p50 ${ms(pct(health, 0.5))}, p95 ${ms(pct(health, 0.95))}, max ${ms(Math.max(...health))}` +
             ` -> ${Math.max(...health) < 50 ? 'under' : 'NOT under'} 50 ms throughout`);
 console.log(`  server peak memory (VmHWM): ${peak.toFixed(0)} MiB`);
+console.log(`  CPU: server ${cpu.server.toFixed(1)} s, this script ${cpu.node.toFixed(1)} s, other processes ` +
+            `${Math.max(0, cpu.machine - cpu.server - cpu.node).toFixed(1)} s (of ${(elapsed * cpus().length).toFixed(0)} core-seconds)`);

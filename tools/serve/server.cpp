@@ -19,6 +19,8 @@
 #include "funnelsim/scenario/error.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "page.hpp"
+#include "recent_results.hpp"
+#include "simulation_priority.hpp"
 
 namespace funnelsim::server {
 
@@ -147,6 +149,7 @@ bool is_loopback_host(const std::string& host) {
 struct Server::Catalogue {
   std::vector<ScenarioEntry> entries;
   BaseRuns base_runs;
+  RecentResults explored{64};  // about 8 KB each
   const ScenarioEntry* find(const std::string& name) const {
     for (const ScenarioEntry& e : entries)
       if (e.name == name) return &e;
@@ -162,7 +165,8 @@ struct Server::Catalogue {
 struct Server::Gate {
   std::mutex mutex;
   std::condition_variable changed;
-  std::size_t in_flight = 0;  // running and waiting
+  // Running and waiting; changed under the mutex, read without it (the health check never waits).
+  std::atomic<std::size_t> in_flight = 0;
   bool running = false, stopping = false;
   std::uint64_t next_ticket = 0;
   std::deque<std::uint64_t> waiting;
@@ -190,10 +194,7 @@ Server::Server(ServerConfig config)
 
 Server::~Server() = default;
 
-std::size_t Server::jobs_in_flight() const {
-  const std::lock_guard lock(gate_->mutex);
-  return gate_->in_flight;
-}
+std::size_t Server::jobs_in_flight() const { return gate_->in_flight.load(std::memory_order_relaxed); }
 
 void Server::shutdown() {
   {
@@ -219,7 +220,7 @@ JobOutcome Server::execute(const Job& job, const std::function<bool(double)>& ti
     if (gate.in_flight >= config_.max_queue)
       return {503,
               json{{"error", fmt::format("the server is busy ({} simulations running or waiting): try again shortly",
-                                         gate.in_flight)}}
+                                         gate.in_flight.load())}}
                   .dump()};
     auto& current = gate.by_client[job.client];
     if (current && !job.replaceable)
@@ -277,7 +278,12 @@ JobOutcome Server::execute(const Job& job, const std::function<bool(double)>& ti
     done.store(d, std::memory_order_relaxed);
     total.store(t, std::memory_order_relaxed);
   };
-  std::packaged_task<std::string()> task([&] { return job.work(options); });
+  // The simulation yields to the HTTP threads (a health check answers at once), same numbers.
+  std::packaged_task<std::string()> task([&] {
+    std::string body;
+    run_at_simulation_priority(config_.threads, [&] { body = job.work(options); });
+    return body;
+  });
   std::future<std::string> result = task.get_future();
   std::thread worker(std::move(task));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(config_.max_seconds);
@@ -508,14 +514,17 @@ Response Server::run_endpoint(const Request& request) {
   Catalogue* catalogue = catalogue_.get();
   job->work = [catalogue, entry, replications, levers, document](const WhatIfOptions& options) {
     const bool changed = !levers.empty();
-    auto base = catalogue->base_runs.get(*entry, replications, phase(options, 0, changed ? 2 : 1));
-    if (!base) throw Cancelled{};
     json result{{"scenario", entry->name}, {"levers", levers}};
-    if (changed) {
-      const ScenarioRun variant = run_or_cancel(document, entry->name, phase(options, 1, 2));
-      result.update(run_json(variant, base.get(), false));
+    const std::string key = document.dump();  // the whole run: levers applied, seed, replications
+    if (std::optional<json> kept = catalogue->explored.find(key)) {
+      result.update(*kept);
     } else {
-      result.update(run_json(*base, base.get(), false));
+      auto base = catalogue->base_runs.get(*entry, replications, phase(options, 0, changed ? 2 : 1));
+      if (!base) throw Cancelled{};
+      json numbers = changed ? run_json(run_or_cancel(document, entry->name, phase(options, 1, 2)), base.get(), false)
+                             : run_json(*base, base.get(), false);
+      result.update(numbers);
+      catalogue->explored.keep(key, std::move(numbers));
     }
     return json{{"result", result}}.dump(-1, ' ', false, json::error_handler_t::replace);
   };

@@ -227,23 +227,35 @@ void SessionStore::save(const Session& session) const {
   write_file_atomically(folder_ / (session.code + ".json"), session_file_json(session).dump(1) + "\n");
 }
 
+// Changes take writes_ for their whole course (one at a time, so files are written in the order
+// the changes happen and none is lost), mutex_ only to read and to publish: a reader (find) never
+// waits for a file to reach the disk.
 void SessionStore::add(Session session) {
-  const std::lock_guard lock(mutex_);
-  if (sessions_.size() >= kMaxSessions)
-    throw std::runtime_error(fmt::format("at most {} sessions per server", kMaxSessions));
+  const std::lock_guard writing(writes_);
+  {
+    const std::lock_guard lock(mutex_);
+    if (sessions_.size() >= kMaxSessions)
+      throw std::runtime_error(fmt::format("at most {} sessions per server", kMaxSessions));
+  }
   save(session);
   const std::string code = session.code;
+  const std::lock_guard lock(mutex_);
   sessions_.emplace(code, std::move(session));
 }
 
 bool SessionStore::update(const std::string& code, const std::function<bool(Session&)>& change) {
-  const std::lock_guard lock(mutex_);
-  const auto found = sessions_.find(code);
-  if (found == sessions_.end()) return false;
-  Session copy = found->second;
+  const std::lock_guard writing(writes_);
+  Session copy;
+  {
+    const std::lock_guard lock(mutex_);
+    const auto found = sessions_.find(code);
+    if (found == sessions_.end()) return false;
+    copy = found->second;
+  }
   if (change(copy)) {
     save(copy);  // a failed write leaves the session as it was
-    found->second = std::move(copy);
+    const std::lock_guard lock(mutex_);
+    sessions_[code] = std::move(copy);  // sessions are never removed: still there
   }
   return true;
 }
@@ -256,6 +268,7 @@ std::optional<Session> SessionStore::find(const std::string& code) const {
 }
 
 void SessionStore::save_all() {
+  const std::lock_guard writing(writes_);
   const std::lock_guard lock(mutex_);
   for (const auto& [code, session] : sessions_) save(session);
 }

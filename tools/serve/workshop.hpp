@@ -68,8 +68,9 @@ class SessionStore {
   std::vector<std::string> load();
   /// Adds `session` and saves it; throws std::runtime_error when there are kMaxSessions.
   void add(Session session);
-  /// Calls `change` on the session under the lock, then saves it when it returns true; false when
-  /// there is no such session.
+  /// Calls `change` on a copy of the session (one change at a time), then, when it returns true,
+  /// saves the copy and makes it the session; false when there is no such session. Readers
+  /// (find) meanwhile see the session as it was, without waiting for the file.
   bool update(const std::string& code, const std::function<bool(Session&)>& change);
   /// A copy of the session.
   std::optional<Session> find(const std::string& code) const;
@@ -79,7 +80,8 @@ class SessionStore {
  private:
   void save(const Session& session) const;
   std::filesystem::path folder_;
-  mutable std::mutex mutex_;
+  std::mutex writes_;         // held by a change from start to saved, one change at a time
+  mutable std::mutex mutex_;  // held only to read or publish sessions_, never while writing a file
   std::map<std::string, Session> sessions_;
 };
 
