@@ -2,7 +2,6 @@
 #include "simulation_priority.hpp"
 
 #include <tbb/task_arena.h>
-#include <tbb/task_scheduler_observer.h>
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -11,19 +10,6 @@
 #endif
 
 namespace funnelsim::server {
-namespace {
-
-/// Lowers every thread that enters the arena it observes, before its first task.
-class LowerOnEntry final : public tbb::task_scheduler_observer {
- public:
-  explicit LowerOnEntry(tbb::task_arena& arena) : tbb::task_scheduler_observer(arena) { observe(true); }
-  ~LowerOnEntry() override { observe(false); }  // before the base class: no call on a half-gone object
-  LowerOnEntry(const LowerOnEntry&) = delete;
-  LowerOnEntry& operator=(const LowerOnEntry&) = delete;
-  void on_scheduler_entry(bool) override { lower_this_thread_priority(); }
-};
-
-}  // namespace
 
 void lower_this_thread_priority() {
 #ifdef __linux__
@@ -36,9 +22,10 @@ void lower_this_thread_priority() {
 
 void run_at_simulation_priority(int threads, const std::function<void()>& work) {
   lower_this_thread_priority();
+  // Only the calling thread: a task_scheduler_observer that lowered each oneTBB worker as it joined
+  // the job's arena leaked its proxy now and then when the arena went right after it (oneTBB
+  // 2021.8, seen by LeakSanitizer), so the workers keep their priority.
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
-  arena.initialize();
-  const LowerOnEntry lower(arena);
   arena.execute(work);
 }
 

@@ -16,9 +16,8 @@ inline constexpr int kSimulationNice = 19;
 /// simulate from then on.
 void lower_this_thread_priority();
 
-/// Runs `work` on the calling thread in a oneTBB arena of `threads` (0: all cores) in which every
-/// thread (the caller, and each worker as it joins) runs at kSimulationNice. In funnelsim serve
-/// oneTBB's workers only ever simulate, so one that stays low after the arena is gone is no loss.
+/// Runs `work` on the calling thread, lowered to kSimulationNice, in a oneTBB arena of `threads`
+/// (0: all cores). oneTBB's workers keep their priority (simulation_priority.cpp says why).
 void run_at_simulation_priority(int threads, const std::function<void()>& work);
 
 }  // namespace funnelsim::server
