@@ -24,10 +24,11 @@ namespace funnelsim::calibrate {
 namespace {
 
 using detail::Cancelled;
+using detail::kZ95;
 using detail::MomentSimulator;
+using detail::scope_named;
 using detail::Target;
 
-constexpr double kZ95 = 1.959963984540054;
 constexpr double kLogBound = 2.302585092994046;         // free parameters stay within x10 of the base
 constexpr double kJacobianStep = 0.05;                  // in log space: +-5%
 constexpr std::uint64_t kCovarianceReplications = 100;  // at least, for S and G
@@ -50,12 +51,6 @@ Eigen::MatrixXd moment_covariance(const Eigen::MatrixXd& rows, std::uint64_t r) 
   // A ridge of 1e-9 of each variance keeps a near-singular estimate invertible.
   for (Eigen::Index i = 0; i < s.rows(); ++i) s(i, i) += 1e-9 * s(i, i) + 1e-300;
   return s;
-}
-
-const crm::ObservedScope* scope_named(const crm::ObservedFunnel& funnel, const std::string& name) {
-  for (const crm::ObservedScope& scope : funnel.scopes)
-    if (scope.name == name) return &scope;
-  return nullptr;
 }
 
 /// What an export lacks when a source's moment is undefined, naming the column (HubSpot's label,

@@ -15,6 +15,15 @@
 
 namespace funnelsim::calibrate::detail {
 
+inline constexpr double kZ95 = 1.959963984540054;  // the normal's 97.5% point
+
+/// The scope of `funnel` called `name` ("all" or a source), or null.
+inline const crm::ObservedScope* scope_named(const crm::ObservedFunnel& funnel, const std::string& name) {
+  for (const crm::ObservedScope& scope : funnel.scopes)
+    if (scope.name == name) return &scope;
+  return nullptr;
+}
+
 /// A moment: a metric of a scope ("all" or a source) of the observed funnel.
 struct Target {
   std::string scope, metric;

@@ -12,7 +12,6 @@
 namespace funnelsim::calibrate::detail {
 namespace {
 
-constexpr double kZ95Pipeline = 1.959963984540054;
 constexpr double kMinimumElasticity = 0.1;
 constexpr double kElasticityStep = 0.05;  // in log space: +-5%, as the moments' Jacobian
 
@@ -74,9 +73,7 @@ PipelineScales pipeline_scales(const nlohmann::json& base, const std::string& na
                                const CalibrationOptions& options) {
   PipelineScales out;
   std::vector<PipelineLever> levers = levers_of(base);
-  const crm::ObservedScope* all = nullptr;
-  for (const crm::ObservedScope& scope : observed.scopes)
-    if (scope.name == "all") all = &scope;
+  const crm::ObservedScope* all = scope_named(observed, "all");
   if (all == nullptr) return out;
   std::vector<Target> targets;
   for (const char* count : kCounts) targets.push_back({"all", count, metric_index(count)});
@@ -140,8 +137,8 @@ PipelineScales pipeline_scales(const nlohmann::json& base, const std::string& na
       const double estimate = std::min(cap, base_value * scale[l]);
       const double se = base_value * scale[l] * rel_se[l];
       out.parameters.push_back({pointer, "direct", base_value, estimate, se,
-                                std::max(0.0, base_value * scale[l] - kZ95Pipeline * se),
-                                std::min(cap, base_value * scale[l] + kZ95Pipeline * se)});
+                                std::max(0.0, base_value * scale[l] - kZ95 * se),
+                                std::min(cap, base_value * scale[l] + kZ95 * se)});
       out.changes.emplace_back(pointer, estimate);
     }
   return out;
