@@ -103,7 +103,11 @@ inline CliResult run_in_source_dir(const std::string& command) {
 
 /// Runs `funnelsim ARGS` from the source folder.
 inline CliResult cli(const std::string& args) {
-  return run_in_source_dir("'" + std::string(FUNNELSIM_CLI) + "' " + args);
+  std::string command = "'";  // in steps: inlined, "'" + string + args trips g++ 12's -Wrestrict
+  command += FUNNELSIM_CLI;
+  command += "' ";
+  command += args;
+  return run_in_source_dir(command);
 }
 
 /// `funnelsim run ARGS --quiet --out DIR/NAME`, which must succeed, and its summary.json.

@@ -1,5 +1,6 @@
 // What run, compare and sweep print and write for a reader: --metrics, summary.csv, columns that
-// line up whatever the names, figures in the units they are in.
+// line up whatever the names, figures in the units they are in; the replications' checksum that run
+// and bench both print.
 #include <sstream>
 #include <string>
 #include <vector>
@@ -51,6 +52,24 @@ void check_right_edge(const std::vector<std::string>& rows, const std::string& c
     CHECK(rows[i][end - 1] != ' ');
     if (rows[i].size() > end) CHECK(rows[i][end] == ' ');
   }
+}
+
+/// The 64 hex digits after "checksum of the replications (sha256): ", or "" when none is printed.
+std::string printed_checksum(const std::string& out) {
+  const std::string label = "checksum of the replications (sha256): ";
+  const std::size_t at = out.find(label);
+  if (at == std::string::npos || at + label.size() + 64 > out.size()) return {};
+  return out.substr(at + label.size(), 64);
+}
+
+std::string checksum_of(const std::string& command) {
+  const auto r = cli(command);
+  INFO(command << "\n" << r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string digest = printed_checksum(r.out);
+  CHECK(digest.find_first_not_of("0123456789abcdef") == std::string::npos);
+  REQUIRE(digest.size() == 64);
+  return digest;
 }
 
 }  // namespace
@@ -195,4 +214,22 @@ TEST_CASE("cli: run --out writes summary.csv, one row per metric and scope, the 
   // summary.csv belongs to the set: it carries no run_id of its own, the run_id file speaks for it.
   CHECK(std::filesystem::exists(dir / "o" / "run_id"));
   CHECK(cli("report '" + (dir / "o").string() + "'").exit_code == 0);
+}
+
+TEST_CASE("checksum: bench prints the checksum that a plain run prints, on any thread count", "[cli][bench]") {
+  for (const std::string scenario : {"scenarios/channel_mix.json", "scenarios/saas_baseline.json"}) {
+    INFO(scenario);
+    const std::string args = scenario + " --replications 6 --seed 11";
+    const std::string run = checksum_of("run " + args + " --threads 1");
+    CHECK(checksum_of("run " + args + " --threads 2") == run);
+    CHECK(checksum_of("bench " + args + " --repeats 1 --max-threads 2") == run);
+  }
+}
+
+TEST_CASE("checksum: another seed, replication count or threshold gives another checksum", "[cli][bench]") {
+  const std::string base = checksum_of("run scenarios/channel_mix.json --replications 6 --seed 11");
+  CHECK(checksum_of("run scenarios/channel_mix.json --replications 6 --seed 12") != base);
+  CHECK(checksum_of("run scenarios/channel_mix.json --replications 7 --seed 11") != base);
+  CHECK(checksum_of("run scenarios/channel_mix.json --replications 6 --seed 11 --set /scoring/mql_threshold=70") !=
+        base);
 }

@@ -62,6 +62,22 @@ TEST_CASE("sha256: the FIPS 180-4 test vectors", "[provenance]") {
   CHECK(sha256_hex(std::string(64, 'x')).size() == 64);
 }
 
+TEST_CASE("sha256: bytes given in pieces hash as the whole", "[provenance]") {
+  // Pieces that straddle block boundaries, and a whole message around the padding limits.
+  for (const std::size_t size : {0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000}) {
+    std::string message;
+    for (std::size_t i = 0; i < size; ++i) message += static_cast<char>('a' + i % 26);
+    for (const std::size_t piece : {1, 7, 63, 64, 100}) {
+      Sha256 hash;
+      for (std::size_t at = 0; at < size; at += piece) hash.update(std::string_view(message).substr(at, piece));
+      CHECK(hash.hex() == sha256_hex(message));
+    }
+  }
+  Sha256 million;
+  for (int i = 0; i < 1000; ++i) million.update(std::string(1000, 'a'));
+  CHECK(million.hex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 TEST_CASE("provenance: a chain of two extends and two overrides is recorded in order, with content hashes",
           "[provenance]") {
   TempDir dir;

@@ -41,24 +41,38 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view bytes) {
-  std::array<std::uint32_t, 8> h{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+void Sha256::update(std::string_view bytes) {
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  std::size_t full = bytes.size() / 64 * 64;
-  for (std::size_t i = 0; i < full; i += 64) compress(h, data + i);
+  std::size_t at = 0;
+  total_ += bytes.size();
+  if (pending_size_ > 0) {  // fill the partial block first
+    while (pending_size_ < 64 && at < bytes.size()) pending_[pending_size_++] = data[at++];
+    if (pending_size_ < 64) return;
+    compress(state_, pending_.data());
+    pending_size_ = 0;
+  }
+  for (; bytes.size() - at >= 64; at += 64) compress(state_, data + at);
+  while (at < bytes.size()) pending_[pending_size_++] = data[at++];
+}
+
+std::string Sha256::hex() {
   // The tail, a 1 bit, zeros, and the length in bits as a 64-bit big-endian number: one or two blocks.
   std::array<unsigned char, 128> tail{};
-  const std::size_t rest = bytes.size() - full;
-  for (std::size_t i = 0; i < rest; ++i) tail[i] = data[full + i];
-  tail[rest] = 0x80;
-  const std::size_t blocks = rest < 56 ? 1 : 2;
-  const std::uint64_t bits = static_cast<std::uint64_t>(bytes.size()) * 8;
+  for (std::size_t i = 0; i < pending_size_; ++i) tail[i] = pending_[i];
+  tail[pending_size_] = 0x80;
+  const std::size_t blocks = pending_size_ < 56 ? 1 : 2;
+  const std::uint64_t bits = total_ * 8;
   for (int i = 0; i < 8; ++i) tail[blocks * 64 - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  for (std::size_t b = 0; b < blocks; ++b) compress(h, tail.data() + 64 * b);
+  for (std::size_t b = 0; b < blocks; ++b) compress(state_, tail.data() + 64 * b);
   std::string hex;
-  for (const std::uint32_t word : h) hex += fmt::format("{:08x}", word);
+  for (const std::uint32_t word : state_) hex += fmt::format("{:08x}", word);
   return hex;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  Sha256 hash;
+  hash.update(bytes);
+  return hash.hex();
 }
 
 }  // namespace funnelsim

@@ -1,8 +1,16 @@
 #include "funnelsim/metrics/replication_table.hpp"
 
+#include <array>
+#include <bit>
 #include <cassert>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
+
+#include "core/sha256.hpp"
 
 namespace funnelsim {
 
@@ -72,6 +80,59 @@ void ReplicationTable::column(std::size_t scope, RecordColumn c, std::vector<dou
   if (!c.component) return column(scope, c.index, out);
   out.resize(replications_);
   for (std::size_t r = 0; r < replications_; ++r) out[r] = components(r, scope)[c.index];
+}
+
+namespace {
+
+/// Feeds a hash through a small buffer, numbers in one byte order whatever the machine's.
+class HashWriter {
+ public:
+  explicit HashWriter(Sha256& hash) : hash_(hash) {}
+  ~HashWriter() { flush(); }
+  HashWriter(const HashWriter&) = delete;
+  HashWriter& operator=(const HashWriter&) = delete;
+
+  void word(std::uint64_t value) {
+    if (size_ + 8 > buffer_.size()) flush();
+    for (int i = 0; i < 8; ++i) buffer_[size_++] = static_cast<char>(value >> (8 * i));
+  }
+  void number(double value) {
+    word(std::isnan(value) ? std::bit_cast<std::uint64_t>(std::numeric_limits<double>::quiet_NaN())
+                           : std::bit_cast<std::uint64_t>(value));
+  }
+  void text(std::string_view value) {
+    word(value.size());
+    flush();
+    hash_.update(value);
+  }
+  void flush() {
+    hash_.update(std::string_view(buffer_.data(), size_));
+    size_ = 0;
+  }
+
+ private:
+  Sha256& hash_;
+  std::array<char, 4096> buffer_{};
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
+std::string ReplicationTable::checksum() const {
+  Sha256 hash;
+  {
+    HashWriter out(hash);
+    out.word(replications_);
+    out.word(scopes_.size());
+    out.word(weeks_);
+    for (const Scope& s : scopes_) {
+      out.text(s.name);
+      out.word(static_cast<std::uint64_t>(s.kind));
+    }
+    for (const double value : metrics_) out.number(value);
+    for (const double value : weekly_) out.number(value);
+  }
+  return hash.hex();
 }
 
 }  // namespace funnelsim

@@ -173,6 +173,9 @@ std::string summary_table(const RunReport& report, std::span<const std::string> 
       out += scope_table(report, ScopeKind::team, "by team (ratios pooled)", m);
   }
   if (report.uncertain && !report.uncertain->parameters.empty()) out += uncertain_text(report);
+  // The same scenario, seed and replications give the same digest on any thread count, rank count
+  // or shard split; `funnelsim bench` prints it too, to show it timed this very work.
+  out += fmt::format("\nchecksum of the replications (sha256): {}\n", report.table.checksum());
   return out;
 }
 

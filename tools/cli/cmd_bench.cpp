@@ -101,6 +101,8 @@ Command add_bench_command(CLI::App& app) {
         reference = std::move(t.result);
     }
     fmt::print("results identical across thread counts: {}\n", identical ? "yes" : "NO");
+    // A plain `funnelsim run` of the same scenario, seed and replications prints this digest.
+    fmt::print("checksum of the replications (sha256): {}\n", reference->table.checksum());
     fmt::print("memory: estimated peak {:.0f} MiB, measured peak RSS {:.0f} MiB\n",
                static_cast<double>(estimate.total()) / (1 << 20), static_cast<double>(peak_rss_bytes()) / (1 << 20));
     return identical ? 0 : 1;

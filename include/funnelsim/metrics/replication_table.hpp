@@ -52,6 +52,11 @@ class ReplicationTable {
   /// A metric or component of a scope across replications, in replication order.
   void column(std::size_t scope, RecordColumn column, std::vector<double>& out) const;
 
+  /// SHA-256 of the whole table (its scopes, every record and weekly series, doubles as their
+  /// little-endian IEEE-754 bits, every NaN as one): equal checksums mean the same results, so
+  /// `bench` can show it measured the very work a plain `run` prints. 64 hex digits.
+  std::string checksum() const;
+
  private:
   std::size_t replications_;
   std::vector<Scope> scopes_;
