@@ -299,3 +299,36 @@ TEST_CASE("calibrate on an observe result folder gives the fit calibrating on th
   CHECK(not_observed.exit_code == 2);
   CHECK(not_observed.err.find("summary.json /kind: expected \"observed\"") != std::string::npos);
 }
+
+TEST_CASE("calibrate recovers a source's behaviour-rate scale, absent from the base, from its time to MQL",
+          "[calibrate][release]") {
+  TempDir dir;
+  const char* const scale = "/sources/0/profile/event_rate_scale";
+  nlohmann::json truth = small_document();
+  truth["sources"][0]["profile"]["event_rate_scale"] = 1.4;  // paid_search's leads act 1.4x as often
+  const crm::ObservedFunnel observed = observed_export(truth, 4242, dir.path());
+  const nlohmann::json base = small_document();  // no event_rate_scale: 1
+  REQUIRE(!base.contains(nlohmann::json::json_pointer(scale)));
+  calibrate::CalibrationOptions options = fast_options(2);
+  options.free = {scale, kMidpoint};
+  const auto result = calibrate::calibrate(base, "paid_search_only", observed, options);
+  REQUIRE(result);
+  const auto fitted = std::find_if(result->parameters.begin(), result->parameters.end(),
+                                   [&](const calibrate::ParameterEstimate& p) { return p.pointer == scale; });
+  REQUIRE(fitted != result->parameters.end());
+  INFO(fitted->estimate << " (se " << fitted->se << ") in " << fitted->ci_low << " .. " << fitted->ci_high << "; "
+                        << result->verdict);
+  CHECK(fitted->how == "fitted");
+  CHECK(fitted->base == 1.0);  // the loader's value where the base leaves it out
+  CHECK(fitted->ci_low < 1.4);
+  CHECK(fitted->ci_high > 1.4);
+  CHECK(fitted->ci_low > 1.0);  // the export tells the truth from the base
+  require_recovery(*result, truth, {1.4, 0.55});
+  // calibrated.json writes the field the base lacks.
+  const ResultSetFiles files = calibrate::calibration_files(*result, base, "base.json");
+  const auto calibrated =
+      std::find_if(files.begin(), files.end(), [](const auto& f) { return f.first == "calibrated.json"; });
+  REQUIRE(calibrated != files.end());
+  CHECK(nlohmann::json::parse(calibrated->second).at(nlohmann::json::json_pointer(scale)).get<double>() ==
+        fitted->estimate);
+}

@@ -243,3 +243,21 @@ TEST_CASE("engine: opportunities closed within the horizon are a share of those 
   CHECK(share(slow) < 0.5);
   CHECK(share(fast) > 0.95);
 }
+
+TEST_CASE("engine: a source's event_rate_scale 0.5 is its events' rates written halved", "[engine][crn]") {
+  const json doc = baseline();
+  json scaled = doc, halved = doc;
+  scaled["sources"][1]["profile"]["event_rate_scale"] = 0.5;
+  // Every event type the source has after the merge, both rates halved, in its own profile.
+  json events = resolved_scenario_json(doc)["sources"][1]["profile"]["events"];
+  for (auto& [name, event] : events.items())
+    for (const char* key : {"rate_at_readiness_0", "rate_at_readiness_1"}) event[key] = 0.5 * event[key].get<double>();
+  halved["sources"][1]["profile"]["events"] = events;
+  const RunResult a = test::run(scaled, 12, 2), b = test::run(halved, 12, 2), base = test::run(doc, 12, 2);
+  CHECK(same_table(a.table, b.table));
+  CHECK(!same_table(a.table, base.table));  // the scale does act
+  // A scale of 1 written out is the field left out.
+  json one = doc;
+  one["sources"][1]["profile"]["event_rate_scale"] = 1;
+  CHECK(same_table(test::run(one, 12, 2).table, base.table));
+}

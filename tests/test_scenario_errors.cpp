@@ -238,6 +238,34 @@ TEST_CASE("scenario errors: numbers out of range", "[errors]") {
   CHECK(issues_of(doc) == Issues{{"/seed", "an integer >= 0", "-1"}});
 }
 
+TEST_CASE("scenario errors: event_rate_scale is a positive number, named where it is written", "[errors]") {
+  json doc = valid_doc();
+  doc["sources"][0]["profile"]["event_rate_scale"] = 0;
+  CHECK(issues_of(doc) == Issues{{"/sources/0/profile/event_rate_scale", "a number > 0", "0"}});
+
+  doc = valid_doc();
+  doc["profile_defaults"]["event_rate_scale"] = -1;
+  CHECK(issues_of(doc) == Issues{{"/profile_defaults/event_rate_scale", "a number > 0", "-1"}});
+
+  doc = valid_doc();
+  doc["sources"][0]["profile"]["event_rate_scale"] = "2";
+  CHECK(issues_of(doc) == Issues{{"/sources/0/profile/event_rate_scale", "a number", "\"2\""}});
+
+  doc = valid_doc();
+  doc["sources"][0]["profile"]["event_rate_scale"] = 2000;
+  CHECK(issues_of(doc) == Issues{{"/sources/0/profile/event_rate_scale", "a number <= 1000", "2000"}});
+
+  // Absent: 1; profile_defaults' value reaches every source that does not set its own.
+  doc = valid_doc();
+  CHECK(funnelsim::scenario_from_json(doc, "test").sources[0].profile.event_rate_scale == 1.0);
+  doc["profile_defaults"]["event_rate_scale"] = 2;
+  doc["sources"][1]["profile"]["event_rate_scale"] = 0.5;
+  const funnelsim::Scenario s = funnelsim::scenario_from_json(doc, "test");
+  CHECK(s.sources[0].profile.event_rate_scale == 2.0);
+  CHECK(s.sources[1].profile.event_rate_scale == 0.5);
+  CHECK(funnelsim::resolved_scenario_json(valid_doc())["sources"][0]["profile"].count("event_rate_scale") == 0);
+}
+
 TEST_CASE("scenario errors: an integral float is an integer", "[errors]") {
   json doc = valid_doc();
   doc["horizon_days"] = 14.0;

@@ -62,6 +62,10 @@ std::string missing_column(const crm::ObservedScope* scope, const std::string& s
       "no lead of '{}' has a date in column 'Became a Marketing Qualified Lead Date' (Salesforce: 'MQL Date')", source);
 }
 
+/// The base's value at `pointer`. A field the base leaves out counts at the value the loader
+/// gives it: the document resolved (profile_defaults merged, the schema's defaults filled), else
+/// the field's value when absent, so a source's /profile/event_rate_scale, absent from the
+/// shipped scenarios, starts at 1.
 double number_at(const nlohmann::json& base, const std::string& pointer) {
   nlohmann::json::json_pointer ptr;
   try {
@@ -69,10 +73,27 @@ double number_at(const nlohmann::json& base, const std::string& pointer) {
   } catch (const nlohmann::json::exception&) {
     throw FreeParameterError(pointer, fmt::format("expected a JSON Pointer, found '{}'", pointer));
   }
-  if (!base.contains(ptr) || !base.at(ptr).is_number() || !(base.at(ptr).get<double>() > 0))
+  const nlohmann::json* at = base.contains(ptr) ? &base.at(ptr) : nullptr;
+  nlohmann::json resolved;
+  if (at == nullptr) {
+    try {
+      resolved = resolved_scenario_json(base);
+      if (resolved.contains(ptr)) at = &resolved.at(ptr);
+    } catch (const ScenarioError&) {
+      // An invalid base fails later, where it is simulated, with the loader's own message.
+    }
+    if (at == nullptr) {
+      const std::optional<NumericField> field = numeric_field(base, pointer);
+      if (field && field->absent) {
+        resolved = *field->absent;
+        at = &resolved;
+      }
+    }
+  }
+  if (at == nullptr || !at->is_number() || !(at->get<double>() > 0))
     throw FreeParameterError(pointer, fmt::format("expected a positive number in the base scenario, found {}",
-                                                  base.contains(ptr) ? base.at(ptr).dump() : "nothing"));
-  return base.at(ptr).get<double>();
+                                                  at != nullptr ? at->dump() : "nothing"));
+  return at->get<double>();
 }
 
 /// A free parameter: one field, or a pattern with "*" tokens, a scale of every field it matches
@@ -241,6 +262,13 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
       if (sources[s].contains("profile") && sources[s]["profile"].contains("readiness") &&
           sources[s]["profile"]["readiness"].contains("alpha"))
         free.push_back(fmt::format("/sources/{}/profile/readiness/alpha", s));
+    // Each source's behaviour-rate scale (its events' rates, both readiness ends), from its time
+    // to MQL: a default of 1 where the base leaves it out.
+    for (std::size_t s = 0; s < sources.size(); ++s) {
+      const crm::ObservedScope* scope = scope_named(observed, sources[s].value("name", std::string()));
+      if (scope != nullptr && std::isfinite(scope->metrics[days]))
+        free.push_back(fmt::format("/sources/{}/profile/event_rate_scale", s));
+    }
     if (base.contains("sales_acceptance") && base["sales_acceptance"].contains("midpoint"))
       free.push_back("/sales_acceptance/midpoint");
     // The SDRs' handle time, one scale for every team, from how long MQLs wait for an owner.

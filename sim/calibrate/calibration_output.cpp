@@ -45,7 +45,9 @@ void overlay(nlohmann::json& out, const nlohmann::json& base, const std::string&
     } else if (k + 1 == tokens.size()) {
       (*at)[tokens[k]] = value;
     } else {
-      in_base = &in_base->at(tokens[k]);
+      // A field the base leaves out (a source's profile/event_rate_scale) is written all the same.
+      static const nlohmann::json kNothing = nlohmann::json::object();
+      in_base = in_base->is_object() && in_base->contains(tokens[k]) ? &in_base->at(tokens[k]) : &kNothing;
       if (!at->contains(tokens[k])) (*at)[tokens[k]] = nlohmann::json::object();
       at = &(*at)[tokens[k]];
     }

@@ -192,8 +192,12 @@ CompiledSource compile_source(const Scenario& scenario, const SourceSpec& s, con
     if (e.rate_at_readiness_0 == 0.0 && e.rate_at_readiness_1 == 0.0) continue;
     CompiledEvent ce;
     ce.tag = purpose::event(e.name);
-    ce.rate_per_day_at_0 = e.rate_at_readiness_0 / 7.0;
-    ce.rate_per_day_slope = (e.rate_at_readiness_1 - e.rate_at_readiness_0) / 7.0;
+    // The source's behaviour-rate scale multiplies each rate first, so a scale of 0.5 gives the
+    // same numbers as rates written halved (and 1 the same as no scale).
+    const double rate_0 = e.rate_at_readiness_0 * s.profile.event_rate_scale;
+    const double rate_1 = e.rate_at_readiness_1 * s.profile.event_rate_scale;
+    ce.rate_per_day_at_0 = rate_0 / 7.0;
+    ce.rate_per_day_slope = (rate_1 - rate_0) / 7.0;
     ce.half_life_days = e.half_life_days.value_or(0.0);
     ce.points = points;
     ce.group = group_of(spec, scoring, e.name);

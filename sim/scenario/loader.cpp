@@ -276,6 +276,10 @@ ThresholdOverride threshold_override_from(const json& j) {
   return o;
 }
 
+/// A profile's event_rate_scale where neither the source nor profile_defaults sets it. Not a
+/// schema default: a filled-in default would change every resolved scenario (and its sha256).
+constexpr double kEventRateScaleAbsent = 1.0;
+
 LeadProfile profile_from(const json& j) {
   LeadProfile p;
   // Weights have no maximum: scaled by the largest first, so that 1e308 + 1e308 cannot
@@ -301,6 +305,7 @@ LeadProfile profile_from(const json& j) {
   for (const auto& [name, e] : j["events"].items())
     p.events.push_back({name, e["rate_at_readiness_0"].get<double>(), e["rate_at_readiness_1"].get<double>(),
                         optional_number(e["half_life_days"])});
+  p.event_rate_scale = j.value("event_rate_scale", kEventRateScaleAbsent);
   return p;
 }
 
@@ -680,6 +685,10 @@ std::optional<NumericField> numeric_field(const json& doc, std::string_view poin
   if (auto it = schema->find("maximum"); it != schema->end()) field.upper = it->get<double>();
   if (auto it = schema->find("exclusiveMaximum"); it != schema->end())
     field.upper = std::min(field.upper, std::nextafter(it->get<double>(), -inf));
+  if (auto it = schema->find("default"); it != schema->end() && it->is_number()) field.absent = it->get<double>();
+  constexpr std::string_view kScale = "/event_rate_scale";
+  if (pointer.size() >= kScale.size() && pointer.substr(pointer.size() - kScale.size()) == kScale)
+    field.absent = kEventRateScaleAbsent;
   return field;
 }
 

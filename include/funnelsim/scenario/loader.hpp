@@ -79,6 +79,9 @@ struct NumericField {
   /// Inclusive bounds; an exclusive bound is moved one representable step inside (nextafter).
   double lower = -std::numeric_limits<double>::infinity();
   double upper = std::numeric_limits<double>::infinity();
+  /// The value the loader uses where the document leaves the field out (the schema's default, or
+  /// 1 for a profile's event_rate_scale, which has none in the schema).
+  std::optional<double> absent;
   double clamp(double value) const noexcept { return value < lower ? lower : value > upper ? upper : value; }
 };
 

@@ -44,6 +44,8 @@ struct LeadProfile {
   std::vector<EventTypeSpec> events;                                          ///< sorted by name
   double signal_rate_at_readiness_0 = 0.0, signal_rate_at_readiness_1 = 0.0;  ///< intent signals per week
   std::optional<double> signal_half_life_days;                                ///< absent: a constant rate
+  /// Multiplies both rates of every event type (not the intent signals), where the model is compiled.
+  double event_rate_scale = 1.0;
 };
 
 struct SourceSpec {
