@@ -7,7 +7,12 @@
 # Environment: FREE (the --free list), BASE_SET (--set arguments for the base alone), TRUTH_SET
 # (--set arguments for truth and base alike, e.g. --set /horizon_days=42), SCALE_TRUTH (the true
 # factor of a '*' pattern in FREE, a scale of the base's fields: its truth is not in the scenario),
-# FUNNELSIM (binary). Example, the SDR handle-time scale with the base's handle times 1/1.3 of the truth's:
+# FUNNELSIM (binary). A source's behaviour-rate scale, absent from the shipped scenarios (1), its truth
+# 1.4 and the base's 1:
+#   FREE=/sources/0/profile/event_rate_scale,/sales_acceptance/midpoint TRUTH_SET='--set
+#   /sources/0/profile/event_rate_scale=1.4' BASE_SET='--set /sources/0/profile/event_rate_scale=1
+#   --set /sales_acceptance/midpoint=0.65' tools/bench_calibrate.sh
+# Example, the SDR handle-time scale with the base's handle times 1/1.3 of the truth's:
 #   FREE='/sales/teams/*/handle_time/mean_minutes' SCALE_TRUTH=1.3 BASE_SET='--set
 #   /sales/teams/0/handle_time/mean_minutes=11.538 --set /sales/teams/1/handle_time/mean_minutes=19.231'
 #   tools/bench_calibrate.sh
@@ -35,9 +40,9 @@ for s in $(seq 1 "$seeds"); do
     --seed $((90000 + s)) --quiet --out "$work/fit$s"
   echo "$s $(date +%s.%N) $started" >>"$work/times"
 done
-/usr/bin/python3 - "$work" "$scenario" "$seeds" <<'PY'
-import json, os, sys
-work, scenario, seeds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+/usr/bin/python3 - "$work" "$scenario" "$seeds" "$truth_set" <<'PY'
+import json, os, shlex, sys
+work, scenario, seeds, truth_set = sys.argv[1], sys.argv[2], int(sys.argv[3]), shlex.split(sys.argv[4])
 truth_doc = json.load(open(scenario))
 def at(doc, pointer):
     if "*" in pointer.split("/"):
@@ -45,6 +50,15 @@ def at(doc, pointer):
     for token in pointer.split("/")[1:]:
         doc = doc[int(token)] if isinstance(doc, list) else doc[token]
     return doc
+# TRUTH_SET's numbers are the truth's too (a field the scenario leaves out, such as a source's
+# event_rate_scale, has its truth only there).
+for flag, assignment in zip(truth_set[::2], truth_set[1::2]):
+    pointer, value = assignment.split("=", 1)
+    parent, last = pointer.rsplit("/", 1)
+    node = truth_doc
+    for token in parent.split("/")[1:]:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    node[int(last) if isinstance(node, list) else last] = json.loads(value)
 rows, rejected = {}, 0
 for s in range(1, seeds + 1):
     fit = json.load(open(f"{work}/fit{s}/fit.json"))

@@ -262,13 +262,9 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
       if (sources[s].contains("profile") && sources[s]["profile"].contains("readiness") &&
           sources[s]["profile"]["readiness"].contains("alpha"))
         free.push_back(fmt::format("/sources/{}/profile/readiness/alpha", s));
-    // Each source's behaviour-rate scale (its events' rates, both readiness ends), from its time
-    // to MQL: a default of 1 where the base leaves it out.
-    for (std::size_t s = 0; s < sources.size(); ++s) {
-      const crm::ObservedScope* scope = scope_named(observed, sources[s].value("name", std::string()));
-      if (scope != nullptr && std::isfinite(scope->metrics[days]))
-        free.push_back(fmt::format("/sources/{}/profile/event_rate_scale", s));
-    }
+    // Not each source's behaviour-rate scale (/sources/i/profile/event_rate_scale, --free): with
+    // it saas_baseline's default fit is 14 parameters for 19 moments, 4.8 min on 2 idle cores
+    // against the 3-minute target (docs/calibrate.md, "Cost").
     if (base.contains("sales_acceptance") && base["sales_acceptance"].contains("midpoint"))
       free.push_back("/sales_acceptance/midpoint");
     // The SDRs' handle time, one scale for every team, from how long MQLs wait for an owner.

@@ -113,8 +113,9 @@ Command add_calibrate_command(CLI::App& app) {
       ->required();
   cmd->add_option("--free", *free,
                   "Parameters to fit, as JSON Pointers (PTR[,PTR...]; a '*' token makes one scale of every field "
-                  "it matches; default: per source the readiness alpha and the behaviour-rate scale "
-                  "profile/event_rate_scale, the acceptance midpoint, and /sales/teams/*/handle_time/mean_minutes)");
+                  "it matches; default: per source the readiness alpha, the acceptance midpoint, and "
+                  "/sales/teams/*/handle_time/mean_minutes; a source's behaviour-rate scale "
+                  "/sources/i/profile/event_rate_scale on request)");
   cmd->add_option("--mapping", *mapping,
                   "A mapping file (default: mapping.json in the --observed folder, as export-crm writes it)");
   cmd->add_option("--from", *from,
