@@ -686,9 +686,7 @@ std::optional<NumericField> numeric_field(const json& doc, std::string_view poin
   if (auto it = schema->find("exclusiveMaximum"); it != schema->end())
     field.upper = std::min(field.upper, std::nextafter(it->get<double>(), -inf));
   if (auto it = schema->find("default"); it != schema->end() && it->is_number()) field.absent = it->get<double>();
-  constexpr std::string_view kScale = "/event_rate_scale";
-  if (pointer.size() >= kScale.size() && pointer.substr(pointer.size() - kScale.size()) == kScale)
-    field.absent = kEventRateScaleAbsent;
+  if (pointer.ends_with("/event_rate_scale")) field.absent = kEventRateScaleAbsent;
   return field;
 }
 

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "funnelsim/engine/engine.hpp"
+#include "funnelsim/output/run_output.hpp"
 #include "funnelsim/scenario/loader.hpp"
 #include "option_error.hpp"
 #include "resource_guard.hpp"
@@ -102,7 +103,7 @@ Command add_bench_command(CLI::App& app) {
     }
     fmt::print("results identical across thread counts: {}\n", identical ? "yes" : "NO");
     // A plain `funnelsim run` of the same scenario, seed and replications prints this digest.
-    fmt::print("checksum of the replications (sha256): {}\n", reference->table.checksum());
+    fmt::print("{}\n", checksum_line(reference->table));
     fmt::print("memory: estimated peak {:.0f} MiB, measured peak RSS {:.0f} MiB\n",
                static_cast<double>(estimate.total()) / (1 << 20), static_cast<double>(peak_rss_bytes()) / (1 << 20));
     return identical ? 0 : 1;

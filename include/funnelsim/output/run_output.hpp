@@ -58,6 +58,10 @@ std::vector<std::unique_ptr<OutputWriter>> run_output_writers();
 /// columns of the by-source and by-team tables, in that order; empty: the default selection.
 std::string summary_table(const RunReport& report, std::span<const std::string> metrics = {});
 
+/// "checksum of the replications (sha256): <64 hex digits>", the last line of summary_table and
+/// of `funnelsim bench`: one text, so tools/bench_engine.sh can compare the two.
+std::string checksum_line(const ReplicationTable& table);
+
 /// What "warmup_days": "auto" chose, in words, for a message: "warm-up auto: 118 days (...)".
 std::string warmup_note(const WarmupChoice& choice);
 
