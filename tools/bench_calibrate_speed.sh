@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Speed of calibrate on a saas_baseline-sized export (docs/calibrate.md, "Cost"): export-crm of
 # SCENARIO (one quarter, its own seed), then one calibrate with the default free set (each
-# source's readiness alpha and the acceptance midpoint) and the default R, on THREADS threads.
+# source's readiness alpha and behaviour-rate scale, the acceptance midpoint, the SDRs' handle-time
+# scale) and the default R, on THREADS threads.
 # Prints the wall and CPU time and where the time goes: evaluations x replications x the cost of
 # one replication (trace, measure), from fit.json's counts. The issue's target: under 3 minutes
 # on 2 cores.
