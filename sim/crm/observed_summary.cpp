@@ -103,6 +103,56 @@ void read_weeks(const std::filesystem::path& file, ObservedFunnel& funnel) {
   }
 }
 
+/// The samples of observe's samples.csv (observe_output.cpp), into the scopes of the same name,
+/// sorted; a folder without one (observe before it wrote them) keeps none.
+void read_samples(const std::filesystem::path& file, ObservedFunnel& funnel) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return;
+  const std::string where = file.string();
+  CsvReader reader(in);
+  std::vector<std::string> header, row;
+  try {
+    if (!reader.next(header)) return;
+    const auto column = [&](std::string_view name) {
+      const auto at = std::find(header.begin(), header.end(), name);
+      if (at == header.end())
+        throw UsageError(where, fmt::format("expected a column '{}' as observe writes it, found none", name));
+      return static_cast<std::size_t>(at - header.begin());
+    };
+    const std::size_t source = column("source"), sample = column("sample"), value = column("value");
+    while (reader.next(row)) {
+      const auto cell = [&](std::size_t c) -> const std::string& {
+        if (c >= row.size())
+          throw UsageError(fmt::format("{} row {} column '{}'", where, reader.row(), header[c]),
+                           "expected a value, found a short row");
+        return row[c];
+      };
+      const auto scope = std::find_if(funnel.scopes.begin(), funnel.scopes.end(),
+                                      [&](const ObservedScope& s) { return s.name == cell(source); });
+      if (scope == funnel.scopes.end()) continue;
+      std::vector<double>* into = cell(sample) == "time_to_mql_days"      ? &scope->time_to_mql_days
+                                  : cell(sample) == "response_time_hours" ? &scope->response_hours
+                                                                          : nullptr;
+      if (!into)
+        throw UsageError(fmt::format("{} row {} column 'sample'", where, reader.row()),
+                         fmt::format("expected time_to_mql_days or response_time_hours, found '{}'", cell(sample)));
+      const std::string& text = cell(value);
+      char* end = nullptr;
+      const double v = std::strtod(text.c_str(), &end);
+      if (text.empty() || end != text.c_str() + text.size() || !(v >= 0.0) || !std::isfinite(v))
+        throw UsageError(fmt::format("{} row {} column 'value'", where, reader.row()),
+                         fmt::format("expected a number of at least 0, found '{}'", text));
+      into->push_back(v);
+    }
+  } catch (const CsvError& e) {
+    throw UsageError(fmt::format("{} row {}", where, e.row()), e.what());
+  }
+  for (ObservedScope& s : funnel.scopes) {
+    std::sort(s.time_to_mql_days.begin(), s.time_to_mql_days.end());
+    std::sort(s.response_hours.begin(), s.response_hours.end());
+  }
+}
+
 }  // namespace
 
 ObservedFunnel read_observed_summary(const std::filesystem::path& dir) {
@@ -141,6 +191,7 @@ ObservedFunnel read_observed_summary(const std::filesystem::path& dir) {
   for (const auto& [name, metrics] : require("/by_source", &json::is_object, "an object of sources").items())
     funnel.scopes.push_back(scope_of(name, metrics));
   read_weeks(dir / "weekly.csv", funnel);
+  read_samples(dir / "samples.csv", funnel);
   return funnel;
 }
 
