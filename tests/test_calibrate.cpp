@@ -274,18 +274,26 @@ TEST_CASE("calibrate on an observe result folder gives the fit calibrating on th
   const CliResult from_folder = calibrate(observed, fmt::format("--out {}", q(dir.path() / "b")));
   INFO(from_folder.err);
   REQUIRE(from_folder.exit_code == 0);
-  // The same fit, number for number, but for the distributions of time to MQL and response time: a
-  // summary.json holds each metric's figures, not the samples behind them.
-  nlohmann::json a = nlohmann::json::parse(read_file(dir.path() / "a" / "fit.json")),
-                 b = nlohmann::json::parse(read_file(dir.path() / "b" / "fit.json"));
+  // The same fit, number for number, the distributions of time to MQL and response time included:
+  // the folder's samples.csv holds the samples behind them, each the same double.
+  const std::string fit_a = read_file(dir.path() / "a" / "fit.json"), fit_b = read_file(dir.path() / "b" / "fit.json");
+  const nlohmann::json a = nlohmann::json::parse(fit_a), b = nlohmann::json::parse(fit_b);
   CHECK_FALSE(a["distributions"].empty());
-  CHECK(b["distributions"].empty());
-  a.erase("distributions");
-  b.erase("distributions");
-  CHECK(a["run_id"] != b["run_id"]);  // not the same result, so not the same name
-  a.erase("run_id");
-  b.erase("run_id");
-  CHECK(a.dump(2) == b.dump(2));
+  CHECK(a["distributions"] == b["distributions"]);
+  CHECK(fit_a == fit_b);
+  // Without samples.csv (a folder observe wrote before it kept them) the fit has no distributions,
+  // and being another result, another run_id; everything else is the same.
+  std::filesystem::remove(observed / "samples.csv");
+  const CliResult without = calibrate(observed, fmt::format("--out {}", q(dir.path() / "c")));
+  REQUIRE(without.exit_code == 0);
+  nlohmann::json c = nlohmann::json::parse(read_file(dir.path() / "c" / "fit.json")), a_rest = a;
+  CHECK(c["distributions"].empty());
+  CHECK(c["run_id"] != a["run_id"]);
+  for (const char* key : {"distributions", "run_id"}) {
+    c.erase(key);
+    a_rest.erase(key);
+  }
+  CHECK(c.dump(2) == a_rest.dump(2));
   // The weekly series too: the folder's weekly.csv is read back.
   CHECK_FALSE(b["weeks"].empty());
   CHECK(read_file(dir.path() / "a" / "calibrated.json") == read_file(dir.path() / "b" / "calibrated.json"));

@@ -186,8 +186,10 @@ TEST_CASE("the calibration section escapes what fit.json holds, and names a fit.
                     "fit.json /kind: expected \"calibration\" as funnelsim calibrate writes it, found \"observed\"");
 }
 
-TEST_CASE("an observe folder reads back with its weekly.csv: every scope's weeks as measure made them",
-          "[calibrate][crm]") {
+TEST_CASE(
+    "an observe folder reads back with its weekly.csv and samples.csv: every scope's weeks and samples as measure made "
+    "them",
+    "[calibrate][crm]") {
   TempDir dir;
   nlohmann::json truth = small_document(21);
   truth["warmup_days"] = 0;
@@ -216,7 +218,21 @@ TEST_CASE("an observe folder reads back with its weekly.csv: every scope's weeks
       CHECK(got[w].mqls == made[w].mqls);
       CHECK(got[w].maturing == made[w].maturing);
     }
+    // The samples behind the distributions, each the same double (samples.csv).
+    CHECK(back.scopes[s].time_to_mql_days == read.funnel.scopes[s].time_to_mql_days);
+    CHECK(back.scopes[s].response_hours == read.funnel.scopes[s].response_hours);
   }
+  REQUIRE_FALSE(back.scopes[0].time_to_mql_days.empty());
+  // A samples.csv that is not observe's names the file, row and column.
+  std::ofstream(folder / "samples.csv") << "source,sample,value\nall,time_to_mql_days,-3\n";
+  CHECK_THROWS_WITH(
+      crm::read_observed_summary(folder),
+      (folder / "samples.csv").string() + " row 2 column 'value': expected a number of at least 0, found '-3'");
+  std::ofstream(folder / "samples.csv") << "source,sample,value\nall,days,3\n";
+  CHECK_THROWS_WITH(crm::read_observed_summary(folder),
+                    (folder / "samples.csv").string() +
+                        " row 2 column 'sample': expected time_to_mql_days or response_time_hours, found 'days'");
+  std::filesystem::remove(folder / "samples.csv");
   // A weekly.csv that is not observe's names the file, row and column.
   std::ofstream(folder / "weekly.csv")
       << "source,week,first_day,leads,mqls_in_week,sqls_in_week,cohort_mqls,cohort_sqls,"

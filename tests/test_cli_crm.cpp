@@ -239,7 +239,7 @@ TEST_CASE("cli crm: no name, e-mail address or free text of an export reaches ob
   secrets.push_back("@example.com");
   secrets.push_back("New business");
   std::string outputs = o.out;
-  for (const char* f : {"summary.json", "replications.csv", "weekly.csv", "report.html"})
+  for (const char* f : {"summary.json", "replications.csv", "weekly.csv", "samples.csv", "report.html"})
     outputs += read_file(dir / "o" / f);
   for (const std::string& s : secrets) {
     INFO(s);

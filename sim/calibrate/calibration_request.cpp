@@ -60,8 +60,8 @@ std::string run_id_of_calibration(const nlohmann::json& base, const CalibrationO
   for (const std::string& p : options.free) parts.push_back(p);
   parts.push_back(fmt::format("{} {}", funnel.window.from, funnel.window.end));
   for (const crm::ObservedScope& scope : funnel.scopes) {
-    // The samples behind fit.json's distributions: an observe folder holds none (its fit has no
-    // distributions), so its run differs from the export's.
+    // The samples behind fit.json's distributions: an observe folder from before samples.csv
+    // holds none (its fit has no distributions), so its run differs from the export's.
     parts.push_back(fmt::format("{} {} {}", scope.name, scope.time_to_mql_days.size(), scope.response_hours.size()));
     for (std::size_t m = 0; m < scope.metrics.size(); ++m)
       parts.push_back(fmt::format("{} {} {} {}", scope.metrics[m], scope.intervals[m].low, scope.intervals[m].high,

@@ -169,6 +169,19 @@ std::string weekly_csv(const ObservedFunnel& f) {
   return out;
 }
 
+/// The samples behind the distributions, a value a row, so that calibrate on an observe folder
+/// draws them as on the export itself. Shortest round-trip digits: read back, every value is the
+/// same double.
+std::string samples_csv(const ObservedFunnel& f) {
+  std::string out = "source,sample,value\n";
+  for (const ObservedScope& s : f.scopes) {
+    const std::string source = csv_field(s.name);
+    for (double v : s.time_to_mql_days) out += fmt::format("{},time_to_mql_days,{}\n", source, v);
+    for (double v : s.response_hours) out += fmt::format("{},response_time_hours,{}\n", source, v);
+  }
+  return out;
+}
+
 /// A value for the printed table: an observed count is whole (2691, not 2691.0).
 std::string shown(double value, std::string_view unit) {
   if (unit_kind(unit) == UnitKind::count && std::isfinite(value) && value == std::floor(value))
@@ -192,7 +205,8 @@ ResultSetFiles observed_files(const ObservedData& data, const ObservedFunnel& fu
   const RunReport report{info, table, summary, nullptr};
   return {{"summary.json", summary_json(data, funnel)},
           {"replications.csv", replications_csv_writer()->render(report)},
-          {"weekly.csv", weekly_csv(funnel)}};
+          {"weekly.csv", weekly_csv(funnel)},
+          {"samples.csv", samples_csv(funnel)}};
 }
 
 std::string observed_text(const ObservedData& data, const ObservedFunnel& f) {

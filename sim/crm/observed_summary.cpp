@@ -39,67 +39,117 @@ ObservedScope scope_of(std::string name, const json& metrics) {
   return scope;
 }
 
+/// One of observe's CSV files beside summary.json, read by column name, row by row; every error
+/// names the file, and the row and column where there is one.
+class ObserveCsv {
+ public:
+  explicit ObserveCsv(const std::filesystem::path& file)
+      : where_(file.string()), in_(file, std::ios::binary), reader_(in_) {}
+
+  /// Reads the header; false when there is no such file (a folder from an older observe) or it is empty.
+  bool begin() { return in_ && next_into(header_); }
+  bool next() { return next_into(row_); }
+
+  std::size_t column(std::string_view name) const {
+    const auto at = std::find(header_.begin(), header_.end(), name);
+    if (at == header_.end())
+      throw UsageError(where_, fmt::format("expected a column '{}' as observe writes it, found none", name));
+    return static_cast<std::size_t>(at - header_.begin());
+  }
+  std::string place(std::size_t c) const {
+    return fmt::format("{} row {} column '{}'", where_, reader_.row(), header_[c]);
+  }
+  const std::string& cell(std::size_t c) const {
+    if (c >= row_.size()) throw UsageError(place(c), "expected a value, found a short row");
+    return row_[c];
+  }
+  double number(std::size_t c, std::string_view expected = "a number") const {
+    const std::string& text = cell(c);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size())
+      throw UsageError(place(c), fmt::format("expected {}, found '{}'", expected, text));
+    return v;
+  }
+  std::size_t row() const noexcept { return reader_.row(); }
+
+ private:
+  bool next_into(std::vector<std::string>& fields) {
+    try {
+      return reader_.next(fields);
+    } catch (const CsvError& e) {
+      throw UsageError(fmt::format("{} row {}", where_, e.row()), e.what());
+    }
+  }
+  std::string where_;
+  std::ifstream in_;
+  CsvReader reader_;
+  std::vector<std::string> header_, row_;
+};
+
+/// The scope a row names, or null for one the summary does not hold.
+ObservedScope* scope_named(ObservedFunnel& funnel, const std::string& name) {
+  const auto at =
+      std::find_if(funnel.scopes.begin(), funnel.scopes.end(), [&](const ObservedScope& s) { return s.name == name; });
+  return at == funnel.scopes.end() ? nullptr : &*at;
+}
+
 /// The weeks of observe's weekly.csv beside summary.json (observe_output.cpp writes it), into the
 /// scopes of the same name; a folder without one keeps no weeks.
 void read_weeks(const std::filesystem::path& file, ObservedFunnel& funnel) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return;
-  const std::string where = file.string();
-  CsvReader reader(in);
-  std::vector<std::string> header, row;
-  try {
-    if (!reader.next(header)) return;
-    const auto column = [&](std::string_view name) {
-      const auto at = std::find(header.begin(), header.end(), name);
-      if (at == header.end())
-        throw UsageError(where, fmt::format("expected a column '{}' as observe writes it, found none", name));
-      return static_cast<std::size_t>(at - header.begin());
-    };
-    const std::size_t source = column("source"), week = column("week"), first_day = column("first_day"),
-                      leads = column("leads"), mqls = column("mqls_in_week"), sqls = column("sqls_in_week"),
-                      cohort_mqls = column("cohort_mqls"), cohort_sqls = column("cohort_sqls"),
-                      cohort_opportunities = column("cohort_opportunities"), won = column("cohort_won_deals"),
-                      age = column("age_days"), maturing = column("maturing");
-    while (reader.next(row)) {
-      const auto cell = [&](std::size_t c) -> const std::string& {
-        if (c >= row.size())
-          throw UsageError(fmt::format("{} row {} column '{}'", where, reader.row(), header[c]),
-                           "expected a value, found a short row");
-        return row[c];
-      };
-      const auto value = [&](std::size_t c) {
-        const std::string& text = cell(c);
-        char* end = nullptr;
-        const double v = std::strtod(text.c_str(), &end);
-        if (text.empty() || end != text.c_str() + text.size())
-          throw UsageError(fmt::format("{} row {} column '{}'", where, reader.row(), header[c]),
-                           fmt::format("expected a number, found '{}'", text));
-        return v;
-      };
-      const auto scope = std::find_if(funnel.scopes.begin(), funnel.scopes.end(),
-                                      [&](const ObservedScope& s) { return s.name == cell(source); });
-      if (scope == funnel.scopes.end()) continue;
-      CohortWeek w;
-      const double number = value(week);
-      if (!(number >= 1) || number != std::floor(number))
-        throw UsageError(fmt::format("{} row {} column 'week'", where, reader.row()),
-                         fmt::format("expected a week number from 1, found '{}'", cell(week)));
-      w.week = static_cast<std::size_t>(number) - 1;
-      w.first_day = naming_source(fmt::format("{} row {} column 'first_day'", where, reader.row()),
-                                  [&] { return parse_day(cell(first_day)); });
-      w.leads = w.leads_in_week = value(leads);
-      w.mqls_in_week = value(mqls);
-      w.sqls_in_week = value(sqls);
-      w.mqls = value(cohort_mqls);
-      w.sqls = value(cohort_sqls);
-      w.opportunities = value(cohort_opportunities);
-      w.won_deals = value(won);
-      w.age_days = value(age);
-      w.maturing = cell(maturing) == "true";
-      scope->weeks.push_back(w);
-    }
-  } catch (const CsvError& e) {
-    throw UsageError(fmt::format("{} row {}", where, e.row()), e.what());
+  ObserveCsv csv(file);
+  if (!csv.begin()) return;
+  const std::size_t source = csv.column("source"), week = csv.column("week"), first_day = csv.column("first_day"),
+                    leads = csv.column("leads"), mqls = csv.column("mqls_in_week"), sqls = csv.column("sqls_in_week"),
+                    cohort_mqls = csv.column("cohort_mqls"), cohort_sqls = csv.column("cohort_sqls"),
+                    cohort_opportunities = csv.column("cohort_opportunities"), won = csv.column("cohort_won_deals"),
+                    age = csv.column("age_days"), maturing = csv.column("maturing");
+  while (csv.next()) {
+    ObservedScope* scope = scope_named(funnel, csv.cell(source));
+    if (!scope) continue;
+    CohortWeek w;
+    const double number = csv.number(week);
+    if (!(number >= 1) || number != std::floor(number))
+      throw UsageError(csv.place(week), fmt::format("expected a week number from 1, found '{}'", csv.cell(week)));
+    w.week = static_cast<std::size_t>(number) - 1;
+    w.first_day = naming_source(csv.place(first_day), [&] { return parse_day(csv.cell(first_day)); });
+    w.leads = w.leads_in_week = csv.number(leads);
+    w.mqls_in_week = csv.number(mqls);
+    w.sqls_in_week = csv.number(sqls);
+    w.mqls = csv.number(cohort_mqls);
+    w.sqls = csv.number(cohort_sqls);
+    w.opportunities = csv.number(cohort_opportunities);
+    w.won_deals = csv.number(won);
+    w.age_days = csv.number(age);
+    w.maturing = csv.cell(maturing) == "true";
+    scope->weeks.push_back(w);
+  }
+}
+
+/// The samples of observe's samples.csv (observe_output.cpp), into the scopes of the same name,
+/// sorted; a folder without one (observe before it wrote them) keeps none.
+void read_samples(const std::filesystem::path& file, ObservedFunnel& funnel) {
+  ObserveCsv csv(file);
+  if (!csv.begin()) return;
+  const std::size_t source = csv.column("source"), sample = csv.column("sample"), value = csv.column("value");
+  while (csv.next()) {
+    ObservedScope* scope = scope_named(funnel, csv.cell(source));
+    if (!scope) continue;
+    const std::string& kind = csv.cell(sample);
+    std::vector<double>* into = kind == "time_to_mql_days"      ? &scope->time_to_mql_days
+                                : kind == "response_time_hours" ? &scope->response_hours
+                                                                : nullptr;
+    if (!into)
+      throw UsageError(csv.place(sample),
+                       fmt::format("expected time_to_mql_days or response_time_hours, found '{}'", kind));
+    const double v = csv.number(value, "a number of at least 0");
+    if (!(v >= 0.0) || !std::isfinite(v))
+      throw UsageError(csv.place(value), fmt::format("expected a number of at least 0, found '{}'", csv.cell(value)));
+    into->push_back(v);
+  }
+  for (ObservedScope& s : funnel.scopes) {
+    std::sort(s.time_to_mql_days.begin(), s.time_to_mql_days.end());
+    std::sort(s.response_hours.begin(), s.response_hours.end());
   }
 }
 
@@ -141,6 +191,7 @@ ObservedFunnel read_observed_summary(const std::filesystem::path& dir) {
   for (const auto& [name, metrics] : require("/by_source", &json::is_object, "an object of sources").items())
     funnel.scopes.push_back(scope_of(name, metrics));
   read_weeks(dir / "weekly.csv", funnel);
+  read_samples(dir / "samples.csv", funnel);
   return funnel;
 }
 

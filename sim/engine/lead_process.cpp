@@ -26,7 +26,8 @@ double draw_exponential(RandomStream& stream) noexcept {
 
 LeadSimulator::LeadSimulator(const CompiledModel& model)
     : model_(model), group_points_(model.scoring.group_caps.size(), 0.0) {
-  clocks_.reserve(model.max_events_per_source);
+  clocks_.resize(model.max_events_per_source);
+  next_day_.resize(model.max_events_per_source);
   window_.reserve(256);
 }
 
@@ -64,7 +65,7 @@ void LeadSimulator::enter_piece(EventClock& clock, const CompiledEvent& event, i
 
 /// Inverts the piecewise cumulative rate m_i * c * 2^(-age/h) (or m_i * c) at the clock's
 /// target, moving to later pieces when the current one's mass is used up.
-void LeadSimulator::advance(EventClock& clock, const CompiledEvent& event) noexcept {
+double LeadSimulator::advance(EventClock& clock, const CompiledEvent& event) noexcept {
   clock.cumulative_target += draw_exponential(clock.stream);
   for (;;) {
     const double need = clock.cumulative_target - clock.mass_before;
@@ -72,19 +73,15 @@ void LeadSimulator::advance(EventClock& clock, const CompiledEvent& event) noexc
       const double c = clock.rate_per_day, h = event.half_life_days, m = piece_multiplier_[clock.segment];
       const double age = h > 0.0 ? -h * std::log2(clock.piece_decay - need * std::numbers::ln2 / (m * c * h))
                                  : piece_start_[clock.segment] + need / (m * c);
-      clock.next_day = start_day_ + age;
-      return;
+      return start_day_ + age;
     }
-    if (clock.segment + 1 >= pieces_) {  // a fading interest has finite mass: no more events
-      clock.next_day = kInfinity;
-      return;
-    }
+    if (clock.segment + 1 >= pieces_) return kInfinity;  // a fading interest has finite mass: no more events
     clock.mass_before += clock.piece_mass;
     enter_piece(clock, event, clock.segment + 1);
   }
 }
 
-double LeadSimulator::engagement_score() const noexcept {
+inline double LeadSimulator::engagement_score() const noexcept {
   const auto& caps = model_.scoring.group_caps;
   double sum = 0.0;
   for (std::size_t g = 0; g < group_points_.size(); ++g) sum += std::min(group_points_[g], caps[g]);
@@ -102,6 +99,7 @@ void LeadSimulator::decay_to(double day) noexcept {
     case ScoringSpec::Decay::none:
       break;
     case ScoringSpec::Decay::half_life: {
+      if (day == last_decay_day_) break;  // the factor would be exactly 1
       const double factor = std::exp2(-(day - last_decay_day_) / scoring.half_life_days);
       for (double& p : group_points_) p *= factor;
       last_decay_day_ = day;
@@ -119,14 +117,30 @@ void LeadSimulator::decay_to(double day) noexcept {
   }
 }
 
-void LeadSimulator::add_points(const CompiledEvent& event, double day) noexcept {
-  if (model_.scoring.decay == ScoringSpec::Decay::window) {
+double LeadSimulator::add_points(const CompiledEvent& event, double day) noexcept {
+  const CompiledScoring& scoring = model_.scoring;
+  if (scoring.decay == ScoringSpec::Decay::window) {
     window_.push_back({day, event.points, event.group});
     decay_to(day);
+  } else if (scoring.decay == ScoringSpec::Decay::half_life && day != last_decay_day_) {
+    // decay_to, the event's points and engagement_score in one pass: the same operations on
+    // each group in the same order, so the same numbers.
+    const double factor = std::exp2(-(day - last_decay_day_) / scoring.half_life_days);
+    last_decay_day_ = day;
+    const std::size_t event_group = static_cast<std::size_t>(event.group);
+    double sum = 0.0;
+    for (std::size_t g = 0; g < group_points_.size(); ++g) {
+      double p = group_points_[g] * factor;
+      if (g == event_group) p += event.points;
+      group_points_[g] = p;
+      sum += std::min(p, scoring.group_caps[g]);
+    }
+    return std::min(sum, scoring.engagement_cap);
   } else {
     decay_to(day);
     group_points_[event.group] += event.points;
   }
+  return engagement_score();
 }
 
 /// Touches go out every touch interval from the track's start until the lead leaves it;
@@ -233,16 +247,21 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
 /// unaffected by nurture).
 inline void LeadSimulator::start_clocks(Journey& j, int cycle) noexcept {
   const double readiness = j.out.readiness;
-  clocks_.clear();
-  for (const CompiledEvent& e : j.source.events) {
+  clock_count_ = j.source.events.size();
+  for (std::size_t i = 0; i < clock_count_; ++i) {
+    const CompiledEvent& e = j.source.events[i];
     const double rate = e.rate_per_day_at_0 + e.rate_per_day_slope * readiness;
+    // Built as a local and stored once: its first draw then runs on registers, not memory.
     EventClock clock{
-        j.streams.stream(j.source.tag, j.lead_id, journey_tag(e.tag, cycle)), rate, 0.0, 0.0, 0, kInfinity, 1.0, 0.0};
+        j.streams.stream(j.source.tag, j.lead_id, journey_tag(e.tag, cycle)), rate, 0.0, 0.0, 0, 1.0, 0.0, kInfinity};
+    double next = kInfinity;
     if (rate > 0.0) {
       enter_piece(clock, e, 0);
-      advance(clock, e);
+      next = advance(clock, e);
+      clock.after_day = next < model_.end_day ? advance(clock, e) : kInfinity;
     }
-    clocks_.push_back(clock);
+    clocks_[i] = clock;
+    next_day_[i] = next;
   }
   const double signal_rate = j.source.signal_per_day_at_0 + j.source.signal_per_day_slope * readiness;
   if (signal_rate > 0.0) {
@@ -258,10 +277,14 @@ inline void LeadSimulator::start_clocks(Journey& j, int cycle) noexcept {
 
 /// The earliest pending event.
 inline LeadSimulator::NextEvent LeadSimulator::next_event(const Journey& j) const noexcept {
+  // Branch-free: which clock is next is as random as the events, so a branch would mispredict.
   std::size_t type = 0;
-  for (std::size_t i = 1; i < clocks_.size(); ++i)
-    if (clocks_[i].next_day < clocks_[type].next_day) type = i;
-  const double behaviour_day = clocks_.empty() ? kInfinity : clocks_[type].next_day;
+  double behaviour_day = kInfinity;
+  for (std::size_t i = 0; i < clock_count_; ++i) {
+    const bool earlier = next_day_[i] < behaviour_day;
+    type = earlier ? i : type;
+    behaviour_day = earlier ? next_day_[i] : behaviour_day;
+  }
   const double day = std::min({behaviour_day, j.signal_day, j.follow_up_day});
   if (!(day < model_.end_day)) return {LeadEvent::horizon_end, day, 0};
   // At equal times, in lead_events.hpp's order; behaviour types in source order (above).
@@ -290,18 +313,26 @@ inline bool LeadSimulator::event_signal(Journey& j, double day) noexcept { retur
 inline bool LeadSimulator::event_behaviour(Journey& j, std::size_t type, double day) noexcept {
   const CompiledEvent& event = j.source.events[type];
   ++j.out.events;
-  add_points(event, day);  // an instant MQL's score counts the event's own points too
-  if (event.instant) return become_mql(j, MqlPath::instant, day);
-  if (meets_rule(j.fit, engagement_score(), j.thresholds)) return become_mql(j, MqlPath::engagement, day);
-  advance(clocks_[type], event);
+  const double engagement = add_points(event, day);  // an instant MQL's score counts the event's own points too
+  if (event.instant) return become_mql(j, MqlPath::instant, day, engagement);
+  if (meets_rule(j.fit, engagement, j.thresholds)) return become_mql(j, MqlPath::engagement, day, engagement);
+  // The clock's event after this one is known already; draw the one after that, which no
+  // comparison needs until then, so its logarithm runs beside the next events, not before them.
+  EventClock& clock = clocks_[type];
+  next_day_[type] = clock.after_day;
+  if (clock.after_day < model_.end_day) clock.after_day = advance(clock, event);
   return false;
 }
 
 inline bool LeadSimulator::become_mql(Journey& j, MqlPath path, double day) noexcept {
   decay_to(day);  // the score at the MQL moment, which the highest_score queue ranks by
+  return become_mql(j, path, day, engagement_score());
+}
+
+inline bool LeadSimulator::become_mql(Journey& j, MqlPath path, double day, double engagement) noexcept {
   j.out.path = path;
   j.out.mql_day = day;
-  j.out.score = std::min(j.fit + engagement_score(), model_.scoring.total_cap);
+  j.out.score = std::min(j.fit + engagement, model_.scoring.total_cap);
   return true;
 }
 

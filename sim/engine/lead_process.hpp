@@ -107,9 +107,9 @@ class LeadSimulator {
     double cumulative_target;  ///< sum of unit exponentials drawn so far
     double mass_before;        ///< cumulative rate mass before the current segment
     int segment;               ///< current piece of the rate multiplier
-    double next_day;           ///< absolute day of the next event (inf = none)
     double piece_decay;        ///< 2^(-a/h) at the current piece's start age a (1 for constant rates)
     double piece_mass;         ///< rate mass of the current piece (inf when unbounded)
+    double after_day;          ///< the event after the next one (drawn ahead; inf past the horizon)
   };
 
   /// One journey's state besides the clocks: what the events read and change.
@@ -136,17 +136,25 @@ class LeadSimulator {
   bool event_signal(Journey& j, double day) noexcept;
   bool event_behaviour(Journey& j, std::size_t type, double day) noexcept;
   bool become_mql(Journey& j, MqlPath path, double day) noexcept;
+  /// The same, when the points are already decayed to `day` and their engagement score known.
+  bool become_mql(Journey& j, MqlPath path, double day, double engagement) noexcept;
 
-  void advance(EventClock& clock, const CompiledEvent& event) noexcept;
+  /// Draws the clock's next event: its absolute day (inf = none).
+  double advance(EventClock& clock, const CompiledEvent& event) noexcept;
   void enter_piece(EventClock& clock, const CompiledEvent& event, int piece) const noexcept;
   double engagement_score() const noexcept;
   bool meets_rule(double fit, double engagement, const Thresholds& t) const noexcept;
-  void add_points(const CompiledEvent& event, double day) noexcept;
+  /// Decays the points to `day`, adds the event's, and returns the engagement score.
+  double add_points(const CompiledEvent& event, double day) noexcept;
   /// Decays the points to `day` (half-life, or the window's points still inside it).
   void decay_to(double day) noexcept;
 
   const CompiledModel& model_;
+  // The clocks of the journey's event types (the first clock_count_; sized once to the most any
+  // source has). Their next event days sit apart, in one line, for next_event's scan.
   std::vector<EventClock> clocks_;
+  std::vector<double> next_day_;
+  std::size_t clock_count_ = 0;
   std::vector<double> group_points_;
   std::vector<WindowedPoint> window_;  // capacity grows to the busiest lead seen, then stays
   std::size_t window_front_ = 0;
