@@ -340,3 +340,37 @@ TEST_CASE("calibrate recovers a source's behaviour-rate scale, absent from the b
   CHECK(nlohmann::json::parse(calibrated->second).at(nlohmann::json::json_pointer(scale)).get<double>() ==
         fitted->estimate);
 }
+
+TEST_CASE("calibrate's default set holds each source's behaviour-rate scale while the moments outnumber the parameters",
+          "[calibrate][release]") {
+  TempDir dir;
+  const auto fitted_of = [](const calibrate::CalibrationResult& result) {
+    std::vector<std::string> fitted;
+    for (const calibrate::ParameterEstimate& p : result.parameters)
+      if (p.how == "fitted") fitted.push_back(p.pointer);
+    return fitted;
+  };
+  calibrate::CalibrationOptions options = fast_options(2);
+  options.free.clear();  // the default set
+  options.replications = 4;
+  options.max_evaluations = 6;  // the set is the claim, not the fit
+  const std::string handle_times = "/sales/teams/*/handle_time/mean_minutes";
+  // paid_search and webinar: 2 x 3 moments and the response time, 7, for 6 parameters.
+  nlohmann::json two = small_document();
+  two["sources"].push_back(baseline_document()["sources"][2]);
+  two["warmup_days"] = 0;
+  const auto both = calibrate::calibrate(two, "two_sources", observed_export(two, 4242, dir.path() / "two"), options);
+  REQUIRE(both);
+  CHECK(fitted_of(*both) == std::vector<std::string>{kAlpha, "/sources/1/profile/readiness/alpha",
+                                                     "/sources/0/profile/event_rate_scale",
+                                                     "/sources/1/profile/event_rate_scale", kMidpoint, handle_times});
+  // paid_search alone: 4 moments, which alpha, the scale, the midpoint and the handle time would
+  // use up; the scale is left out.
+  nlohmann::json one = small_document();
+  one["warmup_days"] = 0;
+  const auto alone =
+      calibrate::calibrate(one, "paid_search_only", observed_export(one, 4242, dir.path() / "one"), options);
+  REQUIRE(alone);
+  CHECK(fitted_of(*alone) == std::vector<std::string>{kAlpha, kMidpoint, handle_times});
+  CHECK(alone->degrees_of_freedom == 1);
+}

@@ -1,7 +1,11 @@
 // The round trip: observe of export-crm for replication K gives that replication's own funnel
-// (row K of run's table), for every shipped scenario and both CRMs.
+// (row K of run's table), for every shipped scenario and both CRMs; and calibrate's measure of
+// the trace (measure_moments) agrees with measure's.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "crm_support.hpp"
@@ -11,6 +15,41 @@ using namespace funnelsim;
 using namespace funnelsim::test;
 
 namespace {
+
+/// What calibrate measures of each simulated replication (measure_moments) against measure: every
+/// metric the same but the percentiles, which it leaves undefined (no moment reads one, and they
+/// are what sorts the samples); the same samples, in any order; the same weeks, maturity aside.
+void require_same_moments(const crm::ObservedFunnel& full, const crm::ObservedFunnel& moments) {
+  const auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+  REQUIRE(moments.scopes.size() == full.scopes.size());
+  for (std::size_t s = 0; s < full.scopes.size(); ++s) {
+    const crm::ObservedScope& a = full.scopes[s];
+    const crm::ObservedScope& b = moments.scopes[s];
+    INFO("scope " << a.name);
+    for (std::size_t m = 0; m < a.metrics.size(); ++m) {
+      const std::string_view name = metric_defs()[m].name;
+      INFO(name);
+      if (name.find("_p50") != std::string_view::npos || name.find("_p90") != std::string_view::npos)
+        CHECK(std::isnan(b.metrics[m]));
+      else
+        CHECK(same(a.metrics[m], b.metrics[m]));
+    }
+    for (std::size_t c = 0; c < a.components.size(); ++c) CHECK(same(a.components[c], b.components[c]));
+    for (const auto member : {&crm::ObservedScope::time_to_mql_days, &crm::ObservedScope::response_hours}) {
+      std::vector<double> sorted = b.*member;
+      std::sort(sorted.begin(), sorted.end());
+      CHECK(sorted == a.*member);
+    }
+    REQUIRE(b.weeks.size() == a.weeks.size());
+    for (std::size_t w = 0; w < a.weeks.size(); ++w) {
+      const crm::CohortWeek &x = a.weeks[w], &y = b.weeks[w];
+      CHECK(std::tie(x.week, x.first_day, x.leads, x.mqls, x.sqls, x.opportunities, x.won_deals, x.leads_in_week,
+                     x.mqls_in_week, x.sqls_in_week) == std::tie(y.week, y.first_day, y.leads, y.mqls, y.sqls,
+                                                                 y.opportunities, y.won_deals, y.leads_in_week,
+                                                                 y.mqls_in_week, y.sqls_in_week));
+    }
+  }
+}
 
 /// Runs `replications` of a shipped scenario, exports replication `k` in `format`, reads it back,
 /// and holds the two funnels against each other; also the records straight from the trace (the
@@ -41,7 +80,9 @@ void round_trip(const std::string& name, crm::CrmFormat format, std::uint64_t re
 
   // Calibration's path: the trace's records, measured without any file in between.
   const crm::CrmRecords records = crm::trace_replication(scenario, options.seed, k).records;
-  require_same_funnel(run.table, k, crm::measure(records, back.funnel.window));
+  const crm::ObservedFunnel full = crm::measure(records, back.funnel.window);
+  require_same_funnel(run.table, k, full);
+  require_same_moments(full, crm::measure_moments(records, back.funnel.window));
 }
 
 /// Every shipped scenario but the million-lead one (which gets its own case, one replication).

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Speed of calibrate on a saas_baseline-sized export (docs/calibrate.md, "Cost"): export-crm of
 # SCENARIO (one quarter, its own seed), then one calibrate with the default free set (each
-# source's readiness alpha and the acceptance midpoint) and the default R, on THREADS threads.
+# source's readiness alpha and behaviour-rate scale, the acceptance midpoint, the SDRs' handle-time
+# scale) and the default R, on THREADS threads.
 # Prints the wall and CPU time and where the time goes: evaluations x replications x the cost of
 # one replication (trace, measure), from fit.json's counts. The issue's target: under 3 minutes
 # on 2 cores.
 #   tools/bench_calibrate_speed.sh [SCENARIO=scenarios/saas_baseline.json] [THREADS=2]
-# Environment: CALIBRATE_ARGS (more calibrate arguments, e.g. "--replications 24"), FUNNELSIM (binary).
+# Environment: CALIBRATE_ARGS (more calibrate arguments, e.g. "--replications 24"), FUNNELSIM (binary),
+# KEEP (a folder to copy the export and the fit into, to compare fits).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario=${1:-scenarios/saas_baseline.json}
@@ -39,3 +41,7 @@ print(f"evaluations {e}: {e - wide} of the objective x {r} replications + {wide}
 print(f"wall {wall:.1f} s ({wall / 60:.2f} min), CPU {cpu:.1f} s; {1000 * cpu / reps:.1f} ms CPU a replication")
 print(f"J: {fit['j']['verdict']}")
 PY
+if [ -n "${KEEP:-}" ]; then
+  mkdir -p "$KEEP"
+  cp -r "$work/export" "$work/fit" "$KEEP/"
+fi

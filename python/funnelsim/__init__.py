@@ -592,9 +592,10 @@ def calibrate(base: ScenarioLike,
     the funnel a CRM export records, as ``funnelsim calibrate``: the same files byte for byte
     (``to_files``), run_id included. observed: CSV exports or folders of them, or one folder
     ``observe`` wrote. free: JSON Pointers of the parameters to fit, a ``*`` token making one
-    scale of every field it matches (default: per source the readiness alpha, the acceptance
-    midpoint, and ``/sales/teams/*/handle_time/mean_minutes``). replications: simulated exports per parameter
-    value (default 40); the seed is held fixed across values (default: the scenario's). mapping,
+    scale of every field it matches (default: per source the readiness alpha and the
+    behaviour-rate scale, the acceptance midpoint, and ``/sales/teams/*/handle_time/mean_minutes``).
+    replications: simulated exports per parameter value (default 24); the seed is held fixed
+    across values (default: the scenario's). mapping,
     from_date, to_date: as observe's. Errors raise UsageError naming the argument, or
     ScenarioError for a bad base.
     """

@@ -35,6 +35,7 @@ constexpr std::uint64_t kCovarianceReplications = 100;  // at least, for S and G
 constexpr double kFirstStep = 0.2;                      // BOBYQA's first step in log space: 20%, stage 1
 constexpr double kSecondStep = 0.05;                    // and 5% for stage 2, from stage 1's estimate
 constexpr double kAgree = 0.02;                         // two starts agree when every parameter is within 2%
+constexpr double kFirstXtol = 0.01;                     // stage 1 ends within 1% (stage 2 refines it): half of kAgree
 constexpr const char* kHandleTimes = "/sales/teams/*/handle_time/mean_minutes";  // a default scale
 
 Eigen::VectorXd column_means(const Eigen::MatrixXd& rows) { return rows.colwise().mean().transpose(); }
@@ -245,6 +246,43 @@ std::vector<DistributionFit> distribution_fits(const crm::ObservedFunnel& observ
   return out;
 }
 
+/// The default free set: each source's readiness alpha where the base sets one, each source's
+/// behaviour-rate scale where the export records its time to MQL (1 where the base leaves it
+/// out), the acceptance midpoint, and one scale of every SDR team's handle time when the export
+/// records response times. The scales join only while the moments outnumber the parameters with
+/// them: a one-source funnel's 4 moments would not (alpha, the scale, the midpoint, the handle time).
+std::vector<std::string> default_free(const nlohmann::json& base, const crm::ObservedFunnel& observed) {
+  const nlohmann::json& sources = base.at("sources");
+  std::vector<std::string> alphas, scales, rest;
+  std::size_t moments = 0;  // as calibrate counts them: per source, each of its three the export records
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    if (sources[s].contains("profile") && sources[s]["profile"].contains("readiness") &&
+        sources[s]["profile"]["readiness"].contains("alpha"))
+      alphas.push_back(fmt::format("/sources/{}/profile/readiness/alpha", s));
+    const crm::ObservedScope* scope = scope_named(observed, sources[s].value("name", std::string()));
+    if (scope == nullptr) continue;
+    for (const char* metric : {"lead_to_mql_rate", "mql_to_sql_rate", "time_to_mql_days"})
+      moments += std::isfinite(scope->metrics[metric_index(metric)]) ? 1 : 0;
+    if (std::isfinite(scope->metrics[metric_index("time_to_mql_days")]))
+      scales.push_back(fmt::format("/sources/{}/profile/event_rate_scale", s));
+  }
+  if (base.contains("sales_acceptance") && base["sales_acceptance"].contains("midpoint"))
+    rest.push_back("/sales_acceptance/midpoint");
+  // The SDRs' handle time, one scale for every team, from how long MQLs wait for an owner (a
+  // moment of its own).
+  const crm::ObservedScope* all = scope_named(observed, "all");
+  std::vector<std::string> handle_times;
+  if (base.contains("sales")) match_pattern(base, pattern_tokens(kHandleTimes), 0, "", handle_times);
+  if (!handle_times.empty() && all != nullptr && std::isfinite(all->metrics[metric_index("response_time_hours")])) {
+    rest.push_back(kHandleTimes);
+    ++moments;
+  }
+  std::vector<std::string> free = alphas;
+  if (alphas.size() + scales.size() + rest.size() < moments) free.insert(free.end(), scales.begin(), scales.end());
+  free.insert(free.end(), rest.begin(), rest.end());
+  return free;
+}
+
 }  // namespace
 
 std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, const std::string& name,
@@ -256,24 +294,7 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
   // The moments: per source with leads, lead->MQL, MQL->SQL and mean time to MQL.
   const std::size_t to_mql = metric_index("lead_to_mql_rate"), to_sql = metric_index("mql_to_sql_rate"),
                     days = metric_index("time_to_mql_days"), leads = metric_index("leads");
-  std::vector<std::string> free = options.free;
-  if (free.empty()) {
-    for (std::size_t s = 0; s < sources.size(); ++s)
-      if (sources[s].contains("profile") && sources[s]["profile"].contains("readiness") &&
-          sources[s]["profile"]["readiness"].contains("alpha"))
-        free.push_back(fmt::format("/sources/{}/profile/readiness/alpha", s));
-    // Not each source's behaviour-rate scale (/sources/i/profile/event_rate_scale, --free): with
-    // it saas_baseline's default fit is 14 parameters for 19 moments, 4.8 min on 2 idle cores
-    // against the 3-minute target (docs/calibrate.md, "Cost").
-    if (base.contains("sales_acceptance") && base["sales_acceptance"].contains("midpoint"))
-      free.push_back("/sales_acceptance/midpoint");
-    // The SDRs' handle time, one scale for every team, from how long MQLs wait for an owner.
-    const crm::ObservedScope* all = scope_named(observed, "all");
-    std::vector<std::string> handle_times;
-    if (base.contains("sales")) match_pattern(base, pattern_tokens(kHandleTimes), 0, "", handle_times);
-    if (!handle_times.empty() && all != nullptr && std::isfinite(all->metrics[metric_index("response_time_hours")]))
-      free.push_back(kHandleTimes);
-  }
+  const std::vector<std::string> free = options.free.empty() ? default_free(base, observed) : options.free;
   // start: the value a row shows at x = 0 (the base's, or 1 for a scale); bounds: every field's.
   std::vector<FreeParameter> parameters;
   std::vector<double> start, lower, upper;
@@ -413,21 +434,27 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
       const Eigen::VectorXd g = column_means(simulator.simulate(values_of(log_x))) - observed_moments;
       return g.dot(weight * g);
     };
-    const auto minimise = [&](std::vector<double> x0, double initial_step) {
+    struct Search {
+      std::vector<double> x;
+      double value = INFINITY;
+      bool converged = false;  ///< stopped by the tolerance, not by the evaluation cap
+    };
+    const auto minimise = [&](std::vector<double> x0, double initial_step, double xtol) {
       nlopt::opt opt(p == 1 ? nlopt::LN_COBYLA : nlopt::LN_BOBYQA, static_cast<unsigned>(p));
       opt.set_lower_bounds(lower);
       opt.set_upper_bounds(upper);
       for (std::size_t i = 0; i < p; ++i) x0[i] = std::clamp(x0[i], lower[i], upper[i]);
       opt.set_initial_step(std::vector<double>(p, initial_step));
-      opt.set_xtol_abs(options.xtol);
+      opt.set_xtol_abs(xtol);
       opt.set_maxeval(options.max_evaluations);
       using Fn = decltype(objective);
       opt.set_min_objective([](const std::vector<double>& x, std::vector<double>&,
                                void* data) { return (*static_cast<const Fn*>(data))(x); },
                             const_cast<void*>(static_cast<const void*>(&objective)));
       double value = 0;
+      nlopt::result ended = nlopt::SUCCESS;
       try {
-        opt.optimize(x0, value);
+        ended = opt.optimize(x0, value);
       } catch (const nlopt::roundoff_limited&) {
         value = objective(x0);
       } catch (const std::runtime_error&) {
@@ -435,7 +462,7 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
         if (simulator.stopped()) throw Cancelled{};
         throw;
       }
-      return std::pair{x0, value};
+      return Search{x0, value, ended != nlopt::MAXEVAL_REACHED};
     };
 
     // Stage 1: a diagonal weight (the moments' variances at the base), a few starts (the base, and
@@ -445,27 +472,33 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
         moment_covariance(simulator.simulate(values_of(std::vector<double>(p, 0.0))), options.replications);
     weight = at_base.diagonal().cwiseInverse().asDiagonal();
     // A start that ends where an earlier one did (every log parameter within kAgree) says the
-    // minimum does not depend on where the search began: the remaining starts are skipped.
-    std::pair<std::vector<double>, double> best{std::vector<double>(p, 0.0), INFINITY};
+    // minimum does not depend on where the search began: the remaining starts are skipped. So
+    // does a later start that runs out of evaluations: it found no minimum to compare, and the
+    // next, as far from the base, would not either (14 parameters: x0.7 and x1.4 both reach the
+    // cap, at 1.5 and 19 times the first start's minimum). Stage 1 needs its minimum only to
+    // within kFirstXtol: stage 2 starts there and converges to options.xtol.
+    const double first_xtol = std::max(options.xtol, kFirstXtol);
+    Search best{std::vector<double>(p, 0.0), INFINITY, false};
     const double offsets[] = {0.0, std::log(0.7), std::log(1.4)};
     for (int s = 0; s < options.starts; ++s) {
-      const auto found = minimise(std::vector<double>(p, offsets[s % 3] * (s < 3 ? 1.0 : 0.5)), kFirstStep);
+      const Search found =
+          minimise(std::vector<double>(p, offsets[s % 3] * (s < 3 ? 1.0 : 0.5)), kFirstStep, first_xtol);
       bool agrees = s > 0;
-      for (std::size_t i = 0; i < p && agrees; ++i) agrees = std::abs(found.first[i] - best.first[i]) < kAgree;
-      if (found.second < best.second) best = found;
-      if (agrees) break;
+      for (std::size_t i = 0; i < p && agrees; ++i) agrees = std::abs(found.x[i] - best.x[i]) < kAgree;
+      if (found.value < best.value) best = found;
+      if (agrees || (s > 0 && !found.converged)) break;
     }
     // Stage 2, the efficient weight: the full covariance at the estimate from a larger sample of
     // n replications (n > 5m), its inverse scaled by (n - m - 2) / (n - 1) to be unbiased
     // (Hartlap et al. 2007), then once more from the estimate.
     MomentSimulator sampler(base, name, observed, targets, wide);
-    const Eigen::MatrixXd sample = sampler.simulate(values_of(best.first));
+    const Eigen::MatrixXd sample = sampler.simulate(values_of(best.x));
     const Eigen::MatrixXd omega = moment_covariance(sample, options.replications);
     weight = omega.inverse() * (static_cast<double>(n - m - 2) / static_cast<double>(n - 1));
     // It moves the minimum by a fraction of a standard error: a smaller first step than stage 1's.
-    best = minimise(best.first, kSecondStep);
+    best = minimise(best.x, kSecondStep, options.xtol);
     std::vector<crm::ObservedFunnel> at_estimate;
-    const Eigen::MatrixXd rows = simulator.simulate(values_of(best.first), &at_estimate);
+    const Eigen::MatrixXd rows = simulator.simulate(values_of(best.x), &at_estimate);
     result.weeks = week_fits(observed, at_estimate, source_names);
     result.distributions = distribution_fits(observed, at_estimate, source_names);
     const Eigen::VectorXd simulated = column_means(rows);
@@ -481,7 +514,7 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
     Eigen::MatrixXd jacobian(static_cast<Eigen::Index>(m), pn);
     for (std::size_t i = 0; i < p; ++i) {
       // Central where the bounds allow, one-sided at a bound (a value outside them is invalid).
-      std::vector<double> up = best.first, down = best.first;
+      std::vector<double> up = best.x, down = best.x;
       up[i] = std::min(up[i] + kJacobianStep, upper[i]);
       down[i] = std::max(down[i] - kJacobianStep, lower[i]);
       differences.push_back((sampler.simulate(values_of(up)) - sampler.simulate(values_of(down))) / (up[i] - down[i]));
@@ -510,7 +543,7 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
     const Eigen::MatrixXd covariance = information.inverse();
     result.correlation.assign(p, std::vector<double>(p, 0.0));
     for (std::size_t i = 0; i < p; ++i) {
-      const double estimate = start[i] * std::exp(best.first[i]);
+      const double estimate = start[i] * std::exp(best.x[i]);
       const double se_log =
           std::sqrt(std::max(0.0, covariance(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i))));
       result.parameters.push_back({free[i], "fitted", start[i], estimate, estimate * se_log,
@@ -557,7 +590,7 @@ std::optional<CalibrationResult> calibrate(const nlohmann::json& base_document, 
       result.verdict = fmt::format("not rejected: J = {:.2f} on {} degrees of freedom (p = {:.3g})", result.j,
                                    result.degrees_of_freedom, result.p_value);
     result.evaluations += simulator.evaluations();
-    result.changes = values_of(best.first);
+    result.changes = values_of(best.x);
     // The pipeline's direct parameters, after the funnel's: nothing before an SQL depends on them.
     detail::PipelineScales pipeline = detail::pipeline_scales(base, name, observed, result.changes, wide);
     result.parameters.insert(result.parameters.begin() + static_cast<std::ptrdiff_t>(direct.size()),

@@ -361,7 +361,15 @@ ObservedFunnel measure_records(const CrmRecords& r, const Window& window, std::u
     scope.name = names[s];
     scope.metrics.assign(defs.size(), kNaN);
     scope.components.assign(component_defs(ScopeKind::funnel).size(), kNaN);
-    compute_metrics(c[s].tally, 0.0, scope.metrics, scope.components);  // sorts the samples
+    if (intervals) {
+      compute_metrics(c[s].tally, 0.0, scope.metrics, scope.components);  // sorts the samples
+    } else {
+      // The percentiles are what needs the samples sorted, and no moment reads one: the counts
+      // alone give every other metric (a mean is a sum over a count), the percentiles undefined.
+      FunnelTally counts;
+      counts.counts = c[s].tally.counts;
+      compute_metrics(counts, 0.0, scope.metrics, scope.components);
+    }
     for (std::size_t m = 0; m < defs.size(); ++m)
       if (!observable[m]) scope.metrics[m] = kNaN;
     for (std::size_t k = 0; k < scope.components.size(); ++k)
@@ -370,11 +378,12 @@ ObservedFunnel measure_records(const CrmRecords& r, const Window& window, std::u
     // The intervals' bootstraps (1,000 resamples of every MQL's time, per scope) are most of the
     // cost of measuring: a simulated replication's moments need none of them.
     if (intervals) set_observed_intervals(scope, c[s], bootstrap_seed);
-    scope.time_to_mql_days = c[s].tally.time_to_mql_days;
-    scope.response_hours = c[s].tally.response_hours;
-    scope.weeks = c[s].weeks;
+    scope.time_to_mql_days = std::move(c[s].tally.time_to_mql_days);
+    scope.response_hours = std::move(c[s].tally.response_hours);
+    scope.weeks = std::move(c[s].weeks);
     out.scopes.push_back(std::move(scope));
   }
+  if (!intervals) return out;  // the weeks' maturity is observe's (its report), not a moment
 
   // Maturity: the time most leads take to reach an SQL; younger cohorts have not had it yet.
   std::vector<double> to_sql = c[0].mql_to_sql_days;

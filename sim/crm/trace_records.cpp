@@ -43,6 +43,33 @@ LeadStatus status_of(const TracedSale& sale) {
   return LeadStatus::other;
 }
 
+/// Sorts `v` by `less`, a strict total order, by merging its ascending runs: the trace's leads
+/// come source by source in arrival order (one run each for their creation times; one per
+/// warm-up day for their ids, whose keys count back from the horizon), so merging costs
+/// n log(runs) instead of a sort's n log n (calibrate traces every replication it simulates).
+/// Short runs (under 16 on average): std::sort.
+template <class T, class Less>
+void sort_by_runs(std::vector<T>& v, Less less) {
+  std::vector<std::size_t> bounds{0};  // run k is [bounds[k], bounds[k + 1])
+  for (std::size_t i = 1; i < v.size(); ++i)
+    if (less(v[i], v[i - 1])) bounds.push_back(i);
+  bounds.push_back(v.size());
+  if (16 * (bounds.size() - 1) > v.size()) {
+    std::sort(v.begin(), v.end(), less);
+    return;
+  }
+  const auto at = [&](std::size_t k) { return v.begin() + static_cast<std::ptrdiff_t>(bounds[k]); };
+  while (bounds.size() > 2) {
+    std::vector<std::size_t> merged{0};
+    for (std::size_t k = 2; k < bounds.size(); k += 2) {
+      std::inplace_merge(at(k - 2), at(k - 1), at(k), less);
+      merged.push_back(bounds[k]);
+    }
+    if (bounds.size() % 2 == 0) merged.push_back(bounds.back());  // an odd run out, carried
+    bounds = std::move(merged);
+  }
+}
+
 }  // namespace
 
 TraceRecords::TraceRecords(const CompiledModel& model, Minute horizon_start)
@@ -66,16 +93,15 @@ std::uint32_t TraceRecords::find(std::uint32_t source, std::uint64_t lead) {
   // every arrival, so the sorted index is built once for them.
   if (!leads_.empty() && leads_.back().lead.source == source && leads_.back().lead.lead == lead)
     return static_cast<std::uint32_t>(leads_.size() - 1);
+  const auto by_lead = [](const IndexEntry& a, const IndexEntry& b) {
+    return std::tie(a.source, a.lead) < std::tie(b.source, b.lead);
+  };
   if (index_.size() != leads_.size()) {
     index_.resize(leads_.size());
     for (std::uint32_t i = 0; i < leads_.size(); ++i) index_[i] = {leads_[i].lead.source, leads_[i].lead.lead, i};
-    std::sort(index_.begin(), index_.end(), [](const IndexEntry& a, const IndexEntry& b) {
-      return std::tie(a.source, a.lead) < std::tie(b.source, b.lead);
-    });
+    sort_by_runs(index_, by_lead);
   }
-  const auto it = std::lower_bound(
-      index_.begin(), index_.end(), IndexEntry{source, lead, 0},
-      [](const IndexEntry& a, const IndexEntry& b) { return std::tie(a.source, a.lead) < std::tie(b.source, b.lead); });
+  const auto it = std::lower_bound(index_.begin(), index_.end(), IndexEntry{source, lead, 0}, by_lead);
   if (it == index_.end() || it->source != source || it->lead != lead)
     throw std::logic_error("lead trace: a record for a lead never traced");
   return it->index;
@@ -137,7 +163,7 @@ CrmRecords TraceRecords::finish() {
   // Creation order: by time (exact days, not minutes), then source and lead.
   std::vector<std::uint32_t> order(leads_.size());
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+  sort_by_runs(order, [&](std::uint32_t a, std::uint32_t b) {
     const TracedLead& x = leads_[a].lead;
     const TracedLead& y = leads_[b].lead;
     const double dx = x.origin == TraceOrigin::arrival ? x.created_day : -1.0;

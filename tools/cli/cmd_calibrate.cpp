@@ -122,7 +122,7 @@ Command add_calibrate_command(CLI::App& app) {
                   "First day measured and the simulated horizon's day 0, YYYY-MM-DD (default: the first record's day; "
                   "the horizon starts on export-crm's default date)");
   cmd->add_option("--to", *to, "Last day measured, YYYY-MM-DD (default: the day of the latest dated event)");
-  cmd->add_option("--replications", opts->replications, "Simulated exports per parameter value (default 40)")
+  cmd->add_option("--replications", opts->replications, "Simulated exports per parameter value (default 24)")
       ->check(CLI::Range(std::uint64_t{4}, std::uint64_t{100000}));
   cmd->add_option("--seed", opts->seed, "Master seed, held fixed across parameter values (default: the scenario's)")
       ->check(CLI::Range(std::uint64_t{0}, (std::uint64_t{1} << 53) - 1));

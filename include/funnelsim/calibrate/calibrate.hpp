@@ -40,7 +40,7 @@ struct ReplicationSharing {
 
 struct CalibrationOptions {
   std::uint64_t seed = 1;
-  std::uint64_t replications = 40;  ///< simulated exports per evaluation (more than moments)
+  std::uint64_t replications = 24;  ///< simulated exports per evaluation (docs/calibrate.md: why 24)
   int threads = 0;                  ///< 0 = all cores; the result is the same on any count
   /// Midnight (UTC) of the simulated horizon's day 0, to line it up with the export's dates
   /// (crm::ExportOptions::start_date); kNoTime: crm::default_start_date, as export-crm's default.
@@ -50,7 +50,8 @@ struct CalibrationOptions {
   std::vector<std::string> free;
   int starts = 3;
   int max_evaluations = 120;  ///< per start
-  /// The optimiser stops when a step changes every log parameter by less than this (1e-3: 0.1%).
+  /// The optimiser stops when a step changes every log parameter by less than this (1e-3: 0.1%);
+  /// stage 1's starts stop at 1% when this is tighter (stage 2 starts from there).
   double xtol = 1e-3;
   /// (done, total) objective evaluations, from the calling thread.
   std::function<void(std::uint64_t, std::uint64_t)> progress;

@@ -154,9 +154,10 @@ std::span<const Metric> observable_metrics();
 /// Measures records in a window. `bootstrap_seed` keys the bootstrap's stream (purpose
 /// "observe:bootstrap"): the same records give the same intervals.
 ObservedFunnel measure(const CrmRecords& records, const Window& window, std::uint64_t bootstrap_seed = 1);
-/// measure() without the intervals (every MetricInterval empty): the metrics, the samples and the
+/// measure() without the intervals (every MetricInterval empty), the percentiles (undefined) and
+/// the weeks' maturity (0, none maturing): the other metrics, the samples (unsorted) and the
 /// weeks alone, which is what a simulated replication's moments need (calibrate); the intervals'
-/// bootstraps are most of measure()'s cost.
+/// bootstraps are most of measure()'s cost, and the percentiles' sorts a part of the rest.
 ObservedFunnel measure_moments(const CrmRecords& records, const Window& window);
 
 }  // namespace funnelsim::crm
