@@ -71,7 +71,6 @@ class ObserveCsv {
       throw UsageError(place(c), fmt::format("expected {}, found '{}'", expected, text));
     return v;
   }
-  std::size_t row() const noexcept { return reader_.row(); }
 
  private:
   bool next_into(std::vector<std::string>& fields) {

@@ -118,24 +118,9 @@ void LeadSimulator::decay_to(double day) noexcept {
 }
 
 double LeadSimulator::add_points(const CompiledEvent& event, double day) noexcept {
-  const CompiledScoring& scoring = model_.scoring;
-  if (scoring.decay == ScoringSpec::Decay::window) {
+  if (model_.scoring.decay == ScoringSpec::Decay::window) {
     window_.push_back({day, event.points, event.group});
     decay_to(day);
-  } else if (scoring.decay == ScoringSpec::Decay::half_life && day != last_decay_day_) {
-    // decay_to, the event's points and engagement_score in one pass: the same operations on
-    // each group in the same order, so the same numbers.
-    const double factor = std::exp2(-(day - last_decay_day_) / scoring.half_life_days);
-    last_decay_day_ = day;
-    const std::size_t event_group = static_cast<std::size_t>(event.group);
-    double sum = 0.0;
-    for (std::size_t g = 0; g < group_points_.size(); ++g) {
-      double p = group_points_[g] * factor;
-      if (g == event_group) p += event.points;
-      group_points_[g] = p;
-      sum += std::min(p, scoring.group_caps[g]);
-    }
-    return std::min(sum, scoring.engagement_cap);
   } else {
     decay_to(day);
     group_points_[event.group] += event.points;
@@ -247,8 +232,7 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
 /// unaffected by nurture).
 inline void LeadSimulator::start_clocks(Journey& j, int cycle) noexcept {
   const double readiness = j.out.readiness;
-  clock_count_ = j.source.events.size();
-  for (std::size_t i = 0; i < clock_count_; ++i) {
+  for (std::size_t i = 0; i < j.source.events.size(); ++i) {
     const CompiledEvent& e = j.source.events[i];
     const double rate = e.rate_per_day_at_0 + e.rate_per_day_slope * readiness;
     // Built as a local and stored once: its first draw then runs on registers, not memory.
@@ -280,7 +264,7 @@ inline LeadSimulator::NextEvent LeadSimulator::next_event(const Journey& j) cons
   // Branch-free: which clock is next is as random as the events, so a branch would mispredict.
   std::size_t type = 0;
   double behaviour_day = kInfinity;
-  for (std::size_t i = 0; i < clock_count_; ++i) {
+  for (std::size_t i = 0; i < j.source.events.size(); ++i) {
     const bool earlier = next_day_[i] < behaviour_day;
     type = earlier ? i : type;
     behaviour_day = earlier ? next_day_[i] : behaviour_day;

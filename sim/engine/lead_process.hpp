@@ -150,11 +150,10 @@ class LeadSimulator {
   void decay_to(double day) noexcept;
 
   const CompiledModel& model_;
-  // The clocks of the journey's event types (the first clock_count_; sized once to the most any
+  // The clocks of the journey's event types, the source's first ones (sized once to the most any
   // source has). Their next event days sit apart, in one line, for next_event's scan.
   std::vector<EventClock> clocks_;
   std::vector<double> next_day_;
-  std::size_t clock_count_ = 0;
   std::vector<double> group_points_;
   std::vector<WindowedPoint> window_;  // capacity grows to the busiest lead seen, then stays
   std::size_t window_front_ = 0;
