@@ -86,7 +86,7 @@ TEST_CASE("calibrate recovers the truth of a saas_baseline-sized export", "[cali
   CHECK(result->degrees_of_freedom == 18 - 2);
 }
 
-TEST_CASE("calibrate sets the pipeline's opportunity rate, win rate and amounts from the export",
+TEST_CASE("calibrate sets the pipeline's opportunity rate, deal cycle, win rate and amounts from the export",
           "[calibrate][release]") {
   TempDir dir;
   nlohmann::json truth = small_document(84);
@@ -98,15 +98,20 @@ TEST_CASE("calibrate sets the pipeline's opportunity rate, win rate and amounts 
     pipeline["opportunity_rate"][end] = pipeline["opportunity_rate"][end].get<double>() * 0.7;
     pipeline["win_rate"][end] = pipeline["win_rate"][end].get<double>() * 1.5;
   }
-  pipeline["amount"]["mean"] = pipeline["amount"]["mean"].get<double>() * 0.6;
-  for (auto& [segment, value] : pipeline["amount"]["by_segment"].items())
-    if (value.contains("mean")) value["mean"] = value["mean"].get<double>() * 0.6;
+  // Each mean and each segment's own, under one scale: the amounts 0.6 of the truth's, the cycle
+  // (which decides how many deals close inside the quarter) 1.4 times it.
+  for (const auto& [field, factor] : {std::pair{"amount", 0.6}, std::pair{"cycle_days", 1.4}}) {
+    pipeline[field]["mean"] = pipeline[field]["mean"].get<double>() * factor;
+    for (auto& [segment, value] : pipeline[field]["by_segment"].items())
+      if (value.contains("mean")) value["mean"] = value["mean"].get<double>() * factor;
+  }
   const auto result = calibrate::calibrate(base, "paid_search_only", observed, fast_options(2));
   REQUIRE(result);
   std::size_t pipeline_parameters = 0;
   for (const calibrate::ParameterEstimate& p : result->parameters)
     pipeline_parameters += p.pointer.rfind("/pipeline/", 0) == 0 && p.how == "direct";
-  CHECK(pipeline_parameters == 2 + 2 + 1 + 3);  // both curves' ends, the amount and three segments
+  // Both curves' ends, the amount and its three segments, the cycle and its two (smb, enterprise).
+  CHECK(pipeline_parameters == 2 + 2 + 1 + 3 + 1 + 2);
   require_recovery(*result, truth, {1.8, 0.55});
   // calibrated.json holds them, so what-ifs on it see the export's pipeline.
   const ResultSetFiles files = calibrate::calibration_files(*result, base, "base.json");

@@ -36,6 +36,7 @@ constexpr Metric kObservable[] = {
     Metric::pipeline_value,
     Metric::revenue,
     Metric::open_opportunities,
+    Metric::opportunities_closed_share,
     Metric::time_to_mql_days,
     Metric::time_to_mql_days_p50,
     Metric::time_to_mql_days_p90,
@@ -163,6 +164,7 @@ void set_observed_intervals(ObservedScope& scope, const Collector& col, std::uin
   set(Metric::mql_to_sql_rate, rate_interval(n.sqls, n.mqls));
   set(Metric::lead_to_sql_rate, rate_interval(n.sqls, n.leads));
   set(Metric::sql_to_opportunity_rate, rate_interval(n.opportunities, n.sqls));
+  set(Metric::opportunities_closed_share, rate_interval(n.opportunities_closed, n.opportunities));
   set(Metric::time_to_mql_days, mean_interval(t.time_to_mql_days, stream(Metric::time_to_mql_days)));
   set(Metric::response_time_hours, mean_interval(t.response_hours, stream(Metric::response_time_hours)));
   set(Metric::pipeline_value, sum_interval(col.pipeline_amounts, stream(Metric::pipeline_value)));
@@ -331,6 +333,8 @@ ObservedFunnel measure_records(const CrmRecords& r, const Window& window, std::u
         n.opportunities += 1;
         n.pipeline_value += d.amount;
         col.pipeline_amounts.push_back(d.amount);
+        // Closed inside the window it was created in: what the deal cycle shows (calibrate).
+        if (d.state != DealState::open && in(window, d.close)) n.opportunities_closed += 1;
       }
       if (d.state == DealState::won && in(window, d.close)) {
         n.won_deals += 1;
