@@ -7,7 +7,9 @@
 # Environment: FREE (the --free list), BASE_SET (--set arguments for the base alone), TRUTH_SET
 # (--set arguments for truth and base alike, e.g. --set /horizon_days=42), SCALE_TRUTH (the true
 # factor of a '*' pattern in FREE, a scale of the base's fields: its truth is not in the scenario),
-# FUNNELSIM (binary). A source's behaviour-rate scale, absent from the shipped scenarios (1), its truth
+# FUNNELSIM (binary). FREE=default leaves --free out: calibrate's default set (a source's
+# behaviour-rate scale, absent from the shipped scenarios, has the truth 1 there, and the SDR
+# handle-time scale SCALE_TRUTH, default 1). A source's behaviour-rate scale, absent from the shipped scenarios (1), its truth
 # 1.4 and the base's 1:
 #   FREE=/sources/0/profile/event_rate_scale,/sales_acceptance/midpoint TRUTH_SET='--set
 #   /sources/0/profile/event_rate_scale=1.4' BASE_SET='--set /sources/0/profile/event_rate_scale=1
@@ -22,6 +24,11 @@ seeds=${1:-20}
 scenario=${2:-scenarios/saas_baseline.json}
 replications=${3:-24}
 free=${FREE:-/sources/0/profile/readiness/alpha,/sales_acceptance/midpoint}
+free_args=(--free "$free")
+if [ "$free" = default ]; then
+  free_args=()
+  export SCALE_TRUTH=${SCALE_TRUTH:-1}
+fi
 base_set=${BASE_SET:---set /sources/0/profile/readiness/alpha=2.5 --set /sales_acceptance/midpoint=0.65}
 truth_set=${TRUTH_SET:-}
 bin=${FUNNELSIM:-build/funnelsim}
@@ -36,7 +43,7 @@ for s in $(seq 1 "$seeds"); do
   # replications (the same error in S, in G and in the simulated means), and the N coverage
   # outcomes would not be independent draws.
   # shellcheck disable=SC2086
-  "$bin" calibrate "$scenario" $truth_set $base_set --observed "$work/export$s" --free "$free" --replications "$replications" \
+  "$bin" calibrate "$scenario" $truth_set $base_set --observed "$work/export$s" "${free_args[@]}" --replications "$replications" \
     --seed $((90000 + s)) --quiet --out "$work/fit$s"
   echo "$s $(date +%s.%N) $started" >>"$work/times"
 done
@@ -48,6 +55,8 @@ def at(doc, pointer):
     if "*" in pointer.split("/"):
         return float(os.environ["SCALE_TRUTH"])  # a scale: the factor from the base to the truth
     for token in pointer.split("/")[1:]:
+        if token == "event_rate_scale" and token not in doc:
+            return 1.0  # the schema's default: the scenario leaves it out
         doc = doc[int(token)] if isinstance(doc, list) else doc[token]
     return doc
 # TRUTH_SET's numbers are the truth's too (a field the scenario leaves out, such as a source's
