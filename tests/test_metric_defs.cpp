@@ -4,7 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -147,4 +149,45 @@ TEST_CASE("metric definitions: a ratio is its recorded numerator over its record
   CHECK(at(row, Metric::backlog_at_end) == 2.0);
   CHECK(component_defs()[0].name == "marketing_spend");
   CHECK(parts[0] == 750.0);
+}
+
+TEST_CASE("metric definitions: the engine's selection of order statistics gives every percentile a sort gives",
+          "[metrics]") {
+  // SampleOrder::percentiles_only places only the order statistics P50 and P90 read; each row must
+  // equal the sorted one bit for bit, at every size (the interpolating and the exact positions, ties).
+  std::uint64_t state = 12345;
+  const auto next = [&] {  // a fixed LCG: the test's samples, not a model's
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) * 0x1.0p-53;
+  };
+  for (std::size_t n : {0, 1, 2, 3, 4, 9, 10, 11, 100, 101, 1000}) {
+    INFO("n = " << n);
+    FunnelTally sorted, selected;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = std::floor(next() * 50.0) / 4.0;  // ties, as minutes rounded to a grid give
+      sorted.time_to_mql_days.push_back(v);
+      sorted.time_to_mql_by_path[i % 4].push_back(v * 2.0);
+      sorted.response_hours.push_back(next() * 30.0);
+    }
+    sorted.counts.mqls = static_cast<double>(n);
+    selected = sorted;
+    TeamTally team_sorted, team_selected;  // the same response times, before anything orders them
+    team_sorted.response_hours = sorted.response_hours;
+    team_selected.response_hours = sorted.response_hours;
+    std::vector<double> row_sorted(kMetricCount), row_selected(kMetricCount), parts(component_defs().size());
+    compute_metrics(sorted, 0.0, row_sorted, parts, SampleOrder::sorted);
+    compute_metrics(selected, 0.0, row_selected, parts, SampleOrder::percentiles_only);
+    CHECK(std::is_sorted(sorted.time_to_mql_days.begin(), sorted.time_to_mql_days.end()));
+    for (std::size_t m = 0; m < kMetricCount; ++m) {
+      INFO(metric_defs()[m].name);
+      CHECK((row_sorted[m] == row_selected[m] || (std::isnan(row_sorted[m]) && std::isnan(row_selected[m]))));
+    }
+    std::vector<double> team_row_sorted(metric_defs(ScopeKind::team).size()), team_row_selected(team_row_sorted),
+        team_parts(component_defs(ScopeKind::team).size());
+    compute_team_metrics(team_sorted, 24.0, team_row_sorted, team_parts, SampleOrder::sorted);
+    compute_team_metrics(team_selected, 24.0, team_row_selected, team_parts, SampleOrder::percentiles_only);
+    for (std::size_t m = 0; m < team_row_sorted.size(); ++m)
+      CHECK((team_row_sorted[m] == team_row_selected[m] ||
+             (std::isnan(team_row_sorted[m]) && std::isnan(team_row_selected[m]))));
+  }
 }

@@ -240,19 +240,20 @@ void ReplicationAccounts::write_rows(ReplicationTable& table, std::size_t slot, 
       total_.time_to_mql_by_path[p].insert(total_.time_to_mql_by_path[p].end(), t.time_to_mql_by_path[p].begin(),
                                            t.time_to_mql_by_path[p].end());
     total_.response_hours.insert(total_.response_hours.end(), t.response_hours.begin(), t.response_hours.end());
-    compute_metrics(tallies_[s], coverage_target, table.row(slot, s + 1), table.components(slot, s + 1));
+    compute_metrics(tallies_[s], coverage_target, table.row(slot, s + 1), table.components(slot, s + 1),
+                    SampleOrder::percentiles_only);
   }
   // The whole funnel carries the known total, not a sum of rounded shares (which would also
   // leave out costs no source caused).
   total_.counts.rep_cost = rep_cost_total_;
-  compute_metrics(total_, coverage_target, table.row(slot, 0), table.components(slot, 0));
+  compute_metrics(total_, coverage_target, table.row(slot, 0), table.components(slot, 0), SampleOrder::percentiles_only);
   write_weekly_rates(table, slot);
   if (!model_.sales) return;
   const std::size_t first_team = model_.sources.size() + 1;
   const std::size_t first_rep = first_team + team_tallies_.size();
   for (std::size_t t = 0; t < team_tallies_.size(); ++t)
     compute_team_metrics(team_tallies_[t], 24.0 * model_.horizon_days, table.row(slot, first_team + t),
-                         table.components(slot, first_team + t));
+                         table.components(slot, first_team + t), SampleOrder::percentiles_only);
   for (std::size_t r = 0; r < reps.size(); ++r)
     compute_rep_metrics(reps[r], table.row(slot, first_rep + r), table.components(slot, first_rep + r));
 }

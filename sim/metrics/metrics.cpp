@@ -823,16 +823,44 @@ void TeamTally::clear() noexcept {
   response_hours.clear();
 }
 
-void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row, std::span<double> components) {
-  std::sort(tally.time_to_mql_days.begin(), tally.time_to_mql_days.end());
-  for (auto& sample : tally.time_to_mql_by_path) std::sort(sample.begin(), sample.end());
-  std::sort(tally.response_hours.begin(), tally.response_hours.end());
+namespace {
+
+/// Puts in place the order statistics percentile_sorted reads at P50 and P90 (the only percentiles
+/// the tables above take): positions floor((n - 1) q) and the one after. Each selection works on
+/// what lies above the last one placed, which holds exactly the larger order statistics.
+void order_sample(std::vector<double>& sample, SampleOrder order) {
+  if (order == SampleOrder::sorted) {
+    std::sort(sample.begin(), sample.end());
+    return;
+  }
+  if (sample.empty()) return;
+  const std::size_t n = sample.size();
+  std::size_t placed_below = 0;  // [placed_below, n) holds the order statistics placed_below .. n - 1
+  for (const double q : {0.5, 0.9}) {
+    const auto i = static_cast<std::size_t>(std::floor(static_cast<double>(n - 1) * q));
+    for (std::size_t k = i; k <= std::min(i + 1, n - 1); ++k) {
+      if (k < placed_below) continue;
+      std::nth_element(sample.begin() + static_cast<std::ptrdiff_t>(placed_below),
+                       sample.begin() + static_cast<std::ptrdiff_t>(k), sample.end());
+      placed_below = k + 1;
+    }
+  }
+}
+
+}  // namespace
+
+void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row, std::span<double> components,
+                     SampleOrder order) {
+  order_sample(tally.time_to_mql_days, order);
+  for (auto& sample : tally.time_to_mql_by_path) order_sample(sample, order);
+  order_sample(tally.response_hours, order);
   fill_record(kFunnel, kFunnelComponents, kFunnelRatios, FunnelInput{tally, tally.counts, coverage_target}, row,
               components);
 }
 
-void compute_team_metrics(TeamTally& tally, double horizon_hours, std::span<double> row, std::span<double> components) {
-  std::sort(tally.response_hours.begin(), tally.response_hours.end());
+void compute_team_metrics(TeamTally& tally, double horizon_hours, std::span<double> row, std::span<double> components,
+                          SampleOrder order) {
+  order_sample(tally.response_hours, order);
   fill_record(kTeam, kTeamComponents, kTeamRatios, TeamInput{tally, tally.counts, horizon_hours}, row, components);
 }
 

@@ -198,10 +198,17 @@ struct FunnelTally {
   void clear() noexcept;
 };
 
+/// What compute_metrics leaves of a tally's samples: sorted (for a caller that reads them after,
+/// as observe's distributions), or only the order statistics the percentile metrics read in their
+/// places (the engine, which clears them next: a selection, linear, where a sort is n log n; the
+/// same values either way).
+enum class SampleOrder { sorted, percentiles_only };
+
 /// Fills one funnel scope's record: its metrics `row` and its `components` (component_defs).
-/// Sorts the tally's samples in place. Undefined ratios are NaN. `coverage_target` 0 means none
-/// (coverage undefined).
-void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row, std::span<double> components);
+/// Orders the tally's samples in place (`order`). Undefined ratios are NaN. `coverage_target` 0
+/// means none (coverage undefined).
+void compute_metrics(FunnelTally& tally, double coverage_target, std::span<double> row, std::span<double> components,
+                     SampleOrder order = SampleOrder::sorted);
 
 struct TeamCounts {
   double mqls = 0, attempts = 0, contacts = 0, sqls = 0, responded = 0, response_hours_sum = 0;
@@ -217,7 +224,8 @@ struct TeamTally {
   void clear() noexcept;
 };
 /// `horizon_hours` turns the queue-length area into a time average.
-void compute_team_metrics(TeamTally& tally, double horizon_hours, std::span<double> row, std::span<double> components);
+void compute_team_metrics(TeamTally& tally, double horizon_hours, std::span<double> row, std::span<double> components,
+                          SampleOrder order = SampleOrder::sorted);
 
 struct RepCounts {
   double attempts = 0, contacts = 0, sqls = 0, busy_hours = 0, scheduled_hours = 0;
