@@ -246,7 +246,8 @@ void ReplicationAccounts::write_rows(ReplicationTable& table, std::size_t slot, 
   // The whole funnel carries the known total, not a sum of rounded shares (which would also
   // leave out costs no source caused).
   total_.counts.rep_cost = rep_cost_total_;
-  compute_metrics(total_, coverage_target, table.row(slot, 0), table.components(slot, 0), SampleOrder::percentiles_only);
+  compute_metrics(total_, coverage_target, table.row(slot, 0), table.components(slot, 0),
+                  SampleOrder::percentiles_only);
   write_weekly_rates(table, slot);
   if (!model_.sales) return;
   const std::size_t first_team = model_.sources.size() + 1;
