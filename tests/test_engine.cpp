@@ -1,11 +1,13 @@
 // Replication-level checks: arrival processes against Poisson theory, thinning, determinism
 // across thread counts and machine splits, and common random numbers across variants.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
 #include <catch2/catch.hpp>
 
 #include "funnelsim/core/statistics.hpp"
+#include "funnelsim/whatif/lead_phase_keys.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;
@@ -118,8 +120,12 @@ TEST_CASE("engine: results do not depend on the thread count", "[engine][determi
 
 TEST_CASE("engine: a run split across machines gives the same replications", "[engine][determinism]") {
   const CompiledModel model = compile_model(test::scenario_from(baseline()));
-  RunOptions whole{7, 12, 0, 0, {}};
-  RunOptions second_half{7, 6, 6, 0, {}};
+  RunOptions whole;
+  whole.seed = 7;
+  whole.replications = 12;
+  RunOptions second_half = whole;
+  second_half.replications = 6;
+  second_half.first_replication = 6;
   const RunResult all = run_replications(model, whole);
   const RunResult part = run_replications(model, second_half);
   for (std::size_t r = 0; r < 6; ++r)
@@ -260,4 +266,109 @@ TEST_CASE("engine: a source's event_rate_scale 0.5 is its events' rates written 
   json one = doc;
   one["sources"][1]["profile"]["event_rate_scale"] = 1;
   CHECK(same_table(test::run(one, 12, 2).table, base.table));
+}
+
+namespace {
+
+/// A run of `variant` that takes the lead phase of the sources it shares with `base` from a
+/// record of base's run; and the plain run. Returns {reused, plain, shared flags}.
+struct SharedRuns {
+  RunResult reused, plain;
+  std::vector<bool> shared;
+};
+SharedRuns run_sharing(const json& base, const json& variant, std::uint64_t replications) {
+  RunOptions options;
+  options.seed = 11;
+  options.replications = replications;
+  options.threads = 2;
+  LeadPhaseRecord record;
+  RunOptions recording = options;
+  recording.record_lead_phase = &record;
+  const RunResult base_run = run_replications(compile_model(test::scenario_from(base)), recording);
+  REQUIRE(record.complete());
+  // Recording does not change the run it records.
+  REQUIRE(base_run.table.checksum() ==
+          run_replications(compile_model(test::scenario_from(base)), options).table.checksum());
+  const CompiledModel model = compile_model(test::scenario_from(variant));
+  RunOptions reusing = options;
+  reusing.reuse_lead_phase = &record;
+  reusing.reuse_sources = shared_lead_phases(lead_phase_keys(base), lead_phase_keys(variant));
+  return {run_replications(model, reusing), run_replications(model, options), reusing.reuse_sources};
+}
+
+std::size_t count_true(const std::vector<bool>& v) {
+  return static_cast<std::size_t>(std::count(v.begin(), v.end(), true));
+}
+
+}  // namespace
+
+TEST_CASE("engine: a variant reusing its base's lead phase for the sources it leaves alone gives the same bytes",
+          "[engine][crn][lead_phase]") {
+  json saas = baseline();
+  saas["warmup_days"] = 28;  // shorter, for speed; the rule's days are not what is tested
+  json recycle = test::shipped_scenario("nurture_recycle");  // SDR follow-ups, recycling, a desk
+  recycle["warmup_days"] = 28;
+  json no_desk = recycle;  // recycling decided at MQL time, SQLs booked in the lead phase
+  no_desk.erase("sales");
+  no_desk["scoring"].erase("sdr_follow_up");
+  json backlog = saas;  // source 0 starts with leads in nurture and MQLs waiting: always simulated
+  backlog["backlog"] = json::array({json{{"source", saas["sources"][0]["name"]},
+                                         {"leads_in_nurture", 30},
+                                         {"mqls_waiting", 5},
+                                         {"open_opportunities", 4}}});
+  struct Case {
+    const char* what;
+    json base;
+    std::string pointer;
+    double factor;
+    std::size_t expect_shared;  // sources whose keys match the base's
+  };
+  const std::vector<Case> cases{
+      {"one source's volume", saas, "/sources/2/leads_per_week", 1.3, 5},
+      {"a desk's handle time", saas, "/sales/teams/0/handle_time/mean_minutes", 1.5, 6},
+      {"the pipeline's win rate", saas, "/pipeline/win_rate/at_readiness_1", 0.8, 6},
+      {"the MQL threshold", saas, "/scoring/mql_threshold", 1.1, 0},
+      {"recycling's desk", recycle, "/sales/teams/0/handle_time/mean_minutes", 0.5, 6},
+      {"recycling's source", recycle, "/sources/0/leads_per_week", 0.7, 5},
+      {"no desk, a source", no_desk, "/sources/1/leads_per_week", 1.2, 5},
+      // Source 0's key matches too, but its backlog books into its phase first: simulated anyway.
+      {"a backlog source left alone", backlog, "/sources/3/leads_per_week", 1.2, 5},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    json variant = c.base;
+    const json::json_pointer at(c.pointer);
+    REQUIRE(variant.contains(at));
+    variant[at] = variant[at].is_number_integer() ? json(std::llround(variant[at].get<double>() * c.factor))
+                                                  : json(variant[at].get<double>() * c.factor);
+    const SharedRuns runs = run_sharing(c.base, variant, 6);
+    CHECK(count_true(runs.shared) == c.expect_shared);
+    CHECK(runs.reused.table.checksum() == runs.plain.table.checksum());  // every byte, NaNs too
+    // It did reuse: the leads of the shared sources were not simulated again.
+    if (c.expect_shared > 0) CHECK(runs.reused.work.leads < runs.plain.work.leads);
+  }
+}
+
+TEST_CASE("engine: a lead phase recorded for another seed or replication count is refused", "[engine][lead_phase]") {
+  json doc = baseline();
+  doc["warmup_days"] = 7;
+  const CompiledModel model = compile_model(test::scenario_from(doc));
+  LeadPhaseRecord record;
+  RunOptions options;
+  options.seed = 3;
+  options.replications = 2;
+  options.record_lead_phase = &record;
+  (void)run_replications(model, options);
+  RunOptions other;
+  other.seed = 4;
+  other.replications = 2;
+  other.reuse_lead_phase = &record;
+  other.reuse_sources.assign(model.sources.size(), true);
+  CHECK_THROWS_AS(run_replications(model, other), std::invalid_argument);
+  other.seed = 3;
+  other.replications = 3;
+  CHECK_THROWS_AS(run_replications(model, other), std::invalid_argument);
+  other.replications = 2;
+  other.reuse_sources.pop_back();
+  CHECK_THROWS_AS(run_replications(model, other), std::invalid_argument);
 }

@@ -33,6 +33,7 @@
 
 // engine
 #include "funnelsim/engine/engine.hpp"
+#include "funnelsim/engine/lead_phase.hpp"
 #include "funnelsim/engine/lead_trace.hpp"
 #include "funnelsim/engine/memory_estimate.hpp"
 #include "funnelsim/engine/uncertain_run.hpp"
@@ -45,6 +46,7 @@
 
 // whatif
 #include "funnelsim/whatif/cold_start.hpp"
+#include "funnelsim/whatif/lead_phase_keys.hpp"
 #include "funnelsim/whatif/comparison.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "funnelsim/whatif/precision.hpp"

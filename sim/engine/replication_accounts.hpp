@@ -35,6 +35,11 @@ class ReplicationAccounts {
   /// An opportunity of the backlog: open at the horizon's end, or closed (won or not).
   void count_backlog_opportunity(std::size_t source, bool closed, bool won, double value);
 
+  /// A source's counts and samples so far, and setting them whole (a reused lead phase,
+  /// lead_phase_record.hpp).
+  const FunnelTally& source_tally(std::size_t source) const noexcept { return tallies_[source]; }
+  void restore_source_tally(std::size_t source, const FunnelTally& tally) { tallies_[source] = tally; }
+
   // ---- sales decisions ----------------------------------------------------------------------
   /// An SQL at `day`: records it for the pipeline and counts it when in the window (returns
   /// whether it was counted).

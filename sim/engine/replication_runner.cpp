@@ -51,6 +51,8 @@ struct InTimeOrder {
 ReplicationRunner::ReplicationRunner(const CompiledModel& model, const std::atomic<bool>* cancel)
     : model_(model), cancel_(cancel), leads_(model), ledger_(model), accounts_(model, ledger_) {
   if (model.sales) sales_.emplace(model);
+  has_backlog_.assign(model.sources.size(), false);
+  for (const BacklogSpec& b : model.scenario.backlog) has_backlog_[source_index(b.source)] = true;
 }
 
 RunWork ReplicationRunner::run(std::uint64_t seed, std::uint64_t replication, std::size_t slot,
@@ -64,8 +66,17 @@ RunWork ReplicationRunner::run(std::uint64_t seed, std::uint64_t replication, st
   accounts_.start();
   ledger_.start(table, slot);
   seed_backlog();
-  for (std::size_t s = 0; s < model_.sources.size(); ++s) simulate_arrivals(s);
-  if (cancelled()) return work_;  // the slot stays incomplete; the run reports cancelled
+  const bool shared = !trace_ && !observer_;
+  for (std::size_t s = 0; s < model_.sources.size(); ++s) {
+    if (shared && reuse_ && !has_backlog_[s] && (*reuse_sources_)[s] && reuse_->phase(slot, s).recorded) {
+      reuse_phase(s, reuse_->phase(slot, s), table, slot);
+      continue;
+    }
+    const PhaseMarks marks = phase_marks();
+    simulate_arrivals(s);
+    if (cancelled()) return work_;  // the slot stays incomplete; the run reports cancelled
+    if (shared && record_ && !has_backlog_[s]) record_phase(s, marks, table, slot);
+  }
   if (sales_) run_sales();
   if (model_.pipeline) run_pipeline();
   ledger_.finish_snapshots();
@@ -88,6 +99,39 @@ MqlRecycler::Result ReplicationRunner::recycle(const MqlRecord& mql, Resolution 
   result.next = mql_record(mql.source, mql.lead_id, o, mql.cycle + 1, mql.first_arrival_day);
   ledger_.move(mql.source, WeeklyLedger::pre_mql_state(o), Series::in_sales_backlog, o.mql_day);
   return result;
+}
+
+// ---- a source's lead phase, recorded or reused ---------------------------------------------------
+// Sources run one after another, each appending to the shared lists, so a reused phase appended in
+// its place leaves every list in the order a simulated one would.
+
+ReplicationRunner::PhaseMarks ReplicationRunner::phase_marks() noexcept {
+  return {mqls_.size(), follow_ups_.size(), accounts_.sqls().size()};
+}
+
+void ReplicationRunner::record_phase(std::size_t s, const PhaseMarks& from, ReplicationTable& table, std::size_t slot) {
+  SourcePhase& p = record_->phase(slot, s);
+  const std::span<const double> weekly = table.weekly_scope(slot, s + 1);
+  p.weekly.assign(weekly.begin(), weekly.end());
+  p.tally = accounts_.source_tally(s);
+  p.mqls.assign(mqls_.begin() + static_cast<std::ptrdiff_t>(from.mqls), mqls_.end());
+  p.follow_ups.assign(follow_ups_.begin() + static_cast<std::ptrdiff_t>(from.follow_ups), follow_ups_.end());
+  p.follow_up_journeys.assign(follow_up_journeys_.begin() + static_cast<std::ptrdiff_t>(from.follow_ups),
+                              follow_up_journeys_.end());
+  const std::vector<SqlRecord>& sqls = accounts_.sqls();
+  p.sqls.assign(sqls.begin() + static_cast<std::ptrdiff_t>(from.sqls), sqls.end());
+  p.recorded = true;
+}
+
+void ReplicationRunner::reuse_phase(std::size_t s, const SourcePhase& p, ReplicationTable& table, std::size_t slot) {
+  const std::span<double> weekly = table.weekly_scope(slot, s + 1);
+  std::copy(p.weekly.begin(), p.weekly.end(), weekly.begin());
+  accounts_.restore_source_tally(s, p.tally);
+  mqls_.insert(mqls_.end(), p.mqls.begin(), p.mqls.end());
+  follow_ups_.insert(follow_ups_.end(), p.follow_ups.begin(), p.follow_ups.end());
+  follow_up_journeys_.insert(follow_up_journeys_.end(), p.follow_up_journeys.begin(), p.follow_up_journeys.end());
+  std::vector<SqlRecord>& sqls = accounts_.sqls();
+  sqls.insert(sqls.end(), p.sqls.begin(), p.sqls.end());
 }
 
 // ---- arrivals and the starting state ----------------------------------------------------------

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "engine/lead_phase_record.hpp"
 #include "engine/lead_process.hpp"
 #include "engine/pipeline_process.hpp"
 #include "engine/replication_accounts.hpp"
@@ -49,12 +50,27 @@ class ReplicationRunner final : public MqlRecycler {
   void observe(MqlObserver* observer) noexcept { observer_ = observer; }
   /// Reports every lead of the replications run from now on to `trace` (null: none, the default).
   void set_trace(LeadTrace* trace) noexcept { trace_ = trace; }
+  /// From now on, records each source's lead phase into `record` and takes it from `reuse` where
+  /// `reuse_sources` says so (RunOptions; null: neither). Never with a trace or an observer.
+  void share_lead_phase(LeadPhaseRecord::Storage* record, const LeadPhaseRecord::Storage* reuse,
+                        const std::vector<bool>* reuse_sources) noexcept {
+    record_ = record;
+    reuse_ = reuse;
+    reuse_sources_ = reuse_sources;
+  }
 
  private:
   // ---- arrivals and the starting state
   void seed_backlog();
   void seed_open_opportunity(std::size_t s, std::uint64_t id);
   void simulate_arrivals(std::size_t s);
+  // ---- a source's lead phase, recorded or reused (lead_phase_record.hpp)
+  struct PhaseMarks {
+    std::size_t mqls, follow_ups, sqls;
+  };
+  PhaseMarks phase_marks() noexcept;
+  void record_phase(std::size_t s, const PhaseMarks& from, ReplicationTable& table, std::size_t slot);
+  void reuse_phase(std::size_t s, const SourcePhase& phase, ReplicationTable& table, std::size_t slot);
   std::size_t source_index(const std::string& name) const;
   // ---- journeys
   void follow_lead(std::size_t s, std::uint64_t lead_id, JourneyStart start);
@@ -84,12 +100,6 @@ class ReplicationRunner final : public MqlRecycler {
   RunWork work_;
   std::optional<SalesSimulator> sales_;
   std::vector<MqlRecord> mqls_;
-  /// A journey whose SDR follow-up the desk holds: booked once the desk decided it.
-  struct DeferredJourney {
-    std::size_t source;
-    JourneyStart start;
-    LeadOutcome outcome;  ///< as if the follow-up never qualified the lead
-  };
   std::vector<DeferredJourney> follow_up_journeys_;
   std::vector<FollowUpRecord> follow_ups_;  ///< one per deferred journey, same order
   std::vector<FollowUpOutcome> follow_up_outcomes_;
@@ -100,6 +110,10 @@ class ReplicationRunner final : public MqlRecycler {
   PipelineSimulator pipeline_;
   std::vector<OpportunityOutcome> opportunities_;
   MqlObserver* observer_ = nullptr;
+  std::vector<bool> has_backlog_;  ///< per source: the starting backlog books into its phase first
+  LeadPhaseRecord::Storage* record_ = nullptr;
+  const LeadPhaseRecord::Storage* reuse_ = nullptr;
+  const std::vector<bool>* reuse_sources_ = nullptr;
 };
 
 }  // namespace funnelsim

@@ -63,6 +63,11 @@ std::span<const double> ReplicationTable::weekly(std::size_t replication, std::s
   return {weekly_.data() + offset, weeks_};
 }
 
+std::span<double> ReplicationTable::weekly_scope(std::size_t replication, std::size_t scope) noexcept {
+  assert(scope < funnel_scopes_);
+  return {weekly_.data() + (replication * funnel_scopes_ + scope) * kSeriesCount * weeks_, kSeriesCount * weeks_};
+}
+
 void ReplicationTable::append(const ReplicationTable& next) {
   if (scopes_ != next.scopes_ || weeks_ != next.weeks_)
     throw std::invalid_argument("ReplicationTable::append: the tables have different scopes or weeks");

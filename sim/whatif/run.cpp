@@ -11,6 +11,7 @@
 #include "funnelsim/engine/uncertain_run.hpp"
 #include "funnelsim/metrics/run_summary.hpp"
 #include "funnelsim/scenario/loader.hpp"
+#include "funnelsim/whatif/lead_phase_keys.hpp"
 #include "funnelsim/whatif/precision_run.hpp"
 
 namespace funnelsim {
@@ -380,6 +381,10 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
                           1 + 2 * plan.parameters.size(),
                           run.first_replication});
   std::size_t next_run = 0;
+  // The base run keeps its lead phase; each variant simulates only the sources its change reaches
+  // (lead_phase_keys.hpp), the rest it takes from the base: the same bytes, a fraction of the work.
+  LeadPhaseRecord base_phase;
+  const std::vector<std::string> base_keys = lead_phase_keys(resolved);
   auto metric_of = [&](const ResolvedEdit& edit) {
     const std::size_t index = next_run++;
     if (recording && !options.units->wants(index)) return MetricRun{};
@@ -387,8 +392,17 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
       if (replaying) return options.units->take(index);
       if (!uncertain.empty()) return run_uncertain(uncertain, fallback_name, run, edit);
       nlohmann::json doc = resolved;
-      if (edit) edit(doc);
-      return run_replications(compile_model(scenario_from_json(doc, fallback_name)), run);
+      RunOptions shared = run;
+      if (!edit) {
+        shared.record_lead_phase = &base_phase;
+      } else {
+        edit(doc);
+        if (base_phase.complete()) {
+          shared.reuse_sources = shared_lead_phases(base_keys, lead_phase_keys(doc));
+          shared.reuse_lead_phase = &base_phase;
+        }
+      }
+      return run_replications(compile_model(scenario_from_json(doc, fallback_name)), shared);
     }();
     if (recording && result.cancelled) options.units->set_cancelled();
     if (recording && !result.cancelled) options.units->keep(index, result.table);

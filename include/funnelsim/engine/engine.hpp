@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <vector>
 
+#include "funnelsim/engine/lead_phase.hpp"
 #include "funnelsim/engine/lead_trace.hpp"
 #include "funnelsim/model/model.hpp"
 #include "funnelsim/metrics/replication_table.hpp"
@@ -26,6 +28,16 @@ struct RunOptions {
   /// one lead's work (a replication's sales handoff, a fraction of its time, still completes).
   /// May be set from a signal handler (a lock-free atomic store is async-signal-safe).
   const std::atomic<bool>* cancel = nullptr;
+  /// Optional (run_replications of one model only): keeps every replication's lead phase, source
+  /// by source, for later runs of the same seed and replications to reuse (lead_phase.hpp).
+  LeadPhaseRecord* record_lead_phase = nullptr;
+  /// Optional (the same): source s's lead phase is taken from this complete record wherever
+  /// reuse_sources[s] is true, instead of simulated; the table is the same bytes as without it.
+  /// The caller vouches that those sources' lead phase is unchanged (lead_phase_keys). A source
+  /// with a starting backlog is always simulated. std::invalid_argument when the record was made
+  /// for another seed, replications or model shape.
+  const LeadPhaseRecord* reuse_lead_phase = nullptr;
+  std::vector<bool> reuse_sources;
 };
 
 /// Work done, for throughput figures: not part of any result.

@@ -39,6 +39,8 @@ class ReplicationTable {
   std::span<const double> components(std::size_t replication, std::size_t scope) const noexcept;
   std::span<double> weekly(std::size_t replication, std::size_t scope, Series series) noexcept;
   std::span<const double> weekly(std::size_t replication, std::size_t scope, Series series) const noexcept;
+  /// Every weekly series of one funnel scope in one replication, series after series.
+  std::span<double> weekly_scope(std::size_t replication, std::size_t scope) noexcept;
 
   /// Adds the replications of `next` after these (a later batch of the same run). Throws
   /// std::invalid_argument when its scopes or weeks differ.

@@ -1,0 +1,61 @@
+#include "engine/lead_phase_record.hpp"
+
+#include <stdexcept>
+
+namespace funnelsim {
+
+LeadPhaseRecord::LeadPhaseRecord() : storage_(std::make_unique<Storage>()) {}
+LeadPhaseRecord::~LeadPhaseRecord() = default;
+LeadPhaseRecord::LeadPhaseRecord(LeadPhaseRecord&&) noexcept = default;
+LeadPhaseRecord& LeadPhaseRecord::operator=(LeadPhaseRecord&&) noexcept = default;
+
+bool LeadPhaseRecord::complete() const noexcept { return storage_ && storage_->complete; }
+
+std::size_t LeadPhaseRecord::bytes() const noexcept {
+  if (!storage_) return 0;
+  std::size_t total = storage_->phases.capacity() * sizeof(SourcePhase);
+  for (const SourcePhase& p : storage_->phases) {
+    total += p.weekly.capacity() * sizeof(double) + p.mqls.capacity() * sizeof(MqlRecord) +
+             p.follow_up_journeys.capacity() * sizeof(DeferredJourney) +
+             p.follow_ups.capacity() * sizeof(FollowUpRecord) + p.sqls.capacity() * sizeof(SqlRecord);
+    total += p.tally.time_to_mql_days.capacity() * sizeof(double) + p.tally.response_hours.capacity() * sizeof(double);
+    for (const auto& v : p.tally.time_to_mql_by_path) total += v.capacity() * sizeof(double);
+  }
+  return total;
+}
+
+LeadPhaseShape lead_phase_shape(const CompiledModel& model, const RunOptions& options) {
+  LeadPhaseShape shape;
+  shape.seed = options.seed;
+  shape.first_replication = options.first_replication;
+  shape.replications = options.replications;
+  shape.sources = model.sources.size();
+  shape.end_day = model.end_day;
+  shape.window_start = model.window_start;
+  shape.weeks = model.weeks;
+  shape.has_sales = model.sales.has_value();
+  shape.has_pipeline = model.pipeline.has_value();
+  return shape;
+}
+
+LeadPhaseRecord::Storage* start_recording(LeadPhaseRecord* record, const LeadPhaseShape& shape) {
+  if (!record) return nullptr;
+  LeadPhaseRecord::Storage& storage = record->storage();
+  storage.shape = shape;
+  storage.complete = false;  // until the run ends uncancelled
+  storage.phases.assign(shape.replications * shape.sources, SourcePhase{});
+  return &storage;
+}
+
+const LeadPhaseRecord::Storage* reusable_record(const LeadPhaseRecord* record, const LeadPhaseShape& shape,
+                                                const std::vector<bool>& sources) {
+  if (!record) return nullptr;
+  const LeadPhaseRecord::Storage& storage = record->storage();
+  if (!storage.complete || !(storage.shape == shape) || sources.size() != shape.sources)
+    throw std::invalid_argument(
+        "run_replications: the lead phase to reuse is incomplete, or was recorded for another seed, replications or "
+        "model shape");
+  return &storage;
+}
+
+}  // namespace funnelsim
