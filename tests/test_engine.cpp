@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "funnelsim/core/statistics.hpp"
-#include "funnelsim/whatif/lead_phase_keys.hpp"
+#include "funnelsim/whatif/lead_phase_sharing.hpp"
 #include "test_support.hpp"
 
 using namespace funnelsim;
@@ -331,6 +331,8 @@ TEST_CASE("engine: a variant reusing its base's lead phase for the sources it le
       {"recycling's desk", recycle, "/sales/teams/0/handle_time/mean_minutes", 0.5, 6},
       {"recycling's source", recycle, "/sources/0/leads_per_week", 0.7, 5},
       {"no desk, a source", no_desk, "/sources/1/leads_per_week", 1.2, 5},
+      {"recycling's cooldown, with a desk", recycle, "/nurture/recycling/cooldown_days", 1.5, 6},
+      {"recycling's cooldown, without a desk", no_desk, "/nurture/recycling/cooldown_days", 1.5, 0},
       // Source 0's key matches too, but its backlog books into its phase first: simulated anyway.
       {"a backlog source left alone", backlog, "/sources/3/leads_per_week", 1.2, 5},
   };
@@ -371,4 +373,28 @@ TEST_CASE("engine: a lead phase recorded for another seed or replication count i
   other.replications = 2;
   other.reuse_sources.pop_back();
   CHECK_THROWS_AS(run_replications(model, other), std::invalid_argument);
+}
+
+TEST_CASE("engine: a source's lead phase key follows what its lead phase reads", "[engine][lead_phase]") {
+  const json doc = baseline();
+  const std::vector<std::string> keys = lead_phase_keys(doc);
+  REQUIRE(keys.size() == doc["sources"].size());
+  auto shared_after = [&](auto change) {
+    json variant = doc;
+    change(variant);
+    return count_true(shared_lead_phases(keys, lead_phase_keys(variant)));
+  };
+  CHECK(shared_after([](json&) {}) == 6);
+  CHECK(shared_after([](json& d) { d["name"] = "renamed"; }) == 6);
+  CHECK(shared_after([](json& d) { d["sales"]["teams"][0]["sla_hours"] = json::object(); }) == 6);
+  CHECK(shared_after([](json& d) { d.erase("pipeline"); }) == 0);  // whether there is one, every lead reads
+  CHECK(shared_after([](json& d) { d["sources"][4]["cost_per_lead"] = 99; }) == 5);
+  CHECK(shared_after([](json& d) { d["seed"] = 1; }) == 0);
+  // A new event type in one source is a new score group for every source's leads.
+  CHECK(shared_after([](json& d) {
+          d["sources"][1]["profile"]["events"]["trial_signup"] = json{{"rate_at_readiness_0", 0.1}};
+        }) == 0);
+  json shorter = doc;
+  shorter["sources"].erase(5);
+  CHECK(count_true(shared_lead_phases(keys, lead_phase_keys(shorter))) == 0);
 }

@@ -46,7 +46,7 @@
 
 // whatif
 #include "funnelsim/whatif/cold_start.hpp"
-#include "funnelsim/whatif/lead_phase_keys.hpp"
+#include "funnelsim/whatif/lead_phase_sharing.hpp"
 #include "funnelsim/whatif/comparison.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "funnelsim/whatif/precision.hpp"

@@ -11,6 +11,12 @@ LeadPhaseRecord& LeadPhaseRecord::operator=(LeadPhaseRecord&&) noexcept = defaul
 
 bool LeadPhaseRecord::complete() const noexcept { return storage_ && storage_->complete; }
 
+bool LeadPhaseRecord::complete_for(std::uint64_t seed, std::uint64_t first_replication,
+                                   std::uint64_t replications) const noexcept {
+  return complete() && storage_->shape.seed == seed && storage_->shape.first_replication == first_replication &&
+         storage_->shape.replications == replications;
+}
+
 std::size_t LeadPhaseRecord::bytes() const noexcept {
   if (!storage_) return 0;
   std::size_t total = storage_->phases.capacity() * sizeof(SourcePhase);

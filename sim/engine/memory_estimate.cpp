@@ -14,6 +14,7 @@
 #include <tbb/info.h>
 
 #include "funnelsim/engine/engine.hpp"
+#include "engine/lead_phase_record.hpp"
 #include "engine/lead_process.hpp"
 #include "engine/pipeline_process.hpp"
 #include "engine/sales_process.hpp"
@@ -111,11 +112,14 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
   // the backlog (its waiting MQLs all, its leads in nurture by their own share), each of which
   // may come back once per recycle.
   LeadSimulator pilot(model);
-  double mqls = 0.0;
+  double mqls = 0.0, mean_mqls = 0.0;  // the busiest replication's, and a typical one's (for a record of many)
   for (const CompiledSource& source : model.sources) {
     const auto [mean, high] = leads_per_replication(model, source);
     e.leads_per_replication += mean;
-    if (high > 0.0) mqls += high * (high < kPilotLeads ? 1.0 : arrival_share_bound(model, source, pilot));
+    if (!(high > 0.0)) continue;
+    const double share = high < kPilotLeads ? 1.0 : arrival_share_bound(model, source, pilot);
+    mqls += high * share;
+    mean_mqls += mean * share;
   }
   for (const BacklogSpec& b : model.scenario.backlog) {
     mqls += b.mqls_waiting;
@@ -125,6 +129,7 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
               (b.leads_in_nurture < kPilotLeads || !source ? 1.0 : nurture_share_bound(model, *source, b, pilot));
   }
   mqls *= journeys_per_mql(model);
+  mean_mqls *= journeys_per_mql(model);
   e.mqls_per_replication = mqls;
   // Time to MQL: the source's sample and the whole funnel's, each also by path; an SQL's record.
   double per_mql = 4 * sizeof(double) + sizeof(SqlRecord);
@@ -143,6 +148,18 @@ MemoryEstimate estimate_memory(const CompiledModel& model, std::uint64_t replica
   e.threads = static_cast<std::uint64_t>(threads > 0 ? threads : tbb::info::default_concurrency());
   e.threads = std::max<std::uint64_t>(1, std::min<std::uint64_t>(e.threads, replications));
   e.scratch_per_thread = static_cast<std::uint64_t>(kVectorGrowth * mqls * per_mql + 64 * 1024 + sales_reps * 128);
+  // A recorded lead phase, over many replications: a typical one's MQLs (new leads: a source with a
+  // backlog is never recorded), each with its record (or follow-up with its journey, or SQL) and
+  // two time-to-MQL samples, held at their size; each source's weekly series and bookkeeping.
+  const double per_recorded_mql =
+      static_cast<double>((model.scoring.follow_up_takes_rep_time ? sizeof(FollowUpRecord) + sizeof(DeferredJourney)
+                                                                  : std::max(sizeof(MqlRecord), sizeof(SqlRecord))) +
+                          2 * sizeof(double));
+  e.lead_phase_per_replication = static_cast<std::uint64_t>(
+      mean_mqls * per_recorded_mql +
+      static_cast<double>(
+          model.sources.size() *
+          (kSeriesCount * static_cast<std::size_t>(model.weeks) * sizeof(double) + sizeof(SourcePhase))));
 
   // Statistics, the printed table, and with --out the files' text and summary.json's tree.
   const double statistics = static_cast<double>(statistic_names().size());
@@ -252,6 +269,7 @@ MemoryEstimate held_together(const std::vector<MemoryEstimate>& estimates) {
     all.table += e.table;
     all.summary += e.summary;
     all.model += e.model;
+    all.lead_phase_per_replication = std::max(all.lead_phase_per_replication, e.lead_phase_per_replication);
     all.fixed = std::max(all.fixed, e.fixed - e.model);
     all.threads = std::max(all.threads, e.threads);
     all.scratch_per_thread = std::max(all.scratch_per_thread, e.scratch_per_thread);

@@ -11,7 +11,7 @@
 #include "funnelsim/engine/uncertain_run.hpp"
 #include "funnelsim/metrics/run_summary.hpp"
 #include "funnelsim/scenario/loader.hpp"
-#include "funnelsim/whatif/lead_phase_keys.hpp"
+#include "funnelsim/whatif/lead_phase_sharing.hpp"
 #include "funnelsim/whatif/precision_run.hpp"
 
 namespace funnelsim {
@@ -72,6 +72,24 @@ std::uint64_t run_units(std::size_t count, const RunOptions& run, const WhatIfOp
   return 0;
 }
 
+/// Replications per chunk when scenarios share the first one's lead phase: about 27 MB of record
+/// for saas_baseline (0.21 MB a replication), and work for 64 threads.
+constexpr std::uint64_t kSharedChunk = 128;
+
+/// Whether any scenario after the first shares a source's lead phase with it (neither with
+/// uncertain inputs, which draw a model per replication).
+bool shares_lead_phase(const std::vector<RunnableScenario>& scenarios) {
+  if (scenarios.size() < 2 || !scenarios.front().uncertain().empty()) return false;
+  const std::vector<std::string> first = lead_phase_keys(scenarios.front().uncertain().nominal_document());
+  for (std::size_t s = 1; s < scenarios.size(); ++s) {
+    if (!scenarios[s].uncertain().empty()) continue;
+    const std::vector<bool> shared =
+        shared_lead_phases(first, lead_phase_keys(scenarios[s].uncertain().nominal_document()));
+    if (std::find(shared.begin(), shared.end(), true) != shared.end()) return true;
+  }
+  return false;
+}
+
 /// Several scenarios on the same replications (compare's base and variants, sweep's points), run
 /// batch by batch so that a precision target stops them together: run.replications of them, or
 /// batches until read(results) says the target holds or the cap is reached. Progress spans all
@@ -83,19 +101,34 @@ std::uint64_t run_scenarios(const std::vector<RunnableScenario>& scenarios, cons
   results.assign(scenarios.size(), std::nullopt);
   const std::uint64_t cap = most_replications(scenarios.front().scenario(), options);
   const std::uint64_t total = cap * scenarios.size();
+  const bool sharing = shares_lead_phase(scenarios);
   auto run_batch = [&](std::uint64_t first, std::uint64_t count) {
-    RunOptions batch = run;
-    batch.first_replication = first;
-    batch.replications = count;
     const std::uint64_t before = (first - run.first_replication) * scenarios.size();
-    for (std::size_t s = 0; s < scenarios.size(); ++s) {
-      const std::uint64_t offset = before + s * count;
-      if (options.progress)
-        batch.progress = [&options, offset, total](std::uint64_t done, std::uint64_t) {
-          options.progress(offset + done, total);
-        };
-      append_run(results[s], scenarios[s].run(batch));
-      if (results[s]->cancelled) return false;
+    // Sharing, the first scenario's lead phase serves the others' unchanged sources, a chunk of
+    // replications at a time so that its record stays small; the tables append to the same bytes.
+    const std::uint64_t chunk = sharing ? kSharedChunk : std::max<std::uint64_t>(count, 1);
+    for (std::uint64_t done = 0; done < count; done += chunk) {
+      RunOptions batch = run;
+      batch.first_replication = first + done;
+      batch.replications = std::min(chunk, count - done);
+      SharedLeadPhase first_phase;
+      for (std::size_t s = 0; s < scenarios.size(); ++s) {
+        const std::uint64_t offset = before + s * count + done;
+        RunOptions own = batch;
+        if (options.progress)
+          own.progress = [&options, offset, total](std::uint64_t finished, std::uint64_t) {
+            options.progress(offset + finished, total);
+          };
+        if (sharing && scenarios[s].uncertain().empty()) {
+          const nlohmann::json& document = scenarios[s].uncertain().nominal_document();
+          if (s == 0)
+            record_lead_phase(own, document, first_phase);
+          else
+            reuse_lead_phase(own, document, first_phase);
+        }
+        append_run(results[s], scenarios[s].run(own));
+        if (results[s]->cancelled) return false;
+      }
     }
     return true;
   };
@@ -193,6 +226,10 @@ MemoryEstimate scenarios_estimate(const std::vector<RunnableScenario>& scenarios
   }
   MemoryEstimate all = held_together(each);
   if (options.precision) all.table += largest_table;  // the tables grow one at a time
+  // Sharing the first scenario's lead phase (run_scenarios): its record of one chunk. Counted
+  // whenever it could be shared: a job may give every scenario the first one's warm-up later.
+  if (scenarios.size() > 1 && scenarios.front().uncertain().empty())
+    all.fixed += each.front().lead_phase_per_replication * std::min(replications, kSharedChunk);
   // The table of each scenario's statistics (or comparison) and, with outputs, their text.
   all.summary +=
       static_cast<std::uint64_t>(static_cast<double>(scenarios.size()) * kept_per_scenario * (with_outputs ? 3 : 2));
@@ -228,6 +265,20 @@ struct Tornado {
   }
 };
 
+/// The most a tornado's base keeps of its lead phase for its variants (about 4,000 replications of
+/// saas_baseline); beyond it every run simulates every source, as when nothing is shared.
+constexpr std::uint64_t kMostTornadoRecord = std::uint64_t{1} << 30;
+
+/// The bytes the tornado's base keeps of its lead phase; 0 when it keeps none (uncertain inputs
+/// draw a model per replication, or the record would pass kMostTornadoRecord).
+std::uint64_t tornado_record_bytes(const Tornado& tornado, const RunOptions& run) {
+  if (!tornado.uncertain.empty()) return 0;
+  const std::uint64_t bytes =
+      estimate_memory(compile_model(tornado.base), run.replications, run.threads, false).lead_phase_per_replication *
+      run.replications;
+  return bytes <= kMostTornadoRecord ? bytes : 0;
+}
+
 }  // namespace
 
 RunOptions run_options_for(const Scenario& scenario, const WhatIfOptions& options) {
@@ -259,6 +310,11 @@ std::optional<ScenarioRun> run_scenario(const RunnableScenario& runnable, const 
       batch.progress = [&options, before](std::uint64_t done, std::uint64_t total) {
         options.progress(before + done, before + total);
       };
+    if (runnable.uncertain().empty() && !options.precision && !options.units) {
+      const nlohmann::json& document = runnable.uncertain().nominal_document();
+      if (options.record_lead_phase) record_lead_phase(batch, document, *options.record_lead_phase);
+      if (options.reuse_lead_phase) reuse_lead_phase(batch, document, *options.reuse_lead_phase);
+    }
     return runnable.run(batch);
   };
   PrecisionOutcome outcome;
@@ -383,8 +439,8 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
   std::size_t next_run = 0;
   // The base run keeps its lead phase; each variant simulates only the sources its change reaches
   // (lead_phase_keys.hpp), the rest it takes from the base: the same bytes, a fraction of the work.
-  LeadPhaseRecord base_phase;
-  const std::vector<std::string> base_keys = lead_phase_keys(resolved);
+  SharedLeadPhase base_phase;
+  const bool share_base = tornado_record_bytes(tornado, run) > 0;
   auto metric_of = [&](const ResolvedEdit& edit) {
     const std::size_t index = next_run++;
     if (recording && !options.units->wants(index)) return MetricRun{};
@@ -394,13 +450,10 @@ std::optional<SensitivityReport> run_sensitivity(const nlohmann::json& document,
       nlohmann::json doc = resolved;
       RunOptions shared = run;
       if (!edit) {
-        shared.record_lead_phase = &base_phase;
+        if (share_base) record_lead_phase(shared, doc, base_phase);
       } else {
         edit(doc);
-        if (base_phase.complete()) {
-          shared.reuse_sources = shared_lead_phases(base_keys, lead_phase_keys(doc));
-          shared.reuse_lead_phase = &base_phase;
-        }
+        reuse_lead_phase(shared, doc, base_phase);
       }
       return run_replications(compile_model(scenario_from_json(doc, fallback_name)), shared);
     }();
@@ -490,6 +543,7 @@ MemoryEstimate estimate_sensitivity_memory(const nlohmann::json& document, const
       if (e.total() > most.total()) most = e;
     }
   const double runs = static_cast<double>(1 + 2 * plan.parameters.size());
+  most.fixed += tornado_record_bytes(tornado, run_options_for(base, options));  // the base's lead phase, kept
   most.summary += static_cast<std::uint64_t>(runs * static_cast<double>(replications) * 2 * sizeof(double) +
                                              runs * 4096.0 + static_cast<double>(resolved.dump().size()) * 64 * runs);
   return most;

@@ -172,8 +172,8 @@ json run_json(const ScenarioRun& run, const ScenarioRun* base, bool hide_latent)
   return out;
 }
 
-std::shared_ptr<const ScenarioRun> BaseRuns::get(const ScenarioEntry& entry, std::uint64_t replications,
-                                                 const WhatIfOptions& options) {
+std::shared_ptr<const BaseRun> BaseRuns::get(const ScenarioEntry& entry, std::uint64_t replications,
+                                             const WhatIfOptions& options) {
   const std::string key = fmt::format("{}#{}", entry.name, replications);
   {
     const std::lock_guard lock(mutex_);
@@ -182,9 +182,12 @@ std::shared_ptr<const ScenarioRun> BaseRuns::get(const ScenarioEntry& entry, std
   }
   const RunnableScenario scenario =
       runnable(plan_document(entry, json::object(), entry.name, replications), entry.name);
-  std::optional<ScenarioRun> run = run_scenario(scenario, options);
+  SharedLeadPhase lead_phase;
+  WhatIfOptions recording = options;
+  if (replications <= kMostSharedReplications) recording.record_lead_phase = &lead_phase;
+  std::optional<ScenarioRun> run = run_scenario(scenario, recording);
   if (!run) return nullptr;
-  auto shared = std::make_shared<const ScenarioRun>(std::move(*run));
+  auto shared = std::make_shared<const BaseRun>(BaseRun{std::move(*run), std::move(lead_phase)});
   const std::lock_guard lock(mutex_);
   runs_.emplace_back(key, shared);
   return shared;

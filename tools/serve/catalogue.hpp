@@ -59,16 +59,26 @@ std::string_view better_name(Better better);
 /// Whether a whole-funnel metric is part of the latent truth a workshop reveals at the end.
 bool is_latent_metric(std::size_t metric);
 
+/// A scenario's run as written, and its lead phase (up to kMostSharedReplications replications):
+/// a plan's rerun takes from it every source the plan's levers leave alone (a desk's levers leave
+/// them all), the same bytes in a fraction of the time (lead_phase_sharing.hpp).
+struct BaseRun {
+  ScenarioRun run;
+  SharedLeadPhase lead_phase;
+};
+/// About 0.25 MB a replication of saas_baseline's lead phase: 125 MB at most per base kept.
+inline constexpr std::uint64_t kMostSharedReplications = 500;
+
 /// Base runs by (scenario, replications), computed once each.
 class BaseRuns {
  public:
   /// The run of `entry` as written; nullptr when cancelled.
-  std::shared_ptr<const ScenarioRun> get(const ScenarioEntry& entry, std::uint64_t replications,
-                                         const WhatIfOptions& options);
+  std::shared_ptr<const BaseRun> get(const ScenarioEntry& entry, std::uint64_t replications,
+                                     const WhatIfOptions& options);
 
  private:
   std::mutex mutex_;
-  std::vector<std::pair<std::string, std::shared_ptr<const ScenarioRun>>> runs_;
+  std::vector<std::pair<std::string, std::shared_ptr<const BaseRun>>> runs_;
 };
 
 }  // namespace funnelsim::server

@@ -489,8 +489,12 @@ WhatIfOptions phase(const WhatIfOptions& options, int k, int n) {
   return o;
 }
 
-ScenarioRun run_or_cancel(const nlohmann::json& document, const std::string& name, const WhatIfOptions& options) {
-  std::optional<ScenarioRun> run = run_scenario(runnable(document, name), options);
+/// A plan's run, taking from its base's lead phase every source the plan leaves alone.
+ScenarioRun run_or_cancel(const nlohmann::json& document, const std::string& name, const WhatIfOptions& options,
+                          const BaseRun& base) {
+  WhatIfOptions sharing = options;
+  sharing.reuse_lead_phase = &base.lead_phase;
+  std::optional<ScenarioRun> run = run_scenario(runnable(document, name), sharing);
   if (!run) throw Cancelled{};
   return std::move(*run);
 }
@@ -521,8 +525,9 @@ Response Server::run_endpoint(const Request& request) {
     } else {
       auto base = catalogue->base_runs.get(*entry, replications, phase(options, 0, changed ? 2 : 1));
       if (!base) throw Cancelled{};
-      json numbers = changed ? run_json(run_or_cancel(document, entry->name, phase(options, 1, 2)), base.get(), false)
-                             : run_json(*base, base.get(), false);
+      json numbers =
+          changed ? run_json(run_or_cancel(document, entry->name, phase(options, 1, 2), *base), &base->run, false)
+                  : run_json(base->run, &base->run, false);
       result.update(numbers);
       catalogue->explored.keep(key, std::move(numbers));
     }
@@ -692,7 +697,7 @@ Response Server::sessions_endpoint(const Request& request, const std::vector<std
     job->work = [=](const WhatIfOptions& options) {
       auto base = catalogue->base_runs.get(*entry, replications, phase(options, 0, 2));
       if (!base) throw Cancelled{};
-      const ScenarioRun run = run_or_cancel(document, label, phase(options, 1, 2));
+      const ScenarioRun run = run_or_cancel(document, label, phase(options, 1, 2), *base);
       Plan plan{"", team_id, label, levers, headline_means(run.summary)};
       bool revealed = false;
       store->update(code, [&](Session& s) {
@@ -704,7 +709,7 @@ Response Server::sessions_endpoint(const Request& request, const std::vector<std
         revealed = s.revealed;
         return true;
       });
-      json result = run_json(run, base.get(), !revealed);
+      json result = run_json(run, &base->run, !revealed);
       result["scenario"] = entry->name;
       result["levers"] = levers;
       return json{{"plan", {{"id", plan.id}, {"label", plan.label}}}, {"result", result}}.dump(

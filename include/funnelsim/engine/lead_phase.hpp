@@ -23,6 +23,8 @@ class LeadPhaseRecord {
 
   /// Whether a complete run was recorded (a cancelled one leaves it incomplete, never reused).
   bool complete() const noexcept;
+  /// Whether it holds a complete run of these replications under this seed.
+  bool complete_for(std::uint64_t seed, std::uint64_t first_replication, std::uint64_t replications) const noexcept;
   /// Bytes held, for memory estimates and reports.
   std::size_t bytes() const noexcept;
 

@@ -47,6 +47,8 @@ struct MemoryEstimate {
   std::uint64_t model = 0;             ///< the compiled model(s), part of fixed
   double mqls_per_replication = 0.0;   ///< the bound the scratch is sized for
   double leads_per_replication = 0.0;  ///< expected (mean) leads
+  /// A recorded lead phase's bytes per replication (lead_phase.hpp), for a job that keeps one.
+  std::uint64_t lead_phase_per_replication = 0;
 
   std::uint64_t scratch() const noexcept { return scratch_per_thread * threads; }
   std::uint64_t total() const noexcept { return table + scratch() + summary + fixed; }

@@ -17,6 +17,7 @@
 #include "funnelsim/engine/memory_estimate.hpp"
 #include "funnelsim/scenario/error.hpp"
 #include "funnelsim/whatif/job_blocks.hpp"
+#include "funnelsim/whatif/lead_phase_sharing.hpp"
 #include "funnelsim/whatif/objective.hpp"
 #include "funnelsim/whatif/comparison.hpp"
 #include "funnelsim/whatif/precision.hpp"
@@ -44,6 +45,11 @@ struct WhatIfOptions {
   /// A shard's recorder or a merge's replay (job_blocks.hpp); takes no precision target. A
   /// recording job runs its block, keeps its tables there and returns nullopt.
   JobUnits* units = nullptr;
+  /// Optional, for run_scenario (no precision target, no units, no uncertain inputs; ignored
+  /// otherwise): record the run's lead phase here (a base), or take every source this scenario
+  /// shares with a recorded one from it (a variant, lead_phase_sharing.hpp). The same results.
+  SharedLeadPhase* record_lead_phase = nullptr;
+  const SharedLeadPhase* reuse_lead_phase = nullptr;
 };
 
 /// The engine's options for a job on `scenario` (the base): seed, replications (the fixed count,

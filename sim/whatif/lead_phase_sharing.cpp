@@ -1,0 +1,59 @@
+#include "funnelsim/whatif/lead_phase_sharing.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace funnelsim {
+
+std::vector<std::string> lead_phase_keys(const nlohmann::json& document) {
+  nlohmann::json shared = document;
+  shared.erase("sources");
+  for (const char* text : {"name", "description"}) shared.erase(text);  // words, read by no process
+  // Downstream of the MQL handoff: only whether there is a desk and a pipeline reaches back.
+  for (const char* downstream : {"sales", "pipeline"}) shared[downstream] = document.contains(downstream);
+  // With a desk, recycling starts from the desk's decisions, after the lead phase.
+  if (document.contains("sales") && shared.contains("nurture") && shared["nurture"].is_object())
+    shared["nurture"].erase("recycling");
+  // Every source's event types make the score's groups (an ungrouped event is a group of its own).
+  const nlohmann::json& sources = document.at("sources");
+  nlohmann::json event_types = nlohmann::json::array();
+  for (const nlohmann::json& source : sources) {
+    const auto profile = source.find("profile");
+    if (profile == source.end() || !profile->is_object()) continue;
+    const auto events = profile->find("events");
+    if (events != profile->end() && events->is_object())
+      for (const auto& [name, event] : events->items()) event_types.push_back(name);
+  }
+  shared["(every source's event types)"] = std::move(event_types);
+  const std::string common = shared.dump();
+  std::vector<std::string> keys;
+  keys.reserve(sources.size());
+  for (std::size_t s = 0; s < sources.size(); ++s)
+    keys.push_back(fmt::format("{}\n{} of {}\n{}", common, s, sources.size(), sources[s].dump()));
+  return keys;
+}
+
+std::vector<bool> shared_lead_phases(const std::vector<std::string>& base, const std::vector<std::string>& variant) {
+  std::vector<bool> shared(variant.size(), false);
+  if (base.size() != variant.size()) return shared;
+  for (std::size_t s = 0; s < variant.size(); ++s) shared[s] = base[s] == variant[s];
+  return shared;
+}
+
+void record_lead_phase(RunOptions& run, const nlohmann::json& document, SharedLeadPhase& into) {
+  into.keys = lead_phase_keys(document);
+  run.record_lead_phase = &into.record;
+}
+
+std::size_t reuse_lead_phase(RunOptions& run, const nlohmann::json& document, const SharedLeadPhase& from) {
+  if (!from.record.complete_for(run.seed, run.first_replication, run.replications)) return 0;
+  std::vector<bool> shared = shared_lead_phases(from.keys, lead_phase_keys(document));
+  const auto count = static_cast<std::size_t>(std::count(shared.begin(), shared.end(), true));
+  if (count == 0) return 0;
+  run.reuse_sources = std::move(shared);
+  run.reuse_lead_phase = &from.record;
+  return count;
+}
+
+}  // namespace funnelsim
