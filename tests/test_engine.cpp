@@ -274,26 +274,27 @@ namespace {
 /// record of base's run; and the plain run. Returns {reused, plain, shared flags}.
 struct SharedRuns {
   RunResult reused, plain;
-  std::vector<bool> shared;
+  std::vector<bool> shared, leads;  // sources whose phase, or whose quiet journeys, were reused
 };
 SharedRuns run_sharing(const json& base, const json& variant, std::uint64_t replications) {
   RunOptions options;
   options.seed = 11;
   options.replications = replications;
   options.threads = 2;
-  LeadPhaseRecord record;
+  SharedLeadPhase record;
+  record.with_leads = true;
   RunOptions recording = options;
-  recording.record_lead_phase = &record;
+  record_lead_phase(recording, base, record);
   const RunResult base_run = run_replications(compile_model(test::scenario_from(base)), recording);
-  REQUIRE(record.complete());
+  REQUIRE(record.record.complete());
   // Recording does not change the run it records.
   REQUIRE(base_run.table.checksum() ==
           run_replications(compile_model(test::scenario_from(base)), options).table.checksum());
   const CompiledModel model = compile_model(test::scenario_from(variant));
   RunOptions reusing = options;
-  reusing.reuse_lead_phase = &record;
-  reusing.reuse_sources = shared_lead_phases(lead_phase_keys(base), lead_phase_keys(variant));
-  return {run_replications(model, reusing), run_replications(model, options), reusing.reuse_sources};
+  reuse_lead_phase(reusing, variant, record);
+  return {run_replications(model, reusing), run_replications(model, options), reusing.reuse_sources,
+          reusing.reuse_leads};
 }
 
 std::size_t count_true(const std::vector<bool>& v) {
@@ -322,19 +323,33 @@ TEST_CASE("engine: a variant reusing its base's lead phase for the sources it le
     std::string pointer;
     double factor;
     std::size_t expect_shared;  // sources whose keys match the base's
+    std::size_t expect_leads;   // sources whose keys without the thresholds match (and not the full one)
   };
+  json windowed = saas;  // points counted over a window, recomputed at each event
+  windowed["scoring"]["decay"] = json{{"model", "window"}, {"window_days", 30}};
+  json two_thresholds = saas;  // fit and engagement each against its own threshold: no journey is booked
+  two_thresholds["scoring"]["rule"] = "fit_and_engagement";
+  two_thresholds["scoring"]["fit_threshold"] = 20;
+  two_thresholds["scoring"]["engagement_threshold"] = 30;
   const std::vector<Case> cases{
-      {"one source's volume", saas, "/sources/2/leads_per_week", 1.3, 5},
-      {"a desk's handle time", saas, "/sales/teams/0/handle_time/mean_minutes", 1.5, 6},
-      {"the pipeline's win rate", saas, "/pipeline/win_rate/at_readiness_1", 0.8, 6},
-      {"the MQL threshold", saas, "/scoring/mql_threshold", 1.1, 0},
-      {"recycling's desk", recycle, "/sales/teams/0/handle_time/mean_minutes", 0.5, 6},
-      {"recycling's source", recycle, "/sources/0/leads_per_week", 0.7, 5},
-      {"no desk, a source", no_desk, "/sources/1/leads_per_week", 1.2, 5},
-      {"recycling's cooldown, with a desk", recycle, "/nurture/recycling/cooldown_days", 1.5, 6},
-      {"recycling's cooldown, without a desk", no_desk, "/nurture/recycling/cooldown_days", 1.5, 0},
+      {"one source's volume", saas, "/sources/2/leads_per_week", 1.3, 5, 0},
+      {"a desk's handle time", saas, "/sales/teams/0/handle_time/mean_minutes", 1.5, 6, 0},
+      {"the pipeline's win rate", saas, "/pipeline/win_rate/at_readiness_1", 0.8, 6, 0},
+      {"a higher MQL threshold", saas, "/scoring/mql_threshold", 1.1, 0, 6},
+      {"a lower MQL threshold", saas, "/scoring/mql_threshold", 0.85, 0, 6},
+      {"a segment's threshold", saas, "/scoring/by_segment/enterprise/mql_threshold", 1.2, 0, 6},
+      {"a windowed score's threshold", windowed, "/scoring/mql_threshold", 0.9, 0, 6},
+      {"the engagement threshold", two_thresholds, "/scoring/engagement_threshold", 1.2, 0, 0},
+      {"recycling's desk", recycle, "/sales/teams/0/handle_time/mean_minutes", 0.5, 6, 0},
+      {"recycling's source", recycle, "/sources/0/leads_per_week", 0.7, 5, 0},
+      {"recycling's threshold", recycle, "/scoring/mql_threshold", 1.1, 0, 6},
+      {"no desk, a source", no_desk, "/sources/1/leads_per_week", 1.2, 5, 0},
+      {"no desk, the threshold", no_desk, "/scoring/mql_threshold", 0.9, 0, 6},
+      {"recycling's cooldown, with a desk", recycle, "/nurture/recycling/cooldown_days", 1.5, 6, 0},
+      {"recycling's cooldown, without a desk", no_desk, "/nurture/recycling/cooldown_days", 1.5, 0, 0},
       // Source 0's key matches too, but its backlog books into its phase first: simulated anyway.
-      {"a backlog source left alone", backlog, "/sources/3/leads_per_week", 1.2, 5},
+      {"a backlog source left alone", backlog, "/sources/3/leads_per_week", 1.2, 5, 0},
+      {"a backlog's threshold", backlog, "/scoring/mql_threshold", 1.1, 0, 6},
   };
   for (const Case& c : cases) {
     INFO(c.what);
@@ -345,9 +360,11 @@ TEST_CASE("engine: a variant reusing its base's lead phase for the sources it le
                                                   : json(variant[at].get<double>() * c.factor);
     const SharedRuns runs = run_sharing(c.base, variant, 6);
     CHECK(count_true(runs.shared) == c.expect_shared);
+    CHECK(count_true(runs.leads) == c.expect_leads);
     CHECK(runs.reused.table.checksum() == runs.plain.table.checksum());  // every byte, NaNs too
     // It did reuse: the leads of the shared sources were not simulated again.
-    if (c.expect_shared > 0) CHECK(runs.reused.work.leads < runs.plain.work.leads);
+    if (c.expect_shared + c.expect_leads > 0 && c.base["scoring"].value("rule", "threshold") == "threshold")
+      CHECK(runs.reused.work.leads < runs.plain.work.leads);
   }
 }
 

@@ -86,13 +86,14 @@ RunResult run_replications(const CompiledModel& model, const RunOptions& options
   RunResult result{ReplicationTable(options.replications, table_scopes(model), static_cast<std::size_t>(model.weeks)),
                    RunWork{}};
   const LeadPhaseShape shape = lead_phase_shape(model, options);
-  LeadPhaseRecord::Storage* record = start_recording(options.record_lead_phase, shape);
-  const LeadPhaseRecord::Storage* reuse = reusable_record(options.reuse_lead_phase, shape, options.reuse_sources);
+  LeadPhaseRecord::Storage* record = start_recording(options.record_lead_phase, shape, options.record_leads);
+  const LeadPhaseRecord::Storage* reuse =
+      reusable_record(options.reuse_lead_phase, shape, options.reuse_sources, options.reuse_leads);
   // Scratch is per thread and reused across that thread's replications.
   tbb::enumerable_thread_specific<ReplicationRunner> runners(model, options.cancel);
   run_slots(options, result, [&](std::size_t slot) {
     ReplicationRunner& runner = runners.local();
-    runner.share_lead_phase(record, reuse, &options.reuse_sources);
+    runner.share_lead_phase(record, reuse, &options.reuse_sources, &options.reuse_leads);
     return runner.run(options.seed, options.first_replication + slot, slot, result.table);
   });
   if (record) record->complete = !result.cancelled;

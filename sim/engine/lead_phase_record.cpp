@@ -23,7 +23,8 @@ std::size_t LeadPhaseRecord::bytes() const noexcept {
   for (const SourcePhase& p : storage_->phases) {
     total += p.weekly.capacity() * sizeof(double) + p.mqls.capacity() * sizeof(MqlRecord) +
              p.follow_up_journeys.capacity() * sizeof(DeferredJourney) +
-             p.follow_ups.capacity() * sizeof(FollowUpRecord) + p.sqls.capacity() * sizeof(SqlRecord);
+             p.follow_ups.capacity() * sizeof(FollowUpRecord) + p.sqls.capacity() * sizeof(SqlRecord) +
+             p.leads.capacity() * sizeof(CachedLead);
     total += p.tally.time_to_mql_days.capacity() * sizeof(double) + p.tally.response_hours.capacity() * sizeof(double);
     for (const auto& v : p.tally.time_to_mql_by_path) total += v.capacity() * sizeof(double);
   }
@@ -44,20 +45,22 @@ LeadPhaseShape lead_phase_shape(const CompiledModel& model, const RunOptions& op
   return shape;
 }
 
-LeadPhaseRecord::Storage* start_recording(LeadPhaseRecord* record, const LeadPhaseShape& shape) {
+LeadPhaseRecord::Storage* start_recording(LeadPhaseRecord* record, const LeadPhaseShape& shape, bool with_leads) {
   if (!record) return nullptr;
   LeadPhaseRecord::Storage& storage = record->storage();
   storage.shape = shape;
   storage.complete = false;  // until the run ends uncancelled
+  storage.with_leads = with_leads;
   storage.phases.assign(shape.replications * shape.sources, SourcePhase{});
   return &storage;
 }
 
 const LeadPhaseRecord::Storage* reusable_record(const LeadPhaseRecord* record, const LeadPhaseShape& shape,
-                                                const std::vector<bool>& sources) {
+                                                const std::vector<bool>& sources, const std::vector<bool>& leads) {
   if (!record) return nullptr;
   const LeadPhaseRecord::Storage& storage = record->storage();
-  if (!storage.complete || !(storage.shape == shape) || sources.size() != shape.sources)
+  if (!storage.complete || !(storage.shape == shape) || sources.size() != shape.sources ||
+      !(leads.empty() || leads.size() == shape.sources))
     throw std::invalid_argument(
         "run_replications: the lead phase to reuse is incomplete, or was recorded for another seed, replications or "
         "model shape");

@@ -196,7 +196,9 @@ LeadOutcome LeadSimulator::simulate(const CompiledSource& source, std::size_t so
   const double end = model_.end_day;
 
   Journey j{source, streams, lead_id, thresholds, fit, kInfinity, kInfinity, out};
-  if (meets_rule(fit, engagement_score(), thresholds)) {  // fit alone can be enough under a low threshold
+  const double initial = engagement_score();
+  out.peak_score = fit + initial;
+  if (meets_rule(fit, initial, thresholds)) {  // fit alone can be enough under a low threshold
     become_mql(j, MqlPath::engagement, start.start_day);
     out.touches = journey_touches(model_, out.track, start.start_day, start.start_day);
     return out;
@@ -298,6 +300,7 @@ inline bool LeadSimulator::event_behaviour(Journey& j, std::size_t type, double 
   const CompiledEvent& event = j.source.events[type];
   ++j.out.events;
   const double engagement = add_points(event, day);  // an instant MQL's score counts the event's own points too
+  j.out.peak_score = std::max(j.out.peak_score, j.fit + engagement);
   if (event.instant) return become_mql(j, MqlPath::instant, day, engagement);
   if (meets_rule(j.fit, engagement, j.thresholds)) return become_mql(j, MqlPath::engagement, day, engagement);
   // The clock's event after this one is known already; draw the one after that, which no

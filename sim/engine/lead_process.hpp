@@ -62,6 +62,9 @@ struct LeadOutcome {
   double track_end_day = 0.0;
   double touches = 0.0;      ///< nurture touches sent within the measured horizon
   std::uint32_t events = 0;  ///< behavioural events simulated
+  /// The highest fit + engagement score the journey's MQL checks saw (before the total cap): a
+  /// journey without an MQL runs the same under any threshold this stayed below.
+  double peak_score = -std::numeric_limits<double>::infinity();
   // With sales teams, the SDR follow-up is a conversation the desk holds when a rep is free
   // (sales_process.hpp): the journey goes on without it, and these say what it would be.
   double follow_up_day = kNoFollowUp;  ///< when the follow-up came due; kNoFollowUp: none in this journey

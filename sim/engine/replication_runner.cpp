@@ -73,7 +73,14 @@ RunWork ReplicationRunner::run(std::uint64_t seed, std::uint64_t replication, st
       continue;
     }
     const PhaseMarks marks = phase_marks();
+    recording_leads_ = shared && record_ && record_->with_leads && !has_backlog_[s];
+    recorded_leads_.clear();
+    const bool cached = shared && reuse_ && reuse_->with_leads && !has_backlog_[s] && !reuse_leads_->empty() &&
+                        (*reuse_leads_)[s] && reuse_->phase(slot, s).recorded;
+    cached_leads_ = cached ? &reuse_->phase(slot, s).leads : nullptr;
     simulate_arrivals(s);
+    recording_leads_ = false;
+    cached_leads_ = nullptr;
     if (cancelled()) return work_;  // the slot stays incomplete; the run reports cancelled
     if (shared && record_ && !has_backlog_[s]) record_phase(s, marks, table, slot);
   }
@@ -120,7 +127,34 @@ void ReplicationRunner::record_phase(std::size_t s, const PhaseMarks& from, Repl
                               follow_up_journeys_.end());
   const std::vector<SqlRecord>& sqls = accounts_.sqls();
   p.sqls.assign(sqls.begin() + static_cast<std::ptrdiff_t>(from.sqls), sqls.end());
+  if (record_->with_leads) p.leads.assign(recorded_leads_.begin(), recorded_leads_.end());
   p.recorded = true;
+}
+
+// Under the threshold rule a journey becomes an MQL by engagement at the first check where
+// min(score, total cap) reaches the threshold; a quiet journey's checks all stayed below its peak.
+bool ReplicationRunner::stays_quiet(const CompiledSource& source, const CachedLead& lead) const noexcept {
+  return (lead.flags & CachedLead::kQuiet) && model_.scoring.rule == ScoringSpec::Rule::threshold &&
+         std::min(lead.peak_score, model_.scoring.total_cap) < source.segments[lead.segment].thresholds.mql;
+}
+
+/// What follow_lead and start_journey book for a quiet first journey (no MQL, no follow-up).
+void ReplicationRunner::book_quiet_lead(std::size_t s, const JourneyStart& start, const CachedLead& lead) {
+  LeadOutcome o;
+  o.arrival_day = start.start_day;
+  o.disqualified = lead.flags & CachedLead::kDisqualified;
+  o.ready = lead.flags & CachedLead::kReady;
+  o.segment = lead.segment;
+  o.track = lead.track;
+  o.track_end_day = lead.track_end_day;
+  o.touches = lead.touches;
+  o.peak_score = lead.peak_score;
+  const Series initial = o.disqualified ? Series::in_disqualified
+                         : o.track >= 0 ? Series::in_nurture
+                                        : Series::in_active;
+  ledger_.create(s, initial, start.start_day);
+  book_journey(s, start, o);
+  if (in_window(model_, start.start_day)) accounts_.count_arrival(s, o);
 }
 
 void ReplicationRunner::reuse_phase(std::size_t s, const SourcePhase& p, ReplicationTable& table, std::size_t slot) {
@@ -145,6 +179,7 @@ void ReplicationRunner::simulate_arrivals(std::size_t s) {
   const CompiledSource& source = model_.sources[s];
   double week_factor = 1.0;
   long long factor_week = 0;
+  std::size_t next_cached = 0;  // the recorded first journeys run in arrival order
   for (int day = 0; day < model_.end_day; ++day) {
     const long long horizon_day = day - model_.window_start;
     const long long week = week_of_day(horizon_day);
@@ -162,7 +197,15 @@ void ReplicationRunner::simulate_arrivals(std::size_t s) {
     std::uint64_t order = 0;
     for (double t = gap(arrivals); t < 1.0; t += gap(arrivals), ++order) {
       if (cancelled()) return;  // one relaxed load per lead: about 1 ns against 100s of ns
-      follow_lead(s, (key << 32) | order, JourneyStart{day + t, 0, JourneyReason::new_lead, 0.0, false});
+      const JourneyStart start{day + t, 0, JourneyReason::new_lead, 0.0, false};
+      if (cached_leads_ && next_cached < cached_leads_->size()) {
+        const CachedLead& lead = (*cached_leads_)[next_cached++];
+        if (stays_quiet(source, lead)) {
+          book_quiet_lead(s, start, lead);
+          continue;
+        }
+      }
+      follow_lead(s, (key << 32) | order, start);
     }
   }
   accounts_.count_channel_spend(s);
@@ -283,6 +326,18 @@ void ReplicationRunner::follow_lead(std::size_t s, std::uint64_t lead_id, Journe
 LeadOutcome ReplicationRunner::start_journey(std::size_t s, std::uint64_t lead_id, const JourneyStart& start) {
   const CompiledSource& source = model_.sources[s];
   const LeadOutcome o = leads_.simulate(source, s, *streams_, lead_id, start);
+  if (recording_leads_ && start.cycle == 0 && !start.backlog) {
+    CachedLead lead;
+    lead.track_end_day = o.track_end_day;
+    lead.peak_score = o.peak_score;
+    lead.touches = static_cast<std::uint32_t>(o.touches);
+    lead.track = static_cast<std::int16_t>(o.track);
+    lead.segment = static_cast<std::uint8_t>(o.segment);
+    lead.flags = static_cast<std::uint8_t>((o.path == MqlPath::none && !o.has_follow_up() ? CachedLead::kQuiet : 0) |
+                                           (o.disqualified ? CachedLead::kDisqualified : 0) |
+                                           (o.ready ? CachedLead::kReady : 0));
+    recorded_leads_.push_back(lead);
+  }
   if (trace_) {
     if (start.cycle == 0)
       trace_lead(s, lead_id, start.backlog ? TraceOrigin::backlog_nurture : TraceOrigin::arrival, start.start_day, o);

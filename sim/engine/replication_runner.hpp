@@ -53,10 +53,11 @@ class ReplicationRunner final : public MqlRecycler {
   /// From now on, records each source's lead phase into `record` and takes it from `reuse` where
   /// `reuse_sources` says so (RunOptions; null: neither). Never with a trace or an observer.
   void share_lead_phase(LeadPhaseRecord::Storage* record, const LeadPhaseRecord::Storage* reuse,
-                        const std::vector<bool>* reuse_sources) noexcept {
+                        const std::vector<bool>* reuse_sources, const std::vector<bool>* reuse_leads) noexcept {
     record_ = record;
     reuse_ = reuse;
     reuse_sources_ = reuse_sources;
+    reuse_leads_ = reuse_leads;
   }
 
  private:
@@ -71,6 +72,9 @@ class ReplicationRunner final : public MqlRecycler {
   PhaseMarks phase_marks() noexcept;
   void record_phase(std::size_t s, const PhaseMarks& from, ReplicationTable& table, std::size_t slot);
   void reuse_phase(std::size_t s, const SourcePhase& phase, ReplicationTable& table, std::size_t slot);
+  /// Whether a recorded first journey books as it is under this model's threshold, and booking it.
+  bool stays_quiet(const CompiledSource& source, const CachedLead& lead) const noexcept;
+  void book_quiet_lead(std::size_t s, const JourneyStart& start, const CachedLead& lead);
   std::size_t source_index(const std::string& name) const;
   // ---- journeys
   void follow_lead(std::size_t s, std::uint64_t lead_id, JourneyStart start);
@@ -114,6 +118,10 @@ class ReplicationRunner final : public MqlRecycler {
   LeadPhaseRecord::Storage* record_ = nullptr;
   const LeadPhaseRecord::Storage* reuse_ = nullptr;
   const std::vector<bool>* reuse_sources_ = nullptr;
+  const std::vector<bool>* reuse_leads_ = nullptr;
+  bool recording_leads_ = false;  // this source's first journeys go to recorded_leads_
+  std::vector<CachedLead> recorded_leads_;
+  const std::vector<CachedLead>* cached_leads_ = nullptr;  // this source's, to book quiet journeys from
 };
 
 }  // namespace funnelsim

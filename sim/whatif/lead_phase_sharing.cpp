@@ -34,6 +34,19 @@ std::vector<std::string> lead_phase_keys(const nlohmann::json& document) {
   return keys;
 }
 
+std::vector<std::string> lead_keys_without_thresholds(const nlohmann::json& document) {
+  nlohmann::json without = document;
+  const auto scoring = without.find("scoring");
+  if (scoring != without.end() && scoring->is_object()) {
+    scoring->erase("mql_threshold");
+    const auto segments = scoring->find("by_segment");
+    if (segments != scoring->end() && segments->is_object())
+      for (auto& [name, thresholds] : segments->items())
+        if (thresholds.is_object()) thresholds.erase("mql_threshold");
+  }
+  return lead_phase_keys(without);
+}
+
 std::vector<bool> shared_lead_phases(const std::vector<std::string>& base, const std::vector<std::string>& variant) {
   std::vector<bool> shared(variant.size(), false);
   if (base.size() != variant.size()) return shared;
@@ -43,15 +56,24 @@ std::vector<bool> shared_lead_phases(const std::vector<std::string>& base, const
 
 void record_lead_phase(RunOptions& run, const nlohmann::json& document, SharedLeadPhase& into) {
   into.keys = lead_phase_keys(document);
+  into.keys_without_thresholds = into.with_leads ? lead_keys_without_thresholds(document) : std::vector<std::string>{};
   run.record_lead_phase = &into.record;
+  run.record_leads = into.with_leads;
 }
 
 std::size_t reuse_lead_phase(RunOptions& run, const nlohmann::json& document, const SharedLeadPhase& from) {
   if (!from.record.complete_for(run.seed, run.first_replication, run.replications)) return 0;
   std::vector<bool> shared = shared_lead_phases(from.keys, lead_phase_keys(document));
-  const auto count = static_cast<std::size_t>(std::count(shared.begin(), shared.end(), true));
+  std::vector<bool> leads;
+  if (!from.keys_without_thresholds.empty()) {
+    leads = shared_lead_phases(from.keys_without_thresholds, lead_keys_without_thresholds(document));
+    for (std::size_t s = 0; s < leads.size(); ++s) leads[s] = leads[s] && !shared[s];
+  }
+  const auto count = static_cast<std::size_t>(std::count(shared.begin(), shared.end(), true) +
+                                              std::count(leads.begin(), leads.end(), true));
   if (count == 0) return 0;
   run.reuse_sources = std::move(shared);
+  run.reuse_leads = std::move(leads);
   run.reuse_lead_phase = &from.record;
   return count;
 }

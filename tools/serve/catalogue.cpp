@@ -183,6 +183,7 @@ std::shared_ptr<const BaseRun> BaseRuns::get(const ScenarioEntry& entry, std::ui
   const RunnableScenario scenario =
       runnable(plan_document(entry, json::object(), entry.name, replications), entry.name);
   SharedLeadPhase lead_phase;
+  lead_phase.with_leads = true;  // the threshold slider: a plan books every journey that stays below it
   WhatIfOptions recording = options;
   if (replications <= kMostSharedReplications) recording.record_lead_phase = &lead_phase;
   std::optional<ScenarioRun> run = run_scenario(scenario, recording);

@@ -66,8 +66,9 @@ struct BaseRun {
   ScenarioRun run;
   SharedLeadPhase lead_phase;
 };
-/// About 0.25 MB a replication of saas_baseline's lead phase: 125 MB at most per base kept.
-inline constexpr std::uint64_t kMostSharedReplications = 500;
+/// About 0.55 MB a replication of saas_baseline's lead phase with its leads' first journeys:
+/// 140 MB at most per base kept.
+inline constexpr std::uint64_t kMostSharedReplications = 250;
 
 /// Base runs by (scenario, replications), computed once each.
 class BaseRuns {

@@ -31,6 +31,9 @@ struct RunOptions {
   /// Optional (run_replications of one model only): keeps every replication's lead phase, source
   /// by source, for later runs of the same seed and replications to reuse (lead_phase.hpp).
   LeadPhaseRecord* record_lead_phase = nullptr;
+  /// With record_lead_phase: keep each arrival's first journey too (24 bytes a lead), for runs
+  /// under another MQL threshold (reuse_leads).
+  bool record_leads = false;
   /// Optional (the same): source s's lead phase is taken from this complete record wherever
   /// reuse_sources[s] is true, instead of simulated; the table is the same bytes as without it.
   /// The caller vouches that those sources' lead phase is unchanged (lead_phase_keys). A source
@@ -38,6 +41,11 @@ struct RunOptions {
   /// for another seed, replications or model shape.
   const LeadPhaseRecord* reuse_lead_phase = nullptr;
   std::vector<bool> reuse_sources;
+  /// Empty, or per source: whether a source that is simulated may book an arrival's first journey
+  /// from the record (recorded with leads) instead, when no MQL came of it and its score stayed
+  /// below this run's threshold throughout. The caller vouches that the source differs from the
+  /// recorded one at most in its MQL thresholds (lead_phase_sharing.hpp). The same bytes.
+  std::vector<bool> reuse_leads;
 };
 
 /// Work done, for throughput figures: not part of any result.

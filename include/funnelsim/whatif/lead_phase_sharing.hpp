@@ -23,6 +23,10 @@ namespace funnelsim {
 
 /// One key per source of a scenario document.
 std::vector<std::string> lead_phase_keys(const nlohmann::json& document);
+/// The same without the MQL thresholds (`scoring.mql_threshold` and each segment's): sources
+/// whose keys differ only there run the same journeys until an MQL, so a variant books every
+/// journey of the record that stayed below its own threshold (RunOptions::reuse_leads).
+std::vector<std::string> lead_keys_without_thresholds(const nlohmann::json& document);
 
 /// Per source of `variant`: whether its key equals the base's (false for every source when the
 /// sources' count differs).
@@ -30,15 +34,20 @@ std::vector<bool> shared_lead_phases(const std::vector<std::string>& base, const
 
 /// A run's lead phase with its sources' keys: what runs of variants take unchanged sources from.
 struct SharedLeadPhase {
+  /// Set before recording: keep every arrival's first journey too (24 bytes a lead), for
+  /// variants with another MQL threshold.
+  bool with_leads = false;
   LeadPhaseRecord record;
   std::vector<std::string> keys;
+  std::vector<std::string> keys_without_thresholds;  ///< when recorded with its leads
 };
 
 /// Makes `run` (about to run `document`) record its lead phase into `into`.
 void record_lead_phase(RunOptions& run, const nlohmann::json& document, SharedLeadPhase& into);
-/// Makes `run` (about to run `document`) take from `from` every source the two share; leaves it
-/// alone when `from` is incomplete, was recorded for other replications or another seed, or
-/// shares no source. Returns the number of sources shared.
+/// Makes `run` (about to run `document`) take from `from` every source the two share, and book
+/// from it the quiet journeys of every source they share but for the thresholds (when recorded
+/// with leads); leaves it alone when `from` is incomplete, was recorded for other replications or
+/// another seed, or shares nothing. Returns the number of sources shared either way.
 std::size_t reuse_lead_phase(RunOptions& run, const nlohmann::json& document, const SharedLeadPhase& from);
 
 }  // namespace funnelsim

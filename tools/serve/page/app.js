@@ -87,9 +87,22 @@ function formatChange(change, unit) {
   return change.verdict === 'same' ? 'no change' : `${d} (95% CI ${ci})`;
 }
 
+// A chart drawn again with the same shape (a rerun's new numbers) keeps its Vega view and swaps
+// its data: milliseconds, where parsing and compiling the spec again took a few hundred.
+const liveCharts = new WeakMap();  // node -> { shape, view }
 async function draw(node, spec) {
   try {
-    await vegaEmbed(node, spec, { actions: false, renderer: 'svg', tooltip: true });
+    const values = spec.data && Array.isArray(spec.data.values) ? spec.data.values : null;
+    const shape = values ? JSON.stringify({ ...spec, data: null }) : null;
+    const live = liveCharts.get(node);
+    if (values && live && live.shape === shape) {
+      await live.view.change('table', vega.changeset().remove(() => true).insert(values)).runAsync();
+    } else {
+      const embedded = await vegaEmbed(node, values ? { ...spec, data: { name: 'table', values } } : spec,
+        { actions: false, renderer: 'svg', tooltip: true });
+      if (values) liveCharts.set(node, { shape, view: embedded.view });
+      else liveCharts.delete(node);
+    }
     window.funnelsimPage.charts += 1;
   } catch (e) {
     window.funnelsimPage.errors.push(String(e));
@@ -191,11 +204,18 @@ function numbersTable(result) {
       el('td', { class: m.change ? m.change.verdict : '' }, formatChange(m.change, m.unit))))));
 }
 
+// The charts stay in place from one result to the next (draw swaps their data); the table is new.
 async function showResult(node, result) {
-  clear(node);
-  const funnel = el('div', { class: 'chart', id: 'funnel-chart' });
-  const change = el('div', { class: 'chart', id: 'change-chart' });
-  node.append(el('div', { class: 'panel' }, funnel), el('div', { class: 'panel' }, numbersTable(result)), el('div', { class: 'panel' }, change));
+  let funnel = node.querySelector('#funnel-chart'), change = node.querySelector('#change-chart');
+  let numbers = node.querySelector('.numbers-panel');
+  if (!funnel || !change || !numbers) {
+    clear(node);
+    funnel = el('div', { class: 'chart', id: 'funnel-chart' });
+    change = el('div', { class: 'chart', id: 'change-chart' });
+    numbers = el('div', { class: 'panel numbers-panel' });
+    node.append(el('div', { class: 'panel' }, funnel), numbers, el('div', { class: 'panel' }, change));
+  }
+  clear(numbers).append(numbersTable(result));
   await draw(funnel, funnelSpec(result));
   await draw(change, changeSpec(result));
 }
