@@ -32,6 +32,7 @@ struct CachedLead {
   std::uint8_t segment = 0;
   std::uint8_t flags = 0;
 };
+static_assert(sizeof(CachedLead) == kRecordedLeadBytes);
 
 /// One source's arrivals phase in one replication. The runner starts it from a zero ledger block
 /// and a clear tally (a source with a backlog is never recorded), so these are its whole values,

@@ -76,18 +76,29 @@ std::uint64_t run_units(std::size_t count, const RunOptions& run, const WhatIfOp
 /// for saas_baseline (0.21 MB a replication), and work for 64 threads.
 constexpr std::uint64_t kSharedChunk = 128;
 
-/// Whether any scenario after the first shares a source's lead phase with it (neither with
-/// uncertain inputs, which draw a model per replication).
-bool shares_lead_phase(const std::vector<RunnableScenario>& scenarios) {
-  if (scenarios.size() < 2 || !scenarios.front().uncertain().empty()) return false;
-  const std::vector<std::string> first = lead_phase_keys(scenarios.front().uncertain().nominal_document());
+/// What the scenarios after the first share with it (nothing with uncertain inputs, which draw a
+/// model per replication): some source's lead phase, or (leads) some source's journeys but for
+/// the MQL thresholds, where the lead phase itself differs.
+struct Sharing {
+  bool phases = false, leads = false;
+  bool any() const noexcept { return phases || leads; }
+};
+Sharing lead_phase_sharing(const std::vector<RunnableScenario>& scenarios) {
+  Sharing sharing;
+  if (scenarios.size() < 2 || !scenarios.front().uncertain().empty()) return sharing;
+  const nlohmann::json& front = scenarios.front().uncertain().nominal_document();
+  const std::vector<std::string> first = lead_phase_keys(front), first_free = lead_keys_without_thresholds(front);
   for (std::size_t s = 1; s < scenarios.size(); ++s) {
     if (!scenarios[s].uncertain().empty()) continue;
-    const std::vector<bool> shared =
-        shared_lead_phases(first, lead_phase_keys(scenarios[s].uncertain().nominal_document()));
-    if (std::find(shared.begin(), shared.end(), true) != shared.end()) return true;
+    const nlohmann::json& document = scenarios[s].uncertain().nominal_document();
+    const std::vector<bool> phases = shared_lead_phases(first, lead_phase_keys(document));
+    const std::vector<bool> free = shared_lead_phases(first_free, lead_keys_without_thresholds(document));
+    for (std::size_t k = 0; k < phases.size(); ++k) {
+      sharing.phases = sharing.phases || phases[k];
+      sharing.leads = sharing.leads || (free[k] && !phases[k]);
+    }
   }
-  return false;
+  return sharing;
 }
 
 /// Several scenarios on the same replications (compare's base and variants, sweep's points), run
@@ -101,17 +112,18 @@ std::uint64_t run_scenarios(const std::vector<RunnableScenario>& scenarios, cons
   results.assign(scenarios.size(), std::nullopt);
   const std::uint64_t cap = most_replications(scenarios.front().scenario(), options);
   const std::uint64_t total = cap * scenarios.size();
-  const bool sharing = shares_lead_phase(scenarios);
+  const Sharing sharing = lead_phase_sharing(scenarios);
   auto run_batch = [&](std::uint64_t first, std::uint64_t count) {
     const std::uint64_t before = (first - run.first_replication) * scenarios.size();
     // Sharing, the first scenario's lead phase serves the others' unchanged sources, a chunk of
     // replications at a time so that its record stays small; the tables append to the same bytes.
-    const std::uint64_t chunk = sharing ? kSharedChunk : std::max<std::uint64_t>(count, 1);
+    const std::uint64_t chunk = sharing.any() ? kSharedChunk : std::max<std::uint64_t>(count, 1);
     for (std::uint64_t done = 0; done < count; done += chunk) {
       RunOptions batch = run;
       batch.first_replication = first + done;
       batch.replications = std::min(chunk, count - done);
       SharedLeadPhase first_phase;
+      first_phase.with_leads = sharing.leads;  // a threshold's sweep: each point books the quiet journeys
       for (std::size_t s = 0; s < scenarios.size(); ++s) {
         const std::uint64_t offset = before + s * count + done;
         RunOptions own = batch;
@@ -119,7 +131,7 @@ std::uint64_t run_scenarios(const std::vector<RunnableScenario>& scenarios, cons
           own.progress = [&options, offset, total](std::uint64_t finished, std::uint64_t) {
             options.progress(offset + finished, total);
           };
-        if (sharing && scenarios[s].uncertain().empty()) {
+        if (sharing.any() && scenarios[s].uncertain().empty()) {
           const nlohmann::json& document = scenarios[s].uncertain().nominal_document();
           if (s == 0)
             record_lead_phase(own, document, first_phase);
@@ -229,7 +241,9 @@ MemoryEstimate scenarios_estimate(const std::vector<RunnableScenario>& scenarios
   // Sharing the first scenario's lead phase (run_scenarios): its record of one chunk. Counted
   // whenever it could be shared: a job may give every scenario the first one's warm-up later.
   if (scenarios.size() > 1 && scenarios.front().uncertain().empty())
-    all.fixed += each.front().lead_phase_per_replication * std::min(replications, kSharedChunk);
+    all.fixed += (each.front().lead_phase_per_replication +
+                  static_cast<std::uint64_t>(each.front().leads_per_replication * kRecordedLeadBytes)) *
+                 std::min(replications, kSharedChunk);
   // The table of each scenario's statistics (or comparison) and, with outputs, their text.
   all.summary +=
       static_cast<std::uint64_t>(static_cast<double>(scenarios.size()) * kept_per_scenario * (with_outputs ? 3 : 2));

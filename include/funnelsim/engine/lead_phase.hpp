@@ -13,6 +13,9 @@
 
 namespace funnelsim {
 
+/// Bytes a record keeps per arrival when it keeps their first journeys (RunOptions::record_leads).
+inline constexpr std::size_t kRecordedLeadBytes = 24;
+
 class LeadPhaseRecord {
  public:
   /// Empty; the run that records into it (RunOptions::record_lead_phase) fills it.
