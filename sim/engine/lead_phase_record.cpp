@@ -17,20 +17,6 @@ bool LeadPhaseRecord::complete_for(std::uint64_t seed, std::uint64_t first_repli
          storage_->shape.replications == replications;
 }
 
-std::size_t LeadPhaseRecord::bytes() const noexcept {
-  if (!storage_) return 0;
-  std::size_t total = storage_->phases.capacity() * sizeof(SourcePhase);
-  for (const SourcePhase& p : storage_->phases) {
-    total += p.weekly.capacity() * sizeof(double) + p.mqls.capacity() * sizeof(MqlRecord) +
-             p.follow_up_journeys.capacity() * sizeof(DeferredJourney) +
-             p.follow_ups.capacity() * sizeof(FollowUpRecord) + p.sqls.capacity() * sizeof(SqlRecord) +
-             p.leads.capacity() * sizeof(CachedLead);
-    total += p.tally.time_to_mql_days.capacity() * sizeof(double) + p.tally.response_hours.capacity() * sizeof(double);
-    for (const auto& v : p.tally.time_to_mql_by_path) total += v.capacity() * sizeof(double);
-  }
-  return total;
-}
-
 LeadPhaseShape lead_phase_shape(const CompiledModel& model, const RunOptions& options) {
   LeadPhaseShape shape;
   shape.seed = options.seed;

@@ -66,23 +66,25 @@ RunWork ReplicationRunner::run(std::uint64_t seed, std::uint64_t replication, st
   accounts_.start();
   ledger_.start(table, slot);
   seed_backlog();
-  const bool shared = !trace_ && !observer_;
+  const bool shareable = !trace_ && !observer_;  // a trace or an observer must see every lead simulated
   for (std::size_t s = 0; s < model_.sources.size(); ++s) {
-    if (shared && reuse_ && !has_backlog_[s] && (*reuse_sources_)[s] && reuse_->phase(slot, s).recorded) {
-      reuse_phase(s, reuse_->phase(slot, s), table, slot);
+    const bool own_phase = shareable && !has_backlog_[s];  // a backlog books into the phase first
+    const SourcePhase* recorded =
+        own_phase && reuse_ && reuse_->phase(slot, s).recorded ? &reuse_->phase(slot, s) : nullptr;
+    if (recorded && (*reuse_sources_)[s]) {
+      reuse_phase(s, *recorded, table, slot);
       continue;
     }
     const PhaseMarks marks = phase_marks();
-    recording_leads_ = shared && record_ && record_->with_leads && !has_backlog_[s];
+    recording_leads_ = own_phase && record_ && record_->with_leads;
     recorded_leads_.clear();
-    const bool cached = shared && reuse_ && reuse_->with_leads && !has_backlog_[s] && !reuse_leads_->empty() &&
-                        (*reuse_leads_)[s] && reuse_->phase(slot, s).recorded;
-    cached_leads_ = cached ? &reuse_->phase(slot, s).leads : nullptr;
+    const bool cached = recorded && reuse_->with_leads && !reuse_leads_->empty() && (*reuse_leads_)[s];
+    cached_leads_ = cached ? &recorded->leads : nullptr;
     simulate_arrivals(s);
     recording_leads_ = false;
     cached_leads_ = nullptr;
     if (cancelled()) return work_;  // the slot stays incomplete; the run reports cancelled
-    if (shared && record_ && !has_backlog_[s]) record_phase(s, marks, table, slot);
+    if (own_phase && record_) record_phase(s, marks, table, slot);
   }
   if (sales_) run_sales();
   if (model_.pipeline) run_pipeline();
@@ -148,11 +150,7 @@ void ReplicationRunner::book_quiet_lead(std::size_t s, const JourneyStart& start
   o.track = lead.track;
   o.track_end_day = lead.track_end_day;
   o.touches = lead.touches;
-  o.peak_score = lead.peak_score;
-  const Series initial = o.disqualified ? Series::in_disqualified
-                         : o.track >= 0 ? Series::in_nurture
-                                        : Series::in_active;
-  ledger_.create(s, initial, start.start_day);
+  ledger_.create(s, WeeklyLedger::initial_state(o), start.start_day);
   book_journey(s, start, o);
   if (in_window(model_, start.start_day)) accounts_.count_arrival(s, o);
 }
@@ -344,9 +342,7 @@ LeadOutcome ReplicationRunner::start_journey(std::size_t s, std::uint64_t lead_i
     if (!o.has_follow_up()) trace_journey(s, lead_id, start.cycle, start.start_day, o);  // else once settled
   }
   work_.events += 1 + o.events + (o.path != MqlPath::none ? 1 : 0);
-  const Series initial = o.disqualified ? Series::in_disqualified
-                         : o.track >= 0 ? Series::in_nurture
-                                        : Series::in_active;
+  const Series initial = WeeklyLedger::initial_state(o);
   if (start.cycle == 0)
     ledger_.create(s, initial, start.start_day);
   else

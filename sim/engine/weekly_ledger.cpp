@@ -14,6 +14,11 @@ void WeeklyLedger::start(ReplicationTable& table, std::size_t slot) {
     }
 }
 
+Series WeeklyLedger::initial_state(const LeadOutcome& o) {
+  if (o.disqualified) return Series::in_disqualified;
+  return o.track >= 0 ? Series::in_nurture : Series::in_active;
+}
+
 Series WeeklyLedger::pre_mql_state(const LeadOutcome& o) {
   if (o.track < 0) return Series::in_active;
   return o.mql_day >= o.track_end_day ? Series::in_dormant : Series::in_nurture;

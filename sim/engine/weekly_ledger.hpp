@@ -32,6 +32,8 @@ class WeeklyLedger {
   void create(std::size_t source, Series state, double day);
   void move(std::size_t source, Series from, Series to, double day);
 
+  /// A journey's state at its start.
+  static Series initial_state(const LeadOutcome& o);
   /// A journey's state just before its MQL.
   static Series pre_mql_state(const LeadOutcome& o);
   /// An MQL's state once sales resolved it.

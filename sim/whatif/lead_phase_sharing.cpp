@@ -61,21 +61,19 @@ void record_lead_phase(RunOptions& run, const nlohmann::json& document, SharedLe
   run.record_leads = into.with_leads;
 }
 
-std::size_t reuse_lead_phase(RunOptions& run, const nlohmann::json& document, const SharedLeadPhase& from) {
-  if (!from.record.complete_for(run.seed, run.first_replication, run.replications)) return 0;
+void reuse_lead_phase(RunOptions& run, const nlohmann::json& document, const SharedLeadPhase& from) {
+  if (!from.record.complete_for(run.seed, run.first_replication, run.replications)) return;
   std::vector<bool> shared = shared_lead_phases(from.keys, lead_phase_keys(document));
   std::vector<bool> leads;
   if (!from.keys_without_thresholds.empty()) {
     leads = shared_lead_phases(from.keys_without_thresholds, lead_keys_without_thresholds(document));
     for (std::size_t s = 0; s < leads.size(); ++s) leads[s] = leads[s] && !shared[s];
   }
-  const auto count = static_cast<std::size_t>(std::count(shared.begin(), shared.end(), true) +
-                                              std::count(leads.begin(), leads.end(), true));
-  if (count == 0) return 0;
+  const auto any = [](const std::vector<bool>& v) { return std::find(v.begin(), v.end(), true) != v.end(); };
+  if (!any(shared) && !any(leads)) return;
   run.reuse_sources = std::move(shared);
   run.reuse_leads = std::move(leads);
   run.reuse_lead_phase = &from.record;
-  return count;
 }
 
 }  // namespace funnelsim

@@ -28,8 +28,6 @@ class LeadPhaseRecord {
   bool complete() const noexcept;
   /// Whether it holds a complete run of these replications under this seed.
   bool complete_for(std::uint64_t seed, std::uint64_t first_replication, std::uint64_t replications) const noexcept;
-  /// Bytes held, for memory estimates and reports.
-  std::size_t bytes() const noexcept;
 
   struct Storage;  // engine-private (sim/engine/lead_phase_record.hpp)
   Storage& storage() noexcept { return *storage_; }

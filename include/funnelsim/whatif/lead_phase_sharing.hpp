@@ -47,7 +47,7 @@ void record_lead_phase(RunOptions& run, const nlohmann::json& document, SharedLe
 /// Makes `run` (about to run `document`) take from `from` every source the two share, and book
 /// from it the quiet journeys of every source they share but for the thresholds (when recorded
 /// with leads); leaves it alone when `from` is incomplete, was recorded for other replications or
-/// another seed, or shares nothing. Returns the number of sources shared either way.
-std::size_t reuse_lead_phase(RunOptions& run, const nlohmann::json& document, const SharedLeadPhase& from);
+/// another seed, or shares nothing.
+void reuse_lead_phase(RunOptions& run, const nlohmann::json& document, const SharedLeadPhase& from);
 
 }  // namespace funnelsim
